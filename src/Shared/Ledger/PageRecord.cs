@@ -1,0 +1,21 @@
+namespace XeroSync.Ledger;
+
+/// <summary>One page's entry in the run ledger.</summary>
+/// <param name="Offset">Journals: the offset this page was requested with.</param>
+/// <param name="NextOffset">Journals: the highest JournalNumber on this page.</param>
+/// <param name="IsLast">The page held fewer records than a full page (or was the known last page): the endpoint ends here.</param>
+/// <param name="ManifestSequence">The manifest that listed this page, once one did.</param>
+public sealed record PageRecord(
+    string RunId,
+    string TenantId,
+    string Endpoint,
+    int Page,
+    PageStatus Status,
+    int Records = 0,
+    string? ObjectName = null,
+    long? Offset = null,
+    long? NextOffset = null,
+    bool IsLast = false,
+    string? Error = null,
+    int? ManifestSequence = null,
+    DateTimeOffset? UpdatedAt = null);

@@ -1,0 +1,12 @@
+namespace XeroSync.Ledger;
+
+/// <summary>A run as the ledger records it when the Dispatcher opens it.</summary>
+/// <param name="Tenants">Tenant ids included in the run.</param>
+/// <param name="Endpoints">Xero endpoint names included in the run.</param>
+/// <param name="Full">Watermarks ignored.</param>
+public sealed record RunInfo(
+    string RunId,
+    DateTimeOffset StartedAt,
+    IReadOnlyList<string> Tenants,
+    IReadOnlyList<string> Endpoints,
+    bool Full);

@@ -1,1 +1,0 @@
-internal static class Placeholder;

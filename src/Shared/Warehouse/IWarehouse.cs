@@ -1,0 +1,19 @@
+using XeroSync.Xero;
+
+namespace XeroSync.Warehouse;
+
+/// <summary>
+/// Raw tables (<c>xero_raw.{table}</c>, append-only) and latest views (<c>xero.{table}</c>, one row per
+/// (tenant_id, record_id)). DuckDB locally, BigQuery in the cloud.
+/// </summary>
+public interface IWarehouse
+{
+    /// <summary>Creates the raw tables and latest views that do not exist yet.</summary>
+    Task EnsureTablesAsync(IReadOnlyCollection<XeroEndpoint> endpoints, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Loads the job's objects into the endpoint's raw table and returns the rows the job loaded.
+    /// A job id that was already loaded is not loaded again; its earlier row count is returned.
+    /// </summary>
+    Task<long> LoadAsync(LoadJob job, CancellationToken cancellationToken);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+
+namespace XeroSync.Xero;
+
+/// <summary>
+/// Every Accounting API collection the extractor syncs, with the facts that shape each call
+/// (see shared/research/xero.md §2–§4). Employees left the spec in April 2026 and is not listed.
+/// </summary>
+public static class EndpointCatalog
+{
+    private const string Updated = "UpdatedDateUTC";
+
+    public static IReadOnlyList<XeroEndpoint> All { get; } =
+    [
+        new("Accounts", "accounts", "Accounts", "AccountID", PagingStyle.None, 0, true, Updated),
+        new("BankTransactions", "bank_transactions", "BankTransactions", "BankTransactionID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("BankTransfers", "bank_transfers", "BankTransfers", "BankTransferID", PagingStyle.None, 0, true, "CreatedDateUTC", "includeDeleted=true"),
+        new("BatchPayments", "batch_payments", "BatchPayments", "BatchPaymentID", PagingStyle.None, 0, true, Updated),
+        new("BrandingThemes", "branding_themes", "BrandingThemes", "BrandingThemeID", PagingStyle.None, 0, false, null),
+        new("Budgets", "budgets", "Budgets", "BudgetID", PagingStyle.None, 0, false, Updated),
+        new("ContactGroups", "contact_groups", "ContactGroups", "ContactGroupID", PagingStyle.None, 0, false, null),
+        new("Contacts", "contacts", "Contacts", "ContactID", PagingStyle.PageAndSize, 1000, true, Updated, "includeArchived=true"),
+        new("CreditNotes", "credit_notes", "CreditNotes", "CreditNoteID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Currencies", "currencies", "Currencies", "Code", PagingStyle.None, 0, false, null),
+        new("ExpenseClaims", "expense_claims", "ExpenseClaims", "ExpenseClaimID", PagingStyle.None, 0, true, Updated),
+        new("Invoices", "invoices", "Invoices", "InvoiceID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Items", "items", "Items", "ItemID", PagingStyle.None, 0, true, Updated),
+        new("Journals", "journals", "Journals", "JournalID", PagingStyle.Offset, 100, false, "CreatedDateUTC", NotEntitledIsSkip: true),
+        new("LinkedTransactions", "linked_transactions", "LinkedTransactions", "LinkedTransactionID", PagingStyle.PageOnly, 100, false, Updated),
+        new("ManualJournals", "manual_journals", "ManualJournals", "ManualJournalID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Organisation", "organisation", "Organisations", "OrganisationID", PagingStyle.None, 0, false, null),
+        new("Overpayments", "overpayments", "Overpayments", "OverpaymentID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Payments", "payments", "Payments", "PaymentID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Prepayments", "prepayments", "Prepayments", "PrepaymentID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("PurchaseOrders", "purchase_orders", "PurchaseOrders", "PurchaseOrderID", PagingStyle.PageAndSize, 1000, true, Updated),
+        new("Quotes", "quotes", "Quotes", "QuoteID", PagingStyle.PageOnly, 100, true, Updated),
+        new("Receipts", "receipts", "Receipts", "ReceiptID", PagingStyle.None, 0, true, Updated),
+        new("RepeatingInvoices", "repeating_invoices", "RepeatingInvoices", "RepeatingInvoiceID", PagingStyle.None, 0, false, null),
+        new("TaxRates", "tax_rates", "TaxRates", "TaxType", PagingStyle.None, 0, false, null),
+        new("TrackingCategories", "tracking_categories", "TrackingCategories", "TrackingCategoryID", PagingStyle.None, 0, false, null, "includeArchived=true"),
+        new("Users", "users", "Users", "UserID", PagingStyle.None, 0, true, Updated),
+    ];
+
+    private static readonly FrozenDictionary<string, XeroEndpoint> ByName =
+        All.ToFrozenDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, XeroEndpoint> ByTable =
+        All.ToFrozenDictionary(e => e.TableName, StringComparer.Ordinal);
+
+    /// <summary>Finds an endpoint by Xero name (case-insensitive) or snake_case table name.</summary>
+    public static bool TryGet(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XeroEndpoint? endpoint)
+    {
+        endpoint = null;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return false;
+        }
+
+        return ByName.TryGetValue(name, out endpoint) || ByTable.TryGetValue(name.ToLowerInvariant(), out endpoint);
+    }
+
+    /// <summary>Finds an endpoint or throws with the list of valid names.</summary>
+    public static XeroEndpoint Get(string name) =>
+        TryGet(name, out var endpoint)
+            ? endpoint
+            : throw new ArgumentException($"Unknown Xero endpoint '{Identifiers.Printable(name)}'. Known endpoints: {string.Join(", ", All.Select(e => e.Name))}.", nameof(name));
+}

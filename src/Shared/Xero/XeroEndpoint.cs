@@ -1,0 +1,30 @@
+namespace XeroSync.Xero;
+
+/// <summary>One Accounting API collection a bulk extractor syncs.</summary>
+/// <param name="Name">Xero's name, also the path segment (<c>Invoices</c>).</param>
+/// <param name="TableName">snake_case name of the raw table and latest view (<c>invoices</c>).</param>
+/// <param name="CollectionProperty">The JSON property holding the records (<c>Invoices</c>).</param>
+/// <param name="KeyField">The record's identifier field.</param>
+/// <param name="Paging">How the endpoint pages.</param>
+/// <param name="PageSize">Records per full page (1000, or 100 where Xero fixes it; 0 for unpaged).</param>
+/// <param name="SupportsModifiedSince">Whether If-Modified-Since is honoured.</param>
+/// <param name="UpdatedField">The field that says when a record last changed, if any.</param>
+/// <param name="ExtraQuery">Fixed query parameters (e.g. <c>includeArchived=true</c>).</param>
+/// <param name="NotEntitledIsSkip">A 401/403 means "this app's tier has no access": skip, do not fail.</param>
+public sealed record XeroEndpoint(
+    string Name,
+    string TableName,
+    string CollectionProperty,
+    string KeyField,
+    PagingStyle Paging,
+    int PageSize,
+    bool SupportsModifiedSince,
+    string? UpdatedField,
+    string? ExtraQuery = null,
+    bool NotEntitledIsSkip = false)
+{
+    /// <summary>Whether the endpoint returns its collection over more than one call.</summary>
+    public bool IsPaged => Paging != PagingStyle.None;
+
+    public string Path => "/api.xro/2.0/" + Name;
+}
