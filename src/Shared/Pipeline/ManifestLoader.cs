@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using XeroSync.Contracts;
+using XeroSync.Ledger;
+using XeroSync.Storage;
+using XeroSync.Warehouse;
+using XeroSync.Xero;
+
+namespace XeroSync.Pipeline;
+
+/// <summary>
+/// Handles a manifest's object-finalize event: one warehouse load for all its objects under a
+/// deterministic job id, a check that the rows loaded equal the manifest's records, then the watermark.
+/// </summary>
+public sealed partial class ManifestLoader(
+    IObjectStore objects,
+    IWarehouse warehouse,
+    IRunLedger ledger,
+    IWatermarkStore watermarks,
+    ILogger<ManifestLoader> logger)
+{
+    public async Task<HandlerOutcome> HandleAsync(string objectName, CancellationToken cancellationToken)
+    {
+        if (!ObjectNames.IsManifest(objectName))
+        {
+            return HandlerOutcome.Ignored;
+        }
+
+        Manifest? manifest;
+        await using (var stream = await objects.OpenReadAsync(objectName, cancellationToken))
+        {
+            if (stream is null)
+            {
+                return HandlerOutcome.Poison("manifest object does not exist");
+            }
+
+            try
+            {
+                manifest = await JsonSerializer.DeserializeAsync(stream, PipelineJsonContext.Default.Manifest, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                return HandlerOutcome.Poison("manifest is not valid JSON");
+            }
+        }
+
+        if (Validate(manifest, objectName) is { } problem)
+        {
+            return HandlerOutcome.Poison(problem);
+        }
+
+        var endpoint = EndpointCatalog.Get(manifest!.Endpoint);
+        long rows = 0;
+        if (manifest.Objects.Count > 0)
+        {
+            rows = await warehouse.LoadAsync(new LoadJob(JobId(objectName), endpoint, manifest.Objects.Select(o => o.Name).ToList(), manifest.Records), cancellationToken);
+            if (rows != manifest.Records)
+            {
+                return HandlerOutcome.Retry($"loaded {rows} rows but the manifest lists {manifest.Records}");
+            }
+        }
+
+        await ledger.MarkManifestLoadedAsync(manifest.RunId, manifest.TenantId, manifest.Endpoint, manifest.Sequence, rows, cancellationToken);
+        if (manifest.Watermark is { } watermark)
+        {
+            await watermarks.AdvanceAsync(manifest.TenantId, manifest.Endpoint, watermark, cancellationToken);
+        }
+
+        Log.Loaded(logger, manifest.RunId, manifest.TenantId, endpoint.TableName, manifest.Sequence, rows, manifest.Objects.Count, manifest.Partial);
+        return HandlerOutcome.Ack;
+    }
+
+    /// <summary>Deterministic BigQuery-compatible job id: the same manifest always loads under the same id.</summary>
+    public static string JobId(string manifestName) =>
+        "xerosync_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifestName)))[..40];
+
+    private static string? Validate(Manifest? manifest, string objectName)
+    {
+        if (manifest is null || manifest.SchemaVersion != Manifest.CurrentSchemaVersion)
+        {
+            return "manifest has an unsupported schema version";
+        }
+
+        if (!Identifiers.IsValidRunId(manifest.RunId) || !Identifiers.IsValidTenantId(manifest.TenantId) || !EndpointCatalog.TryGet(manifest.Endpoint, out var endpoint))
+        {
+            return "manifest names an invalid run, tenant or endpoint";
+        }
+
+        if (!string.Equals(ObjectNames.Manifest(manifest.RunId, manifest.TenantId, endpoint, manifest.Sequence), objectName, StringComparison.Ordinal))
+        {
+            return "manifest content does not match its object name";
+        }
+
+        var prefix = ObjectNames.Prefix(manifest.RunId, manifest.TenantId, endpoint);
+        return manifest.Objects.Any(o => o.Name is null || !o.Name.StartsWith(prefix, StringComparison.Ordinal) || o.Name.Contains("..", StringComparison.Ordinal) || o.Records < 0)
+            ? "manifest lists objects outside its run's prefix"
+            : null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Loaded run {RunId} tenant {TenantId} {Table} manifest {Sequence}: {Rows} rows from {Objects} objects (partial: {Partial})")]
+        public static partial void Loaded(ILogger logger, string runId, string tenantId, string table, int sequence, long rows, int objects, bool partial);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using XeroSync.Xero;
+
+namespace XeroSync.Pipeline;
+
+/// <summary>
+/// Renders a Xero page as gzipped NDJSON, one line per record:
+/// <c>{"tenant_id","record_id","updated_at","run_id","page","fetched_at","payload"}</c>. The payload is the
+/// record's bytes exactly as Xero sent them (copied, not re-serialised).
+/// </summary>
+public static class PageWriter
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    public static WrittenPage Write(XeroPage page, XeroEndpoint endpoint, string tenantId, string runId, int pageNumber, DateTimeOffset fetchedAt)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        long? maxJournal = null;
+        var records = 0;
+        using (var buffer = new MemoryStream())
+        {
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            using (var writer = new Utf8JsonWriter(gzip, WriterOptions))
+            {
+                var fetched = FormatTimestamp(fetchedAt);
+                foreach (var record in page.Records.EnumerateArray())
+                {
+                    writer.Reset(gzip);
+                    writer.WriteStartObject();
+                    writer.WriteString("tenant_id", tenantId);
+                    writer.WriteString("record_id", RecordId(record, endpoint.KeyField));
+                    if (UpdatedAt(record, endpoint.UpdatedField) is { } updated)
+                    {
+                        writer.WriteString("updated_at", FormatTimestamp(updated));
+                    }
+                    else
+                    {
+                        writer.WriteNull("updated_at");
+                    }
+
+                    writer.WriteString("run_id", runId);
+                    writer.WriteNumber("page", pageNumber);
+                    writer.WriteString("fetched_at", fetched);
+                    writer.WritePropertyName("payload");
+                    writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(record), skipInputValidation: true);
+                    writer.WriteEndObject();
+                    writer.Flush();
+                    gzip.WriteByte((byte)'\n');
+                    records++;
+                    if (endpoint.Paging == PagingStyle.Offset && record.ValueKind == JsonValueKind.Object &&
+                        record.TryGetProperty("JournalNumber", out var number) && number.TryGetInt64(out var journalNumber))
+                    {
+                        maxJournal = Math.Max(maxJournal ?? journalNumber, journalNumber);
+                    }
+                }
+            }
+
+            return new WrittenPage(buffer.ToArray(), records, maxJournal);
+        }
+    }
+
+    /// <summary>ISO-8601 UTC with milliseconds, accepted by DuckDB and BigQuery TIMESTAMP loads.</summary>
+    public static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string RecordId(JsonElement record, string keyField)
+    {
+        if (record.ValueKind == JsonValueKind.Object && record.TryGetProperty(keyField, out var key))
+        {
+            switch (key.ValueKind)
+            {
+                case JsonValueKind.String when key.GetString() is { Length: > 0 } text:
+                    return text;
+                case JsonValueKind.Number:
+                    return key.GetRawText();
+            }
+        }
+
+        // No key: identify the record by its content so it still lands, deduplicated only against itself.
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(record)));
+    }
+
+    private static DateTimeOffset? UpdatedAt(JsonElement record, string? field) =>
+        field is not null && record.ValueKind == JsonValueKind.Object &&
+        record.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String &&
+        XeroDate.TryParse(value.GetString(), out var parsed)
+            ? parsed
+            : null;
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace XeroSync.Pipeline;
+
+/// <summary>What a run should cover (the optional body of <c>POST /run</c>, and the CLI's sync options).</summary>
+public sealed record RunRequest
+{
+    /// <summary>Tenant ids to include; null or empty for every connected tenant.</summary>
+    [JsonPropertyName("tenants")]
+    public IReadOnlyList<string>? Tenants { get; init; }
+
+    /// <summary>Xero endpoint names (case-insensitive); null or empty for the whole catalog.</summary>
+    [JsonPropertyName("endpoints")]
+    public IReadOnlyList<string>? Endpoints { get; init; }
+
+    /// <summary>Ignore watermarks and read everything.</summary>
+    [JsonPropertyName("full")]
+    public bool Full { get; init; }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XeroSync.Contracts;
+using XeroSync.Ledger;
+using XeroSync.Messaging;
+using XeroSync.Xero;
+
+namespace XeroSync.Pipeline;
+
+/// <summary>
+/// The Dispatcher's planning step: list tenants, read watermarks, open the run in the ledger and publish
+/// one FetchRequest per (tenant, endpoint): page 1 of paged endpoints (which then publishes the remaining
+/// ranges once it knows the page count), the single call of unpaged ones.
+/// </summary>
+public sealed partial class RunStarter(
+    XeroApiClient xero,
+    IRunLedger ledger,
+    IWatermarkStore watermarks,
+    IFetchRequestPublisher publisher,
+    TimeProvider time,
+    ILogger<RunStarter> logger)
+{
+    public async Task<StartedRun> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var endpoints = ResolveEndpoints(request.Endpoints);
+        var connections = await xero.GetConnectionsAsync(cancellationToken);
+        var tenants = FilterTenants(connections, request.Tenants);
+        if (tenants.Count == 0)
+        {
+            throw new InvalidOperationException(connections.Count == 0
+                ? "Xero lists no connected organisations for these credentials."
+                : "None of the requested tenants is connected; connected: " + string.Join(", ", connections.Select(c => c.TenantId)));
+        }
+
+        var startedAt = time.GetUtcNow();
+        var run = new RunInfo(NewRunId(startedAt), startedAt, tenants.Select(t => t.TenantId).ToList(), endpoints.Select(e => e.Name).ToList(), request.Full);
+        await ledger.CreateRunAsync(run, cancellationToken);
+
+        var messages = new List<FetchRequest>(tenants.Count * endpoints.Count);
+        foreach (var tenant in tenants)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                var watermark = request.Full ? null : await watermarks.GetAsync(tenant.TenantId, endpoint.Name, cancellationToken);
+                var message = FirstRequest(run.RunId, tenant.TenantId, endpoint, watermark);
+                await ledger.MarkPendingAsync(run.RunId, tenant.TenantId, endpoint.Name, 1, 1, message.Offset is long offset ? new Dictionary<int, long> { [1] = offset } : null, cancellationToken);
+                if (!endpoint.IsPaged)
+                {
+                    await ledger.SetLastPageAsync(run.RunId, tenant.TenantId, endpoint.Name, 1, cancellationToken);
+                }
+
+                messages.Add(message);
+            }
+        }
+
+        await publisher.PublishAsync(messages, cancellationToken);
+        Log.RunStarted(logger, run.RunId, tenants.Count, endpoints.Count, messages.Count, request.Full);
+        return new StartedRun(run, tenants, endpoints, messages.Count);
+    }
+
+    public static FetchRequest FirstRequest(string runId, string tenantId, XeroEndpoint endpoint, Watermark? watermark)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return new FetchRequest
+        {
+            RunId = runId,
+            TenantId = tenantId,
+            Endpoint = endpoint.Name,
+            FirstPage = 1,
+            LastPage = 1,
+            PageSize = endpoint.PageSize,
+            Offset = endpoint.Paging == PagingStyle.Offset ? watermark?.JournalOffset ?? 0 : null,
+            ModifiedSince = endpoint.SupportsModifiedSince ? watermark?.ModifiedSince : null,
+            Discover = endpoint.IsPaged,
+        };
+    }
+
+    /// <summary>Endpoint names from the caller, validated against the catalog; the whole catalog when none.</summary>
+    public static IReadOnlyList<XeroEndpoint> ResolveEndpoints(IReadOnlyList<string>? names)
+    {
+        if (names is null || names.Count == 0)
+        {
+            return EndpointCatalog.All;
+        }
+
+        var unknown = names.Where(n => !EndpointCatalog.TryGet(n, out _)).Select(Identifiers.Printable).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown Xero endpoint(s): {string.Join(", ", unknown)}. Known endpoints: {string.Join(", ", EndpointCatalog.All.Select(e => e.Name))}.", nameof(names));
+        }
+
+        return names.Select(EndpointCatalog.Get).Distinct().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static List<XeroConnection> FilterTenants(IReadOnlyList<XeroConnection> connections, IReadOnlyList<string>? wanted)
+    {
+        var unique = connections.DistinctBy(c => c.TenantId, StringComparer.OrdinalIgnoreCase).ToList();
+        if (wanted is null || wanted.Count == 0)
+        {
+            return unique;
+        }
+
+        foreach (var id in wanted)
+        {
+            Identifiers.RequireTenantId(id);
+        }
+
+        return unique.Where(c => wanted.Contains(c.TenantId, StringComparer.OrdinalIgnoreCase)).ToList();
+    }
+
+    private static string NewRunId(DateTimeOffset startedAt) =>
+        startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Run {RunId} started: {Tenants} tenants x {Endpoints} endpoints, {Messages} messages published (full: {Full})")]
+        public static partial void RunStarted(ILogger logger, string runId, int tenants, int endpoints, int messages, bool full);
+    }
+}

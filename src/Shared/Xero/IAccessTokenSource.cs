@@ -1,0 +1,11 @@
+namespace XeroSync.Xero;
+
+/// <summary>
+/// Supplies Xero access tokens: client_credentials for custom connections, a rotating refresh token
+/// for standard apps.
+/// </summary>
+public interface IAccessTokenSource
+{
+    /// <summary>A valid access token; <paramref name="forceRefresh"/> after a 401 to get a new one.</summary>
+    ValueTask<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken);
+}

@@ -1,0 +1,23 @@
+namespace XeroSync.Xero;
+
+/// <summary>Why a Xero call did not produce a page.</summary>
+public enum XeroFailure
+{
+    /// <summary>5xx, timeout, connection error or truncated body after every retry: try again later.</summary>
+    Transient,
+
+    /// <summary>A 429 the caller has to act on (day limit: defer the tenant until the reset).</summary>
+    RateLimited,
+
+    /// <summary>No permit could be had within the caller's deadline (e.g. the push deadline): nack and come back.</summary>
+    PermitUnavailable,
+
+    /// <summary>The tenant's day budget is spent: defer its remaining pages until the reset.</summary>
+    DayLimitReached,
+
+    /// <summary>401/403 that a token refresh did not cure: re-authorise, or the tier has no access.</summary>
+    AccessDenied,
+
+    /// <summary>400/404/other 4xx: the request is wrong; retrying will not help.</summary>
+    BadRequest,
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace XeroSync.Xero;
+
+/// <summary>Where Xero is and how to authenticate. Bound from <c>XERO_*</c> environment variables.</summary>
+public sealed class XeroOptions : IValidatableObject
+{
+    public const string DefaultApiUrl = "https://api.xero.com";
+    public const string DefaultIdentityUrl = "https://identity.xero.com";
+
+    /// <summary><c>XERO_API_URL</c>: base URL of the API (connections and api.xro/2.0).</summary>
+    public Uri ApiUrl { get; set; } = new(DefaultApiUrl);
+
+    /// <summary><c>XERO_IDENTITY_URL</c>: base URL of the identity server (connect/token).</summary>
+    public Uri IdentityUrl { get; set; } = new(DefaultIdentityUrl);
+
+    /// <summary><c>XERO_CLIENT_ID</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary><c>XERO_CLIENT_SECRET</c> (custom connection, client_credentials grant).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Timeout of one HTTP attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries of a page after 5xx, timeouts, connection errors or truncated bodies.</summary>
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>Base delay of the jittered exponential back-off between retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public bool HasClientCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, url) in new[] { ("XERO_API_URL", ApiUrl), ("XERO_IDENTITY_URL", IdentityUrl) })
+        {
+            if (!IsAllowed(url))
+            {
+                yield return new ValidationResult(
+                    $"{name} must be an absolute https URL (plain http is accepted only for loopback hosts); got '{Identifiers.Printable(url?.ToString())}'.",
+                    [name]);
+            }
+        }
+    }
+
+    /// <summary>https anywhere; http only for loopback hosts (the simulator).</summary>
+    public static bool IsAllowed(Uri? url) =>
+        url is { IsAbsoluteUri: true } &&
+        (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
+}
