@@ -5,7 +5,10 @@ namespace XeroSync.Worker.Edge;
 /// <summary>Reads a request body into memory with a hard size cap.</summary>
 internal static class RequestBody
 {
-    /// <summary>10 MiB: the Pub/Sub message size limit, plus envelope overhead is well under this for base64 of smaller payloads.</summary>
+    /// <summary>
+    /// 10 MiB cap on any edge request body. Note a wrapped push carries data as base64 (+33%), so a wrapped push of
+    /// a message larger than about 7.5 MB is refused as poison; pipeline messages are small JSON, far below this.
+    /// </summary>
     public const int DefaultMaxBytes = 10 * 1024 * 1024;
 
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];

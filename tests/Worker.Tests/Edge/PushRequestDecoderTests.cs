@@ -128,6 +128,25 @@ public sealed class PushRequestDecoderTests
     }
 
     [Fact]
+    public async Task DeadLetteredMessageKeepsOrderingKeyAndDeadLetterAttributes()
+    {
+        // A pull response, not a push: wrap its message the way a push to a DLQ push subscription would.
+        using var pull = System.Text.Json.JsonDocument.Parse(EdgeRequests.FixtureBytes("emulator-pubsub-deadletter-pull-response.json"));
+        var message = pull.RootElement.GetProperty("receivedMessages")[0].GetProperty("message").GetRawText();
+        var body = $$"""{"message":{{message}},"subscription":"projects/test-project/subscriptions/dlq-push"}""";
+
+        var result = await PushRequestDecoder.DecodeAsync(EdgeRequests.Json(body), Ct);
+
+        Assert.True(result.IsSuccess, result.PoisonReason);
+        Assert.Equal("2", result.Value.MessageId);
+        Assert.Equal(EmulatorData, result.Value.GetDataAsString());
+        Assert.Equal("t-1", result.Value.OrderingKey);
+        Assert.Equal("5", result.Value.Attributes["CloudPubSubDeadLetterSourceDeliveryCount"]);
+        Assert.Equal("push-fail-dlq", result.Value.Attributes["CloudPubSubDeadLetterSourceSubscription"]);
+        Assert.Equal(6, result.Value.Attributes.Count);
+    }
+
+    [Fact]
     public async Task SnakeCaseOnlyEnvelopeDecodes()
     {
         var body = """
