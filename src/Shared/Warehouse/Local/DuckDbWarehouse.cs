@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using XeroSync.Storage;
+using XeroSync.Xero;
+
+namespace XeroSync.Warehouse.Local;
+
+/// <summary>
+/// The local shape's warehouse: a DuckDB file with raw tables (<c>xero_raw.{table}</c>) and latest views
+/// (<c>xero.{table}</c>). DuckDB allows one writer process, so this class holds one connection and
+/// serialises every operation. A load appends all of a job's objects in one transaction together with
+/// its <c>xero_raw._loads</c> row: a crash or a failed check leaves either all or none of the job's rows.
+/// </summary>
+public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDisposable
+{
+    private static readonly byte[] TenantId = "tenant_id"u8.ToArray();
+    private static readonly byte[] RecordId = "record_id"u8.ToArray();
+    private static readonly byte[] UpdatedAt = "updated_at"u8.ToArray();
+    private static readonly byte[] RunId = "run_id"u8.ToArray();
+    private static readonly byte[] PageNumber = "page"u8.ToArray();
+    private static readonly byte[] FetchedAt = "fetched_at"u8.ToArray();
+    private static readonly byte[] Payload = "payload"u8.ToArray();
+
+    private readonly string _databasePath;
+    private readonly IObjectStore _objects;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DuckDbWarehouse> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DuckDBConnection? _connection;
+    private bool _disposed;
+
+    /// <param name="databasePath">The DuckDB file; created when missing.</param>
+    /// <param name="objects">Where the jobs' gzip NDJSON objects are read from.</param>
+    public DuckDbWarehouse(string databasePath, IObjectStore objects, TimeProvider time, ILogger<DuckDbWarehouse> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _databasePath = Path.GetFullPath(databasePath);
+        _objects = objects;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task EnsureTablesAsync(IReadOnlyCollection<XeroEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Connection();
+            var sql = new StringBuilder(LoadsTableSql());
+            foreach (var endpoint in endpoints)
+            {
+                sql.Append(TableSql(RequireTableName(endpoint)));
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<long> LoadAsync(LoadJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrWhiteSpace(job.JobId);
+        var table = RequireTableName(job.Endpoint);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Connection();
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TableSql(table);
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (await GetLoadedRowsAsync(connection, job.JobId, cancellationToken) is long earlier)
+            {
+                LogAlreadyLoaded(job.JobId, earlier);
+                return earlier;
+            }
+
+            var started = _time.GetTimestamp();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            long rows = 0;
+            using (var appender = connection.CreateAppender("xero_raw", table))
+            {
+                foreach (var objectName in job.ObjectNames)
+                {
+                    rows += await AppendObjectAsync(appender, objectName, cancellationToken);
+                }
+            }
+
+            if (rows != job.ExpectedRows)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Load job '{job.JobId}' into xero_raw.{table} read {rows} rows from {job.ObjectNames.Count} objects but the manifest expects {job.ExpectedRows}; nothing was loaded."));
+            }
+
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, $table, $rows, CAST($at AS TIMESTAMPTZ))";
+                record.Parameters.Add(new DuckDBParameter("job", job.JobId));
+                record.Parameters.Add(new DuckDBParameter("table", table));
+                record.Parameters.Add(new DuckDBParameter("rows", rows));
+                record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+            LogLoaded(job.JobId, rows, table, job.ObjectNames.Count, elapsedMs);
+            return rows;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _connection?.Dispose();
+        _connection = null;
+        _gate.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Parses one NDJSON line and appends it as a row; the payload's bytes are copied as they are.</summary>
+    internal static void AppendLine(DuckDBAppender appender, ReadOnlySpan<byte> line, string objectName, int lineNumber)
+    {
+        string? tenantId = null, recordId = null, runId = null, payload = null;
+        DateTimeOffset? updatedAt = null, fetchedAt = null;
+        int? page = null;
+        try
+        {
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("A line must be a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(Payload))
+                {
+                    reader.Read();
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    payload = Encoding.UTF8.GetString(line[start..(int)reader.BytesConsumed]);
+                    continue;
+                }
+
+                var field = reader.ValueTextEquals(TenantId) ? 1
+                    : reader.ValueTextEquals(RecordId) ? 2
+                    : reader.ValueTextEquals(RunId) ? 3
+                    : reader.ValueTextEquals(UpdatedAt) ? 4
+                    : reader.ValueTextEquals(FetchedAt) ? 5
+                    : reader.ValueTextEquals(PageNumber) ? 6
+                    : 0;
+                reader.Read();
+                if (field == 1)
+                {
+                    tenantId = reader.GetString();
+                }
+                else if (field == 2)
+                {
+                    recordId = reader.GetString();
+                }
+                else if (field == 3)
+                {
+                    runId = reader.GetString();
+                }
+                else if (field == 4)
+                {
+                    updatedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
+                }
+                else if (field == 5)
+                {
+                    fetchedAt = reader.GetDateTimeOffset();
+                }
+                else if (field == 6)
+                {
+                    page = reader.GetInt32();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{objectName} line {lineNumber}: not a valid NDJSON record ({e.Message}).", e);
+        }
+
+        if (tenantId is null || recordId is null || runId is null || page is null || fetchedAt is null || payload is null)
+        {
+            throw new InvalidDataException($"{objectName} line {lineNumber}: tenant_id, record_id, run_id, page, fetched_at and payload are required.");
+        }
+
+        appender.CreateRow()
+            .AppendValue(tenantId)
+            .AppendValue(recordId)
+            .AppendValue(updatedAt)
+            .AppendValue(runId)
+            .AppendValue(page)
+            .AppendValue(fetchedAt)
+            .AppendValue(payload)
+            .EndRow();
+    }
+
+    private static string RequireTableName(XeroEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return TableNamePattern().IsMatch(endpoint.TableName)
+            ? endpoint.TableName
+            : throw new ArgumentException($"Table name '{Identifiers.Printable(endpoint.TableName)}' is not a snake_case catalog name.", nameof(endpoint));
+    }
+
+    private static string LoadsTableSql() => """
+        CREATE SCHEMA IF NOT EXISTS xero_raw;
+        CREATE SCHEMA IF NOT EXISTS xero;
+        CREATE TABLE IF NOT EXISTS xero_raw._loads (job_id VARCHAR PRIMARY KEY, table_name VARCHAR, rows BIGINT, loaded_at TIMESTAMPTZ);
+
+        """;
+
+    private static string TableSql(string table) => $"""
+        CREATE TABLE IF NOT EXISTS xero_raw.{table} (
+            tenant_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ, run_id VARCHAR NOT NULL,
+            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL);
+        CREATE OR REPLACE VIEW xero.{table} AS
+            SELECT * FROM xero_raw.{table}
+            QUALIFY row_number() OVER (
+                PARTITION BY tenant_id, record_id
+                ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) = 1;
+
+        """;
+
+    private static async Task<long?> GetLoadedRowsAsync(DuckDBConnection connection, string jobId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rows FROM xero_raw._loads WHERE job_id = $job";
+        command.Parameters.Add(new DuckDBParameter("job", jobId));
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    private async Task<long> AppendObjectAsync(DuckDBAppender appender, string objectName, CancellationToken cancellationToken)
+    {
+        var stream = await _objects.OpenReadAsync(objectName, cancellationToken)
+            ?? throw new FileNotFoundException($"Load object '{objectName}' does not exist.", objectName);
+        using var content = new MemoryStream();
+        await using (stream.ConfigureAwait(false))
+        {
+            await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+            await gzip.CopyToAsync(content, cancellationToken);
+        }
+
+        var data = new ReadOnlySpan<byte>(content.GetBuffer(), 0, (int)content.Length);
+        long rows = 0;
+        var lineNumber = 0;
+        while (!data.IsEmpty)
+        {
+            var end = data.IndexOf((byte)'\n');
+            var line = end < 0 ? data : data[..end];
+            data = end < 0 ? [] : data[(end + 1)..];
+            lineNumber++;
+            line = line.TrimEnd(WhiteSpace);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            AppendLine(appender, line, objectName, lineNumber);
+            rows++;
+        }
+
+        return rows;
+    }
+
+    private static ReadOnlySpan<byte> WhiteSpace => " \t\r"u8;
+
+    private DuckDBConnection Connection()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is null)
+        {
+            var folder = Path.GetDirectoryName(_databasePath);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            var connection = new DuckDBConnection("Data Source=" + _databasePath);
+            connection.Open();
+            _connection = connection;
+        }
+
+        return _connection;
+    }
+
+    [GeneratedRegex("^[a-z_]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableNamePattern();
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded {Rows} rows into xero_raw.{Table} from {Objects} objects (job {JobId}) in {ElapsedMs} ms")]
+    private partial void LogLoaded(string jobId, long rows, string table, int objects, long elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Load job {JobId} was already loaded ({Rows} rows); skipped")]
+    private partial void LogAlreadyLoaded(string jobId, long rows);
+}
