@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace XeroSync.XeroSimulator.Control;
+
+/// <summary>JSON control API under /_sim for out-of-process tests.</summary>
+internal static class ControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes, SimulatorState state)
+    {
+        routes.MapPost("/_sim/advance", (double minutes) =>
+        {
+            if (state.Clock is not AdjustableTimeProvider adjustable)
+            {
+                return Results.Conflict(new { error = "The simulator clock is not an AdjustableTimeProvider." });
+            }
+
+            adjustable.Advance(TimeSpan.FromMinutes(minutes));
+            return Results.Ok(new { now = adjustable.GetUtcNow() });
+        });
+        routes.MapGet("/_sim/now", () => Results.Ok(new { now = state.Clock.GetUtcNow() }));
+        routes.MapGet("/_sim/faults", () => Results.Ok(state.Faults));
+        routes.MapPost("/_sim/faults", (SimulatorFaults faults) =>
+        {
+            state.SetFaults(faults);
+            return Results.Ok(state.Faults);
+        });
+        routes.MapPost("/_sim/revoke", () =>
+        {
+            state.RevokeTokens();
+            return Results.Ok(new { revoked = true });
+        });
+        routes.MapPost("/_sim/refresh-token", (string? tenantIds) =>
+        {
+            var ids = string.IsNullOrEmpty(tenantIds) ? [] : tenantIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return Results.Ok(new { refresh_token = state.IssueRefreshToken(ids) });
+        });
+        routes.MapGet("/_sim/tenants", () => Results.Ok(state.Tenants));
+        routes.MapGet("/_sim/requests/count", (string? tenantId) => Results.Ok(new
+        {
+            apiCalls = state.ApiCalls(tenantId),
+            throttled = state.Throttled(tenantId),
+            requests = state.Requests.Count,
+        }));
+        routes.MapPost("/_sim/requests/reset", () =>
+        {
+            state.ResetRequestLog();
+            return Results.Ok(new { reset = true });
+        });
+        routes.MapGet("/_sim/tokens/count", () => Results.Ok(new
+        {
+            clientCredentials = state.ClientCredentialsTokenCalls,
+            authorizationCode = state.AuthorizationCodeTokenCalls,
+            refreshToken = state.RefreshTokenCalls,
+        }));
+        routes.MapGet("/_sim/records/{tenantId}/{endpoint}/count", (string tenantId, string endpoint, string? since) =>
+        {
+            if (!state.TryGetTenant(tenantId, out _) || !state.Endpoints.Contains(endpoint, StringComparer.OrdinalIgnoreCase))
+            {
+                return Results.NotFound();
+            }
+
+            var count = since is null
+                ? state.Count(tenantId, endpoint)
+                : state.CountModifiedSince(tenantId, endpoint, DateTimeOffset.Parse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+            return Results.Ok(new { count });
+        });
+    }
+}

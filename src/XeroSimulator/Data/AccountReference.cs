@@ -1,0 +1,3 @@
+namespace XeroSync.XeroSimulator.Data;
+
+internal sealed record AccountReference(string AccountId, string Code, string Name, string Type);

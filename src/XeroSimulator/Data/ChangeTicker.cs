@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+
+namespace XeroSync.XeroSimulator.Data;
+
+/// <summary>The deterministic changes of one simulated minute: a pure function of (seed, tenant, minute, prior state).</summary>
+internal sealed class ChangeTicker
+{
+    private static readonly (string Endpoint, bool Create, int Weight)[] Actions =
+    [
+        ("Invoices", false, 20), ("Invoices", true, 12), ("Contacts", false, 8), ("Contacts", true, 4),
+        ("Payments", true, 10), ("Payments", false, 2), ("BankTransactions", true, 8), ("BankTransactions", false, 4),
+        ("CreditNotes", true, 3), ("CreditNotes", false, 2), ("Items", false, 3), ("Items", true, 1), ("Accounts", false, 1),
+        ("ManualJournals", true, 1), ("ManualJournals", false, 1), ("PurchaseOrders", true, 2), ("PurchaseOrders", false, 2),
+        ("Quotes", true, 2), ("Quotes", false, 2), ("Overpayments", false, 1), ("Prepayments", false, 1),
+        ("BankTransfers", true, 1), ("Journals", true, 4), ("LinkedTransactions", false, 1), ("Receipts", false, 1),
+    ];
+
+    private static readonly HashSet<string> Journalled = ["Invoices", "Payments", "BankTransactions", "CreditNotes", "ManualJournals"];
+
+    private static readonly int TotalWeight = Actions.Sum(a => a.Weight);
+
+    private readonly Func<string, RecordCollection> _collection;
+    private readonly OrganisationReferences _references;
+    private readonly SimulatedTenant _tenant;
+    private readonly DateTimeOffset _createdAt;
+    private readonly int _seed;
+    private readonly int _changesPerMinute;
+
+    public ChangeTicker(Func<string, RecordCollection> collection, OrganisationReferences references, SimulatedTenant tenant, DateTimeOffset createdAt, int seed, int changesPerMinute)
+    {
+        _collection = collection;
+        _references = references;
+        _tenant = tenant;
+        _createdAt = createdAt;
+        _seed = seed;
+        _changesPerMinute = changesPerMinute;
+    }
+
+    public void Apply(long minute)
+    {
+        var time = _createdAt.AddMinutes(minute);
+        var random = new Random(Determinism.Mix(_seed, _tenant.Index, minute, 0x71C));
+        for (var change = 0; change < _changesPerMinute; change++)
+        {
+            var (endpoint, create) = Pick(random);
+            var collection = _collection(endpoint);
+            if (create || collection.Records.Count == 0)
+            {
+                Create(endpoint, random, time);
+                if (Journalled.Contains(endpoint))
+                {
+                    Create("Journals", random, time);
+                }
+            }
+            else
+            {
+                var stored = collection.Records[random.Next(collection.Records.Count)];
+                var record = RecordJson.Parse(stored.Json);
+                RecordMutator.Mutate(endpoint, record, random, time);
+                collection.Replace(stored, record);
+            }
+        }
+    }
+
+    private void Create(string endpoint, Random random, DateTimeOffset time)
+    {
+        var collection = _collection(endpoint);
+        var context = new RecordContext(random, collection.Records.Count + 1, time, _references);
+        JsonObject record = RecordFactory.Create(endpoint, context, _tenant, _createdAt);
+        collection.Add(record);
+    }
+
+    private static (string Endpoint, bool Create) Pick(Random random)
+    {
+        var roll = random.Next(TotalWeight);
+        foreach (var (endpoint, create, weight) in Actions)
+        {
+            if (roll < weight)
+            {
+                return (endpoint, create);
+            }
+
+            roll -= weight;
+        }
+
+        return (Actions[0].Endpoint, Actions[0].Create);
+    }
+}

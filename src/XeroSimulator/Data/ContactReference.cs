@@ -1,0 +1,3 @@
+namespace XeroSync.XeroSimulator.Data;
+
+internal sealed record ContactReference(string ContactId, string Name);

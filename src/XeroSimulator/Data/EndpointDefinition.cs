@@ -1,0 +1,22 @@
+namespace XeroSync.XeroSimulator.Data;
+
+/// <summary>One Accounting API collection the simulator serves.</summary>
+/// <param name="Name">Path segment, e.g. "Invoices".</param>
+/// <param name="CollectionProperty">Envelope property holding the records.</param>
+/// <param name="KeyField">Record id property.</param>
+/// <param name="Paging">How the endpoint pages.</param>
+/// <param name="SupportsIfModifiedSince">Whether If-Modified-Since filters.</param>
+/// <param name="TimestampField">Property If-Modified-Since compares (UpdatedDateUTC, CreatedDateUTC) or null.</param>
+/// <param name="HiddenStatus">Status excluded unless <paramref name="RevealParameter"/>=true.</param>
+/// <param name="RevealParameter">Query parameter that includes <paramref name="HiddenStatus"/> records.</param>
+/// <param name="BaseCount">Record count at Scale 1.</param>
+internal sealed record EndpointDefinition(
+    string Name,
+    string CollectionProperty,
+    string KeyField,
+    PagingMode Paging,
+    bool SupportsIfModifiedSince,
+    string? TimestampField,
+    string? HiddenStatus,
+    string? RevealParameter,
+    int BaseCount);

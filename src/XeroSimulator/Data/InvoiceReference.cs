@@ -1,0 +1,3 @@
+namespace XeroSync.XeroSimulator.Data;
+
+internal sealed record InvoiceReference(string InvoiceId, string InvoiceNumber, string Type, ContactReference Contact, decimal Total);

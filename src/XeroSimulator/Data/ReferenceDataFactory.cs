@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace XeroSync.XeroSimulator.Data;
+
+/// <summary>Settings-like records: accounts, contacts, items, tax rates, tracking, users, organisation.</summary>
+internal static class ReferenceDataFactory
+{
+    private static readonly string[] FirstNames = ["Katherine", "Liam", "Ava", "Noah", "Mia", "Oliver", "Isla", "Jack", "Ruby", "Leo", "Zoe", "Finn"];
+    private static readonly string[] LastNames = ["Warren", "Parker", "Gallagher", "Ngata", "Smith", "Chen", "Patel", "Brown", "Wilson", "Taylor", "Walker", "King"];
+    private static readonly string[] AccountTypes = ["REVENUE", "EXPENSE", "CURRENT", "FIXED", "EQUITY", "OVERHEADS", "DIRECTCOSTS", "LIABILITY"];
+    private static readonly (string Code, string Name)[] CurrencyCodes = [("NZD", "New Zealand Dollar"), ("AUD", "Australian Dollar"), ("USD", "United States Dollar"), ("GBP", "British Pound"), ("EUR", "Euro"), ("CAD", "Canadian Dollar"), ("JPY", "Japanese Yen"), ("SGD", "Singapore Dollar")];
+
+    public static JsonObject Account(RecordContext c)
+    {
+        var isBank = c.Sequence <= 4;
+        var type = isBank ? "BANK" : AccountTypes[c.Sequence % AccountTypes.Length];
+        var code = isBank ? (90 + c.Sequence).ToString("000", CultureInfo.InvariantCulture) : (100 + (c.Sequence * 10)).ToString(CultureInfo.InvariantCulture);
+        var name = isBank ? $"Business Account {c.Sequence}" : $"{RecordShapes.Phrase(c.Random)} {type.ToLowerInvariant()}";
+        var account = new JsonObject
+        {
+            ["AccountID"] = c.Id,
+            ["Code"] = code,
+            ["Name"] = name,
+            ["Status"] = c.Random.Next(30) == 0 ? "ARCHIVED" : "ACTIVE",
+            ["Type"] = type,
+            ["TaxType"] = isBank ? "NONE" : "OUTPUT2",
+            ["Description"] = isBank ? "" : "Generated account " + code,
+            ["Class"] = type is "REVENUE" ? "REVENUE" : type is "EQUITY" ? "EQUITY" : type is "LIABILITY" ? "LIABILITY" : type is "EXPENSE" or "OVERHEADS" or "DIRECTCOSTS" ? "EXPENSE" : "ASSET",
+            ["EnablePaymentsToAccount"] = false,
+            ["ShowInExpenseClaims"] = false,
+            ["ReportingCode"] = "ASS",
+            ["HasAttachments"] = false,
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["AddToWatchlist"] = false,
+        };
+        if (isBank)
+        {
+            account["BankAccountNumber"] = "02090876543210" + c.Sequence.ToString("00", CultureInfo.InvariantCulture);
+            account["BankAccountType"] = "BANK";
+            account["CurrencyCode"] = c.References.BaseCurrency;
+        }
+
+        var reference = new AccountReference(c.Id, code, name, type);
+        c.References.Accounts.Add(reference);
+        if (isBank)
+        {
+            c.References.BankAccounts.Add(reference);
+        }
+
+        return account;
+    }
+
+    public static JsonObject Contact(RecordContext c)
+    {
+        var first = FirstNames[c.Random.Next(FirstNames.Length)];
+        var last = LastNames[c.Random.Next(LastNames.Length)];
+        var name = $"{first} {last}-{c.Sequence:00000}";
+        c.References.Contacts.Add(new ContactReference(c.Id, name));
+        return new JsonObject
+        {
+            ["ContactID"] = c.Id,
+            ["ContactStatus"] = c.Random.Next(20) == 0 ? "ARCHIVED" : "ACTIVE",
+            ["Name"] = name,
+            ["FirstName"] = first,
+            ["LastName"] = last,
+            ["CompanyNumber"] = "NZBN" + c.Random.Next(100000, 999999).ToString(CultureInfo.InvariantCulture),
+            ["EmailAddress"] = $"{first}.{last}{c.Sequence}@example.com".ToLowerInvariant(),
+            ["BankAccountDetails"] = "",
+            ["TaxNumber"] = "",
+            ["Addresses"] = new JsonArray(
+                new JsonObject { ["AddressType"] = "STREET", ["City"] = "", ["Region"] = "", ["PostalCode"] = "", ["Country"] = "" },
+                new JsonObject
+                {
+                    ["AddressType"] = "POBOX",
+                    ["AddressLine1"] = $"PO Box {c.Random.Next(1, 9999)}",
+                    ["AddressLine2"] = "",
+                    ["AddressLine3"] = "",
+                    ["AddressLine4"] = "",
+                    ["City"] = "Wellington",
+                    ["Region"] = "",
+                    ["PostalCode"] = c.Random.Next(1000, 9999).ToString(CultureInfo.InvariantCulture),
+                    ["Country"] = "New Zealand",
+                }),
+            ["Phones"] = new JsonArray(
+                new JsonObject { ["PhoneType"] = "DEFAULT", ["PhoneNumber"] = c.Random.Next(1000000, 9999999).ToString(CultureInfo.InvariantCulture), ["PhoneAreaCode"] = "04", ["PhoneCountryCode"] = "64" },
+                new JsonObject { ["PhoneType"] = "MOBILE", ["PhoneNumber"] = "", ["PhoneAreaCode"] = "", ["PhoneCountryCode"] = "" }),
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["ContactGroups"] = new JsonArray(),
+            ["IsSupplier"] = c.Random.Next(2) == 0,
+            ["IsCustomer"] = c.Random.Next(4) != 0,
+            ["SalesDefaultLineAmountType"] = "EXCLUSIVE",
+            ["PurchasesDefaultLineAmountType"] = "EXCLUSIVE",
+            ["Balances"] = new JsonObject
+            {
+                ["AccountsReceivable"] = new JsonObject { ["Outstanding"] = c.Money(0, 2000), ["Overdue"] = c.Money(0, 500) },
+                ["AccountsPayable"] = new JsonObject { ["Outstanding"] = c.Money(0, 2000), ["Overdue"] = c.Money(0, 500) },
+            },
+            ["ContactPersons"] = new JsonArray(),
+            ["HasAttachments"] = false,
+            ["HasValidationErrors"] = false,
+        };
+    }
+
+    public static JsonObject ContactGroup(RecordContext c) => new()
+    {
+        ["Name"] = "Group " + RecordShapes.Phrase(c.Random),
+        ["Status"] = "ACTIVE",
+        ["ContactGroupID"] = c.Id,
+        ["Contacts"] = new JsonArray(),
+        ["HasValidationErrors"] = false,
+    };
+
+    public static JsonObject Currency(RecordContext c)
+    {
+        var (code, name) = CurrencyCodes[(c.Sequence - 1) % CurrencyCodes.Length];
+        return new JsonObject { ["Code"] = c.Sequence > CurrencyCodes.Length ? code + c.Sequence.ToString(CultureInfo.InvariantCulture) : code, ["Description"] = name };
+    }
+
+    public static JsonObject TaxRate(RecordContext c)
+    {
+        var rate = (c.Sequence % 3) switch { 0 => 0m, 1 => 15m, _ => 9m };
+        return new JsonObject
+        {
+            ["Name"] = $"{rate}% Tax {c.Sequence}",
+            ["TaxType"] = c.Sequence switch { 1 => "INPUT2", 2 => "OUTPUT2", 3 => "NONE", _ => "TAX" + c.Sequence.ToString("000", CultureInfo.InvariantCulture) },
+            ["ReportTaxType"] = c.Sequence % 2 == 0 ? "OUTPUT" : "INPUT",
+            ["CanApplyToAssets"] = true,
+            ["CanApplyToEquity"] = true,
+            ["CanApplyToExpenses"] = true,
+            ["CanApplyToLiabilities"] = true,
+            ["CanApplyToRevenue"] = c.Sequence % 2 == 0,
+            ["DisplayTaxRate"] = rate,
+            ["EffectiveRate"] = rate,
+            ["Status"] = "ACTIVE",
+            ["TaxComponents"] = new JsonArray(new JsonObject { ["Name"] = "GST", ["Rate"] = rate, ["IsCompound"] = false, ["IsNonRecoverable"] = false }),
+        };
+    }
+
+    public static JsonObject TrackingCategory(RecordContext c)
+    {
+        var name = c.Sequence == 1 ? "Region" : "Category " + c.Sequence.ToString(CultureInfo.InvariantCulture);
+        var options = new List<(string, string)>();
+        var array = new JsonArray();
+        for (var i = 1; i <= 3; i++)
+        {
+            var optionId = c.NewId();
+            var optionName = $"{name} option {i}";
+            options.Add((optionId, optionName));
+            array.Add(new JsonObject { ["TrackingOptionID"] = optionId, ["Name"] = optionName, ["Status"] = "ACTIVE", ["HasValidationErrors"] = false });
+        }
+
+        c.References.Tracking.Add(new TrackingReference(c.Id, name, options));
+        return new JsonObject
+        {
+            ["Name"] = name,
+            ["Status"] = c.Sequence == 3 ? "ARCHIVED" : "ACTIVE",
+            ["TrackingCategoryID"] = c.Id,
+            ["Options"] = array,
+        };
+    }
+
+    public static JsonObject BrandingTheme(RecordContext c) => new()
+    {
+        ["BrandingThemeID"] = c.Id,
+        ["Name"] = c.Sequence == 1 ? "Standard" : "Theme " + c.Sequence.ToString(CultureInfo.InvariantCulture),
+        ["LogoUrl"] = "",
+        ["Type"] = "INVOICE",
+        ["SortOrder"] = c.Sequence - 1,
+        ["CreatedDateUTC"] = XeroDates.Record(c.Timestamp),
+    };
+
+    public static JsonObject Budget(RecordContext c) => new()
+    {
+        ["BudgetID"] = c.Id,
+        ["Status"] = "ACTIVE",
+        ["Description"] = "Budget " + c.Sequence.ToString(CultureInfo.InvariantCulture),
+        ["Type"] = c.Sequence == 1 ? "OVERALL" : "TRACKING",
+        ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+        ["BudgetLines"] = new JsonArray(),
+        ["Tracking"] = new JsonArray(),
+    };
+
+    public static JsonObject Item(RecordContext c)
+    {
+        var price = c.Money(5, 5000);
+        var account = c.Pick(c.References.Accounts);
+        return new JsonObject
+        {
+            ["ItemID"] = c.Id,
+            ["Code"] = "ITEM-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
+            ["Description"] = RecordShapes.Phrase(c.Random),
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["PurchaseDetails"] = new JsonObject { ["UnitPrice"] = Math.Round(price * 0.6m, 2), ["AccountCode"] = account.Code, ["TaxType"] = "INPUT2" },
+            ["SalesDetails"] = new JsonObject { ["UnitPrice"] = price, ["AccountCode"] = account.Code, ["TaxType"] = "OUTPUT2" },
+            ["Name"] = "Item " + c.Sequence.ToString(CultureInfo.InvariantCulture),
+            ["IsTrackedAsInventory"] = false,
+            ["IsSold"] = true,
+            ["IsPurchased"] = c.Random.Next(2) == 0,
+        };
+    }
+
+    public static JsonObject User(RecordContext c)
+    {
+        var first = FirstNames[c.Random.Next(FirstNames.Length)];
+        var last = LastNames[c.Random.Next(LastNames.Length)];
+        c.References.UserIds.Add(c.Id);
+        return new JsonObject
+        {
+            ["UserID"] = c.Id,
+            ["EmailAddress"] = $"{first}.{last}.{c.Sequence}@example.com".ToLowerInvariant(),
+            ["FirstName"] = first,
+            ["LastName"] = last,
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["IsSubscriber"] = c.Sequence == 1,
+            ["OrganisationRole"] = c.Sequence == 1 ? "ADMIN" : "STANDARD",
+        };
+    }
+
+    public static JsonObject Organisation(RecordContext c, string name, DateTimeOffset createdAt) => new()
+    {
+        ["APIKey"] = c.Id.Replace("-", "", StringComparison.Ordinal)[..30].ToUpperInvariant(),
+        ["Name"] = name,
+        ["LegalName"] = name + " Limited",
+        ["PaysTax"] = true,
+        ["Version"] = "NZ",
+        ["OrganisationType"] = "COMPANY",
+        ["BaseCurrency"] = c.References.BaseCurrency,
+        ["CountryCode"] = "NZ",
+        ["IsDemoCompany"] = true,
+        ["OrganisationStatus"] = "ACTIVE",
+        ["TaxNumber"] = "071-138-054",
+        ["FinancialYearEndDay"] = 31,
+        ["FinancialYearEndMonth"] = 3,
+        ["SalesTaxBasis"] = "PAYMENTS",
+        ["SalesTaxPeriod"] = "TWOMONTHS",
+        ["DefaultSalesTax"] = "Tax Exclusive",
+        ["DefaultPurchasesTax"] = "Tax Exclusive",
+        ["PeriodLockDate"] = XeroDates.Record(XeroDates.Day(createdAt.AddYears(-2))),
+        ["EndOfYearLockDate"] = XeroDates.Record(XeroDates.Day(createdAt.AddYears(-2))),
+        ["CreatedDateUTC"] = XeroDates.Envelope(createdAt.AddYears(-3)),
+        ["OrganisationEntityType"] = "COMPANY",
+        ["Timezone"] = "NEWZEALANDSTANDARDTIME",
+        ["ShortCode"] = "!" + c.Id[..5],
+        ["OrganisationID"] = c.Id,
+        ["Edition"] = "BUSINESS",
+        ["Class"] = "PREMIUM",
+        ["Addresses"] = new JsonArray(),
+        ["Phones"] = new JsonArray(),
+        ["ExternalLinks"] = new JsonArray(),
+        ["PaymentTerms"] = new JsonObject(),
+    };
+}

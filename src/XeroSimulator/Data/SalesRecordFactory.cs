@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace XeroSync.XeroSimulator.Data;
+
+/// <summary>Invoices, credit notes, quotes, purchase orders, repeating invoices and linked transactions.</summary>
+internal static class SalesRecordFactory
+{
+    public static JsonObject Invoice(RecordContext c)
+    {
+        var type = c.Random.Next(3) == 0 ? "ACCPAY" : "ACCREC";
+        var contact = c.Pick(c.References.Contacts);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 4), out var subTotal, out var tax);
+        var total = subTotal + tax;
+        var roll = c.Random.Next(100);
+        var status = roll switch { < 8 => "DRAFT", < 12 => "SUBMITTED", < 55 => "AUTHORISED", < 93 => "PAID", < 97 => "VOIDED", _ => "DELETED" };
+        var paid = status == "PAID" ? total : 0m;
+        var due = status is "AUTHORISED" or "SUBMITTED" or "DRAFT" ? total : 0m;
+        var number = "INV-" + c.Sequence.ToString("00000", CultureInfo.InvariantCulture);
+        var dueDate = c.Date.AddDays(30);
+        var invoice = new JsonObject
+        {
+            ["Type"] = type,
+            ["InvoiceID"] = c.Id,
+            ["InvoiceNumber"] = number,
+            ["Reference"] = RecordShapes.Phrase(c.Random),
+            ["Payments"] = new JsonArray(),
+            ["CreditNotes"] = new JsonArray(),
+            ["Prepayments"] = new JsonArray(),
+            ["Overpayments"] = new JsonArray(),
+            ["AmountDue"] = due,
+            ["AmountPaid"] = paid,
+            ["AmountCredited"] = 0.00m,
+            ["SentToContact"] = c.Random.Next(2) == 0,
+            ["CurrencyRate"] = 1.000000m,
+            ["HasErrors"] = false,
+            ["IsDiscounted"] = false,
+            ["HasAttachments"] = c.Random.Next(10) == 0,
+        };
+        if (c.References.RepeatingInvoiceIds.Count > 0 && c.Random.Next(10) == 0)
+        {
+            invoice["RepeatingInvoiceID"] = c.Pick(c.References.RepeatingInvoiceIds);
+        }
+
+        invoice["Contact"] = RecordShapes.ContactSummary(contact);
+        invoice["DateString"] = XeroDates.DateString(c.Date);
+        invoice["Date"] = XeroDates.Record(c.Date);
+        invoice["DueDateString"] = XeroDates.DateString(dueDate);
+        invoice["DueDate"] = XeroDates.Record(dueDate);
+        invoice["Status"] = status;
+        invoice["LineAmountTypes"] = "Exclusive";
+        invoice["LineItems"] = lines;
+        invoice["SubTotal"] = subTotal;
+        invoice["TotalTax"] = tax;
+        invoice["Total"] = total;
+        invoice["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp);
+        invoice["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp);
+        invoice["CurrencyCode"] = c.References.BaseCurrency;
+        c.References.Invoices.Add(new InvoiceReference(c.Id, number, type, contact, total));
+        c.References.TransactionIds.Add(c.Id);
+        return invoice;
+    }
+
+    public static JsonObject CreditNote(RecordContext c)
+    {
+        var contact = c.Pick(c.References.Contacts);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var total = subTotal + tax;
+        var status = c.Random.Next(10) switch { 0 => "DRAFT", 1 => "VOIDED", 2 => "DELETED", 3 or 4 => "PAID", _ => "AUTHORISED" };
+        var payments = new JsonArray();
+        if (status == "PAID")
+        {
+            payments.Add(new JsonObject
+            {
+                ["PaymentID"] = c.NewId(),
+                ["Date"] = XeroDates.Record(c.Date),
+                ["Amount"] = total,
+                ["Reference"] = "Refund",
+                ["CurrencyRate"] = 1.000000m,
+                ["HasAccount"] = false,
+                ["HasValidationErrors"] = false,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["CreditNoteID"] = c.Id,
+            ["CreditNoteNumber"] = "CN-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
+            ["Payments"] = payments,
+            ["ID"] = c.Id,
+            ["CurrencyRate"] = 1.000000m,
+            ["Type"] = c.Random.Next(2) == 0 ? "ACCRECCREDIT" : "ACCPAYCREDIT",
+            ["Reference"] = RecordShapes.Phrase(c.Random),
+            ["RemainingCredit"] = status == "AUTHORISED" ? total : 0m,
+            ["Allocations"] = new JsonArray(),
+            ["HasAttachments"] = false,
+            ["Contact"] = RecordShapes.ContactSummary(contact),
+            ["DateString"] = XeroDates.DateString(c.Date),
+            ["Date"] = XeroDates.Record(c.Date),
+            ["Status"] = status,
+            ["LineAmountTypes"] = "Exclusive",
+            ["LineItems"] = lines,
+            ["SubTotal"] = subTotal,
+            ["TotalTax"] = tax,
+            ["Total"] = total,
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp),
+            ["CurrencyCode"] = c.References.BaseCurrency,
+        };
+    }
+
+    public static JsonObject Quote(RecordContext c)
+    {
+        var contact = c.Pick(c.References.Contacts);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var expiry = c.Date.AddDays(30);
+        return new JsonObject
+        {
+            ["QuoteID"] = c.Id,
+            ["QuoteNumber"] = "QU-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
+            ["Reference"] = RecordShapes.Phrase(c.Random),
+            ["Terms"] = "",
+            ["Contact"] = RecordShapes.ContactSummary(contact),
+            ["LineItems"] = lines,
+            ["Date"] = XeroDates.Record(c.Date),
+            ["DateString"] = XeroDates.DateString(c.Date),
+            ["ExpiryDate"] = XeroDates.Record(expiry),
+            ["ExpiryDateString"] = XeroDates.DateString(expiry),
+            ["Status"] = c.Random.Next(6) switch { 0 => "DRAFT", 1 => "DECLINED", 2 => "ACCEPTED", 3 => "INVOICED", 4 => "DELETED", _ => "SENT" },
+            ["CurrencyRate"] = 1.000000m,
+            ["CurrencyCode"] = c.References.BaseCurrency,
+            ["SubTotal"] = subTotal,
+            ["TotalTax"] = tax,
+            ["Total"] = subTotal + tax,
+            ["TotalDiscount"] = 0.00m,
+            ["Title"] = "Quote " + c.Sequence.ToString(CultureInfo.InvariantCulture),
+            ["Summary"] = "",
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["LineAmountTypes"] = "EXCLUSIVE",
+        };
+    }
+
+    public static JsonObject PurchaseOrder(RecordContext c)
+    {
+        var contact = c.Pick(c.References.Contacts);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var contactObject = RecordShapes.ContactSummary(contact);
+        contactObject["ContactStatus"] = "ACTIVE";
+        contactObject["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp.AddDays(-30));
+        return new JsonObject
+        {
+            ["PurchaseOrderID"] = c.Id,
+            ["PurchaseOrderNumber"] = "PO-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
+            ["DateString"] = XeroDates.DateString(c.Date),
+            ["Date"] = XeroDates.Record(c.Date),
+            ["AttentionTo"] = contact.Name,
+            ["HasErrors"] = false,
+            ["IsDiscounted"] = false,
+            ["Type"] = "PURCHASEORDER",
+            ["CurrencyRate"] = 1.000000m,
+            ["CurrencyCode"] = c.References.BaseCurrency,
+            ["Contact"] = contactObject,
+            ["Status"] = c.Random.Next(8) switch { 0 => "DRAFT", 1 => "DELETED", 2 => "SUBMITTED", 3 or 4 => "BILLED", _ => "AUTHORISED" },
+            ["LineAmountTypes"] = "Exclusive",
+            ["LineItems"] = lines,
+            ["SubTotal"] = subTotal,
+            ["TotalTax"] = tax,
+            ["Total"] = subTotal + tax,
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["HasAttachments"] = false,
+        };
+    }
+
+    public static JsonObject RepeatingInvoice(RecordContext c)
+    {
+        var contact = c.Pick(c.References.Contacts);
+        var lines = RecordShapes.LineItems(c, 1, out var subTotal, out var tax);
+        c.References.RepeatingInvoiceIds.Add(c.Id);
+        return new JsonObject
+        {
+            ["Schedule"] = new JsonObject
+            {
+                ["Period"] = 1,
+                ["Unit"] = "MONTHLY",
+                ["DueDate"] = 20,
+                ["DueDateType"] = "OFFOLLOWINGMONTH",
+                ["StartDate"] = XeroDates.Record(c.Date),
+                ["NextScheduledDate"] = XeroDates.Record(c.Date.AddMonths(1)),
+            },
+            ["RepeatingInvoiceID"] = c.Id,
+            ["ID"] = c.Id,
+            ["Type"] = "ACCREC",
+            ["Reference"] = "Monthly " + RecordShapes.Phrase(c.Random),
+            ["HasAttachments"] = false,
+            ["Contact"] = RecordShapes.ContactSummary(contact),
+            ["Status"] = c.Random.Next(8) == 0 ? "DRAFT" : "AUTHORISED",
+            ["LineAmountTypes"] = "Exclusive",
+            ["LineItems"] = lines,
+            ["SubTotal"] = subTotal,
+            ["TotalTax"] = tax,
+            ["Total"] = subTotal + tax,
+            ["CurrencyCode"] = c.References.BaseCurrency,
+        };
+    }
+
+    public static JsonObject LinkedTransaction(RecordContext c) => new()
+    {
+        ["LinkedTransactionID"] = c.Id,
+        ["SourceTransactionID"] = c.Pick(c.References.TransactionIds),
+        ["SourceLineItemID"] = c.NewId(),
+        ["ContactID"] = c.Pick(c.References.Contacts).ContactId,
+        ["TargetTransactionID"] = c.Pick(c.References.TransactionIds),
+        ["TargetLineItemID"] = c.NewId(),
+        ["Status"] = c.Random.Next(3) == 0 ? "BILLED" : "ONDRAFT",
+        ["Type"] = "BILLABLEEXPENSE",
+        ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+        ["SourceTransactionTypeCode"] = "ACCPAY",
+    };
+}

@@ -1,0 +1,3 @@
+namespace XeroSync.XeroSimulator.Data;
+
+internal sealed record TrackingReference(string CategoryId, string CategoryName, IReadOnlyList<(string OptionId, string Name)> Options);

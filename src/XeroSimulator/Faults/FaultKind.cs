@@ -1,0 +1,11 @@
+namespace XeroSync.XeroSimulator.Faults;
+
+internal enum FaultKind
+{
+    None,
+    ServerError500,
+    ServiceUnavailable503,
+    Slow,
+    Truncate,
+    Timeout,
+}

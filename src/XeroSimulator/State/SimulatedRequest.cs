@@ -1,0 +1,18 @@
+namespace XeroSync.XeroSimulator;
+
+/// <summary>One logged request to the API or /connections.</summary>
+/// <param name="Time">Simulator clock when the request arrived.</param>
+/// <param name="TenantId">xero-tenant-id header (null when absent).</param>
+/// <param name="Endpoint">Catalog name ("Invoices"), "connections", or the raw path segment when unknown.</param>
+/// <param name="PathAndQuery">Request path and query string.</param>
+/// <param name="IfModifiedSince">Raw If-Modified-Since header value.</param>
+/// <param name="StatusCode">Response status.</param>
+/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled); null otherwise.</param>
+public sealed record SimulatedRequest(
+    DateTimeOffset Time,
+    string? TenantId,
+    string? Endpoint,
+    string PathAndQuery,
+    string? IfModifiedSince,
+    int StatusCode,
+    string? Problem);
