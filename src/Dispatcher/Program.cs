@@ -1,1 +1,23 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using XeroSync.Dispatcher;
+using XeroSync.Dispatcher.Cli;
+
+if (CliArguments.IsCli(args))
+{
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await CliApp.RunAsync(args, null, cancel.Token);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddDispatcherService();
+var app = builder.Build();
+app.MapDispatcherEndpoints();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the in-process test host can find it.</summary>
+public partial class Program;

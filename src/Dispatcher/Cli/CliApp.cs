@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace XeroSync.Dispatcher.Cli;
+
+/// <summary>The CLI entry: parse the verb, run it, map failures to exit codes and clear messages.</summary>
+public static class CliApp
+{
+    public const string Usage = """
+        Usage: dotnet run --project src/Dispatcher -- <command> [options]
+
+          sync      Extract every Xero endpoint of every connected tenant into the local warehouse.
+                      --demo              use the built-in Xero simulator (no credentials needed)
+                      --data-dir DIR      where state, objects and warehouse.duckdb live (default ./data)
+                      --endpoints A,B     only these Xero endpoints (e.g. Invoices,Contacts; case-insensitive)
+                      --tenants T1,T2     only these tenant ids (with --demo: the number of demo organisations)
+                      --full              ignore watermarks and read everything
+                      --verbose           log every page to stderr
+          status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N
+
+        Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (custom connection);
+        XERO_API_URL / XERO_IDENTITY_URL override https://api.xero.com and https://identity.xero.com.
+        With no verb, the Dispatcher serves HTTP (POST /run, GET /runs/{id}, POST /runs/{id}/retry).
+        """;
+
+    public static async Task<int> RunAsync(string[] args, CliContext? context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var verbose = args.Contains("--verbose");
+        using var loggers = context is null ? CreateLoggers(verbose) : null;
+        context ??= new CliContext(AnsiConsole.Console, loggers!, TimeProvider.System, Environment.GetEnvironmentVariable);
+        try
+        {
+            var verb = args[0] is "--help" or "-h" ? "help" : args[0];
+            return verb switch
+            {
+                "sync" => await SyncCommand.RunAsync(CliArguments.Parse(args, SyncCommand.Options), context, cancellationToken),
+                "status" => await StatusCommand.RunAsync(CliArguments.Parse(args, StatusCommand.Options), context, cancellationToken),
+                "help" => ShowUsage(context),
+                _ => throw new CliUsageException($"The '{Identifiers.Printable(verb)}' command is not available yet."),
+            };
+        }
+        catch (CliUsageException ex)
+        {
+            context.Console.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            context.Console.MarkupLine("[yellow]Cancelled.[/] Run `sync` again: finished endpoints are not fetched twice, the rest is re-read.");
+            return ExitCodes.Failure;
+        }
+        catch (XeroSync.Xero.XeroApiException ex)
+        {
+            context.Console.MarkupLine("[red]Xero error:[/] " + Markup.Escape(ex.Message));
+            return ex.Failure == XeroSync.Xero.XeroFailure.AccessDenied ? ExitCodes.Usage : ExitCodes.Failure;
+        }
+    }
+
+    private static int ShowUsage(CliContext context)
+    {
+        context.Console.WriteLine(Usage);
+        return ExitCodes.Success;
+    }
+
+    private static ILoggerFactory CreateLoggers(bool verbose) =>
+        LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+}

@@ -1,0 +1,19 @@
+namespace XeroSync.Dispatcher;
+
+/// <summary>Composition of the Dispatcher HTTP service (cloud shape).</summary>
+public static class DispatcherServiceExtensions
+{
+    public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapDispatcherEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}
