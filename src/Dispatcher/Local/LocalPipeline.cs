@@ -81,6 +81,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public IObjectStore Objects { get; }
 
+    /// <summary>Raised after each object is created (page or manifest): progress hooks and crash tests.</summary>
+    public event Action<string>? ObjectCreated;
+
     public int DeadLettered => _fetchQueue.DeadLettered + _loadQueue.DeadLettered;
 
     public int Poisoned => _fetchQueue.Poisoned + _loadQueue.Poisoned;
@@ -128,6 +131,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private async ValueTask OnObjectCreatedAsync(string name, CancellationToken cancellationToken)
     {
+        ObjectCreated?.Invoke(name);
         if (ObjectNames.IsManifest(name))
         {
             await _loadQueue.PublishAsync([new ObjectFinalized(name)], cancellationToken);

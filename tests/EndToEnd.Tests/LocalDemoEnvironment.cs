@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using XeroSync.Dispatcher.Local;
+using XeroSync.Xero;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// A simulator and a local pipeline sharing one frozen clock: the demo organisation changes only when a
+/// test advances time, so ground truth cannot move under a running sync.
+/// </summary>
+internal sealed class LocalDemoEnvironment : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _data = new();
+
+    private LocalDemoEnvironment(XeroSimulatorHost simulator, FakeTimeProvider clock)
+    {
+        Simulator = simulator;
+        Clock = clock;
+    }
+
+    public XeroSimulatorHost Simulator { get; }
+
+    public SimulatorState Truth => Simulator.State;
+
+    public FakeTimeProvider Clock { get; }
+
+    public string DataDirectory => _data.Path;
+
+    public static async Task<LocalDemoEnvironment> StartAsync(int tenants, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null)
+    {
+        var clock = new FakeTimeProvider(Start);
+        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start };
+        var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
+        return new LocalDemoEnvironment(simulator, clock);
+    }
+
+    public LocalPipeline CreatePipeline(Func<LocalPipelineSettings, LocalPipelineSettings>? configure = null)
+    {
+        var settings = new LocalPipelineSettings(DataDirectory, new XeroOptions
+        {
+            ApiUrl = Simulator.BaseUrl,
+            IdentityUrl = Simulator.BaseUrl,
+            ClientId = Simulator.State.Options.ClientId,
+            ClientSecret = Simulator.State.Options.ClientSecret,
+        });
+        return new LocalPipeline(configure?.Invoke(settings) ?? settings, NullLoggerFactory.Instance, Clock);
+    }
+
+    public WarehouseReader OpenWarehouse() => new(Path.Combine(DataDirectory, "warehouse.duckdb"));
+
+    /// <summary>Asserts every latest view equals the simulator's current records, payload bytes included.</summary>
+    public void AssertViewsEqualTruth()
+    {
+        using var warehouse = OpenWarehouse();
+        foreach (var endpoint in EndpointCatalog.All)
+        {
+            var expected = new Dictionary<(string, string), string>();
+            foreach (var tenant in Truth.Tenants)
+            {
+                foreach (var (id, json) in Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                {
+                    expected[(tenant.TenantId, id)] = json;
+                }
+            }
+
+            var actual = warehouse.Latest(endpoint.TableName);
+            Assert.True(expected.Count == actual.Count, $"xero.{endpoint.TableName}: {actual.Count} rows, simulator has {expected.Count}");
+            foreach (var (key, json) in expected)
+            {
+                Assert.True(actual.TryGetValue(key, out var payload), $"xero.{endpoint.TableName} lacks {key}");
+                Assert.True(json == payload, $"xero.{endpoint.TableName} {key}: payload differs from what the simulator sent");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        _data.Dispose();
+    }
+}
