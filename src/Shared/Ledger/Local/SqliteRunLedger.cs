@@ -332,37 +332,51 @@ public sealed class SqliteRunLedger : IRunLedger
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            SELECT
-                (SELECT last_page FROM endpoints WHERE {EndpointKey}),
-                (SELECT coalesce(calls, 0) FROM endpoints WHERE {EndpointKey}),
-                (SELECT coalesce(throttles, 0) FROM endpoints WHERE {EndpointKey}),
-                (SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{Done}'),
-                (SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{PageStatus.Failed}'),
-                (SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{PageStatus.Deferred}'),
-                (SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{PageStatus.NotEntitled}'),
-                (SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{Pending}'),
-                (SELECT coalesce(sum(records), 0) FROM pages WHERE {EndpointKey} AND status = '{Done}'),
-                (SELECT count(*) FROM manifests WHERE {EndpointKey}),
-                (SELECT count(*) FROM manifests WHERE {EndpointKey} AND loaded_at IS NOT NULL)
+            SELECT last_page, calls, throttles FROM endpoints WHERE {EndpointKey};
+            SELECT status, count(*), coalesce(sum(records), 0) FROM pages WHERE {EndpointKey} GROUP BY status;
+            SELECT count(*), count(loaded_at) FROM manifests WHERE {EndpointKey};
             """;
         AddKey(command, runId, tenantId, endpoint);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int? lastPage = null;
+        int calls = 0, throttles = 0;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            lastPage = reader.IsDBNull(0) ? null : reader.GetInt32(0);
+            calls = reader.GetInt32(1);
+            throttles = reader.GetInt32(2);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var counts = new Dictionary<PageStatus, int>();
+        long records = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var status = Enum.Parse<PageStatus>(reader.GetString(0));
+            counts[status] = reader.GetInt32(1);
+            if (status == PageStatus.Done)
+            {
+                records = reader.GetInt64(2);
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new EndpointProgress(
             runId,
             tenantId,
             endpoint,
-            LastPage: reader.IsDBNull(0) ? null : reader.GetInt32(0),
-            Done: reader.GetInt32(3),
-            Failed: reader.GetInt32(4),
-            Deferred: reader.GetInt32(5),
-            NotEntitled: reader.GetInt32(6),
-            Pending: reader.GetInt32(7),
-            Records: reader.GetInt64(8),
-            Calls: reader.IsDBNull(1) ? 0 : reader.GetInt32(1),
-            Throttles: reader.IsDBNull(2) ? 0 : reader.GetInt32(2),
-            ManifestsWritten: reader.GetInt32(9),
-            ManifestsLoaded: reader.GetInt32(10));
+            lastPage,
+            Done: counts.GetValueOrDefault(PageStatus.Done),
+            Failed: counts.GetValueOrDefault(PageStatus.Failed),
+            Deferred: counts.GetValueOrDefault(PageStatus.Deferred),
+            NotEntitled: counts.GetValueOrDefault(PageStatus.NotEntitled),
+            Pending: counts.GetValueOrDefault(PageStatus.Pending),
+            Records: records,
+            Calls: calls,
+            Throttles: throttles,
+            ManifestsWritten: reader.GetInt32(0),
+            ManifestsLoaded: reader.GetInt32(1));
     }
 
     private static async Task<IReadOnlyList<PageRecord>> ReadPagesAsync(

@@ -318,7 +318,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                 Directory.CreateDirectory(folder);
             }
 
-            var connection = new DuckDBConnection("Data Source=" + _databasePath);
+            var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = _databasePath }.ConnectionString);
             connection.Open();
             _connection = connection;
         }
