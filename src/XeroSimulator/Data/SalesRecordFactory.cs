@@ -144,9 +144,24 @@ internal static class SalesRecordFactory
     {
         var contact = c.Pick(c.References.Contacts);
         var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
-        var contactObject = RecordShapes.ContactSummary(contact);
-        contactObject["ContactStatus"] = "ACTIVE";
-        contactObject["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp.AddDays(-30));
+        var names = contact.Name.Split(' ', '-');
+        var contactObject = new JsonObject
+        {
+            ["ContactID"] = contact.ContactId,
+            ["ContactStatus"] = "ACTIVE",
+            ["Name"] = contact.Name,
+            ["FirstName"] = names[0],
+            ["LastName"] = names.Length > 1 ? names[1] : "",
+            ["Addresses"] = new JsonArray(new JsonObject
+            {
+                ["AddressType"] = "POBOX", ["City"] = "Wellington", ["Region"] = "", ["PostalCode"] = "6011", ["Country"] = "New Zealand", ["AttentionTo"] = "",
+            }),
+            ["Phones"] = new JsonArray(new JsonObject { ["PhoneType"] = "DEFAULT", ["PhoneNumber"] = "222-2222", ["PhoneAreaCode"] = "04", ["PhoneCountryCode"] = "" }),
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp.AddDays(-30)),
+            ["ContactGroups"] = new JsonArray(),
+            ["ContactPersons"] = new JsonArray(),
+            ["HasValidationErrors"] = false,
+        };
         return new JsonObject
         {
             ["PurchaseOrderID"] = c.Id,
