@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace XeroSync.Google.Firestore;
 
@@ -50,6 +51,7 @@ public sealed record FirestoreValue
 
     public static FirestoreValue FromArray(IReadOnlyList<FirestoreValue> values) => new() { ArrayValue = new FirestoreArrayValue(values) };
 
+    [JsonIgnore]
     public bool IsNull => NullValue is not null;
 
     /// <summary>The integer, or null when this is not an integer value.</summary>
