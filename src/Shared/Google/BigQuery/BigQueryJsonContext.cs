@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace XeroSync.Google.BigQuery;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(JobDto))]
+[JsonSerializable(typeof(DatasetDto))]
+[JsonSerializable(typeof(TableDto))]
+internal sealed partial class BigQueryJsonContext : JsonSerializerContext;

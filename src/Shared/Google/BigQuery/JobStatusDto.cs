@@ -1,0 +1,3 @@
+namespace XeroSync.Google.BigQuery;
+
+internal sealed record JobStatusDto(string? State, BigQueryError? ErrorResult, IReadOnlyList<BigQueryError>? Errors);

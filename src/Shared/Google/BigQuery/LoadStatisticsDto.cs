@@ -1,0 +1,3 @@
+namespace XeroSync.Google.BigQuery;
+
+internal sealed record LoadStatisticsDto(long? OutputRows, long? InputFiles, long? BadRecords);

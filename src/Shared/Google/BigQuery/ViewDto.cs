@@ -1,0 +1,3 @@
+namespace XeroSync.Google.BigQuery;
+
+internal sealed record ViewDto(string Query, bool UseLegacySql);

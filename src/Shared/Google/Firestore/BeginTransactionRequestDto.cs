@@ -1,0 +1,3 @@
+namespace XeroSync.Google.Firestore;
+
+internal sealed record BeginTransactionRequestDto(TransactionOptionsDto Options);

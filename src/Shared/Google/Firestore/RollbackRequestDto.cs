@@ -1,0 +1,3 @@
+namespace XeroSync.Google.Firestore;
+
+internal sealed record RollbackRequestDto(string Transaction);

@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record AcknowledgeRequestDto(IReadOnlyList<string> AckIds);

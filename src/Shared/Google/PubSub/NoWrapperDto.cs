@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record NoWrapperDto(bool WriteMetadata);

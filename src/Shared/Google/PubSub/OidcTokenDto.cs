@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record OidcTokenDto(string ServiceAccountEmail, string? Audience);

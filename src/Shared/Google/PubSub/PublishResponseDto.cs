@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record PublishResponseDto(IReadOnlyList<string>? MessageIds);

@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record PullRequestDto(int MaxMessages, bool? ReturnImmediately);

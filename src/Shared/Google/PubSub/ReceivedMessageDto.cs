@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record ReceivedMessageDto(string AckId, PubSubMessageDto Message, int? DeliveryAttempt);

@@ -1,0 +1,3 @@
+namespace XeroSync.Google.PubSub;
+
+internal sealed record RetryPolicyDto(string? MinimumBackoff, string? MaximumBackoff);

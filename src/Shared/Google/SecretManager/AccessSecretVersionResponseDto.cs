@@ -1,0 +1,3 @@
+namespace XeroSync.Google.SecretManager;
+
+internal sealed record AccessSecretVersionResponseDto(string Name, SecretPayloadDto? Payload);

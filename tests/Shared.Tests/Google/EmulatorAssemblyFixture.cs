@@ -1,0 +1,3 @@
+using XeroSync.Tests;
+
+[assembly: AssemblyFixture(typeof(GoogleEmulators))]
