@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using XeroSync.Dispatcher.Local;
@@ -47,7 +48,10 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             ClientId = Simulator.State.Options.ClientId,
             ClientSecret = Simulator.State.Options.ClientSecret,
         });
-        return new LocalPipeline(configure?.Invoke(settings) ?? settings, NullLoggerFactory.Instance, Clock);
+        var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
+            ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
+            : NullLoggerFactory.Instance;
+        return new LocalPipeline(configure?.Invoke(settings) ?? settings, loggers, Clock);
     }
 
     public WarehouseReader OpenWarehouse() => new(Path.Combine(DataDirectory, "warehouse.duckdb"));

@@ -98,10 +98,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Completes when every fetch and every load the run caused has been handled.</summary>
     public async Task WaitForIdleAsync(CancellationToken cancellationToken)
     {
+        // ForceYielding: a cancellation raised on a queue consumer must not run the caller's continuation
+        // (which may dispose the queues) inline on that consumer.
         do
         {
-            await _fetchQueue.WaitForIdleAsync(cancellationToken);
-            await _loadQueue.WaitForIdleAsync(cancellationToken);
+            await _fetchQueue.WaitForIdleAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            await _loadQueue.WaitForIdleAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
         while (!_fetchQueue.WaitForIdleAsync(cancellationToken).IsCompleted);
 
