@@ -16,6 +16,7 @@ public static class CliApp
                       --tenants T1,T2     only these tenant ids (with --demo: the number of demo organisations)
                       --full              ignore watermarks and read everything
                       --verbose           log every page to stderr
+          retry     `retry RUN_ID`: republish a run's failed and deferred pages (same --demo/--data-dir as sync).
           status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N
 
         Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (custom connection);
@@ -35,6 +36,7 @@ public static class CliApp
             return verb switch
             {
                 "sync" => await SyncCommand.RunAsync(CliArguments.Parse(args, SyncCommand.Options), context, cancellationToken),
+                "retry" => await RetryCommand.RunAsync(CliArguments.Parse(args, RetryCommand.Options), context, cancellationToken),
                 "status" => await StatusCommand.RunAsync(CliArguments.Parse(args, StatusCommand.Options), context, cancellationToken),
                 "help" => ShowUsage(context),
                 _ => throw new CliUsageException($"The '{Identifiers.Printable(verb)}' command is not available yet."),

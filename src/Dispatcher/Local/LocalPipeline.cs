@@ -28,6 +28,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly FetchRequestHandler _fetchHandler;
     private readonly ManifestLoader _loader;
     private readonly RunStarter _starter;
+    private readonly RunRetrier _retrier;
 
     public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -65,6 +66,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, pipelineOptions, loggers.CreateLogger<RunRetrier>());
 
         _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkFailedAsync(request, reason, ct);
         _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));
@@ -93,6 +95,13 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
         return await _starter.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Republishes a run's failed and deferred pages; <see cref="WaitForIdleAsync"/> then waits for them.</summary>
+    public async Task<RetryResult> RetryAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        return await _retrier.RetryAsync(runId, cancellationToken);
     }
 
     /// <summary>Completes when every fetch and every load the run caused has been handled.</summary>

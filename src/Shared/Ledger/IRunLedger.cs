@@ -26,6 +26,12 @@ public interface IRunLedger
     /// </summary>
     Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets the endpoint's last page because a retry is about to re-read the page that ended it early
+    /// (failed, deferred or not entitled before the page count was known); the re-read sets it again.
+    /// </summary>
+    Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken);
+
     /// <summary>Records a page's outcome. Done is final: a later failed outcome for a done page is ignored.</summary>
     Task RecordPageAsync(PageRecord page, CancellationToken cancellationToken);
 

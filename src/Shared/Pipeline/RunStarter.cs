@@ -89,7 +89,7 @@ public sealed partial class RunStarter(
         var unknown = names.Where(n => !EndpointCatalog.TryGet(n, out _)).Select(Identifiers.Printable).ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"Unknown Xero endpoint(s): {string.Join(", ", unknown)}. Known endpoints: {string.Join(", ", EndpointCatalog.All.Select(e => e.Name))}.", nameof(names));
+            throw new ArgumentException($"Unknown Xero endpoint(s): {string.Join(", ", unknown)}. Known endpoints: {string.Join(", ", EndpointCatalog.All.Select(e => e.Name))}.");
         }
 
         return names.Select(EndpointCatalog.Get).Distinct().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();

@@ -110,6 +110,15 @@ public sealed class SqliteRunLedger : IRunLedger
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE endpoints SET last_page = NULL WHERE {EndpointKey}";
+        AddKey(command, runId, tenantId, endpoint);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lastPage);

@@ -1,0 +1,37 @@
+using Spectre.Console;
+using XeroSync.Dispatcher.Local;
+
+namespace XeroSync.Dispatcher.Cli;
+
+/// <summary>Follows a local run to the end, prints its tables and says what to do about problems.</summary>
+public static class RunReport
+{
+    public static async Task<int> FollowAndSummariseAsync(LocalPipeline pipeline, string runId, bool perTenant, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(context);
+        var view = new RunProgressView(context.Console, pipeline.Ledger, context.Time);
+        await view.FollowAsync(runId, pipeline.WaitForIdleAsync(cancellationToken), cancellationToken);
+        var summary = await view.ReadAsync(runId, cancellationToken);
+        context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
+        if (perTenant)
+        {
+            context.Console.Write(RunTables.ByTenant(summary));
+        }
+
+        context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw and xero)"));
+        if (pipeline.DeadLettered + pipeline.Poisoned > 0)
+        {
+            context.Console.MarkupLine(Markup.Escape($"{pipeline.DeadLettered} dead-lettered and {pipeline.Poisoned} poison message(s) in {pipeline.Settings.DeadLetterDirectory}"));
+        }
+
+        if (summary.HasProblems || !summary.AllLoaded)
+        {
+            context.Console.MarkupLine(Markup.Escape(
+                $"Run {runId} is partial: some pages failed or were deferred (daily limit). `retry {runId}` republishes them; the next sync also re-reads them."));
+            return ExitCodes.Partial;
+        }
+
+        return ExitCodes.Success;
+    }
+}

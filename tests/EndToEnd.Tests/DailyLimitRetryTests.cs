@@ -1,0 +1,60 @@
+using XeroSync.Ledger;
+using XeroSync.Pipeline;
+
+namespace XeroSync.Tests;
+
+/// <summary>The daily limit defers a tenant's pages instead of failing the run; retry completes it after the reset.</summary>
+public sealed class DailyLimitRetryTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Pages_past_the_daily_limit_are_deferred_then_retry_after_the_reset_completes_the_run()
+    {
+        await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 1, Token, o => new XeroSimulator.SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            DailyLimit = 30,
+        });
+
+        string runId;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            var started = await pipeline.SyncAsync(new RunRequest(), Token);
+            runId = started.Run.RunId;
+            var progress = await pipeline.Ledger.GetRunProgressAsync(runId, Token);
+            Assert.All(progress, p => Assert.True(p.IsComplete, $"{p.Endpoint} is not complete"));
+            Assert.Contains(progress, p => p.Deferred > 0);
+            Assert.Equal(0, progress.Sum(p => p.Failed));
+            Assert.True(demo.Truth.ApiCalls() <= 30);
+
+            // A deferred endpoint keeps its old watermark (none): the next run re-reads it.
+            foreach (var deferred in progress.Where(p => p.Deferred > 0))
+            {
+                Assert.Null(await pipeline.Watermarks.GetAsync(deferred.TenantId, deferred.Endpoint, Token));
+            }
+        }
+
+        demo.Clock.Advance(TimeSpan.FromDays(1));
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            var result = await pipeline.RetryAsync(runId, Token);
+            Assert.True(result.Republished > 0);
+            await pipeline.WaitForIdleAsync(Token);
+
+            var progress = await pipeline.Ledger.GetRunProgressAsync(runId, Token);
+            Assert.All(progress, p =>
+            {
+                Assert.True(p.IsComplete, $"{p.Endpoint} is not complete after the retry");
+                Assert.Equal(0, p.Deferred + p.Failed);
+                Assert.Equal(p.ManifestsWritten, p.ManifestsLoaded);
+            });
+        }
+
+        demo.AssertViewsEqualTruth();
+    }
+}
