@@ -10,10 +10,4 @@ public static class DispatcherServiceExtensions
         return builder;
     }
 
-    public static WebApplication MapDispatcherEndpoints(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/healthz");
-        return app;
-    }
 }

@@ -1,5 +1,6 @@
 using XeroSync.Dispatcher;
 using XeroSync.Dispatcher.Cli;
+using XeroSync.Dispatcher.Routes;
 
 if (CliArguments.IsCli(args))
 {

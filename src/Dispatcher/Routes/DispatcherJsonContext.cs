@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using XeroSync.Pipeline;
+
+namespace XeroSync.Dispatcher.Routes;
+
+[JsonSerializable(typeof(RunStartedResponse))]
+[JsonSerializable(typeof(RunStatusResponse))]
+[JsonSerializable(typeof(RetryResult))]
+internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

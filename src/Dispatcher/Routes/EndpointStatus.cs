@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+using XeroSync.Ledger;
+
+namespace XeroSync.Dispatcher.Routes;
+
+public sealed record EndpointStatus(
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("endpoint")] string Endpoint,
+    [property: JsonPropertyName("last_page")] int? LastPage,
+    [property: JsonPropertyName("done")] int Done,
+    [property: JsonPropertyName("pending")] int Pending,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("deferred")] int Deferred,
+    [property: JsonPropertyName("not_entitled")] int NotEntitled,
+    [property: JsonPropertyName("records")] long Records,
+    [property: JsonPropertyName("calls")] int Calls,
+    [property: JsonPropertyName("throttles")] int Throttles,
+    [property: JsonPropertyName("manifests_written")] int ManifestsWritten,
+    [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded)
+{
+    public static EndpointStatus From(EndpointProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(p.TenantId, p.Endpoint, p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded);
+    }
+}
