@@ -16,6 +16,7 @@ if (CliArguments.IsCli(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDispatcherService();
 var app = builder.Build();
+app.UseOidcVerification();
 app.MapDispatcherEndpoints();
 await app.RunAsync();
 return 0;
