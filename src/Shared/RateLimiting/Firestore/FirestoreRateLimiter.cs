@@ -1,0 +1,676 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XeroSync.Google;
+using XeroSync.Google.Firestore;
+using XeroSync.Xero;
+
+namespace XeroSync.RateLimiting.Firestore;
+
+/// <summary>
+/// The cloud shape's limiter, shared by every Worker instance through Firestore, built so that Firestore never sees a
+/// contended transaction and about one document write per dozen Xero calls.
+/// <para><b>Blocks.</b> A tenant's minute budget (<see cref="RateLimitOptions.PerMinute"/>, 60) is cut into
+/// <see cref="RateLimitOptions.Concurrent"/> (5) blocks of slots (12 each). Block <c>k</c> is the document
+/// <c>limits/{tenant}/blocks/{k}</c> with <c>holder</c>, <c>leaseUntilMicros</c> and <c>freeAtMicros[]</c> (per slot, the
+/// instant from which it may carry its next call). An instance takes a block with one write (create-if-absent, or an
+/// updateTime precondition on the document it read: a loser simply tries another block, nothing is retried on one hot
+/// document), spends its slots locally, renews the lease with one write about once a minute while it has demand, and
+/// releases it (one write, with the real free times) after <see cref="IdleRelease"/> without demand.</para>
+/// <para><b>Why no Xero minute window ever sees more than 60 calls, whatever its phase.</b> This is the in-process
+/// <c>CallWindow</c> argument, per slot: a slot carries one call at a time; when its response arrives at <c>r</c> the slot
+/// becomes free at <c>r + 60 s</c>. The call reached Xero no later than <c>r</c> and the slot's next call reaches Xero no
+/// earlier than <c>r + 60 s</c>, so any two calls on one slot are at least 60 s apart at Xero and every 60-second interval
+/// (in particular every fixed Xero window) holds at most one call per slot: at most 60. The free times travel with the
+/// block: a release writes them; a holder never starts a call later than <c>leaseUntil − </c><see cref="Guard"/>, so when a
+/// lease expires without a release (a crashed instance) the taker treats every slot as used at <c>leaseUntil</c> and frees
+/// it at <c>leaseUntil + 60 s</c>. Assumptions: instance clocks agree, and request latency plus clock skew stay under
+/// <see cref="Guard"/> (5 s).</para>
+/// <para><b>In flight.</b> A block carries one call at a time, so at most <see cref="RateLimitOptions.Concurrent"/> calls
+/// of a tenant are in flight across all instances — without any per-call write (lease documents per in-flight slot would
+/// cost two writes per call).</para>
+/// <para><b>Rate.</b> A slot turns over every <c>60 s + latency</c>, so a saturated tenant gets
+/// <c>60 / (60 + latency)</c> of Xero's rate (≈ 99 % at 0.5 s).</para>
+/// <para><b>Pauses and budgets.</b> <c>limits/{tenant}</c> holds <c>pausedUntilMicros</c> and <c>deferredUntilMicros</c>,
+/// written with blind <c>maximum</c> transforms only when a 429 (or an exhausted day budget) moves them; every instance
+/// re-reads it every <see cref="RefreshInterval"/> while it has demand (reads, not writes). The app-wide budget is
+/// <c>limitsApp/app</c> (pause after an AppMinute 429) plus a per-minute counter <c>limitsApp/app/minutes/{minute}</c>
+/// that renewals and releases increment by the permits granted since the last report (same commit): approximate,
+/// reported with up to a minute's lag. A response whose <c>X-MinLimit-Remaining</c> is below the number of this
+/// instance's free slots proves foreign usage (free slots have no call in Xero's current window): the excess slots are
+/// marked used and the instance stops claiming for a minute.</para>
+/// </summary>
+public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
+{
+    /// <summary>A block lease's length; renewed when less than half is left.</summary>
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(120);
+
+    /// <summary>No call starts later than this before the lease ends (covers latency and clock skew).</summary>
+    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an instance with demand re-reads the tenant and app documents.</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Pause between failed block claims of one tenant on one instance.</summary>
+    public static readonly TimeSpan ClaimRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>A block is released after this long without demand on its instance.</summary>
+    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ClaimHorizon = TimeSpan.FromSeconds(5);
+
+    private readonly FirestoreClient _client;
+    private readonly RateLimitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FirestoreRateLimiter> _logger;
+    private readonly string _limits;
+    private readonly string _app;
+    private readonly ConcurrentDictionary<string, TenantLimits> _tenants = new(StringComparer.Ordinal);
+    private readonly object _appGate = new();
+    private DateTimeOffset _appPausedUntil;
+    private bool _disposed;
+
+    /// <param name="collectionPrefix">Prefix of the top-level collections (test isolation); empty in production.</param>
+    /// <param name="instanceId">This instance's holder name in block documents; a new GUID when null.</param>
+    public FirestoreRateLimiter(
+        FirestoreClient client,
+        IOptions<RateLimitOptions> options,
+        TimeProvider time,
+        ILogger<FirestoreRateLimiter> logger,
+        string collectionPrefix = "",
+        string? instanceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(collectionPrefix);
+        _client = client;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _limits = collectionPrefix + "limits";
+        _app = collectionPrefix + "limitsApp/app";
+        InstanceId = instanceId ?? Guid.NewGuid().ToString("N");
+    }
+
+    public string InstanceId { get; }
+
+    public async ValueTask<XeroPermit> AcquireAsync(string tenantId, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var state = _tenants.GetOrAdd(tenantId, t => new TenantLimits(t));
+        var start = _time.GetUtcNow();
+        var deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : start + maxWait;
+        lock (state.Gate)
+        {
+            state.Waiters++;
+            state.LastDemand = start;
+        }
+
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var now = _time.GetUtcNow();
+                if (now - state.RefreshedAt >= RefreshInterval)
+                {
+                    await RefreshAsync(state, now, cancellationToken);
+                }
+
+                TimeSpan wait;
+                HeldBlock? toRenew = null;
+                var mayClaim = false;
+                lock (state.Gate)
+                {
+                    if (state.DeferredUntil <= now && state.DayRemaining is <= 0)
+                    {
+                        state.DayRemaining = null;
+                    }
+
+                    if (state.DeferredUntil > now)
+                    {
+                        return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
+                    }
+
+                    var paused = Later(state.PausedUntil, AppPausedUntil());
+                    if (paused > now)
+                    {
+                        wait = paused - now;
+                    }
+                    else
+                    {
+                        var permit = TryGrant(state, now, out wait, out toRenew);
+                        if (permit is not null)
+                        {
+                            return permit;
+                        }
+
+                        mayClaim = toRenew is null && state.Blocks.Count < _options.Concurrent && now >= state.NextClaimAt;
+                        if (toRenew is null && state.Blocks.Count < _options.Concurrent)
+                        {
+                            wait = Min(wait, Later(state.NextClaimAt, now) - now + (now >= state.NextClaimAt ? ClaimRetry : TimeSpan.Zero));
+                        }
+                    }
+                }
+
+                if (toRenew is not null)
+                {
+                    await WriteBlockAsync(state, toRenew, release: false, cancellationToken);
+                    continue;
+                }
+
+                if (mayClaim && await TryClaimAsync(state, now, deadline, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
+                {
+                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+                }
+
+                await Task.Delay(Min(wait, Window), _time, cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (state.Gate)
+            {
+                state.Waiters--;
+            }
+        }
+    }
+
+    public async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(observation);
+        var state = _tenants.GetOrAdd(tenantId, t => new TenantLimits(t));
+        var at = observation.At;
+        var atMicros = FirestoreDocumentId.ToMicros(at);
+        var usedUntil = FirestoreDocumentId.ToMicros(at + Window);
+        var tenantTransforms = new List<FirestoreFieldTransform>();
+        lock (state.Gate)
+        {
+            if (observation.MinuteRemaining is int remaining)
+            {
+                var free = state.Blocks.Values.SelectMany(b => Enumerable.Range(0, b.FreeAtMicros.Length).Where(i => b.FreeAtMicros[i] <= atMicros).Select(i => (Block: b, Slot: i))).ToList();
+                if (remaining < free.Count)
+                {
+                    // Free slots have no call in Xero's current window; fewer remaining than that is someone else's usage.
+                    foreach (var (block, slot) in free.Take(free.Count - remaining))
+                    {
+                        block.FreeAtMicros[slot] = usedUntil;
+                    }
+
+                    state.NextClaimAt = Later(state.NextClaimAt, at + Window);
+                    LogForeignUsage(tenantId, remaining, free.Count);
+                }
+            }
+
+            if (observation.DayRemaining is int dayRemaining)
+            {
+                state.DayRemaining = dayRemaining;
+                if (dayRemaining <= 0)
+                {
+                    Defer(state, at + TimeSpan.FromHours(1), tenantTransforms);
+                }
+            }
+
+            switch (observation.Problem)
+            {
+                case RateLimitProblem.Minute:
+                    foreach (var block in state.Blocks.Values)
+                    {
+                        for (var i = 0; i < block.FreeAtMicros.Length; i++)
+                        {
+                            if (block.FreeAtMicros[i] != HeldBlock.InFlightMarker)
+                            {
+                                block.FreeAtMicros[i] = Math.Max(block.FreeAtMicros[i], usedUntil);
+                            }
+                        }
+                    }
+
+                    Pause(state, at + (observation.RetryAfter ?? _options.FallbackRetryAfter), tenantTransforms);
+                    break;
+                case RateLimitProblem.Day:
+                    Defer(state, at + (observation.RetryAfter ?? TimeSpan.FromHours(1)), tenantTransforms);
+                    break;
+                case RateLimitProblem.Concurrent:
+                    Pause(state, at + (observation.RetryAfter ?? Jittered(_options.ConcurrentBackoff)), tenantTransforms);
+                    break;
+                case RateLimitProblem.Unknown:
+                    Pause(state, at + (observation.RetryAfter ?? Jittered(TimeSpan.FromSeconds(5))), tenantTransforms);
+                    break;
+                case RateLimitProblem.AppMinute:
+                case RateLimitProblem.None:
+                default:
+                    break;
+            }
+        }
+
+        var writes = new List<FirestoreWrite>();
+        if (tenantTransforms.Count > 0)
+        {
+            writes.Add(FirestoreWrite.Transform(TenantDoc(tenantId), tenantTransforms));
+        }
+
+        if (observation.Problem == RateLimitProblem.AppMinute)
+        {
+            var until = at + (observation.RetryAfter ?? _options.FallbackRetryAfter);
+            lock (_appGate)
+            {
+                _appPausedUntil = Later(_appPausedUntil, until);
+            }
+
+            writes.Add(FirestoreWrite.Transform(_app, [FirestoreFieldTransform.MaximumOf("pausedUntilMicros", FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until)))]));
+        }
+
+        if (observation.Problem != RateLimitProblem.None)
+        {
+            LogThrottled(tenantId, observation.Problem, observation.RetryAfter?.TotalSeconds ?? -1);
+        }
+
+        if (writes.Count > 0)
+        {
+            await _client.CommitAsync(writes, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Releases every block this instance holds that has no call in flight (call on shutdown).</summary>
+    public async Task ReleaseAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var state in _tenants.Values)
+        {
+            foreach (var block in TakeIdleBlocks(state, force: true))
+            {
+                await WriteBlockAsync(state, block, release: true, cancellationToken);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var state in _tenants.Values)
+        {
+            lock (state.Gate)
+            {
+                state.IdleTimer?.Dispose();
+                state.IdleTimer = null;
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static TimeSpan Jittered(TimeSpan delay) =>
+        delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 2)));
+
+    private static void Pause(TenantLimits state, DateTimeOffset until, List<FirestoreFieldTransform> transforms)
+    {
+        if (until > state.PausedUntil)
+        {
+            state.PausedUntil = until;
+            transforms.Add(FirestoreFieldTransform.MaximumOf("pausedUntilMicros", FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until))));
+        }
+    }
+
+    private static void Defer(TenantLimits state, DateTimeOffset until, List<FirestoreFieldTransform> transforms)
+    {
+        // Written only when it moves the known deferral noticeably: a burst of day 429s costs one write.
+        if (until > state.DeferredUntil + TimeSpan.FromMinutes(1))
+        {
+            transforms.Add(FirestoreFieldTransform.MaximumOf("deferredUntilMicros", FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until))));
+        }
+
+        state.DeferredUntil = Later(state.DeferredUntil, until);
+    }
+
+    private DateTimeOffset AppPausedUntil()
+    {
+        lock (_appGate)
+        {
+            return _appPausedUntil;
+        }
+    }
+
+    /// <summary>Slots of block <paramref name="index"/>: the minute budget spread over the blocks.</summary>
+    private int SlotsOf(int index) => (_options.PerMinute / _options.Concurrent) + (index < _options.PerMinute % _options.Concurrent ? 1 : 0);
+
+    /// <summary>Under the tenant's gate: a permit from a held block, or how long to wait (and maybe a block to renew first).</summary>
+    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew)
+    {
+        toRenew = null;
+        wait = TimeSpan.MaxValue;
+        var nowMicros = FirestoreDocumentId.ToMicros(now);
+        foreach (var block in state.Blocks.Values.ToList())
+        {
+            if (block.Writing || block.InFlight)
+            {
+                wait = Min(wait, Poll);
+                continue;
+            }
+
+            if (now >= block.LeaseUntil - Guard)
+            {
+                // Lapsed (renewal failed or never needed): others take it over once it expires.
+                state.Blocks.Remove(block.Index);
+                continue;
+            }
+
+            var slot = block.FreeSlot(nowMicros, out var nextFree);
+            if (slot < 0)
+            {
+                wait = Min(wait, FirestoreDocumentId.FromMicros(nextFree) - now);
+                continue;
+            }
+
+            if (block.LeaseUntil - now < LeaseTtl / 2)
+            {
+                block.Writing = true;
+                toRenew = block;
+                return null;
+            }
+
+            if (state.DayRemaining is int remaining)
+            {
+                if (remaining <= 0)
+                {
+                    state.DeferredUntil = Later(state.DeferredUntil, now + TimeSpan.FromHours(1));
+                    return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
+                }
+
+                state.DayRemaining = remaining - 1;
+            }
+
+            block.FreeAtMicros[slot] = HeldBlock.InFlightMarker;
+            block.InFlight = true;
+            block.Unreported++;
+            return XeroPermit.Granted(() => Complete(state, block, slot));
+        }
+
+        if (state.Blocks.Count == 0)
+        {
+            wait = Min(wait, ClaimRetry);
+        }
+
+        return null;
+    }
+
+    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot)
+    {
+        var now = _time.GetUtcNow();
+        lock (state.Gate)
+        {
+            block.FreeAtMicros[slot] = FirestoreDocumentId.ToMicros(now + Window);
+            block.InFlight = false;
+            if (!_disposed)
+            {
+                if (state.IdleTimer is null)
+                {
+                    state.IdleTimer = _time.CreateTimer(s => _ = ReleaseIdleAsync((TenantLimits)s!), state, IdleRelease, Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    state.IdleTimer.Change(IdleRelease, Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ReleaseIdleAsync(TenantLimits state)
+    {
+        try
+        {
+            foreach (var block in TakeIdleBlocks(state, force: false))
+            {
+                await WriteBlockAsync(state, block, release: true, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or GoogleApiException or TaskCanceledException or FirestoreAbortedException)
+        {
+            LogReleaseFailed(state.TenantId, e);
+        }
+    }
+
+    private List<HeldBlock> TakeIdleBlocks(TenantLimits state, bool force)
+    {
+        var now = _time.GetUtcNow();
+        lock (state.Gate)
+        {
+            if (!force && (state.Waiters > 0 || now - state.LastDemand < IdleRelease))
+            {
+                return [];
+            }
+
+            var idle = state.Blocks.Values.Where(b => !b.InFlight && !b.Writing).ToList();
+            foreach (var block in idle)
+            {
+                block.Writing = true;
+            }
+
+            return idle;
+        }
+    }
+
+    /// <summary>Renews (or releases) a held block with one updateTime-guarded write, plus the app counter in the same commit.</summary>
+    private async Task WriteBlockAsync(TenantLimits state, HeldBlock block, bool release, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        long[] freeAt;
+        int unreported;
+        lock (state.Gate)
+        {
+            freeAt = [.. block.FreeAtMicros];
+            unreported = block.Unreported;
+        }
+
+        var leaseUntil = release ? now : now + LeaseTtl;
+        var writes = new List<FirestoreWrite>
+        {
+            FirestoreWrite.Set(BlockDoc(state.TenantId, block.Index), BlockFields(release ? string.Empty : InstanceId, leaseUntil, freeAt), FirestorePrecondition.UpdatedAt(block.UpdateTime)),
+        };
+        if (unreported > 0)
+        {
+            writes.Add(AppMinuteIncrement(now, unreported));
+        }
+
+        try
+        {
+            var result = await _client.CommitAsync(writes, cancellationToken: cancellationToken);
+            lock (state.Gate)
+            {
+                block.Writing = false;
+                block.Unreported -= unreported;
+                if (release)
+                {
+                    state.Blocks.Remove(block.Index);
+                }
+                else
+                {
+                    block.LeaseUntil = leaseUntil;
+                    block.UpdateTime = result.WriteResults![0].UpdateTime!;
+                }
+            }
+        }
+        catch (Exception e) when (e is FirestorePreconditionFailedException or FirestoreAbortedException or FirestoreAlreadyExistsException)
+        {
+            // Someone else took the block (our lease had lapsed): it is theirs now.
+            LogBlockLost(state.TenantId, block.Index);
+            lock (state.Gate)
+            {
+                block.Writing = false;
+                state.Blocks.Remove(block.Index);
+            }
+        }
+        catch
+        {
+            lock (state.Gate)
+            {
+                block.Writing = false;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<bool> TryClaimAsync(TenantLimits state, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        HashSet<int> held;
+        lock (state.Gate)
+        {
+            held = [.. state.Blocks.Keys];
+        }
+
+        var indexes = Enumerable.Range(0, _options.Concurrent).Where(k => !held.Contains(k)).ToList();
+        var snapshots = await _client.BatchGetAsync([.. indexes.Select(k => BlockDoc(state.TenantId, k))], cancellationToken: cancellationToken);
+        var horizon = FirestoreDocumentId.ToMicros(deadline < now + ClaimHorizon ? deadline : now + ClaimHorizon);
+        var nowMicros = FirestoreDocumentId.ToMicros(now);
+        var candidates = new List<(int Index, long[] FreeAt, FirestorePrecondition Precondition, long Earliest)>();
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            var k = indexes[i];
+            var freeAt = new long[SlotsOf(k)];
+            FirestorePrecondition precondition;
+            if (snapshots[i].Document is { } document)
+            {
+                var holder = document.Field("holder")?.StringValue ?? string.Empty;
+                var leaseUntil = document.Field("leaseUntilMicros")?.AsInteger() ?? 0;
+                if (holder.Length > 0 && holder != InstanceId && leaseUntil > nowMicros)
+                {
+                    continue;
+                }
+
+                var stored = document.Field("freeAtMicros")?.ArrayValue?.Values ?? [];
+                for (var s = 0; s < freeAt.Length; s++)
+                {
+                    freeAt[s] = s < stored.Count ? stored[s].AsInteger() ?? 0 : 0;
+
+                    // Not released: every slot counts as used at the lease's end.
+                    if (holder.Length > 0)
+                    {
+                        freeAt[s] = Math.Max(freeAt[s], leaseUntil + (Window.Ticks / 10));
+                    }
+                }
+
+                precondition = FirestorePrecondition.UpdatedAt(document.UpdateTime!);
+            }
+            else
+            {
+                precondition = FirestorePrecondition.MustNotExist;
+            }
+
+            var earliest = freeAt.Min();
+            if (earliest <= horizon)
+            {
+                candidates.Add((k, freeAt, precondition, earliest));
+            }
+        }
+
+        // Soonest-usable first; ties shuffled so instances spread over blocks instead of racing for one.
+        foreach (var candidate in candidates.OrderBy(c => c.Earliest).ThenBy(_ => Random.Shared.Next()).Take(2))
+        {
+            var leaseUntil = now + LeaseTtl;
+            try
+            {
+                var result = await _client.CommitAsync(
+                    [FirestoreWrite.Set(BlockDoc(state.TenantId, candidate.Index), BlockFields(InstanceId, leaseUntil, candidate.FreeAt), candidate.Precondition)],
+                    cancellationToken: cancellationToken);
+                lock (state.Gate)
+                {
+                    state.Blocks[candidate.Index] = new HeldBlock(candidate.Index, candidate.FreeAt, leaseUntil, result.WriteResults![0].UpdateTime!, now);
+                    state.NextClaimAt = now;
+                }
+
+                return true;
+            }
+            catch (Exception e) when (e is FirestoreAlreadyExistsException or FirestorePreconditionFailedException or FirestoreAbortedException)
+            {
+                // Another instance took it first: try the next one.
+            }
+        }
+
+        lock (state.Gate)
+        {
+            state.NextClaimAt = Later(state.NextClaimAt, now + ClaimRetry);
+        }
+
+        return false;
+    }
+
+    private async Task RefreshAsync(TenantLimits state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var minute = AppMinuteDoc(now);
+        var snapshots = await _client.BatchGetAsync([TenantDoc(state.TenantId), _app, minute], cancellationToken: cancellationToken);
+        lock (state.Gate)
+        {
+            state.RefreshedAt = now;
+            if (snapshots[0].Document is { } tenant)
+            {
+                if (tenant.Field("pausedUntilMicros")?.AsInteger() is { } paused)
+                {
+                    state.PausedUntil = Later(state.PausedUntil, FirestoreDocumentId.FromMicros(paused));
+                }
+
+                if (tenant.Field("deferredUntilMicros")?.AsInteger() is { } deferred)
+                {
+                    state.DeferredUntil = Later(state.DeferredUntil, FirestoreDocumentId.FromMicros(deferred));
+                }
+            }
+        }
+
+        lock (_appGate)
+        {
+            if (snapshots[1].Document?.Field("pausedUntilMicros")?.AsInteger() is { } appPaused)
+            {
+                _appPausedUntil = Later(_appPausedUntil, FirestoreDocumentId.FromMicros(appPaused));
+            }
+
+            if (snapshots[2].Document?.Field("count")?.AsInteger() is { } count && count >= _options.AppPerMinute)
+            {
+                var minuteEnd = DateTimeOffset.UnixEpoch.AddMinutes(Math.Floor((now - DateTimeOffset.UnixEpoch).TotalMinutes) + 1);
+                _appPausedUntil = Later(_appPausedUntil, minuteEnd);
+            }
+        }
+    }
+
+    private static Dictionary<string, FirestoreValue> BlockFields(string holder, DateTimeOffset leaseUntil, long[] freeAt) => new()
+    {
+        ["holder"] = FirestoreValue.FromString(holder),
+        ["leaseUntilMicros"] = FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(leaseUntil)),
+        ["freeAtMicros"] = FirestoreValue.FromArray([.. freeAt.Select(FirestoreValue.FromInteger)]),
+    };
+
+    private FirestoreWrite AppMinuteIncrement(DateTimeOffset now, int calls) =>
+        FirestoreWrite.Transform(AppMinuteDoc(now), [FirestoreFieldTransform.IncrementBy("count", calls)]);
+
+    private string AppMinuteDoc(DateTimeOffset now) =>
+        $"{_app}/minutes/{((long)Math.Floor((now - DateTimeOffset.UnixEpoch).TotalMinutes)).ToString(CultureInfo.InvariantCulture)}";
+
+    private string TenantDoc(string tenantId) => $"{_limits}/{FirestoreDocumentId.Encode(tenantId)}";
+
+    private string BlockDoc(string tenantId, int index) => $"{TenantDoc(tenantId)}/blocks/{index.ToString(CultureInfo.InvariantCulture)}";
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Xero throttled tenant {TenantId}: {Problem}, Retry-After {RetryAfterSeconds} s")]
+    private partial void LogThrottled(string tenantId, RateLimitProblem problem, double retryAfterSeconds);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Tenant {TenantId}: Xero reports {Remaining} calls left but {Free} slots are free here; treating the difference as foreign usage")]
+    private partial void LogForeignUsage(string tenantId, int remaining, int free);
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Debug, Message = "Tenant {TenantId}: lost rate-limit block {Block}")]
+    private partial void LogBlockLost(string tenantId, int block);
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Tenant {TenantId}: releasing idle rate-limit blocks failed")]
+    private partial void LogReleaseFailed(string tenantId, Exception exception);
+}

@@ -1,0 +1,32 @@
+namespace XeroSync.RateLimiting.Firestore;
+
+/// <summary>One instance's view of one tenant in the shared limiter. Guarded by <see cref="Gate"/>.</summary>
+internal sealed class TenantLimits(string tenantId)
+{
+    public string TenantId { get; } = tenantId;
+
+    public object Gate { get; } = new();
+
+    public Dictionary<int, HeldBlock> Blocks { get; } = [];
+
+    /// <summary>AcquireAsync calls of this tenant currently running on this instance.</summary>
+    public int Waiters { get; set; }
+
+    public DateTimeOffset LastDemand { get; set; }
+
+    /// <summary>No claim attempts before this instant (last attempt failed, or foreign usage seen).</summary>
+    public DateTimeOffset NextClaimAt { get; set; }
+
+    /// <summary>Pause known locally (own 429s) or read from the tenant document.</summary>
+    public DateTimeOffset PausedUntil { get; set; }
+
+    /// <summary>Day budget spent until this instant (shared).</summary>
+    public DateTimeOffset DeferredUntil { get; set; }
+
+    /// <summary>The last X-DayLimit-Remaining this instance saw, counted down per permit since.</summary>
+    public int? DayRemaining { get; set; }
+
+    public DateTimeOffset RefreshedAt { get; set; } = DateTimeOffset.MinValue;
+
+    public ITimer? IdleTimer { get; set; }
+}
