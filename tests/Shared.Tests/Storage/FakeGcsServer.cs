@@ -23,11 +23,13 @@ public sealed class FakeGcsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PendingUpload> _sessions = new(StringComparer.Ordinal);
     private readonly string _bucket;
     private readonly int _listPageSize;
+    private readonly bool _checkAtInitiate;
     private long _generation = 1_700_000_000_000_000;
     private int _sessionCounter;
 
-    private FakeGcsServer(WebApplication app, string bucket, int listPageSize)
+    private FakeGcsServer(WebApplication app, string bucket, int listPageSize, bool checkAtInitiate)
     {
+        _checkAtInitiate = checkAtInitiate;
         _app = app;
         _bucket = bucket;
         _listPageSize = listPageSize;
@@ -39,13 +41,14 @@ public sealed class FakeGcsServer : IAsyncDisposable
 
     public IReadOnlyDictionary<string, byte[]> Objects => _objects.ToDictionary(o => o.Key, o => o.Value.Content, StringComparer.Ordinal);
 
-    public static async Task<FakeGcsServer> StartAsync(string bucket, int listPageSize = 1000)
+    /// <param name="checkPreconditionAtInitiate">False: only the final PUT checks <c>ifGenerationMatch</c> (two writers racing).</param>
+    public static async Task<FakeGcsServer> StartAsync(string bucket, int listPageSize = 1000, bool checkPreconditionAtInitiate = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var server = new FakeGcsServer(app, bucket, listPageSize);
+        var server = new FakeGcsServer(app, bucket, listPageSize, checkPreconditionAtInitiate);
         app.Run(async context =>
         {
             try
@@ -138,7 +141,7 @@ public sealed class FakeGcsServer : IAsyncDisposable
         using var metadata = JsonDocument.Parse(request.Body);
         var name = metadata.RootElement.GetProperty("name").GetString()!;
         var contentType = metadata.RootElement.TryGetProperty("contentType", out var ct) ? ct.GetString()! : "application/octet-stream";
-        if (request.Query.GetValueOrDefault("ifGenerationMatch") == "0" && _objects.ContainsKey(name))
+        if (_checkAtInitiate && request.Query.GetValueOrDefault("ifGenerationMatch") == "0" && _objects.ContainsKey(name))
         {
             await ErrorAsync(context, 412, "At least one of the pre-conditions you specified did not hold.");
             return;

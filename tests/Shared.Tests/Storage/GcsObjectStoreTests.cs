@@ -59,6 +59,21 @@ public sealed class GcsObjectStoreTests
     }
 
     [Fact]
+    public async Task A_412_on_the_final_upload_request_also_means_already_exists()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await FakeGcsServer.StartAsync(Bucket, checkPreconditionAtInitiate: false);
+        var store = GcsObjectStore.Create(Bucket, server.BaseUri.ToString());
+        var first = Gzip("first");
+
+        Assert.True(await store.CreateIfAbsentAsync(PageName, first, "application/x-ndjson", ct));
+        Assert.False(await store.CreateIfAbsentAsync(PageName, Gzip("second"), "application/x-ndjson", ct));
+
+        Assert.Equal(first, server.Objects[PageName]);
+        Assert.Equal(["POST", "PUT", "POST", "PUT"], server.Requests.Select(r => r.Method));
+    }
+
+    [Fact]
     public async Task Gzip_content_round_trips_byte_for_byte_and_missing_objects_read_as_null()
     {
         var ct = TestContext.Current.CancellationToken;
