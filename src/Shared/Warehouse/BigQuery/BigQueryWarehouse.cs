@@ -126,16 +126,14 @@ public sealed partial class BigQueryWarehouse : IWarehouse
             return 0;
         }
 
+        var sourceUris = job.ObjectNames.Select(SourceUri).ToList();
         await EnsureTablesAsync([job.Endpoint], cancellationToken);
         var started = _time.GetTimestamp();
         long rows = 0;
         for (var n = 0; n < jobIds.Count; n++)
         {
-            var uris = job.ObjectNames
-                .Skip(n * _options.SourceUrisPerJob)
-                .Take(_options.SourceUrisPerJob)
-                .Select(SourceUri)
-                .ToList();
+            var start = n * _options.SourceUrisPerJob;
+            var uris = sourceUris.GetRange(start, Math.Min(_options.SourceUrisPerJob, sourceUris.Count - start));
             rows += await RunLoadJobAsync(jobIds[n], table, uris, cancellationToken);
         }
 
