@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using XeroSync.Google.BigQuery;
+using XeroSync.Xero;
+
+namespace XeroSync.Warehouse.BigQuery;
+
+/// <summary>
+/// The cloud shape's warehouse: raw tables <c>xero_raw.{table}</c> (partitioned by <c>fetched_at</c> day, clustered by
+/// <c>tenant_id, record_id</c>) loaded by BigQuery load jobs straight from the page objects in Cloud Storage, and
+/// latest views <c>xero.{table}</c>. A job id is deterministic, so a repeated load finds the existing job (409) and
+/// returns its row count instead of appending twice.
+/// </summary>
+public sealed partial class BigQueryWarehouse : IWarehouse
+{
+    /// <summary>The raw table's columns, in NDJSON line order.</summary>
+    public static readonly IReadOnlyList<BigQueryField> RawSchema =
+    [
+        new("tenant_id", "STRING", "REQUIRED"),
+        new("record_id", "STRING", "REQUIRED"),
+        new("updated_at", "TIMESTAMP", "NULLABLE"),
+        new("run_id", "STRING", "REQUIRED"),
+        new("page", "INT64", "REQUIRED"),
+        new("fetched_at", "TIMESTAMP", "REQUIRED"),
+        new("payload", "JSON", "REQUIRED"),
+    ];
+
+    private const string PartitionField = "fetched_at";
+    private static readonly string[] ClusteringFields = ["tenant_id", "record_id"];
+
+    private readonly BigQueryClient _client;
+    private readonly BigQueryWarehouseOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BigQueryWarehouse> _logger;
+    private readonly ConcurrentDictionary<string, bool> _ensuredTables = new(StringComparer.Ordinal);
+    private volatile bool _datasetsEnsured;
+
+    public BigQueryWarehouse(BigQueryClient client, BigQueryWarehouseOptions options, TimeProvider time, ILogger<BigQueryWarehouse> logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ProjectId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Bucket);
+        RequireIdentifier(options.RawDataset, nameof(options));
+        RequireIdentifier(options.ViewsDataset, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SourceUrisPerJob);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SourceUrisPerJob, BigQueryWarehouseOptions.MaxSourceUrisPerJob);
+        _client = client;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The latest view's query over <c>`{project}.{rawDataset}.{table}`</c>.</summary>
+    public static string LatestViewSql(string projectId, string rawDataset, string table) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT * EXCEPT(rn) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) AS rn FROM `{projectId}.{rawDataset}.{table}`) WHERE rn = 1");
+
+    /// <summary>The deterministic job ids a load of <paramref name="objectCount"/> objects uses: the id itself, or <c>{id}_{n}</c> when split.</summary>
+    public static IReadOnlyList<string> JobIds(string jobId, int objectCount, int urisPerJob = BigQueryWarehouseOptions.MaxSourceUrisPerJob)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        ArgumentOutOfRangeException.ThrowIfNegative(objectCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(urisPerJob);
+        var jobs = Math.Max(1, (objectCount + urisPerJob - 1) / urisPerJob);
+        return jobs == 1 ? [jobId] : [.. Enumerable.Range(0, jobs).Select(n => string.Create(CultureInfo.InvariantCulture, $"{jobId}_{n}"))];
+    }
+
+    public async Task EnsureTablesAsync(IReadOnlyCollection<XeroEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var tables = endpoints.Select(RequireTableName).Distinct(StringComparer.Ordinal).ToList();
+        if (_datasetsEnsured && tables.TrueForAll(_ensuredTables.ContainsKey))
+        {
+            return;
+        }
+
+        // Every step is create-if-absent (409 = exists), so two callers racing here only repeat harmless calls.
+        if (!_datasetsEnsured)
+        {
+            var rawCreated = await _client.CreateDatasetIfAbsentAsync(_options.RawDataset, _options.Location, cancellationToken);
+            var viewsCreated = await _client.CreateDatasetIfAbsentAsync(_options.ViewsDataset, _options.Location, cancellationToken);
+            LogDatasetsEnsured(_options.RawDataset, rawCreated, _options.ViewsDataset, viewsCreated);
+            _datasetsEnsured = true;
+        }
+
+        foreach (var table in tables)
+        {
+            if (_ensuredTables.ContainsKey(table))
+            {
+                continue;
+            }
+
+            var tableCreated = await _client.CreateTableIfAbsentAsync(_options.RawDataset, table, RawSchema, PartitionField, ClusteringFields, cancellationToken);
+            var viewCreated = await _client.CreateViewIfAbsentAsync(
+                _options.ViewsDataset,
+                table,
+                LatestViewSql(_options.ProjectId, _options.RawDataset, table),
+                replace: true,
+                cancellationToken);
+            LogTableEnsured(_options.RawDataset, table, tableCreated, _options.ViewsDataset, viewCreated);
+            _ensuredTables[table] = true;
+        }
+    }
+
+    public async Task<long> LoadAsync(LoadJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(job.ObjectNames);
+        var table = RequireTableName(job.Endpoint);
+        var jobIds = JobIds(job.JobId, job.ObjectNames.Count, _options.SourceUrisPerJob);
+        foreach (var id in jobIds)
+        {
+            if (!BigQueryClient.IsValidJobId(id))
+            {
+                throw new ArgumentException($"Load job id '{id}' is not a valid BigQuery job id (1-{BigQueryClient.MaxJobIdLength} characters of [A-Za-z0-9_-]).", nameof(job));
+            }
+        }
+
+        if (job.ObjectNames.Count == 0)
+        {
+            return 0;
+        }
+
+        var sourceUris = job.ObjectNames.Select(SourceUri).ToList();
+        await EnsureTablesAsync([job.Endpoint], cancellationToken);
+        var started = _time.GetTimestamp();
+        long rows = 0;
+        for (var n = 0; n < jobIds.Count; n++)
+        {
+            var start = n * _options.SourceUrisPerJob;
+            var uris = sourceUris.GetRange(start, Math.Min(_options.SourceUrisPerJob, sourceUris.Count - start));
+            rows += await RunLoadJobAsync(jobIds[n], table, uris, cancellationToken);
+        }
+
+        var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        if (rows != job.ExpectedRows)
+        {
+            LogRowMismatch(job.JobId, rows, job.ExpectedRows, table);
+        }
+
+        LogLoaded(job.JobId, rows, _options.RawDataset, table, job.ObjectNames.Count, jobIds.Count, elapsedMs);
+        return rows;
+    }
+
+    private async Task<long> RunLoadJobAsync(string jobId, string table, IReadOnlyList<string> sourceUris, CancellationToken cancellationToken)
+    {
+        var load = new BigQueryLoadConfiguration(sourceUris, _options.RawDataset, table, RawSchema)
+        {
+            SourceFormat = "NEWLINE_DELIMITED_JSON",
+            WriteDisposition = "WRITE_APPEND",
+            CreateDisposition = "CREATE_IF_NEEDED",
+            MaxBadRecords = 0,
+            IgnoreUnknownValues = false,
+            TimePartitioningField = PartitionField,
+            ClusteringFields = ClusteringFields,
+        };
+        var qualified = $"{_options.RawDataset}.{table}";
+        var submitted = await _client.InsertJobAsync(jobId, load, _options.Location, cancellationToken);
+        if (submitted.IsDone)
+        {
+            return submitted.ErrorResult is null
+                ? submitted.OutputRows ?? 0
+                : throw new BigQueryLoadFailedException(jobId, qualified, submitted.ErrorResult);
+        }
+
+        try
+        {
+            return await _client.PollJobAsync(jobId, submitted.Location ?? _options.Location, _options.Poll, cancellationToken);
+        }
+        catch (BigQueryJobFailedException e)
+        {
+            throw new BigQueryLoadFailedException(jobId, qualified, e.Error, e);
+        }
+    }
+
+    private string SourceUri(string objectName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(objectName);
+        if (objectName.Contains('*', StringComparison.Ordinal) || objectName.StartsWith('/'))
+        {
+            throw new ArgumentException($"Object name '{Identifiers.Printable(objectName)}' cannot be a load source (no wildcards, relative names only).", nameof(objectName));
+        }
+
+        return $"gs://{_options.Bucket}/{objectName}";
+    }
+
+    private static string RequireTableName(XeroEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return TableNamePattern().IsMatch(endpoint.TableName)
+            ? endpoint.TableName
+            : throw new ArgumentException($"Table name '{Identifiers.Printable(endpoint.TableName)}' is not a snake_case catalog name.", nameof(endpoint));
+    }
+
+    private static void RequireIdentifier(string value, string parameterName)
+    {
+        if (string.IsNullOrEmpty(value) || !DatasetPattern().IsMatch(value))
+        {
+            throw new ArgumentException($"Dataset '{Identifiers.Printable(value ?? string.Empty)}' must be letters, digits and underscores.", parameterName);
+        }
+    }
+
+    [GeneratedRegex("^[a-z_]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DatasetPattern();
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "BigQuery datasets {RawDataset} (created: {RawCreated}) and {ViewsDataset} (created: {ViewsCreated}) ensured")]
+    private partial void LogDatasetsEnsured(string rawDataset, bool rawCreated, string viewsDataset, bool viewsCreated);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "BigQuery table {RawDataset}.{Table} (created: {TableCreated}) and view {ViewsDataset}.{Table} (created: {ViewCreated}) ensured")]
+    private partial void LogTableEnsured(string rawDataset, string table, bool tableCreated, string viewsDataset, bool viewCreated);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Loaded {Rows} rows into {RawDataset}.{Table} from {Objects} objects (job {JobId}, {Jobs} BigQuery jobs) in {ElapsedMs} ms")]
+    private partial void LogLoaded(string jobId, long rows, string rawDataset, string table, int objects, int jobs, long elapsedMs);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Load job {JobId} into {Table} loaded {Rows} rows but the manifest expects {ExpectedRows}")]
+    private partial void LogRowMismatch(string jobId, long rows, long expectedRows, string table);
+}
