@@ -133,6 +133,14 @@ public sealed class FirestoreRunLedger : IRunLedger
         }
     }
 
+    public async Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    {
+        var key = Key(tenantId, endpoint);
+        await _client.CommitAsync(
+            [FirestoreWrite.Merge(EndpointDoc(runId, key), EndpointFields(tenantId, endpoint, key, ("lastPage", FirestoreValue.Null)))],
+            cancellationToken: cancellationToken);
+    }
+
     public async Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lastPage);

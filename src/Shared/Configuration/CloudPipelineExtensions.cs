@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XeroSync.Google;
+using XeroSync.Google.BigQuery;
+using XeroSync.Google.Firestore;
+using XeroSync.Google.PubSub;
+using XeroSync.Ledger;
+using XeroSync.Ledger.Firestore;
+using XeroSync.Messaging;
+using XeroSync.Messaging.PubSub;
+using XeroSync.Pipeline;
+using XeroSync.RateLimiting;
+using XeroSync.RateLimiting.Firestore;
+using XeroSync.Storage;
+using XeroSync.Storage.Gcs;
+using XeroSync.Warehouse;
+using XeroSync.Warehouse.BigQuery;
+using XeroSync.Xero;
+
+namespace XeroSync.Configuration;
+
+/// <summary>
+/// The cloud shape's composition, shared by the Dispatcher and Worker services: Pub/Sub, Firestore,
+/// Cloud Storage and BigQuery adapters behind the same ports the local shape fills with stand-ins.
+/// Configuration is read from the environment and validated here, at start.
+/// </summary>
+public static class CloudPipelineExtensions
+{
+    public static IServiceCollection AddCloudPipeline(this IServiceCollection services, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(environment);
+        var cloud = CloudOptions.FromEnvironment(environment);
+        var xero = ReadXero(environment);
+        var collectionPrefix = environment("XEROSYNC_FIRESTORE_PREFIX") ?? string.Empty;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(cloud);
+        services.AddSingleton(Options.Create(xero));
+        services.AddSingleton(Options.Create(new RateLimitOptions()));
+        services.AddSingleton(Options.Create(new PipelineOptions { MaxPermitWait = cloud.MaxPermitWait }));
+        services.AddGoogleRestClients(cloud.ProjectId, environment);
+
+        services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));
+        services.AddSingleton<IRunLedger>(sp => new FirestoreRunLedger(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
+        services.AddSingleton<IWatermarkStore>(sp => new FirestoreWatermarkStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
+        services.AddSingleton<FirestoreLeaseStore>(sp => new FirestoreLeaseStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
+        services.AddSingleton<IRateLimiter>(sp => new FirestoreRateLimiter(
+            sp.GetRequiredService<FirestoreClient>(),
+            sp.GetRequiredService<IOptions<RateLimitOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FirestoreRateLimiter>>(),
+            collectionPrefix));
+        services.AddSingleton<IFetchRequestPublisher>(sp => new PubSubFetchPublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubFetchPublisher>>()));
+        services.AddSingleton<IWarehouse>(sp => new BigQueryWarehouse(
+            sp.GetRequiredService<BigQueryClient>(),
+            new BigQueryWarehouseOptions(cloud.ProjectId, cloud.Bucket) { RawDataset = cloud.RawDataset, ViewsDataset = cloud.ViewDataset, Location = cloud.Location },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BigQueryWarehouse>>()));
+
+        services.AddHttpClient("xero")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IAccessTokenSource>(sp => new ClientCredentialsTokenSource(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
+            sp.GetRequiredService<IOptions<XeroOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ClientCredentialsTokenSource>>()));
+        services.AddSingleton(sp => new XeroApiClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
+            sp.GetRequiredService<IAccessTokenSource>(),
+            sp.GetRequiredService<IRateLimiter>(),
+            sp.GetRequiredService<IOptions<XeroOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<XeroApiClient>>()));
+
+        services.AddSingleton<ManifestWriter>();
+        services.AddSingleton<FetchRequestHandler>();
+        services.AddSingleton<ManifestLoader>();
+        services.AddSingleton<RunStarter>();
+        services.AddSingleton<RunRetrier>();
+        services.AddSingleton<PoisonRecorder>();
+        return services;
+    }
+
+    /// <summary>Xero settings from <c>XERO_*</c> variables (on Cloud Run the secrets arrive as env vars from Secret Manager).</summary>
+    public static XeroOptions ReadXero(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var options = new XeroOptions
+        {
+            ClientId = environment("XERO_CLIENT_ID"),
+            ClientSecret = environment("XERO_CLIENT_SECRET"),
+        };
+        if (environment("XERO_API_URL") is { Length: > 0 } api)
+        {
+            options.ApiUrl = new Uri(api.TrimEnd('/') + "/");
+        }
+
+        if (environment("XERO_IDENTITY_URL") is { Length: > 0 } identity)
+        {
+            options.IdentityUrl = new Uri(identity.TrimEnd('/') + "/");
+        }
+
+        var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
+        if (!options.HasClientCredentials)
+        {
+            problems.Add("XERO_CLIENT_ID and XERO_CLIENT_SECRET must be set (a Xero custom connection).");
+        }
+
+        return problems.Count == 0
+            ? options
+            : throw new InvalidOperationException("Invalid Xero configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+    }
+}
