@@ -18,9 +18,17 @@ public static class CliApp
                       --verbose           log every page to stderr
           retry     `retry RUN_ID`: republish a run's failed and deferred pages (same --demo/--data-dir as sync).
           status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N
+          connect   Authorise a Xero standard app in the browser (PKCE) and store its refresh token.
+                      --data-dir DIR      where tokens/default.json is written (default ./data)
+                      --port N            loopback callback port (default 5005); register
+                                          http://127.0.0.1:N/callback as a redirect URI of the Xero app
+                      --scopes A,B        scopes to request (default: offline_access and read-only accounting)
+                      --no-browser        only print the authorize URL
 
-        Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (custom connection);
-        XERO_API_URL / XERO_IDENTITY_URL override https://api.xero.com and https://identity.xero.com.
+        Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET. A custom connection needs nothing else;
+        a standard app runs `connect` once (or sets XERO_REFRESH_TOKEN), then `sync` refreshes and rotates the
+        stored token. XERO_API_URL / XERO_IDENTITY_URL / XERO_LOGIN_URL override https://api.xero.com,
+        https://identity.xero.com and https://login.xero.com/identity/.
         With no verb, the Dispatcher serves HTTP (POST /run, GET /runs/{id}, POST /runs/{id}/retry).
         """;
 
@@ -38,6 +46,7 @@ public static class CliApp
                 "sync" => await SyncCommand.RunAsync(CliArguments.Parse(args, SyncCommand.Options), context, cancellationToken),
                 "retry" => await RetryCommand.RunAsync(CliArguments.Parse(args, RetryCommand.Options), context, cancellationToken),
                 "status" => await StatusCommand.RunAsync(CliArguments.Parse(args, StatusCommand.Options), context, cancellationToken),
+                "connect" => await ConnectCommand.RunAsync(CliArguments.Parse(args, ConnectCommand.Options), context, cancellationToken),
                 "help" => ShowUsage(context),
                 _ => throw new CliUsageException($"The '{Identifiers.Printable(verb)}' command is not available yet."),
             };

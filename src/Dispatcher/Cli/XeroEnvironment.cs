@@ -12,9 +12,11 @@ public static class XeroEnvironment
         {
             ClientId = environment("XERO_CLIENT_ID"),
             ClientSecret = environment("XERO_CLIENT_SECRET"),
+            RefreshToken = environment("XERO_REFRESH_TOKEN"),
         };
         options.ApiUrl = ParseUrl(environment("XERO_API_URL"), "XERO_API_URL") ?? options.ApiUrl;
         options.IdentityUrl = ParseUrl(environment("XERO_IDENTITY_URL"), "XERO_IDENTITY_URL") ?? options.IdentityUrl;
+        options.LoginUrl = ParseUrl(environment("XERO_LOGIN_URL"), "XERO_LOGIN_URL") ?? options.LoginUrl;
         var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
         if (problems.Count > 0)
         {

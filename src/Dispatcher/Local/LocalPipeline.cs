@@ -20,7 +20,7 @@ namespace XeroSync.Dispatcher.Local;
 public sealed class LocalPipeline : IAsyncDisposable
 {
     private readonly HttpClient _http;
-    private readonly ClientCredentialsTokenSource _tokens;
+    private readonly IAccessTokenSource _tokens;
     private readonly InProcessRateLimiter _limiter;
     private readonly DuckDbWarehouse _warehouse;
     private readonly InProcessQueue<FetchRequest> _fetchQueue;
@@ -57,7 +57,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("xerosync/1.0");
-        _tokens = new ClientCredentialsTokenSource(_http, xeroOptions, time, loggers.CreateLogger<ClientCredentialsTokenSource>());
+        _tokens = XeroTokenSources.Create(_http, settings.Xero, settings.DataDirectory, Leases, loggers, time);
         _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), time, loggers.CreateLogger<InProcessRateLimiter>());
         var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
         var publisher = new InProcessFetchPublisher(_fetchQueue);
@@ -136,7 +136,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         await _loadQueue.DisposeAsync();
         await _warehouse.DisposeAsync();
         _limiter.Dispose();
-        _tokens.Dispose();
+        (_tokens as IDisposable)?.Dispose();
         _http.Dispose();
     }
 

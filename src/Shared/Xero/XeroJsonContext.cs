@@ -7,4 +7,5 @@ namespace XeroSync.Xero;
 [JsonSerializable(typeof(List<XeroConnection>))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(TokenErrorResponse))]
+[JsonSerializable(typeof(StoredRefreshToken))]
 internal sealed partial class XeroJsonContext : JsonSerializerContext;

@@ -7,6 +7,7 @@ public sealed class XeroOptions : IValidatableObject
 {
     public const string DefaultApiUrl = "https://api.xero.com";
     public const string DefaultIdentityUrl = "https://identity.xero.com";
+    public const string DefaultLoginUrl = "https://login.xero.com/identity/";
 
     /// <summary><c>XERO_API_URL</c>: base URL of the API (connections and api.xro/2.0).</summary>
     public Uri ApiUrl { get; set; } = new(DefaultApiUrl);
@@ -14,11 +15,20 @@ public sealed class XeroOptions : IValidatableObject
     /// <summary><c>XERO_IDENTITY_URL</c>: base URL of the identity server (connect/token).</summary>
     public Uri IdentityUrl { get; set; } = new(DefaultIdentityUrl);
 
+    /// <summary><c>XERO_LOGIN_URL</c>: base URL of the browser sign-in (connect/authorize), used by <c>connect</c>.</summary>
+    public Uri LoginUrl { get; set; } = new(DefaultLoginUrl);
+
     /// <summary><c>XERO_CLIENT_ID</c>.</summary>
     public string? ClientId { get; set; }
 
     /// <summary><c>XERO_CLIENT_SECRET</c> (custom connection, client_credentials grant).</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// <c>XERO_REFRESH_TOKEN</c> (standard app): seeds the token store when it holds nothing for the
+    /// connection; ignored once a token is stored, because stored tokens rotate and this one does not.
+    /// </summary>
+    public string? RefreshToken { get; set; }
 
     /// <summary>Timeout of one HTTP attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
@@ -36,7 +46,7 @@ public sealed class XeroOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, url) in new[] { ("XERO_API_URL", ApiUrl), ("XERO_IDENTITY_URL", IdentityUrl) })
+        foreach (var (name, url) in new[] { ("XERO_API_URL", ApiUrl), ("XERO_IDENTITY_URL", IdentityUrl), ("XERO_LOGIN_URL", LoginUrl) })
         {
             if (!IsAllowed(url))
             {

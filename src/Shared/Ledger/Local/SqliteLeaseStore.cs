@@ -4,7 +4,7 @@ namespace XeroSync.Ledger.Local;
 /// Named, time-limited leases in the local SQLite state file: a cross-process lock (e.g. one token
 /// refresher per tenant). An expired lease can be taken over by another owner.
 /// </summary>
-public sealed class SqliteLeaseStore
+public sealed class SqliteLeaseStore : ILeaseStore
 {
     private readonly SqliteStateDatabase _database;
     private readonly TimeProvider _time;
