@@ -1,6 +1,7 @@
 using XeroSync.Dispatcher;
 using XeroSync.Dispatcher.Cli;
 using XeroSync.Dispatcher.Routes;
+using XeroSync.Security;
 
 if (CliArguments.IsCli(args))
 {

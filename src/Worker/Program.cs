@@ -1,3 +1,4 @@
+using XeroSync.Security;
 using XeroSync.Worker;
 using XeroSync.Worker.Routes;
 
