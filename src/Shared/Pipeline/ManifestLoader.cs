@@ -55,10 +55,20 @@ public sealed partial class ManifestLoader(
         long rows = 0;
         if (manifest.Objects.Count > 0)
         {
-            rows = await warehouse.LoadAsync(new LoadJob(JobId(objectName), endpoint, manifest.Objects.Select(o => o.Name).ToList(), manifest.Records), cancellationToken);
+            try
+            {
+                rows = await warehouse.LoadAsync(new LoadJob(JobId(objectName), endpoint, manifest.Objects.Select(o => o.Name).ToList(), manifest.Records), cancellationToken);
+            }
+            catch (XeroSync.Warehouse.BigQuery.BigQueryLoadFailedException ex)
+            {
+                // The job id is deterministic: a failed job can never succeed under it, so redelivery cannot help.
+                return HandlerOutcome.Poison($"load job {ex.JobId} failed: {ex.Error?.Message ?? ex.Message}");
+            }
+
             if (rows != manifest.Records)
             {
-                return HandlerOutcome.Retry($"loaded {rows} rows but the manifest lists {manifest.Records}");
+                // Deterministic inputs and job id: the same mismatch would repeat on every redelivery.
+                return HandlerOutcome.Poison($"loaded {rows} rows but the manifest lists {manifest.Records}; the watermark stays where it was");
             }
         }
 
