@@ -9,6 +9,7 @@ public static class DispatcherServiceExtensions
     public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.UsePortVariable(Environment.GetEnvironmentVariable);
         builder.Logging.AddCloudLogging();
         builder.Services.AddHealthChecks();
         builder.Services.AddCloudPipeline(Environment.GetEnvironmentVariable);

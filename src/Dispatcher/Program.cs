@@ -15,7 +15,17 @@ if (CliArguments.IsCli(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddDispatcherService();
+try
+{
+    builder.AddDispatcherService();
+}
+catch (InvalidOperationException ex)
+{
+    // Bad configuration: say what to fix, without a stack trace, and exit non-zero.
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
 var app = builder.Build();
 app.UseOidcVerification();
 app.MapDispatcherEndpoints();

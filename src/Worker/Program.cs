@@ -3,11 +3,22 @@ using XeroSync.Worker;
 using XeroSync.Worker.Routes;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddWorkerService();
+try
+{
+    builder.AddWorkerService();
+}
+catch (InvalidOperationException ex)
+{
+    // Bad configuration: say what to fix, without a stack trace, and exit non-zero.
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
 var app = builder.Build();
 app.UseOidcVerification();
 app.MapWorkerEndpoints();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the in-process test host can find it.</summary>
 public partial class Program;

@@ -10,6 +10,7 @@ public static class WorkerServiceExtensions
     public static WebApplicationBuilder AddWorkerService(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.UsePortVariable(Environment.GetEnvironmentVariable);
         builder.Logging.AddCloudLogging();
         builder.Services.AddHealthChecks();
         builder.Services.AddCloudPipeline(Environment.GetEnvironmentVariable);
