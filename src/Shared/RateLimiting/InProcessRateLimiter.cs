@@ -72,7 +72,8 @@ public sealed partial class InProcessRateLimiter(
         var now = observation.At;
         lock (budget.Gate)
         {
-            if (observation.MinuteRemaining is int minuteRemaining)
+            // A minute 429 is handled below: it says when the window resets, which a remaining count does not.
+            if (observation.MinuteRemaining is int minuteRemaining && observation.Problem != RateLimitProblem.Minute)
             {
                 budget.Minute.AdoptUsage(_options.PerMinute - minuteRemaining, now);
             }
@@ -86,8 +87,10 @@ public sealed partial class InProcessRateLimiter(
             switch (observation.Problem)
             {
                 case RateLimitProblem.Minute:
-                    budget.Minute.AdoptUsage(_options.PerMinute, now);
-                    budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? _options.FallbackRetryAfter));
+                    // The window is full until Xero's reset (Retry-After), not for a whole minute from now.
+                    var resume = now + (observation.RetryAfter ?? _options.FallbackRetryAfter);
+                    budget.Minute.AdoptUsage(_options.PerMinute, Earlier(now, resume - TimeSpan.FromMinutes(1)));
+                    budget.PausedUntil = Later(budget.PausedUntil, resume);
                     break;
                 case RateLimitProblem.Day:
                     budget.DayExhausted = true;
@@ -213,6 +216,8 @@ public sealed partial class InProcessRateLimiter(
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static partial class Log
     {
