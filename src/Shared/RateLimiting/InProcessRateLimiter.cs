@@ -15,6 +15,7 @@ public sealed partial class InProcessRateLimiter(
     TimeProvider time,
     ILogger<InProcessRateLimiter> logger) : IRateLimiter, IDisposable
 {
+    private static readonly TimeSpan DayResetFallback = TimeSpan.FromHours(1);
     private readonly RateLimitOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, TenantBudget> _tenants = new(StringComparer.Ordinal);
     private readonly object _appGate = new();
@@ -94,7 +95,7 @@ public sealed partial class InProcessRateLimiter(
                     break;
                 case RateLimitProblem.Day:
                     budget.DayExhausted = true;
-                    budget.DeferredUntil = now + (observation.RetryAfter ?? TimeSpan.FromHours(1));
+                    budget.DeferredUntil = now + (observation.RetryAfter ?? DayResetFallback);
                     break;
                 case RateLimitProblem.Concurrent:
                     budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? Jittered(_options.ConcurrentBackoff)));
@@ -147,7 +148,15 @@ public sealed partial class InProcessRateLimiter(
             budget.DayRemaining = null;
         }
 
-        return budget.DayExhausted ? XeroPermit.Denied(PermitDenial.DayLimit, budget.DeferredUntil) : null;
+        if (!budget.DayExhausted)
+        {
+            return null;
+        }
+
+        // Spent by the remaining count (no 429, so no Retry-After): without a reset time the tenant would be
+        // denied for the life of the process; try again after the same fallback a day 429 without Retry-After gets.
+        budget.DeferredUntil ??= now + DayResetFallback;
+        return XeroPermit.Denied(PermitDenial.DayLimit, budget.DeferredUntil);
     }
 
     private TimeSpan TimeUntilAvailable(TenantBudget budget, DateTimeOffset now)
