@@ -56,6 +56,15 @@ public sealed class PageWriterTests
     }
 
     [Fact]
+    public void Pretty_printed_records_stay_on_one_line()
+    {
+        using var page = Page("{\r\n  \"Invoices\": [\r\n    {\r\n      \"InvoiceID\": \"a\",\n      \"Total\": 40.00\n    },\n    { \"InvoiceID\": \"b\" }\n  ]\n}", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("{\r\n      \"InvoiceID\": \"a\",\n      \"Total\": 40.00\n    }".Replace('\r', ' ').Replace('\n', ' '), lines[0].RawPayload);
+    }
+
+    [Fact]
     public void Negative_milliseconds_and_missing_dates()
     {
         using var page = Page("""{"Invoices":[{"InvoiceID":"a","UpdatedDateUTC":"/Date(-86400000+0000)/"},{"InvoiceID":"b"},{"InvoiceID":"c","UpdatedDateUTC":null},{"InvoiceID":"d","UpdatedDateUTC":"garbage"}]}""", "Invoices");
