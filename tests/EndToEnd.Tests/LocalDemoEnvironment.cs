@@ -17,17 +17,24 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
 
     private readonly TempDirectory _data = new();
 
-    private LocalDemoEnvironment(XeroSimulatorHost simulator, FakeTimeProvider clock)
+    private readonly FakeTimeProvider? _fake;
+
+    private LocalDemoEnvironment(XeroSimulatorHost simulator, TimeProvider time)
     {
         Simulator = simulator;
-        Clock = clock;
+        Time = time;
+        _fake = time as FakeTimeProvider;
     }
 
     public XeroSimulatorHost Simulator { get; }
 
     public SimulatorState Truth => Simulator.State;
 
-    public FakeTimeProvider Clock { get; }
+    /// <summary>The frozen clock (only for environments started with <see cref="StartAsync"/>).</summary>
+    public FakeTimeProvider Clock => _fake ?? throw new InvalidOperationException("This environment runs on a real-time clock.");
+
+    /// <summary>The clock shared by the simulator and the pipeline.</summary>
+    public TimeProvider Time { get; }
 
     public string DataDirectory => _data.Path;
 
@@ -35,6 +42,18 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(Start);
         var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start };
+        var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
+        return new LocalDemoEnvironment(simulator, clock);
+    }
+
+    /// <summary>
+    /// A simulator on a real-time clock (starting at <see cref="Start"/>): for faults with delays, which a
+    /// frozen clock would never let elapse. Changes are off, so ground truth stays put.
+    /// </summary>
+    public static async Task<LocalDemoEnvironment> StartRealTimeAsync(int tenants, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null)
+    {
+        var clock = AdjustableTimeProvider.StartingAt(Start);
+        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start, ChangesPerMinute = 0 };
         var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
         return new LocalDemoEnvironment(simulator, clock);
     }
@@ -51,7 +70,7 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
         var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
-        return new LocalPipeline(configure?.Invoke(settings) ?? settings, loggers, Clock);
+        return new LocalPipeline(configure?.Invoke(settings) ?? settings, loggers, Time);
     }
 
     public WarehouseReader OpenWarehouse() => new(Path.Combine(DataDirectory, "warehouse.duckdb"));

@@ -47,7 +47,7 @@ public static class PageWriter
                     writer.WriteNumber("page", pageNumber);
                     writer.WriteString("fetched_at", fetched);
                     writer.WritePropertyName("payload");
-                    writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(record), skipInputValidation: true);
+                    writer.WriteRawValue(SingleLine(JsonMarshal.GetRawUtf8Value(record)), skipInputValidation: true);
                     writer.WriteEndObject();
                     writer.Flush();
                     gzip.WriteByte((byte)'\n');
@@ -67,6 +67,24 @@ public static class PageWriter
     /// <summary>ISO-8601 UTC with milliseconds, accepted by DuckDB and BigQuery TIMESTAMP loads.</summary>
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The record's bytes on one line: a pretty-printed response puts line breaks inside a record, which
+    /// would split the NDJSON line. Raw CR/LF can only be insignificant whitespace in valid JSON (strings
+    /// escape them), so they become spaces; every other byte is kept.
+    /// </summary>
+    private static ReadOnlySpan<byte> SingleLine(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            return raw;
+        }
+
+        var copy = raw.ToArray();
+        copy.AsSpan().Replace((byte)'\n', (byte)' ');
+        copy.AsSpan().Replace((byte)'\r', (byte)' ');
+        return copy;
+    }
 
     private static string RecordId(JsonElement record, string keyField)
     {

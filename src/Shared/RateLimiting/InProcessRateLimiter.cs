@@ -15,6 +15,7 @@ public sealed partial class InProcessRateLimiter(
     TimeProvider time,
     ILogger<InProcessRateLimiter> logger) : IRateLimiter, IDisposable
 {
+    private static readonly TimeSpan DayResetFallback = TimeSpan.FromHours(1);
     private readonly RateLimitOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, TenantBudget> _tenants = new(StringComparer.Ordinal);
     private readonly object _appGate = new();
@@ -72,7 +73,8 @@ public sealed partial class InProcessRateLimiter(
         var now = observation.At;
         lock (budget.Gate)
         {
-            if (observation.MinuteRemaining is int minuteRemaining)
+            // A minute 429 is handled below: it says when the window resets, which a remaining count does not.
+            if (observation.MinuteRemaining is int minuteRemaining && observation.Problem != RateLimitProblem.Minute)
             {
                 budget.Minute.AdoptUsage(_options.PerMinute - minuteRemaining, now);
             }
@@ -86,12 +88,14 @@ public sealed partial class InProcessRateLimiter(
             switch (observation.Problem)
             {
                 case RateLimitProblem.Minute:
-                    budget.Minute.AdoptUsage(_options.PerMinute, now);
-                    budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? _options.FallbackRetryAfter));
+                    // The window is full until Xero's reset (Retry-After), not for a whole minute from now.
+                    var resume = now + (observation.RetryAfter ?? _options.FallbackRetryAfter);
+                    budget.Minute.AdoptUsage(_options.PerMinute, Earlier(now, resume - TimeSpan.FromMinutes(1)));
+                    budget.PausedUntil = Later(budget.PausedUntil, resume);
                     break;
                 case RateLimitProblem.Day:
                     budget.DayExhausted = true;
-                    budget.DeferredUntil = now + (observation.RetryAfter ?? TimeSpan.FromHours(1));
+                    budget.DeferredUntil = now + (observation.RetryAfter ?? DayResetFallback);
                     break;
                 case RateLimitProblem.Concurrent:
                     budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? Jittered(_options.ConcurrentBackoff)));
@@ -144,7 +148,15 @@ public sealed partial class InProcessRateLimiter(
             budget.DayRemaining = null;
         }
 
-        return budget.DayExhausted ? XeroPermit.Denied(PermitDenial.DayLimit, budget.DeferredUntil) : null;
+        if (!budget.DayExhausted)
+        {
+            return null;
+        }
+
+        // Spent by the remaining count (no 429, so no Retry-After): without a reset time the tenant would be
+        // denied for the life of the process; try again after the same fallback a day 429 without Retry-After gets.
+        budget.DeferredUntil ??= now + DayResetFallback;
+        return XeroPermit.Denied(PermitDenial.DayLimit, budget.DeferredUntil);
     }
 
     private TimeSpan TimeUntilAvailable(TenantBudget budget, DateTimeOffset now)
@@ -213,6 +225,8 @@ public sealed partial class InProcessRateLimiter(
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static partial class Log
     {

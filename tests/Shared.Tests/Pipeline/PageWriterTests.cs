@@ -1,0 +1,114 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using XeroSync.Pipeline;
+using XeroSync.Xero;
+
+namespace XeroSync.Tests.Pipeline;
+
+public sealed class PageWriterTests
+{
+    private const string TenantId = "3b0d6f8e-1a2b-4c3d-9e8f-0a1b2c3d4e5f";
+    private static readonly DateTimeOffset FetchedAt = new(2026, 11, 2, 9, 0, 0, 123, TimeSpan.Zero);
+
+    internal static XeroPage Page(string body, string collection)
+    {
+        var document = JsonDocument.Parse(body);
+        return new XeroPage(document, document.RootElement.GetProperty(collection), null, null, 1, 0);
+    }
+
+    /// <summary>Gunzips and splits an object; each line parsed, plus the raw payload text of each line.</summary>
+    internal static List<(JsonElement Line, string RawPayload)> Lines(WrittenPage written)
+    {
+        using var gzip = new GZipStream(new MemoryStream(written.Content.ToArray()), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        var text = reader.ReadToEnd();
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        var result = new List<(JsonElement, string)>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement.Clone();
+            var payloadStart = line.IndexOf("\"payload\":", StringComparison.Ordinal) + "\"payload\":".Length;
+            result.Add((root, line[payloadStart..^1]));
+        }
+
+        Assert.Equal(written.Records, result.Count);
+        return result;
+    }
+
+    [Fact]
+    public void Payload_bytes_are_copied_exactly()
+    {
+        const string record = """{"InvoiceID":"a1","Total":40.00,"Rate":1E+2,"Name":"Caf\u00e9 \"quoted\" \/ slash","UpdatedDateUTC":"\/Date(1439434356790+0000)\/","Lines":[ 1 , 2 ]}""";
+        using var page = Page($$"""{"Invoices":[{{record}}]}""", "Invoices");
+        var written = PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 3, FetchedAt);
+        var (line, raw) = Assert.Single(Lines(written));
+        Assert.Equal(record, raw);
+        Assert.Equal(TenantId, line.GetProperty("tenant_id").GetString());
+        Assert.Equal("a1", line.GetProperty("record_id").GetString());
+        Assert.Equal("2015-08-13T02:52:36.790Z", line.GetProperty("updated_at").GetString());
+        Assert.Equal("run-1", line.GetProperty("run_id").GetString());
+        Assert.Equal(3, line.GetProperty("page").GetInt32());
+        Assert.Equal("2026-11-02T09:00:00.123Z", line.GetProperty("fetched_at").GetString());
+        Assert.Equal(["tenant_id", "record_id", "updated_at", "run_id", "page", "fetched_at", "payload"], line.EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Fact]
+    public void Pretty_printed_records_stay_on_one_line()
+    {
+        using var page = Page("{\r\n  \"Invoices\": [\r\n    {\r\n      \"InvoiceID\": \"a\",\n      \"Total\": 40.00\n    },\n    { \"InvoiceID\": \"b\" }\n  ]\n}", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("{\r\n      \"InvoiceID\": \"a\",\n      \"Total\": 40.00\n    }".Replace('\r', ' ').Replace('\n', ' '), lines[0].RawPayload);
+    }
+
+    [Fact]
+    public void Negative_milliseconds_and_missing_dates()
+    {
+        using var page = Page("""{"Invoices":[{"InvoiceID":"a","UpdatedDateUTC":"/Date(-86400000+0000)/"},{"InvoiceID":"b"},{"InvoiceID":"c","UpdatedDateUTC":null},{"InvoiceID":"d","UpdatedDateUTC":"garbage"}]}""", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal("1969-12-31T00:00:00.000Z", lines[0].Line.GetProperty("updated_at").GetString());
+        Assert.All(lines.Skip(1), l => Assert.Equal(JsonValueKind.Null, l.Line.GetProperty("updated_at").ValueKind));
+    }
+
+    [Fact]
+    public void Endpoint_without_updated_field_writes_null()
+    {
+        using var page = Page("""{"TaxRates":[{"TaxType":"OUTPUT","UpdatedDateUTC":"/Date(0+0000)/"}]}""", "TaxRates");
+        var (line, _) = Assert.Single(Lines(PageWriter.Write(page, EndpointCatalog.Get("TaxRates"), TenantId, "run-1", 1, FetchedAt)));
+        Assert.Equal("OUTPUT", line.GetProperty("record_id").GetString());
+        Assert.Equal(JsonValueKind.Null, line.GetProperty("updated_at").ValueKind);
+    }
+
+    [Fact]
+    public void Missing_or_empty_key_falls_back_to_a_content_hash()
+    {
+        const string first = """{"Name":"no key"}""";
+        const string second = """{"InvoiceID":"","Name":"empty key"}""";
+        using var page = Page($$"""{"Invoices":[{{first}},{{second}},{"InvoiceID":42}]}""", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(first))), lines[0].Line.GetProperty("record_id").GetString());
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(second))), lines[1].Line.GetProperty("record_id").GetString());
+        Assert.Equal("42", lines[2].Line.GetProperty("record_id").GetString());
+    }
+
+    [Fact]
+    public void Journals_report_the_highest_journal_number()
+    {
+        using var page = Page("""{"Journals":[{"JournalID":"a","JournalNumber":7},{"JournalID":"b","JournalNumber":12},{"JournalID":"c","JournalNumber":9},{"JournalID":"d"}]}""", "Journals");
+        var written = PageWriter.Write(page, EndpointCatalog.Get("Journals"), TenantId, "run-1", 1, FetchedAt);
+        Assert.Equal(12, written.MaxJournalNumber);
+        Assert.Equal(4, written.Records);
+    }
+
+    [Fact]
+    public void Non_journal_pages_have_no_journal_number_and_empty_pages_no_lines()
+    {
+        using var page = Page("""{"Invoices":[]}""", "Invoices");
+        var written = PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt);
+        Assert.Null(written.MaxJournalNumber);
+        Assert.Equal(0, written.Records);
+    }
+}

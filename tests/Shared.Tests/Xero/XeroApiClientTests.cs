@@ -1,0 +1,257 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using XeroSync.RateLimiting;
+using XeroSync.Xero;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests.Xero;
+
+public sealed class XeroApiClientTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Minute_429_backs_off_through_the_limiter_and_then_reads_the_page()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, PerMinuteLimit = 2 });
+        using (await h.DriveAsync(h.Query("Accounts"), Step))
+        using (await h.DriveAsync(h.Query("Currencies"), Step))
+        {
+        }
+
+        // A second process whose limiter has not seen this minute's calls: Xero rejects, it backs off, it reads.
+        await using var other = h.WithFreshLimiter();
+        using (var page = await other.DriveAsync(h.Query("Items"), Step))
+        {
+            Assert.Equal(1, page.Throttles);
+            Assert.Equal(2, page.Calls);
+        }
+
+        Assert.Equal(1, h.State.Throttled(h.Tenant(), "minute"));
+        var rejected = h.State.Requests.Single(r => r.StatusCode == 429);
+        var retried = h.State.Requests[^1];
+        Assert.Equal(200, retried.StatusCode);
+        Assert.True(retried.Time > rejected.Time, "the retry came after the minute window reset");
+    }
+
+    [Fact]
+    public async Task Day_429_is_rate_limited_day_then_the_limiter_denies()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, DailyLimit = 2 }, l => l.PerDay = 5000);
+
+        // The limiter's local countdown from X-DayLimit-Remaining stops the third call before Xero sees it.
+        using (await h.Client.GetPageAsync(h.Query("Accounts"), Token))
+        using (await h.Client.GetPageAsync(h.Query("Currencies"), Token))
+        {
+        }
+
+        var denied = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Items"), Token));
+        Assert.Equal(XeroFailure.DayLimitReached, denied.Failure);
+        Assert.NotNull(denied.RetryAt);
+        Assert.Equal(2, h.State.ApiCalls(h.Tenant()));
+    }
+
+    [Fact]
+    public async Task Day_429_from_xero_is_rate_limited_with_detail_day()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, DailyLimit = 1 });
+
+        // Another process spent the budget: this limiter has seen no headers yet.
+        using (await h.Client.GetPageAsync(h.Query("Accounts"), Token))
+        {
+        }
+
+        await using var fresh = h.WithFreshLimiter();
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => fresh.Client.GetPageAsync(h.Query("Items"), Token));
+        Assert.True(ex.Failure == XeroFailure.RateLimited && ex.Detail == "Day", $"{ex.Failure} {ex.Detail}");
+        Assert.Equal(429, ex.StatusCode);
+        Assert.NotNull(ex.RetryAt);
+        Assert.Equal(1, h.State.Throttled(h.Tenant(), "day"));
+    }
+
+    [Fact]
+    public async Task Concurrent_429_backs_off_briefly_and_both_pages_arrive()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, ConcurrentLimit = 1 });
+        using (await h.Client.GetPageAsync(h.Query("Accounts"), Token))
+        {
+            // Token fetched; the next call hangs in the simulator until the fake clock moves.
+        }
+
+        h.State.SetFaults(new SimulatorFaults { SlowRate = 1, SlowLatency = TimeSpan.FromSeconds(5) });
+        var slow = h.Client.GetPageAsync(h.Query("Items"), Token);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (h.State.ApiCalls(h.Tenant()) < 2 && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.WhenAny(slow, Task.Delay(5, Token));
+        }
+
+        Assert.Equal(2, h.State.ApiCalls(h.Tenant()));
+        h.State.SetFaults(SimulatorFaults.None);
+        using (var page = await h.DriveAsync(h.Query("Currencies"), TimeSpan.FromMilliseconds(500)))
+        {
+            Assert.True(page.Throttles >= 1);
+        }
+
+        using (await slow.WaitAsync(TimeSpan.FromSeconds(10), Token))
+        {
+        }
+
+        Assert.True(h.State.Throttled(h.Tenant(), "concurrent") >= 1);
+        Assert.Equal(1, h.State.MaxConcurrency(h.Tenant()));
+    }
+
+    [Fact]
+    public async Task App_minute_429_backs_off_and_then_reads_the_page()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, AppPerMinuteLimit = 2 });
+        using (await h.DriveAsync(h.Query("Accounts", tenant: 0), Step))
+        using (await h.DriveAsync(h.Query("Currencies", tenant: 0), Step))
+        {
+        }
+
+        await using var other = h.WithFreshLimiter();
+        using (var page = await other.DriveAsync(h.Query("Items", tenant: 1), Step))
+        {
+            Assert.True(page.Throttles >= 1);
+        }
+
+        Assert.True(h.State.Throttled(h.Tenant(1), "appminute") >= 1);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_until_success()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        h.State.SetFaults(new SimulatorFaults { ServerErrorRate = 0.5 });
+        foreach (var endpoint in new[] { "Accounts", "Currencies", "Items", "TaxRates", "Users", "Receipts" })
+        {
+            using var page = await h.Client.GetPageAsync(h.Query(endpoint), Token);
+            Assert.Equal(h.State.Count(h.Tenant(), endpoint), page.Count);
+        }
+
+        var requests = h.State.Requests.Where(r => r.Endpoint != "connections").ToList();
+        Assert.Contains(requests, r => r.Problem == "fault:503");
+        Assert.Contains(requests, r => r.Problem == "fault:500");
+        Assert.Equal(6, requests.Count(r => r.StatusCode == 200));
+    }
+
+    [Fact]
+    public async Task Plain_text_503_is_transient_with_its_text_as_detail()
+    {
+        await using var h = await XeroClientHarness.StartAsync(maxRetries: 2);
+        h.State.SetFaults(new SimulatorFaults { ServerErrorRate = 1 });
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Accounts"), Token));
+        Assert.Equal(XeroFailure.Transient, ex.Failure);
+        Assert.Equal(3, h.State.Requests.Count);
+        if (ex.StatusCode == 503)
+        {
+            Assert.Equal("The service is currently unavailable", ex.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task Truncated_bodies_are_retried()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        h.State.SetFaults(new SimulatorFaults { TruncateRate = 0.5 });
+        foreach (var endpoint in new[] { "Accounts", "Currencies", "Items", "TaxRates", "Contacts", "Invoices" })
+        {
+            using var page = await h.Client.GetPageAsync(h.Query(endpoint), Token);
+            Assert.Equal(Math.Min(1000, h.State.Count(h.Tenant(), endpoint)), page.Count);
+        }
+
+        Assert.Contains(h.State.Requests, r => r.Problem == "fault:truncate");
+    }
+
+    [Fact]
+    public async Task Forbidden_and_not_found_are_never_retried()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        var forbidden = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Accounts") with { TenantId = Guid.NewGuid().ToString() }, Token));
+        Assert.Equal(XeroFailure.AccessDenied, forbidden.Failure);
+        Assert.Equal(403, forbidden.StatusCode);
+        Assert.Single(h.State.Requests);
+
+        var unknown = new XeroEndpoint("Nonexistent", "nonexistent", "Nonexistent", "ID", PagingStyle.None, 0, false, null);
+        var notFound = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Accounts") with { Endpoint = unknown }, Token));
+        Assert.Equal(XeroFailure.BadRequest, notFound.Failure);
+        Assert.Equal(404, notFound.StatusCode);
+        Assert.Equal(2, h.State.Requests.Count);
+        Assert.Equal(1, h.State.ClientCredentialsTokenCalls);
+    }
+
+    [Fact]
+    public async Task Bad_request_is_never_retried()
+    {
+        var handler = new StubHandler(_ => StubHandler.Json(HttpStatusCode.BadRequest, """{"ErrorNumber":10,"Type":"ValidationException","Message":"A validation exception occurred"}"""));
+        using var http = new HttpClient(handler);
+        var time = new FakeTimeProvider(XeroClientHarness.Start);
+        using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+        var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/"), RetryBaseDelay = TimeSpan.Zero }), time, NullLogger<XeroApiClient>.Instance);
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, Timeout.InfiniteTimeSpan), Token));
+        Assert.Equal(XeroFailure.BadRequest, ex.Failure);
+        Assert.Equal("A validation exception occurred", ex.Detail);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Revoked_token_is_refreshed_once_and_the_call_retried()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        using (await h.Client.GetPageAsync(h.Query("Accounts"), Token))
+        {
+        }
+
+        h.State.RevokeTokens();
+        using (var page = await h.Client.GetPageAsync(h.Query("Items"), Token))
+        {
+            Assert.Equal(h.State.Count(h.Tenant(), "Items"), page.Count);
+        }
+
+        Assert.Equal(2, h.State.ClientCredentialsTokenCalls);
+        Assert.Equal([200, 401, 200], h.State.Requests.Select(r => r.StatusCode).ToArray());
+    }
+
+    [Fact]
+    public async Task Journals_without_entitlement_is_access_denied_without_a_refresh_loop()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, TenantsWithoutJournals = [1] });
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Journals", tenant: 1) with { Offset = 0 }, Token));
+        Assert.Equal(XeroFailure.AccessDenied, ex.Failure);
+        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal("AuthorizationUnsuccessful", ex.Detail);
+        Assert.Equal(1, h.State.ClientCredentialsTokenCalls);
+        Assert.Single(h.State.Requests, r => r.Endpoint == "Journals");
+
+        using var entitled = await h.Client.GetPageAsync(h.Query("Journals", tenant: 0), Token);
+        Assert.True(entitled.Count > 0);
+    }
+
+    [Fact]
+    public async Task Request_shape_if_modified_since_page_size_and_include_archived()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        var since = new DateTimeOffset(2026, 11, 2, 10, 55, 7, 456, TimeSpan.FromHours(2));
+        using (await h.Client.GetPageAsync(h.Query("Invoices", since: since), Token))
+        using (await h.Client.GetPageAsync(h.Query("Contacts", page: 2), Token))
+        using (await h.Client.GetPageAsync(h.Query("Quotes"), Token))
+        using (await h.Client.GetPageAsync(h.Query("TaxRates", since: since), Token))
+        using (await h.Client.GetPageAsync(h.Query("Journals") with { Offset = 17 }, Token))
+        {
+        }
+
+        var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
+        Assert.Equal("2026-11-02T08:55:07", requests["Invoices"].IfModifiedSince);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Contacts?page=2&pageSize=1000&includeArchived=true", requests["Contacts"].PathAndQuery);
+        Assert.Null(requests["Contacts"].IfModifiedSince);
+        Assert.Equal("/api.xro/2.0/Quotes?page=1", requests["Quotes"].PathAndQuery);
+        Assert.Null(requests["TaxRates"].IfModifiedSince);
+        Assert.Equal("/api.xro/2.0/Journals?offset=17", requests["Journals"].PathAndQuery);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using XeroSync.RateLimiting;
+using XeroSync.Xero;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests.Xero;
+
+/// <summary>A XeroApiClient with its own token source and in-process limiter, against a simulator on a fake clock.</summary>
+internal sealed class XeroClientHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly bool _ownsSimulator;
+
+    private XeroClientHarness(XeroSimulatorHost simulator, FakeTimeProvider clock, RateLimitOptions limits, int maxRetries, bool ownsSimulator = true)
+    {
+        _ownsSimulator = ownsSimulator;
+        Simulator = simulator;
+        Clock = clock;
+        var options = Options.Create(new XeroOptions
+        {
+            ApiUrl = simulator.BaseUrl,
+            IdentityUrl = simulator.BaseUrl,
+            ClientId = simulator.State.Options.ClientId,
+            ClientSecret = simulator.State.Options.ClientSecret,
+            RetryBaseDelay = TimeSpan.Zero,
+            MaxRetries = maxRetries,
+        });
+        Tokens = new ClientCredentialsTokenSource(_http, options, clock, NullLogger<ClientCredentialsTokenSource>.Instance);
+        Limiter = new InProcessRateLimiter(Options.Create(limits), clock, NullLogger<InProcessRateLimiter>.Instance);
+        Client = new XeroApiClient(_http, Tokens, Limiter, options, clock, NullLogger<XeroApiClient>.Instance);
+    }
+
+    /// <summary>A second client (another process) on the same simulator: its own token and limiter.</summary>
+    public XeroClientHarness WithFreshLimiter() => new(Simulator, Clock, new RateLimitOptions(), 5, ownsSimulator: false);
+
+    public XeroSimulatorHost Simulator { get; }
+
+    public SimulatorState State => Simulator.State;
+
+    public FakeTimeProvider Clock { get; }
+
+    public ClientCredentialsTokenSource Tokens { get; }
+
+    public InProcessRateLimiter Limiter { get; }
+
+    public XeroApiClient Client { get; }
+
+    public string Tenant(int index = 0) => State.Tenants[index].TenantId;
+
+    public static async Task<XeroClientHarness> StartAsync(Func<SimulatorOptions, SimulatorOptions>? configure = null, Action<RateLimitOptions>? limits = null, int maxRetries = 5)
+    {
+        var clock = new FakeTimeProvider(Start);
+        var options = new SimulatorOptions { Clock = clock, Tenants = 2, Scale = 0.05, CreatedAt = Start, ChangesPerMinute = 0 };
+        var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, TestContext.Current.CancellationToken);
+        var limitOptions = new RateLimitOptions();
+        limits?.Invoke(limitOptions);
+        return new XeroClientHarness(simulator, clock, limitOptions, maxRetries);
+    }
+
+    public PageQuery Query(string endpoint, int tenant = 0, int page = 1, TimeSpan? maxWait = null, DateTimeOffset? since = null) =>
+        new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait ?? Timeout.InfiniteTimeSpan);
+
+    /// <summary>Fetches a page, stepping the fake clock (bounded in real time) whenever the call waits on it.</summary>
+    public async Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step)
+    {
+        var task = Client.GetPageAsync(query, TestContext.Current.CancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!task.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(5), TestContext.Current.CancellationToken));
+            if (!task.IsCompleted)
+            {
+                Clock.Advance(step);
+            }
+        }
+
+        return await task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Limiter.Dispose();
+        Tokens.Dispose();
+        _http.Dispose();
+        if (_ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Answers every request from a function; records the requests.</summary>
+internal sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+{
+    public List<HttpRequestMessage> Requests { get; } = [];
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        lock (Requests)
+        {
+            Requests.Add(request);
+        }
+
+        return Task.FromResult(respond(request));
+    }
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string body) =>
+        new(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+}
+
+internal sealed class StaticTokens : IAccessTokenSource
+{
+    public int Calls { get; private set; }
+
+    public ValueTask<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        Calls++;
+        return ValueTask.FromResult("token");
+    }
+}
