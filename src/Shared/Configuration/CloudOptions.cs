@@ -109,21 +109,21 @@ public sealed partial record CloudOptions
             : throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{4,28}[a-z0-9]\z")]
     private static partial Regex ProjectPattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,39}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]\z")]
     private static partial Regex BucketPattern();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9._~+%-]{2,254}\z")]
     private static partial Regex TopicPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,1024}\z")]
     private static partial Regex DatasetPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{2,40}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9-]{2,40}\z")]
     private static partial Regex LocationPattern();
 }

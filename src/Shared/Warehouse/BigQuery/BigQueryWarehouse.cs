@@ -205,10 +205,10 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         }
     }
 
-    [GeneratedRegex("^[a-z_]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z_]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex TableNamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,1024}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,1024}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DatasetPattern();
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "BigQuery datasets {RawDataset} (created: {RawCreated}) and {ViewsDataset} (created: {ViewsCreated}) ensured")]

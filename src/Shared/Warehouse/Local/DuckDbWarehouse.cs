@@ -326,7 +326,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         return _connection;
     }
 
-    [GeneratedRegex("^[a-z_]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z_]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex TableNamePattern();
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Loaded {Rows} rows into xero_raw.{Table} from {Objects} objects (job {JobId}) in {ElapsedMs} ms")]
