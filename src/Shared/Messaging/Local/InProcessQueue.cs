@@ -43,9 +43,12 @@ public sealed partial class InProcessQueue<TMessage> : IAsyncDisposable
 
     public string Name { get; }
 
-    public int DeadLettered { get; private set; }
+    private int _deadLettered;
+    private int _poisoned;
 
-    public int Poisoned { get; private set; }
+    public int DeadLettered => Volatile.Read(ref _deadLettered);
+
+    public int Poisoned => Volatile.Read(ref _poisoned);
 
     /// <summary>Called when a message is dead-lettered (after it is written to the dead-letter folder).</summary>
     public Func<TMessage, string, CancellationToken, Task>? OnDeadLettered { get; set; }
@@ -178,12 +181,12 @@ public sealed partial class InProcessQueue<TMessage> : IAsyncDisposable
         switch (outcome.Kind)
         {
             case HandlerOutcomeKind.Poison:
-                Poisoned++;
+                Interlocked.Increment(ref _poisoned);
                 Log.Poison(_logger, Name, message.MessageId, outcome.Reason ?? "unknown");
                 await WriteDeadLetterAsync(message, "poison", outcome.Reason, cancellationToken);
                 break;
             case HandlerOutcomeKind.Retry when message.DeliveryAttempt >= _options.MaxDeliveryAttempts:
-                DeadLettered++;
+                Interlocked.Increment(ref _deadLettered);
                 Log.DeadLettered(_logger, Name, message.MessageId, message.DeliveryAttempt, outcome.Reason ?? "unknown");
                 await WriteDeadLetterAsync(message, "dead-letter", outcome.Reason, cancellationToken);
                 if (OnDeadLettered is { } callback)
