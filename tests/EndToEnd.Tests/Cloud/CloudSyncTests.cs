@@ -29,7 +29,45 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud)
+    [Fact]
+    public async Task Every_finalize_event_delivered_twice_concurrently_still_loads_each_manifest_once_without_duplicate_rows()
+    {
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, duplicateFinalizeEvents: true);
+
+        var runId = await cloud.StartRunAsync(Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
+
+        AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true);
+        AssertOneLoadPerManifest(cloud, runId);
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact]
+    public async Task A_page_that_keeps_failing_dead_letters_and_retry_after_the_fault_clears_completes_the_run()
+    {
+        var failing = new System.Runtime.CompilerServices.StrongBox<bool>(true);
+        await using var cloud = await CloudEnvironment.StartAsync(
+            emulators,
+            Token,
+            failXeroRequest: r => Volatile.Read(ref failing.Value) && r.RequestUri!.AbsolutePath.EndsWith("/Invoices", StringComparison.OrdinalIgnoreCase),
+            deadLetterToWorker: true);
+
+        var runId = await cloud.StartRunAsync(Token);
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(300), Token, "complete", "partial"));
+        var deadLettered = await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token);
+        Assert.NotEmpty(deadLettered);
+
+        Volatile.Write(ref failing.Value, false);
+        await cloud.RetryRunAsync(runId, Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete"));
+
+        AssertWarehouseEqualsTruth(cloud);
+        AssertOneLoadPerManifest(cloud, runId);
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false)
     {
         foreach (var endpoint in EndpointCatalog.All)
         {
@@ -43,6 +81,12 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             }
 
             var actual = cloud.BigQuery.Latest("xero_raw." + endpoint.TableName);
+            if (noDuplicateRows)
+            {
+                var raw = cloud.BigQuery.Rows("xero_raw." + endpoint.TableName).Count;
+                Assert.True(raw == expected.Count, $"xero_raw.{endpoint.TableName}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
+            }
+
             Assert.True(expected.Count == actual.Count, $"xero_raw.{endpoint.TableName}: {actual.Count} latest rows, simulator has {expected.Count}");
             foreach (var (key, json) in expected)
             {

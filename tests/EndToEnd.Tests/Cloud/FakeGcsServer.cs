@@ -53,6 +53,9 @@ public sealed class FakeGcsServer : IAsyncDisposable
     /// <summary>How many times a finalize event is attempted before it is given up (Eventarc retries for longer).</summary>
     public int FinalizeAttempts { get; set; } = 20;
 
+    /// <summary>How many times each finalize event is delivered (Eventarc is at-least-once: 2 delivers every event twice, concurrently).</summary>
+    public int FinalizeCopies { get; set; } = 1;
+
     /// <summary>Every finalize delivery attempt: object name and HTTP status (0 when the request failed).</summary>
     public IReadOnlyList<FinalizeDelivery> FinalizeDeliveries => [.. _finalizeDeliveries];
 
@@ -203,16 +206,19 @@ public sealed class FakeGcsServer : IAsyncDisposable
         await JsonAsync(context, 200, Resource(pending.Name, stored));
         if (FinalizeTarget is { } target && IsManifest(pending.Name))
         {
-            _deliveries.Add(Task.Run(() => DeliverFinalizeAsync(target, pending.Name, stored)));
+            var id = "finalize-" + Interlocked.Increment(ref _eventCounter).ToString(CultureInfo.InvariantCulture);
+            for (var copy = 0; copy < FinalizeCopies; copy++)
+            {
+                _deliveries.Add(Task.Run(() => DeliverFinalizeAsync(target, id, pending.Name, stored)));
+            }
         }
     }
 
     private static bool IsManifest(string name) =>
         name.EndsWith(".json", StringComparison.Ordinal) && name.Contains("/_manifest", StringComparison.Ordinal);
 
-    private async Task DeliverFinalizeAsync(Uri target, string name, StoredObject stored)
+    private async Task DeliverFinalizeAsync(Uri target, string id, string name, StoredObject stored)
     {
-        var id = "finalize-" + Interlocked.Increment(ref _eventCounter).ToString(CultureInfo.InvariantCulture);
         var data = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["kind"] = "storage#object",
