@@ -6,13 +6,18 @@ namespace XeroSync.Dispatcher;
 /// <summary>Composition of the Dispatcher HTTP service (cloud shape).</summary>
 public static class DispatcherServiceExtensions
 {
-    public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder) =>
+        builder.AddDispatcherService(Environment.GetEnvironmentVariable);
+
+    /// <summary>Composes the service with configuration read from <paramref name="environment"/> (tests pass their own).</summary>
+    public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UsePortVariable(Environment.GetEnvironmentVariable);
+        ArgumentNullException.ThrowIfNull(environment);
+        builder.UsePortVariable(environment);
         builder.Logging.AddCloudLogging();
         builder.Services.AddHealthChecks();
-        builder.Services.AddCloudPipeline(Environment.GetEnvironmentVariable);
+        builder.Services.AddCloudPipeline(environment);
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         return builder;
     }

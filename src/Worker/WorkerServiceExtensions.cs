@@ -7,13 +7,18 @@ namespace XeroSync.Worker;
 /// <summary>Composition of the Worker service: cloud adapters, pipeline steps, thin routes.</summary>
 public static class WorkerServiceExtensions
 {
-    public static WebApplicationBuilder AddWorkerService(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddWorkerService(this WebApplicationBuilder builder) =>
+        builder.AddWorkerService(Environment.GetEnvironmentVariable);
+
+    /// <summary>Composes the service with configuration read from <paramref name="environment"/> (tests pass their own).</summary>
+    public static WebApplicationBuilder AddWorkerService(this WebApplicationBuilder builder, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UsePortVariable(Environment.GetEnvironmentVariable);
+        ArgumentNullException.ThrowIfNull(environment);
+        builder.UsePortVariable(environment);
         builder.Logging.AddCloudLogging();
         builder.Services.AddHealthChecks();
-        builder.Services.AddCloudPipeline(Environment.GetEnvironmentVariable);
+        builder.Services.AddCloudPipeline(environment);
         builder.Services.AddSingleton<FetchMessageProcessor>();
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         return builder;

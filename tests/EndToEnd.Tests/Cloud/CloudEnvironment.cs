@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XeroSync.Dispatcher;
+using XeroSync.Dispatcher.Routes;
+using XeroSync.Google;
+using XeroSync.Google.PubSub;
+using XeroSync.Security;
+using XeroSync.Worker;
+using XeroSync.Worker.Routes;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests.Cloud;
+
+/// <summary>
+/// The cloud shape in one process, each part over real HTTP: the Xero simulator, the Pub/Sub and Firestore
+/// emulators, a fake Cloud Storage that sends Eventarc-style finalize events, a fake BigQuery that really loads,
+/// and the Worker and Dispatcher as Kestrel services composed exactly as their Program.cs does, configured through
+/// an environment function. Pub/Sub names and Firestore collections are unique per instance.
+/// </summary>
+internal sealed class CloudEnvironment : IAsyncDisposable
+{
+    public const string Bucket = "xerosync-e2e-landing";
+
+    private readonly List<WebApplication> _services = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private bool _duplicateDeliveries;
+    private bool _deadLetterToWorker;
+    private Func<HttpRequestMessage, bool>? _failXeroRequest;
+
+    private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
+    {
+        Emulators = emulators;
+        Id = id;
+        Simulator = simulator;
+        Gcs = gcs;
+        BigQuery = bigQuery;
+        PubSub = pubSub;
+    }
+
+    public GoogleEmulators Emulators { get; }
+
+    public string Id { get; }
+
+    public string Topic => "fetch-requests-" + Id;
+
+    public string DeadLetterTopic => "fetch-dead-" + Id;
+
+    public string DeadLetterPull => "fetch-dead-pull-" + Id;
+
+    public XeroSimulatorHost Simulator { get; }
+
+    public SimulatorState Truth => Simulator.State;
+
+    public FakeGcsServer Gcs { get; }
+
+    public FakeBigQueryServer BigQuery { get; }
+
+    public PubSubClient PubSub { get; }
+
+    public Uri WorkerUri { get; private set; } = new("http://127.0.0.1/");
+
+    public Uri DispatcherUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <param name="duplicateDeliveries">Deliver every Pub/Sub message and every finalize event twice, concurrently
+    /// (a second push subscription on the topic to the same Worker, and Eventarc duplicates). Known gap: with this the
+    /// run stalls (second tenant's pages stay pending past 120 s); not yet investigated.</param>
+    /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false)
+    {
+        emulators.Require();
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var options = new SimulatorOptions { Seed = 23, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = TimeProvider.System };
+        var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
+        var gcs = await FakeGcsServer.StartAsync(Bucket);
+        var bigQuery = await FakeBigQueryServer.StartAsync(gcs, Bucket);
+        var pubSub = new PubSubClient(
+            new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
+            new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
+            NullLogger<PubSubClient>.Instance);
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker };
+        gcs.FinalizeCopies = duplicateDeliveries || duplicateFinalizeEvents ? 2 : 1;
+        try
+        {
+            await environment.StartServicesAsync(cancellationToken);
+        }
+        catch
+        {
+            await environment.DisposeAsync();
+            throw;
+        }
+
+        return environment;
+    }
+
+    public string? Variable(string name) => name switch
+    {
+        "GOOGLE_CLOUD_PROJECT" => GoogleEmulators.ProjectId,
+        "CLIENT_NAME" => "e2e",
+        "XEROSYNC_BUCKET" => Bucket,
+        "XEROSYNC_TOPIC" => Topic,
+        "XEROSYNC_FIRESTORE_PREFIX" => "e2e_" + Id + "_",
+        "XEROSYNC_PUSH_DEADLINE_SECONDS" => "60",
+        "XERO_CLIENT_ID" => Truth.Options.ClientId,
+        "XERO_CLIENT_SECRET" => Truth.Options.ClientSecret,
+        "XERO_API_URL" => Simulator.BaseUrl.ToString(),
+        "XERO_IDENTITY_URL" => Simulator.BaseUrl.ToString(),
+        "PUBSUB_EMULATOR_HOST" => Emulators.PubSubHost,
+        "FIRESTORE_EMULATOR_HOST" => Emulators.FirestoreHost,
+        "STORAGE_EMULATOR_HOST" => Gcs.BaseUri.ToString(),
+        "BIGQUERY_EMULATOR_HOST" => BigQuery.BaseUri.ToString(),
+        _ => null,
+    };
+
+    /// <summary>POST /run on the Dispatcher; returns the run id.</summary>
+    public async Task<string> StartRunAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri(DispatcherUri, "run"), null, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /run: {(int)response.StatusCode} {text}");
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("run_id").GetString()!;
+    }
+
+    public async Task<JsonDocument> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(DispatcherUri, "runs/" + runId), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET /runs/{runId}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text);
+    }
+
+    public async Task<string> RetryRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri(DispatcherUri, $"runs/{runId}/retry"), null, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /runs/{runId}/retry: {(int)response.StatusCode} {text}");
+        return text;
+    }
+
+    /// <summary>Polls GET /runs/{id} every 250 ms until its state is one of <paramref name="states"/>; fails after <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForStateAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken, params string[] states)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        var last = string.Empty;
+        try
+        {
+            while (true)
+            {
+                using (var run = await GetRunAsync(runId, deadline.Token))
+                {
+                    last = run.RootElement.GetRawText();
+                    if (states.Contains(run.RootElement.GetProperty("state").GetString()))
+                    {
+                        return run.RootElement.GetProperty("state").GetString()!;
+                    }
+                }
+
+                await timer.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"run {runId} not {string.Join('/', states)} within {timeout}; last status: {last}; BigQuery problems: {string.Join("; ", BigQuery.Problems)}");
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in Enumerable.Reverse(_services))
+        {
+            await service.StopAsync();
+            await service.DisposeAsync();
+        }
+
+        await Gcs.DisposeAsync();
+        await BigQuery.DisposeAsync();
+        await Simulator.DisposeAsync();
+        _http.Dispose();
+    }
+
+    /// <summary>Answers 500 to the Worker's Xero requests <paramref name="fail"/> picks (while it does), without calling Xero.</summary>
+    private sealed class FailingHandler(Func<HttpRequestMessage, bool> fail) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            fail(request)
+                ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError) { RequestMessage = request, Content = new StringContent("{\"Title\":\"An error occurred\"}", System.Text.Encoding.UTF8, "application/json") })
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    private static ILoggingBuilder Quiet(ILoggingBuilder logging)
+    {
+        if (Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") != "1")
+        {
+            logging.ClearProviders();
+        }
+
+        return logging;
+    }
+
+    private async Task StartServicesAsync(CancellationToken cancellationToken)
+    {
+        await PubSub.CreateTopicAsync(Topic, cancellationToken);
+        await PubSub.CreateTopicAsync(DeadLetterTopic, cancellationToken);
+        await PubSub.CreateSubscriptionAsync(new PubSubSubscriptionConfig(DeadLetterPull, DeadLetterTopic), cancellationToken);
+
+        var worker = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        worker.WebHost.UseUrls("http://127.0.0.1:0");
+        worker.AddWorkerService(Variable);
+        if (_failXeroRequest is { } fail)
+        {
+            worker.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new FailingHandler(fail));
+        }
+        Quiet(worker.Logging);
+        var workerApp = worker.Build();
+        workerApp.UseOidcVerification();
+        workerApp.MapWorkerEndpoints();
+        await workerApp.StartAsync(cancellationToken);
+        _services.Add(workerApp);
+        WorkerUri = new Uri(workerApp.Urls.First().TrimEnd('/') + "/");
+        Gcs.FinalizeTarget = new Uri(WorkerUri, "events");
+
+        await PubSub.CreateSubscriptionAsync(
+            new PubSubSubscriptionConfig("fetch-push-" + Id, Topic)
+            {
+                PushEndpoint = new Uri(WorkerUri, "pubsub"),
+                AckDeadlineSeconds = 60,
+                MinimumBackoff = TimeSpan.FromSeconds(1),
+                MaximumBackoff = TimeSpan.FromSeconds(2),
+                DeadLetterTopic = DeadLetterTopic,
+                MaxDeliveryAttempts = 5,
+            },
+            cancellationToken);
+
+        if (_deadLetterToWorker)
+        {
+            // The dead-letter topic pushed back to the Worker: it records the page as failed (the attribute
+            // CloudPubSubDeadLetterSourceDeliveryCount marks a dead-lettered message).
+            await PubSub.CreateSubscriptionAsync(
+                new PubSubSubscriptionConfig("fetch-dead-push-" + Id, DeadLetterTopic) { PushEndpoint = new Uri(WorkerUri, "pubsub"), AckDeadlineSeconds = 60 },
+                cancellationToken);
+        }
+
+        if (_duplicateDeliveries)
+        {
+            await PubSub.CreateSubscriptionAsync(
+                new PubSubSubscriptionConfig("fetch-push-copy-" + Id, Topic)
+                {
+                    PushEndpoint = new Uri(WorkerUri, "pubsub"),
+                    AckDeadlineSeconds = 60,
+                    MinimumBackoff = TimeSpan.FromSeconds(1),
+                    MaximumBackoff = TimeSpan.FromSeconds(2),
+                },
+                cancellationToken);
+        }
+
+        var dispatcher = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        dispatcher.WebHost.UseUrls("http://127.0.0.1:0");
+        dispatcher.AddDispatcherService(Variable);
+        Quiet(dispatcher.Logging);
+        var dispatcherApp = dispatcher.Build();
+        dispatcherApp.UseOidcVerification();
+        dispatcherApp.MapDispatcherEndpoints();
+        await dispatcherApp.StartAsync(cancellationToken);
+        _services.Add(dispatcherApp);
+        DispatcherUri = new Uri(dispatcherApp.Urls.First().TrimEnd('/') + "/");
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using XeroSync.Contracts;
+using XeroSync.Pipeline;
+using XeroSync.Xero;
+
+namespace XeroSync.Tests.Cloud;
+
+/// <summary>
+/// The cloud shape end to end: POST /run on the Dispatcher -> Pub/Sub emulator push -> Worker /pubsub -> simulator
+/// -> fake GCS -> finalize CloudEvent -> Worker /events -> fake BigQuery load jobs; GET /runs/{id} reports complete.
+/// </summary>
+public sealed class CloudSyncTests(GoogleEmulators emulators)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Cloud_run_lands_every_endpoint_exactly_as_the_simulator_holds_it_with_one_load_per_manifest()
+    {
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token);
+
+        var runId = await cloud.StartRunAsync(Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
+
+        AssertWarehouseEqualsTruth(cloud);
+        AssertOneLoadPerManifest(cloud, runId);
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact]
+    public async Task Every_finalize_event_delivered_twice_concurrently_still_loads_each_manifest_once_without_duplicate_rows()
+    {
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, duplicateFinalizeEvents: true);
+
+        var runId = await cloud.StartRunAsync(Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
+
+        AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true);
+        AssertOneLoadPerManifest(cloud, runId);
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact]
+    public async Task A_page_that_keeps_failing_dead_letters_and_retry_after_the_fault_clears_completes_the_run()
+    {
+        var failing = new System.Runtime.CompilerServices.StrongBox<bool>(true);
+        await using var cloud = await CloudEnvironment.StartAsync(
+            emulators,
+            Token,
+            failXeroRequest: r => Volatile.Read(ref failing.Value) && r.RequestUri!.AbsolutePath.EndsWith("/Invoices", StringComparison.OrdinalIgnoreCase),
+            deadLetterToWorker: true);
+
+        var runId = await cloud.StartRunAsync(Token);
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(300), Token, "complete", "partial"));
+        var deadLettered = await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token);
+        Assert.NotEmpty(deadLettered);
+
+        Volatile.Write(ref failing.Value, false);
+        await cloud.RetryRunAsync(runId, Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete"));
+
+        AssertWarehouseEqualsTruth(cloud);
+        AssertOneLoadPerManifest(cloud, runId);
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false)
+    {
+        foreach (var endpoint in EndpointCatalog.All)
+        {
+            var expected = new Dictionary<(string, string), string>();
+            foreach (var tenant in cloud.Truth.Tenants)
+            {
+                foreach (var (id, json) in cloud.Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                {
+                    expected[(tenant.TenantId, id)] = json;
+                }
+            }
+
+            var actual = cloud.BigQuery.Latest("xero_raw." + endpoint.TableName);
+            if (noDuplicateRows)
+            {
+                var raw = cloud.BigQuery.Rows("xero_raw." + endpoint.TableName).Count;
+                Assert.True(raw == expected.Count, $"xero_raw.{endpoint.TableName}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
+            }
+
+            Assert.True(expected.Count == actual.Count, $"xero_raw.{endpoint.TableName}: {actual.Count} latest rows, simulator has {expected.Count}");
+            foreach (var (key, json) in expected)
+            {
+                Assert.True(actual.TryGetValue(key, out var row), $"xero_raw.{endpoint.TableName} lacks {key}");
+                Assert.True(json == row.Payload, $"xero_raw.{endpoint.TableName} {key}: payload differs from what the simulator sent");
+            }
+
+            Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + endpoint.TableName), $"view xero.{endpoint.TableName} missing");
+        }
+    }
+
+    /// <summary>Every manifest listing objects was loaded by exactly one job, under its deterministic id, with the rows it lists.</summary>
+    internal static int AssertOneLoadPerManifest(CloudEnvironment cloud, string runId)
+    {
+        var objects = cloud.Gcs.Objects;
+        var manifests = objects.Keys.Where(n => ObjectNames.IsManifest(n) && n.Contains("/run=" + runId + "/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(cloud.Truth.Tenants.Count * EndpointCatalog.All.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
+        var jobs = cloud.BigQuery.LoadJobs.GroupBy(j => j.JobId).ToDictionary(g => g.Key, g => g.ToList());
+        var loads = 0;
+        foreach (var name in manifests)
+        {
+            using var manifest = JsonDocument.Parse(objects[name]);
+            var listed = manifest.RootElement.GetProperty("objects").GetArrayLength();
+            var records = manifest.RootElement.GetProperty("records").GetInt64();
+            var jobId = ManifestLoader.JobId(name);
+            if (listed == 0)
+            {
+                Assert.False(jobs.ContainsKey(jobId), $"{name} lists no objects but was loaded");
+                continue;
+            }
+
+            Assert.True(jobs.TryGetValue(jobId, out var job) && job.Count == 1, $"{name}: expected one load job {jobId}");
+            Assert.Equal(records, job[0].Rows);
+            Assert.Equal(listed, job[0].SourceUris.Count);
+            loads++;
+        }
+
+        Assert.Equal(loads, cloud.BigQuery.LoadJobs.Count(j => j.SourceUris.Any(u => u.Contains("/run=" + runId + "/", StringComparison.Ordinal))));
+        return loads;
+    }
+}

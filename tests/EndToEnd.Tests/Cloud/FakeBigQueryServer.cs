@@ -1,0 +1,480 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace XeroSync.Tests.Cloud;
+
+/// <summary>
+/// Kestrel on 127.0.0.1:0 implementing the BigQuery v2 REST subset <c>BigQueryClient</c> uses: dataset and table
+/// create (409 when they exist), view create/update, and load jobs that really load: jobs.insert reads every
+/// <c>gs://bucket/name</c> source from the <see cref="FakeGcsServer"/>, gunzips it, parses the NDJSON lines and
+/// appends them to an in-memory table (409 "Already Exists" for a job id seen before); jobs.get answers DONE with
+/// <c>statistics.load.outputRows</c>. Request shapes the pipeline depends on are checked; violations are
+/// answered 400 and listed in <see cref="Problems"/>.
+/// </summary>
+public sealed partial class FakeBigQueryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeGcsServer _gcs;
+    private readonly string _bucket;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _datasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<BigQueryRow>> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadJobRecord> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _problems = new();
+    private int _duplicateInserts;
+
+    private FakeBigQueryServer(WebApplication app, FakeGcsServer gcs, string bucket)
+    {
+        _app = app;
+        _gcs = gcs;
+        _bucket = bucket;
+    }
+
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Request shapes that were wrong (each also answered 400).</summary>
+    public IReadOnlyList<string> Problems => [.. _problems];
+
+    /// <summary>Load jobs that were inserted (first insert of each id), in insert order.</summary>
+    public IReadOnlyList<LoadJobRecord> LoadJobs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _jobs.Values.OrderBy(j => j.Sequence)];
+            }
+        }
+    }
+
+    /// <summary>jobs.insert calls answered 409 because the id existed.</summary>
+    public int DuplicateInserts => Volatile.Read(ref _duplicateInserts);
+
+    public IReadOnlyCollection<string> Datasets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _datasets];
+            }
+        }
+    }
+
+    /// <summary>Tables and views (<c>dataset.table</c> → view query, null for a table).</summary>
+    public IReadOnlyDictionary<string, string?> Tables
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, string?>(_tables, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public static async Task<FakeBigQueryServer> StartAsync(FakeGcsServer gcs, string bucket)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new FakeBigQueryServer(app, gcs, bucket);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        server.BaseUri = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        return server;
+    }
+
+    /// <summary>Every row loaded into <c>dataset.table</c>, in load order.</summary>
+    public IReadOnlyList<BigQueryRow> Rows(string table)
+    {
+        lock (_gate)
+        {
+            return _rows.TryGetValue(table, out var rows) ? [.. rows] : [];
+        }
+    }
+
+    /// <summary>What the latest view returns: one row per (tenant_id, record_id), newest updated_at, then fetched_at, run_id, page.</summary>
+    public IReadOnlyDictionary<(string TenantId, string RecordId), BigQueryRow> Latest(string table) =>
+        Rows(table)
+            .GroupBy(r => (r.TenantId, r.RecordId))
+            .ToDictionary(
+                g => g.Key,
+                g => g.OrderByDescending(r => r.UpdatedAt.HasValue).ThenByDescending(r => r.UpdatedAt).ThenByDescending(r => r.FetchedAt)
+                    .ThenByDescending(r => r.RunId, StringComparer.Ordinal).ThenByDescending(r => r.Page).First());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        if (string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            await using var gzip = new GZipStream(context.Request.Body, CompressionMode.Decompress);
+            await gzip.CopyToAsync(body, context.RequestAborted);
+        }
+        else
+        {
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        }
+
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? string.Empty;
+        try
+        {
+            if (method == "POST" && DatasetsPath().Match(path) is { Success: true })
+            {
+                using var json = JsonDocument.Parse(body.ToArray());
+                var id = json.RootElement.GetProperty("datasetReference").GetProperty("datasetId").GetString()!;
+                bool added;
+                lock (_gate)
+                {
+                    added = _datasets.Add(id);
+                }
+
+                await (added ? JsonAsync(context, 200, json.RootElement) : ErrorAsync(context, 409, "Already Exists: Dataset " + id));
+            }
+            else if (method == "POST" && TablesPath().Match(path) is { Success: true } tables)
+            {
+                await CreateTableAsync(context, tables.Groups["dataset"].Value, body.ToArray());
+            }
+            else if (method == "PUT" && TablePath().Match(path) is { Success: true } table)
+            {
+                using var json = JsonDocument.Parse(body.ToArray());
+                var key = table.Groups["dataset"].Value + "." + table.Groups["table"].Value;
+                lock (_gate)
+                {
+                    if (!_tables.ContainsKey(key))
+                    {
+                        Problem($"PUT of a view that does not exist: {key}");
+                    }
+
+                    _tables[key] = json.RootElement.GetProperty("view").GetProperty("query").GetString();
+                }
+
+                await JsonAsync(context, 200, json.RootElement);
+            }
+            else if (method == "POST" && JobsPath().Match(path) is { Success: true })
+            {
+                await InsertJobAsync(context, body.ToArray());
+            }
+            else if (method == "GET" && JobPath().Match(path) is { Success: true } job)
+            {
+                LoadJobRecord? record;
+                lock (_gate)
+                {
+                    record = _jobs.GetValueOrDefault(Uri.UnescapeDataString(job.Groups["job"].Value));
+                }
+
+                await (record is null ? ErrorAsync(context, 404, "Not found: Job " + job.Groups["job"].Value) : WriteJobAsync(context, 200, record));
+            }
+            else
+            {
+                await ErrorAsync(context, 400, Problem($"FakeBigQueryServer does not implement {method} {path}"));
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or InvalidDataException)
+        {
+            await ErrorAsync(context, 400, Problem($"{method} {path}: {e.Message}"));
+        }
+    }
+
+    private async Task CreateTableAsync(HttpContext context, string dataset, byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var id = root.GetProperty("tableReference").GetProperty("tableId").GetString()!;
+        string? view = root.TryGetProperty("view", out var v) && v.ValueKind == JsonValueKind.Object ? v.GetProperty("query").GetString() : null;
+        if (view is null)
+        {
+            var fields = root.GetProperty("schema").GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("type").GetString()!, StringComparer.Ordinal);
+            if (fields.GetValueOrDefault("payload") != "JSON")
+            {
+                await ErrorAsync(context, 400, Problem($"table {dataset}.{id}: payload must be JSON"));
+                return;
+            }
+        }
+
+        bool added;
+        lock (_gate)
+        {
+            if (!_datasets.Contains(dataset))
+            {
+                Problem($"table {dataset}.{id} created before its dataset");
+            }
+
+            added = _tables.TryAdd(dataset + "." + id, view);
+        }
+
+        await (added ? JsonAsync(context, 200, root) : ErrorAsync(context, 409, $"Already Exists: Table {dataset}.{id}"));
+    }
+
+    private async Task InsertJobAsync(HttpContext context, byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var jobId = root.GetProperty("jobReference").GetProperty("jobId").GetString()!;
+        var load = root.GetProperty("configuration").GetProperty("load");
+        var destination = load.GetProperty("destinationTable");
+        var table = destination.GetProperty("datasetId").GetString() + "." + destination.GetProperty("tableId").GetString();
+        var shape = new List<string>();
+        if (load.GetProperty("sourceFormat").GetString() != "NEWLINE_DELIMITED_JSON")
+        {
+            shape.Add("sourceFormat must be NEWLINE_DELIMITED_JSON");
+        }
+
+        if (load.GetProperty("writeDisposition").GetString() != "WRITE_APPEND")
+        {
+            shape.Add("writeDisposition must be WRITE_APPEND");
+        }
+
+        if (load.TryGetProperty("maxBadRecords", out var bad) && bad.GetInt32() != 0)
+        {
+            shape.Add("maxBadRecords must be 0");
+        }
+
+        var fields = load.GetProperty("schema").GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("type").GetString()!, StringComparer.Ordinal);
+        foreach (var (name, type) in new[] { ("tenant_id", "STRING"), ("record_id", "STRING"), ("run_id", "STRING"), ("fetched_at", "TIMESTAMP"), ("payload", "JSON") })
+        {
+            if (fields.GetValueOrDefault(name) != type)
+            {
+                shape.Add($"schema field {name} must be {type}");
+            }
+        }
+
+        var uris = load.GetProperty("sourceUris").EnumerateArray().Select(u => u.GetString()!).ToList();
+        if (uris.Count == 0 || uris.Count > 10_000)
+        {
+            shape.Add("1-10000 source URIs");
+        }
+
+        if (shape.Count > 0)
+        {
+            await ErrorAsync(context, 400, Problem($"job {jobId}: {string.Join("; ", shape)}"));
+            return;
+        }
+
+        if (IsDuplicate(jobId))
+        {
+            await ErrorAsync(context, 409, $"Already Exists: Job {GoogleEmulators.ProjectId}:EU.{jobId}");
+            return;
+        }
+
+        // Read every source before anything is appended: a load job is atomic.
+        var objects = _gcs.Objects;
+        var rows = new List<BigQueryRow>();
+        foreach (var uri in uris)
+        {
+            var prefix = "gs://" + _bucket + "/";
+            if (!uri.StartsWith(prefix, StringComparison.Ordinal) || !objects.TryGetValue(uri[prefix.Length..], out var content))
+            {
+                await ErrorAsync(context, 404, Problem($"job {jobId}: source {uri} not found"));
+                return;
+            }
+
+            rows.AddRange(ParseObject(uri, content));
+        }
+
+        LoadJobRecord? record;
+        lock (_gate)
+        {
+            if (_jobs.ContainsKey(jobId))
+            {
+                _duplicateInserts++;
+                record = null;
+            }
+            else
+            {
+                record = new LoadJobRecord(jobId, table, uris, rows.Count, _jobs.Count);
+                _jobs[jobId] = record;
+                if (!_tables.ContainsKey(table))
+                {
+                    Problem($"job {jobId} loads into {table}, which was never created");
+                }
+
+                if (!_rows.TryGetValue(table, out var list))
+                {
+                    _rows[table] = list = [];
+                }
+
+                list.AddRange(rows);
+            }
+        }
+
+        await (record is null
+            ? ErrorAsync(context, 409, $"Already Exists: Job {GoogleEmulators.ProjectId}:EU.{jobId}")
+            : WriteJobAsync(context, 200, record));
+    }
+
+    private bool IsDuplicate(string jobId)
+    {
+        lock (_gate)
+        {
+            if (_jobs.ContainsKey(jobId))
+            {
+                _duplicateInserts++;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    private static List<BigQueryRow> ParseObject(string uri, byte[] content)
+    {
+        byte[] data = content;
+        if (content.Length >= 2 && content[0] == 0x1f && content[1] == 0x8b)
+        {
+            using var input = new MemoryStream(content);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            gzip.CopyTo(output);
+            data = output.ToArray();
+        }
+
+        var rows = new List<BigQueryRow>();
+        var span = data.AsSpan();
+        var lineNumber = 0;
+        while (span.Length > 0)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? [] : span[(end + 1)..];
+            lineNumber++;
+            if (line.Length > 0)
+            {
+                rows.Add(ParseLine(line, uri, lineNumber));
+            }
+        }
+
+        return rows;
+    }
+
+    private static BigQueryRow ParseLine(ReadOnlySpan<byte> line, string uri, int lineNumber)
+    {
+        string? tenantId = null, recordId = null, runId = null, payload = null;
+        DateTimeOffset? updatedAt = null, fetchedAt = null;
+        int? page = null;
+        var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidDataException($"{uri} line {lineNumber}: not a JSON object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
+            {
+                case "payload":
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    payload = Encoding.UTF8.GetString(line[start..(int)reader.BytesConsumed]);
+                    break;
+                case "tenant_id":
+                    tenantId = reader.GetString();
+                    break;
+                case "record_id":
+                    recordId = reader.GetString();
+                    break;
+                case "run_id":
+                    runId = reader.GetString();
+                    break;
+                case "updated_at":
+                    updatedAt = reader.TokenType == JsonTokenType.Null ? null : DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+                    break;
+                case "fetched_at":
+                    fetchedAt = DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+                    break;
+                case "page":
+                    page = reader.GetInt32();
+                    break;
+                default:
+                    // ignoreUnknownValues is false in the pipeline's job: an unknown column fails the load.
+                    throw new InvalidDataException($"{uri} line {lineNumber}: unknown field {name}");
+            }
+        }
+
+        return tenantId is null || recordId is null || runId is null || fetchedAt is null || payload is null || page is null
+            ? throw new InvalidDataException($"{uri} line {lineNumber}: a required field is missing")
+            : new BigQueryRow(tenantId, recordId, updatedAt, runId, page.Value, fetchedAt.Value, payload, uri);
+    }
+
+    private string Problem(string message)
+    {
+        _problems.Enqueue(message);
+        return message;
+    }
+
+    private static Task WriteJobAsync(HttpContext context, int status, LoadJobRecord job) =>
+        JsonAsync(context, status, new Dictionary<string, object>
+        {
+            ["kind"] = "bigquery#job",
+            ["jobReference"] = new Dictionary<string, object> { ["projectId"] = GoogleEmulators.ProjectId, ["jobId"] = job.JobId, ["location"] = "EU" },
+            ["status"] = new Dictionary<string, object> { ["state"] = "DONE" },
+            ["statistics"] = new Dictionary<string, object>
+            {
+                ["load"] = new Dictionary<string, object>
+                {
+                    ["outputRows"] = job.Rows.ToString(CultureInfo.InvariantCulture),
+                    ["inputFiles"] = job.SourceUris.Count.ToString(CultureInfo.InvariantCulture),
+                    ["badRecords"] = "0",
+                },
+            },
+        });
+
+    private static Task ErrorAsync(HttpContext context, int status, string message) =>
+        JsonAsync(context, status, new Dictionary<string, object>
+        {
+            ["error"] = new Dictionary<string, object>
+            {
+                ["code"] = status,
+                ["message"] = message,
+                ["status"] = status == 409 ? "ALREADY_EXISTS" : status == 404 ? "NOT_FOUND" : "INVALID_ARGUMENT",
+                ["errors"] = new[] { new Dictionary<string, object> { ["message"] = message, ["reason"] = status == 409 ? "duplicate" : status == 404 ? "notFound" : "invalid" } },
+            },
+        });
+
+    private static async Task JsonAsync(HttpContext context, int status, object body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+    }
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets$")]
+    private static partial Regex DatasetsPath();
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets/(?<dataset>[^/]+)/tables$")]
+    private static partial Regex TablesPath();
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets/(?<dataset>[^/]+)/tables/(?<table>[^/]+)$")]
+    private static partial Regex TablePath();
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/jobs$")]
+    private static partial Regex JobsPath();
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/jobs/(?<job>[^/]+)$")]
+    private static partial Regex JobPath();
+}
+
+/// <summary>One loaded row; <see cref="Payload"/> is the payload's JSON text exactly as it was in the line.</summary>
+public sealed record BigQueryRow(string TenantId, string RecordId, DateTimeOffset? UpdatedAt, string RunId, int Page, DateTimeOffset FetchedAt, string Payload, string SourceUri);
+
+/// <summary>A load job as first inserted.</summary>
+public sealed record LoadJobRecord(string JobId, string Table, IReadOnlyList<string> SourceUris, long Rows, int Sequence);
