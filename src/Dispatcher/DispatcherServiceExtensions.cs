@@ -1,5 +1,4 @@
 using XeroSync.Configuration;
-using XeroSync.Logging;
 
 namespace XeroSync.Dispatcher;
 
@@ -13,12 +12,7 @@ public static class DispatcherServiceExtensions
     public static WebApplicationBuilder AddDispatcherService(this WebApplicationBuilder builder, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(environment);
-        builder.UsePortVariable(environment);
-        builder.Logging.AddCloudLogging();
-        builder.Services.AddHealthChecks();
-        builder.Services.AddCloudPipeline(environment);
-        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
+        builder.AddCloudService(environment);
         return builder;
     }
 }

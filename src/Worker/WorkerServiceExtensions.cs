@@ -1,5 +1,4 @@
 using XeroSync.Configuration;
-using XeroSync.Logging;
 using XeroSync.Worker.Routes;
 
 namespace XeroSync.Worker;
@@ -14,13 +13,8 @@ public static class WorkerServiceExtensions
     public static WebApplicationBuilder AddWorkerService(this WebApplicationBuilder builder, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(environment);
-        builder.UsePortVariable(environment);
-        builder.Logging.AddCloudLogging();
-        builder.Services.AddHealthChecks();
-        builder.Services.AddCloudPipeline(environment);
+        builder.AddCloudService(environment);
         builder.Services.AddSingleton<FetchMessageProcessor>();
-        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
         return builder;
     }
 }
