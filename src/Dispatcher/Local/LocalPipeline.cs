@@ -63,7 +63,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects, pipelineOptions, time);
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, Leases, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, pipelineOptions, loggers.CreateLogger<RunRetrier>());

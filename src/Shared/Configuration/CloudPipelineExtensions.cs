@@ -47,7 +47,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));
         services.AddSingleton<IRunLedger>(sp => new FirestoreRunLedger(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IWatermarkStore>(sp => new FirestoreWatermarkStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
-        services.AddSingleton<FirestoreLeaseStore>(sp => new FirestoreLeaseStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
+        services.AddSingleton<ILeaseStore>(sp => new FirestoreLeaseStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IRateLimiter>(sp => new FirestoreRateLimiter(
             sp.GetRequiredService<FirestoreClient>(),
             sp.GetRequiredService<IOptions<RateLimitOptions>>(),

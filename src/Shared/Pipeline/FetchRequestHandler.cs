@@ -20,12 +20,16 @@ public sealed partial class FetchRequestHandler(
     IRunLedger ledger,
     IObjectStore objects,
     IFetchRequestPublisher publisher,
+    ILeaseStore leases,
     ManifestWriter manifests,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<FetchRequestHandler> logger)
 {
     private const string ContentType = "application/x-ndjson";
+
+    /// <summary>How long a delivery may hold a page before another delivery of the same work may take it.</summary>
+    private static readonly TimeSpan MinimumPageLease = TimeSpan.FromMinutes(2);
 
     public async Task<HandlerOutcome> HandleAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -114,7 +118,45 @@ public sealed partial class FetchRequestHandler(
             }
             else
             {
-                var fetched = await FetchPageAsync(state, page, offset, cancellationToken);
+                // At-least-once delivery: a duplicate of this message may be fetching the same page right now.
+                // Wait for it rather than nack (a nack slows the whole push subscription) or call Xero twice.
+                var lease = PageLeaseName(request, page);
+                if (!await AcquirePageAsync(lease, state.Owner, cancellationToken))
+                {
+                    return HandlerOutcome.Retry("another delivery of this work still holds the page", time.GetUtcNow() + TimeSpan.FromSeconds(10));
+                }
+
+                var current = (await ledger.GetPagesAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken)).FirstOrDefault(p => p.Page == page);
+                if (current is { Status: PageStatus.Done })
+                {
+                    await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
+                    progress = await ledger.GetProgressAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken);
+                    result = new PageResult(current.IsLast, current.NextOffset ?? offset, progress.LastPage);
+                    offset = result.NextOffset;
+                    if (result.IsLast)
+                    {
+                        return HandlerOutcome.Ack;
+                    }
+
+                    if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover)
+                    {
+                        await PublishRangesAsync(state, page + 1, result.PageCount, cancellationToken);
+                        return HandlerOutcome.Ack;
+                    }
+
+                    continue;
+                }
+
+                (PageResult? Result, HandlerOutcome? Outcome) fetched;
+                try
+                {
+                    fetched = await FetchPageAsync(state, page, offset, cancellationToken);
+                }
+                finally
+                {
+                    await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
+                }
+
                 if (fetched.Outcome is { } stop)
                 {
                     return stop;
@@ -281,6 +323,34 @@ public sealed partial class FetchRequestHandler(
         await publisher.PublishAsync([next], cancellationToken);
     }
 
+    /// <summary>Takes the page's lease, waiting (bounded by the permit wait, at most a minute) while another delivery holds it.</summary>
+    private async Task<bool> AcquirePageAsync(string lease, string owner, CancellationToken cancellationToken)
+    {
+        var patience = options.Value.MaxPermitWait == Timeout.InfiniteTimeSpan || options.Value.MaxPermitWait > TimeSpan.FromMinutes(1)
+            ? TimeSpan.FromMinutes(1)
+            : options.Value.MaxPermitWait;
+        var giveUpAt = time.GetUtcNow() + patience;
+        while (!await leases.TryAcquireAsync(lease, owner, PageLease, cancellationToken))
+        {
+            if (time.GetUtcNow() >= giveUpAt)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private TimeSpan PageLease =>
+        options.Value.MaxPermitWait == Timeout.InfiniteTimeSpan || options.Value.MaxPermitWait < MinimumPageLease
+            ? MinimumPageLease
+            : options.Value.MaxPermitWait + MinimumPageLease;
+
+    private static string PageLeaseName(FetchRequest request, int page) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page:{request.RunId}/{request.TenantId}/{request.Endpoint}/{page}");
+
     private static bool IsLastPage(XeroEndpoint endpoint, int page, int records, XeroPagination? pagination) => endpoint.Paging switch
     {
         PagingStyle.None => true,
@@ -291,7 +361,11 @@ public sealed partial class FetchRequestHandler(
     private static PageRecord PageRecordFor(FetchRequest request, int page, PageStatus status, long? offset) =>
         new(request.RunId, request.TenantId, request.Endpoint, page, status, Offset: offset);
 
-    private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, RunInfo Run);
+    private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, RunInfo Run)
+    {
+        /// <summary>This delivery's identity as a page-lease owner.</summary>
+        public string Owner { get; } = Guid.NewGuid().ToString("N");
+    }
 
     private sealed record PageResult(bool IsLast, long? NextOffset, int? PageCount);
 

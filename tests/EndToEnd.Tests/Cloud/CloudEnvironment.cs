@@ -143,12 +143,12 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return text;
     }
 
-    /// <summary>Polls GET /runs/{id} every 250 ms until its state is one of <paramref name="states"/>; fails after <paramref name="timeout"/>.</summary>
+    /// <summary>Polls GET /runs/{id} every 2 s (each poll is a ledger query; the Firestore emulator is the shared bottleneck) until its state is one of <paramref name="states"/>; fails after <paramref name="timeout"/>.</summary>
     public async Task<string> WaitForStateAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken, params string[] states)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
         var last = string.Empty;
         try
         {

@@ -8,7 +8,7 @@ namespace XeroSync.Ledger.Firestore;
 /// precondition, released with an updateTime-guarded delete. A lost race re-reads and decides again; no transactions.
 /// Expiry is judged on the injected clock.
 /// </summary>
-public sealed class FirestoreLeaseStore
+public sealed class FirestoreLeaseStore : ILeaseStore
 {
     private const int MaxAttempts = 10;
 
