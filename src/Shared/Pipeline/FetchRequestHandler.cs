@@ -118,48 +118,15 @@ public sealed partial class FetchRequestHandler(
             }
             else
             {
-                // At-least-once delivery: a duplicate of this message may be fetching the same page right now.
-                // Wait for it rather than nack (a nack slows the whole push subscription) or call Xero twice.
-                var lease = PageLeaseName(request, page);
-                if (!await AcquirePageAsync(lease, state.Owner, cancellationToken))
-                {
-                    return HandlerOutcome.Retry("another delivery of this work still holds the page", time.GetUtcNow() + TimeSpan.FromSeconds(10));
-                }
-
-                var current = (await ledger.GetPagesAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken)).FirstOrDefault(p => p.Page == page);
-                if (current is { Status: PageStatus.Done })
-                {
-                    await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
-                    progress = await ledger.GetProgressAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken);
-                    result = new PageResult(current.IsLast, current.NextOffset ?? offset, progress.LastPage);
-                    offset = result.NextOffset;
-                    if (result.IsLast)
-                    {
-                        return HandlerOutcome.Ack;
-                    }
-
-                    if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover)
-                    {
-                        await PublishRangesAsync(state, page + 1, result.PageCount, cancellationToken);
-                        return HandlerOutcome.Ack;
-                    }
-
-                    continue;
-                }
-
-                (PageResult? Result, HandlerOutcome? Outcome) fetched;
-                try
-                {
-                    fetched = await FetchPageAsync(state, page, offset, cancellationToken);
-                }
-                finally
-                {
-                    await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
-                }
-
+                var fetched = await FetchUnderLeaseAsync(state, page, offset, cancellationToken);
                 if (fetched.Outcome is { } stop)
                 {
                     return stop;
+                }
+
+                if (fetched.KnownLastPage is int knownLast)
+                {
+                    progress = progress with { LastPage = knownLast };
                 }
 
                 result = fetched.Result!;
@@ -184,6 +151,38 @@ public sealed partial class FetchRequestHandler(
         }
 
         return HandlerOutcome.Ack;
+    }
+
+    /// <summary>
+    /// At-least-once delivery: a duplicate of this message may be fetching the same page right now. Take the
+    /// page's lease (waiting for it rather than nacking, which slows the whole push subscription), then reuse
+    /// the page if the other delivery finished it, else fetch it. <c>KnownLastPage</c> is set when reused.
+    /// </summary>
+    private async Task<(PageResult? Result, HandlerOutcome? Outcome, int? KnownLastPage)> FetchUnderLeaseAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
+    {
+        var request = state.Request;
+        var lease = PageLeaseName(request, page);
+        if (!await AcquirePageAsync(lease, state.Owner, cancellationToken))
+        {
+            return (null, HandlerOutcome.Retry("another delivery of this work still holds the page", time.GetUtcNow() + TimeSpan.FromSeconds(10)), null);
+        }
+
+        try
+        {
+            var current = (await ledger.GetPagesAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).FirstOrDefault(p => p.Page == page);
+            if (current is { Status: PageStatus.Done })
+            {
+                var lastPage = (await ledger.GetProgressAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).LastPage;
+                return (new PageResult(current.IsLast, current.NextOffset ?? offset, lastPage), null, lastPage);
+            }
+
+            var fetched = await FetchPageAsync(state, page, offset, cancellationToken);
+            return (fetched.Result, fetched.Outcome, null);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
+        }
     }
 
     private async Task<(PageResult? Result, HandlerOutcome? Outcome)> FetchPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
