@@ -1,75 +1,20 @@
-using Microsoft.Extensions.Time.Testing;
-using XeroSync.Contracts;
+using XeroSync.Ledger;
 using XeroSync.Ledger.Local;
 
 namespace XeroSync.Tests.Ledger;
 
-public sealed class SqliteWatermarkAndLeaseTests : IDisposable
+public sealed class SqliteWatermarkAndLeaseTests : WatermarkAndLeaseContractTests, IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly SqliteStateDatabase _database;
 
-    public SqliteWatermarkAndLeaseTests() => _database = SqliteStateDatabase.InFolder(_temp.Path);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected override string LeaseName => "refresh:t1";
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public async Task Watermarks_never_move_backwards_and_null_never_overwrites()
-    {
-        var store = new SqliteWatermarkStore(_database);
-        var t1 = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        Assert.Null(await store.GetAsync("t", "Invoices", Ct));
+    protected override IWatermarkStore NewWatermarks() => new SqliteWatermarkStore(Database());
 
-        await store.AdvanceAsync("t", "Invoices", new Watermark(t1, 50), Ct);
-        await store.AdvanceAsync("t", "Invoices", new Watermark(t1.AddHours(-1), 40), Ct);
-        Assert.Equal(new Watermark(t1, 50), await store.GetAsync("t", "Invoices", Ct));
+    // Each store gets its own database object and connection pool on the same file, as separate processes would.
+    protected override ILeaseStore NewLeases(TimeProvider time) => new SqliteLeaseStore(Database(), time);
 
-        await store.AdvanceAsync("t", "Invoices", new Watermark(null, 70), Ct);
-        Assert.Equal(new Watermark(t1, 70), await store.GetAsync("t", "Invoices", Ct));
-
-        // A later instant in another offset is still later.
-        var later = new DateTimeOffset(2026, 1, 2, 16, 0, 0, TimeSpan.FromHours(12));
-        await store.AdvanceAsync("t", "Invoices", new Watermark(later, null), Ct);
-        Assert.Equal(new Watermark(later, 70), await store.GetAsync("t", "Invoices", Ct));
-
-        Assert.Null(await store.GetAsync("t", "Contacts", Ct));
-    }
-
-    [Fact]
-    public async Task Leases_exclude_other_owners_until_released_or_expired()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var leases = new SqliteLeaseStore(_database, time);
-        var otherProcess = new SqliteLeaseStore(new SqliteStateDatabase(_database.DatabasePath), time);
-        var ttl = TimeSpan.FromSeconds(30);
-
-        Assert.True(await leases.TryAcquireAsync("refresh:t1", "a", ttl, Ct));
-        Assert.False(await otherProcess.TryAcquireAsync("refresh:t1", "b", ttl, Ct));
-        Assert.True(await otherProcess.TryAcquireAsync("refresh:t2", "b", ttl, Ct));
-        Assert.True(await leases.TryAcquireAsync("refresh:t1", "a", ttl, Ct));
-
-        time.Advance(TimeSpan.FromSeconds(29));
-        Assert.False(await otherProcess.TryAcquireAsync("refresh:t1", "b", ttl, Ct));
-        time.Advance(TimeSpan.FromSeconds(2));
-        Assert.True(await otherProcess.TryAcquireAsync("refresh:t1", "b", ttl, Ct));
-        Assert.False(await leases.TryAcquireAsync("refresh:t1", "a", ttl, Ct));
-
-        await leases.ReleaseAsync("refresh:t1", "a", Ct); // not the holder: no effect
-        Assert.False(await leases.TryAcquireAsync("refresh:t1", "a", ttl, Ct));
-        await otherProcess.ReleaseAsync("refresh:t1", "b", Ct);
-        Assert.True(await leases.TryAcquireAsync("refresh:t1", "a", ttl, Ct));
-    }
-
-    [Fact]
-    public async Task Exactly_one_of_many_concurrent_acquirers_gets_the_lease()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(
-            () => new SqliteLeaseStore(i % 2 == 0 ? _database : new SqliteStateDatabase(_database.DatabasePath), time)
-                .TryAcquireAsync("refresh:t1", $"owner-{i}", TimeSpan.FromMinutes(1), Ct),
-            Ct)));
-        Assert.Single(results, r => r);
-    }
+    private SqliteStateDatabase Database() => SqliteStateDatabase.InFolder(_temp.Path);
 }
