@@ -14,6 +14,7 @@ using XeroSync.Security;
 using XeroSync.Worker;
 using XeroSync.Worker.Routes;
 using XeroSync.XeroSimulator;
+using XeroSync.Tests.Gcs;
 
 namespace XeroSync.Tests.Cloud;
 

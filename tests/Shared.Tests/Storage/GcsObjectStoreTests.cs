@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using XeroSync.Storage.Gcs;
+using XeroSync.Tests.Gcs;
 
 namespace XeroSync.Tests.Storage;
 

@@ -8,12 +8,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using XeroSync.Google.SecretManager;
 
-namespace XeroSync.Tests.Storage;
+namespace XeroSync.Tests.Gcs;
 
 /// <summary>
 /// Kestrel on 127.0.0.1:0 implementing the JSON API subset <c>Google.Cloud.Storage.V1.StorageClient</c> uses for one
 /// bucket: resumable upload (initiate + PUT) with <c>ifGenerationMatch</c>, media download (<c>alt=media</c>), list with
 /// <c>prefix</c> and <c>pageToken</c>. Objects live in memory; every request is recorded.
+/// Like Eventarc, creating a manifest (<c>.../_manifest*.json</c>) POSTs a binary-mode CloudEvent
+/// <c>google.cloud.storage.object.v1.finalized</c> to <see cref="FinalizeTarget"/>, retrying non-2xx answers.
+/// (Copied from Shared.Tests' FakeGcsServer, with the finalize hook added.)
 /// </summary>
 public sealed class FakeGcsServer : IAsyncDisposable
 {
@@ -24,7 +27,12 @@ public sealed class FakeGcsServer : IAsyncDisposable
     private readonly string _bucket;
     private readonly int _listPageSize;
     private readonly bool _checkAtInitiate;
+    private readonly ConcurrentBag<Task> _deliveries = [];
+    private readonly ConcurrentQueue<FinalizeDelivery> _finalizeDeliveries = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HttpClient _eventHttp = new() { Timeout = TimeSpan.FromSeconds(120) };
     private long _generation = 1_700_000_000_000_000;
+    private int _eventCounter;
     private int _sessionCounter;
 
     private FakeGcsServer(WebApplication app, string bucket, int listPageSize, bool checkAtInitiate)
@@ -38,6 +46,21 @@ public sealed class FakeGcsServer : IAsyncDisposable
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
     public IReadOnlyList<GcsRecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Where finalize CloudEvents for manifests go (the Worker's <c>/events</c>); null: none are sent.</summary>
+    public Uri? FinalizeTarget { get; set; }
+
+    /// <summary>How many times a finalize event is attempted before it is given up (Eventarc retries for longer).</summary>
+    public int FinalizeAttempts { get; set; } = 20;
+
+    /// <summary>How many times each finalize event is delivered (Eventarc is at-least-once: 2 delivers every event twice, concurrently).</summary>
+    public int FinalizeCopies { get; set; } = 1;
+
+    /// <summary>Every finalize delivery attempt: object name and HTTP status (0 when the request failed).</summary>
+    public IReadOnlyList<FinalizeDelivery> FinalizeDeliveries => [.. _finalizeDeliveries];
+
+    /// <summary>Finalize events still being delivered.</summary>
+    public int PendingFinalizeEvents => _deliveries.Count(t => !t.IsCompleted);
 
     public IReadOnlyDictionary<string, byte[]> Objects => _objects.ToDictionary(o => o.Key, o => o.Value.Content, StringComparer.Ordinal);
 
@@ -70,6 +93,17 @@ public sealed class FakeGcsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_deliveries);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _eventHttp.Dispose();
+        _stopping.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -170,6 +204,79 @@ public sealed class FakeGcsServer : IAsyncDisposable
         }
 
         await JsonAsync(context, 200, Resource(pending.Name, stored));
+        if (FinalizeTarget is { } target && IsManifest(pending.Name))
+        {
+            var id = "finalize-" + Interlocked.Increment(ref _eventCounter).ToString(CultureInfo.InvariantCulture);
+            for (var copy = 0; copy < FinalizeCopies; copy++)
+            {
+                _deliveries.Add(Task.Run(() => DeliverFinalizeAsync(target, id, pending.Name, stored)));
+            }
+        }
+    }
+
+    private static bool IsManifest(string name) =>
+        name.EndsWith(".json", StringComparison.Ordinal) && name.Contains("/_manifest", StringComparison.Ordinal);
+
+    private async Task DeliverFinalizeAsync(Uri target, string id, string name, StoredObject stored)
+    {
+        var data = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["kind"] = "storage#object",
+            ["bucket"] = _bucket,
+            ["name"] = name,
+            ["generation"] = stored.Generation.ToString(CultureInfo.InvariantCulture),
+            ["metageneration"] = "1",
+            ["size"] = stored.Content.Length.ToString(CultureInfo.InvariantCulture),
+            ["contentType"] = stored.ContentType,
+            ["crc32c"] = Crc32CBase64(stored.Content),
+        });
+        var token = _stopping.Token;
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; attempt <= FinalizeAttempts && !token.IsCancellationRequested; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, target)
+            {
+                Content = new StringContent(data, System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("ce-id", id);
+            request.Headers.Add("ce-source", $"//storage.googleapis.com/projects/_/buckets/{_bucket}");
+            request.Headers.Add("ce-specversion", "1.0");
+            request.Headers.Add("ce-type", "google.cloud.storage.object.v1.finalized");
+            request.Headers.Add("ce-subject", "objects/" + name);
+            request.Headers.Add("ce-bucket", _bucket);
+            request.Headers.Add("ce-time", TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            var status = 0;
+            try
+            {
+                using var response = await _eventHttp.SendAsync(request, token);
+                status = (int)response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _finalizeDeliveries.Enqueue(new FinalizeDelivery(name, status));
+            if (status is >= 200 and < 300)
+            {
+                return;
+            }
+
+            // Eventarc's exponential backoff, compressed for tests.
+            try
+            {
+                await Task.Delay(delay, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+        }
     }
 
     private async Task ListAsync(HttpContext context, Dictionary<string, string> query)
@@ -215,6 +322,8 @@ public sealed class FakeGcsServer : IAsyncDisposable
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
     }
+
+    public sealed record FinalizeDelivery(string Name, int Status);
 
     private sealed record StoredObject(byte[] Content, string ContentType, long Generation);
 

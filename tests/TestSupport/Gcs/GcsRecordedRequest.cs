@@ -1,4 +1,4 @@
-namespace XeroSync.Tests.Cloud;
+namespace XeroSync.Tests.Gcs;
 
 /// <summary>One request seen by <see cref="FakeGcsServer"/>: body kept as bytes (uploads are gzip).</summary>
 public sealed record GcsRecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, byte[] Body, IReadOnlyDictionary<string, string> Headers)
