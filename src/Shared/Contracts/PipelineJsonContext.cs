@@ -9,6 +9,5 @@ namespace XeroSync.Contracts;
 [JsonSerializable(typeof(FetchRequest))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Watermark))]
-[JsonSerializable(typeof(XeroSync.Messaging.Local.ObjectFinalized))]
 [JsonSerializable(typeof(XeroSync.Pipeline.RunRequest))]
 public sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -54,7 +54,7 @@ public sealed class GcsObjectStore : IObjectStore
 
     public async Task<bool> CreateIfAbsentAsync(string name, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
-        FolderObjectStore.ValidateName(name);
+        ObjectNameRules.Validate(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
         var source = new MemoryStream(content.ToArray(), writable: false);
         await using (source.ConfigureAwait(false))
@@ -79,7 +79,7 @@ public sealed class GcsObjectStore : IObjectStore
 
     public async Task<Stream?> OpenReadAsync(string name, CancellationToken cancellationToken)
     {
-        FolderObjectStore.ValidateName(name);
+        ObjectNameRules.Validate(name);
         var destination = new MemoryStream();
         try
         {

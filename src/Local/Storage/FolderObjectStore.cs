@@ -9,7 +9,7 @@ namespace XeroSync.Storage;
 /// </summary>
 public sealed class FolderObjectStore : IObjectStore
 {
-    private const string TempSuffix = ".tmp~";
+    private const string TempSuffix = ObjectNameRules.TempSuffix;
 
     private readonly string _root;
     private readonly Func<string, CancellationToken, ValueTask>? _onCreated;
@@ -93,7 +93,7 @@ public sealed class FolderObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(prefix);
         if (prefix.Length > 0)
         {
-            ValidateName(prefix.TrimEnd('/'), nameof(prefix));
+            ObjectNameRules.Validate(prefix.TrimEnd('/'), nameof(prefix));
         }
 
         // Enumerate only the deepest folder the prefix names, then filter by the full prefix.
@@ -130,44 +130,9 @@ public sealed class FolderObjectStore : IObjectStore
         await Task.CompletedTask;
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a safe relative object name.</summary>
-    public static void ValidateName(string name, string parameterName = "name")
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new ArgumentException("Object name must not be empty.", parameterName);
-        }
-
-        if (name[0] == '/' || Path.IsPathRooted(name))
-        {
-            throw new ArgumentException($"Object name '{Identifiers.Printable(name)}' must be relative.", parameterName);
-        }
-
-        foreach (var c in name)
-        {
-            if (c == '\\' || char.IsControl(c))
-            {
-                throw new ArgumentException($"Object name '{Identifiers.Printable(name)}' contains a backslash or control character.", parameterName);
-            }
-        }
-
-        foreach (var segment in name.Split('/'))
-        {
-            if (segment.Length == 0 || segment == "." || segment == "..")
-            {
-                throw new ArgumentException($"Object name '{Identifiers.Printable(name)}' has an empty, '.' or '..' segment.", parameterName);
-            }
-        }
-
-        if (name.Contains("..", StringComparison.Ordinal) || name.EndsWith(TempSuffix, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Object name '{Identifiers.Printable(name)}' is not allowed.", parameterName);
-        }
-    }
-
     private string ToPath(string name)
     {
-        ValidateName(name);
+        ObjectNameRules.Validate(name);
         var path = Path.GetFullPath(Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar)));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
