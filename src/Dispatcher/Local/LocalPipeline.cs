@@ -62,13 +62,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
-        var manifests = new ManifestWriter(Ledger, Objects, pipelineOptions, time);
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, Leases, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
-        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, loggers.CreateLogger<ManifestLoader>());
+        var manifests = new ManifestWriter(Ledger, Objects);
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
-        _retrier = new RunRetrier(Ledger, Watermarks, publisher, pipelineOptions, loggers.CreateLogger<RunRetrier>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
-        _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkFailedAsync(request, reason, ct);
+        _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
         _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));
         _loadQueue.Start((message, ct) => _loader.HandleAsync(message.Body.Name, ct));
     }

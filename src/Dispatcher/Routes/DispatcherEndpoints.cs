@@ -55,14 +55,10 @@ public static class DispatcherEndpoints
             return Results.Problem("Invalid run id.", statusCode: 400);
         }
 
-        var run = await ledger.GetRunAsync(runId, cancellationToken);
-        if (run is null)
-        {
-            return Results.NotFound();
-        }
-
-        var progress = await ledger.GetRunProgressAsync(runId, cancellationToken);
-        return Results.Json(RunStatusResponse.From(run, progress), DispatcherJsonContext.Default.RunStatusResponse);
+        var state = await ledger.GetRunStateAsync(runId, cancellationToken);
+        return state is null
+            ? Results.NotFound()
+            : Results.Json(RunStatusResponse.From(state), DispatcherJsonContext.Default.RunStatusResponse);
     }
 
     private static async Task<IResult> RetryAsync(string runId, RunRetrier retrier, CancellationToken cancellationToken)

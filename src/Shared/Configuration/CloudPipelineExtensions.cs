@@ -41,7 +41,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton(cloud);
         services.AddSingleton(Options.Create(xero));
         services.AddSingleton(Options.Create(new RateLimitOptions()));
-        services.AddSingleton(Options.Create(new PipelineOptions { MaxPermitWait = cloud.MaxPermitWait }));
+        services.AddSingleton(Options.Create(new PipelineOptions { DeliveryBudget = cloud.DeliveryBudget }));
         services.AddGoogleRestClients(cloud.ProjectId, environment);
 
         services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));

@@ -28,6 +28,7 @@ public sealed partial class XeroApiClient
     private readonly TimeProvider _time;
     private readonly ILogger<XeroApiClient> _logger;
     private readonly ResiliencePipeline _transientRetry;
+    private readonly ResiliencePipeline _attemptTimeout;
 
     public XeroApiClient(HttpClient http, IAccessTokenSource tokens, IRateLimiter limiter, IOptions<XeroOptions> options, TimeProvider time, ILogger<XeroApiClient> logger)
     {
@@ -53,8 +54,10 @@ public sealed partial class XeroApiClient
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(_options.AttemptTimeout)
             .Build();
+
+        // The attempt timeout covers one HTTP exchange only: waiting for a permit is bounded by the delivery's deadline instead.
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(_options.AttemptTimeout).Build();
     }
 
     /// <summary>The organisations this connection may read (<c>GET /connections</c>).</summary>
@@ -64,11 +67,17 @@ public sealed partial class XeroApiClient
             async ct =>
             {
                 var token = await _tokens.GetAccessTokenAsync(forceRefresh: false, ct);
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                await ThrowIfFailedAsync(response, ct);
-                return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
+                return await _attemptTimeout.ExecuteAsync(
+                    async (token, ct) =>
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                        await ThrowIfFailedAsync(response, ct);
+                        return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
+                    },
+                    token,
+                    ct);
             },
             cancellationToken);
         return connections.Where(c => Identifiers.IsValidTenantId(c.TenantId)).ToList();
@@ -107,7 +116,13 @@ public sealed partial class XeroApiClient
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAccessTokenAsync(forceRefresh, cancellationToken);
-        await using var permit = await _limiter.AcquireAsync(query.TenantId, query.MaxPermitWait, cancellationToken);
+        var wait = query.Deadline is { } deadline ? deadline - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
+        {
+            throw new XeroApiException(XeroFailure.PermitUnavailable, null, "The delivery's deadline passed before a rate-limit permit.") { RetryAt = query.Deadline };
+        }
+
+        await using var permit = await _limiter.AcquireAsync(query.TenantId, wait, cancellationToken);
         if (!permit.IsGranted)
         {
             throw permit.Denial == PermitDenial.DayLimit
@@ -115,8 +130,17 @@ public sealed partial class XeroApiClient
                 : new XeroApiException(XeroFailure.PermitUnavailable, null, "No Xero rate-limit permit within the deadline.") { RetryAt = permit.RetryAt };
         }
 
-        using var request = BuildRequest(query, token);
         counters.Calls++;
+        return await _attemptTimeout.ExecuteAsync(
+            static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
+            (Client: this, Query: query, Token: token, Counters: counters),
+            cancellationToken);
+    }
+
+    /// <summary>One HTTP exchange for a page, under the attempt timeout; the permit is held by the caller.</summary>
+    private async ValueTask<XeroPage> ExchangeAsync(PageQuery query, string token, CallCounters counters, CancellationToken cancellationToken)
+    {
+        using var request = BuildRequest(query, token);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
         var observation = RateLimitObservation.FromHeaders(response.Headers, throttled, _time.GetUtcNow());

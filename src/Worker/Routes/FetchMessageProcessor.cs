@@ -36,7 +36,7 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, P
         if (message.Attributes.ContainsKey(DeadLetterAttribute))
         {
             Log.DeadLettered(logger, request!.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
-            await handler.MarkFailedAsync(request, "dead-lettered after every delivery attempt failed", cancellationToken);
+            await handler.MarkUndeliveredAsync(request!, "dead-lettered after every delivery attempt failed", cancellationToken);
             return Results.NoContent();
         }
 
