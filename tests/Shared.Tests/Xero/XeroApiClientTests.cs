@@ -193,7 +193,7 @@ public sealed class XeroApiClientTests
         var time = new FakeTimeProvider(XeroClientHarness.Start);
         using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
         var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/"), RetryBaseDelay = TimeSpan.Zero }), time, NullLogger<XeroApiClient>.Instance);
-        var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, Timeout.InfiniteTimeSpan), Token));
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, null), Token));
         Assert.Equal(XeroFailure.BadRequest, ex.Failure);
         Assert.Equal("A validation exception occurred", ex.Detail);
         Assert.Single(handler.Requests);

@@ -64,7 +64,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
     }
 
     public PageQuery Query(string endpoint, int tenant = 0, int page = 1, TimeSpan? maxWait = null, DateTimeOffset? since = null) =>
-        new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait ?? Timeout.InfiniteTimeSpan);
+        new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait is { } wait ? Clock.GetUtcNow() + wait : null);
 
     /// <summary>Fetches a page, stepping the fake clock (bounded in real time) whenever the call waits on it.</summary>
     public async Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step)
