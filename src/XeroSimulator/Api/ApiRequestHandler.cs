@@ -101,8 +101,14 @@ internal sealed class ApiRequestHandler
 
     private async Task<string?> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
     {
-        var fault = _state.FaultInjector.Draw();
         var faults = _state.FaultInjector.Current;
+        if (faults.FailingRequests.Any(r => r.Matches(definition.Name, context.Request.Query)))
+        {
+            await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status500InternalServerError, Encoding.UTF8.GetBytes("{\"ErrorNumber\":500,\"Type\":\"UnhandledException\",\"Message\":\"An error occurred in Xero.\"}"));
+            return "fault:targeted";
+        }
+
+        var fault = _state.FaultInjector.Draw();
         switch (fault)
         {
             case FaultKind.ServerError500:

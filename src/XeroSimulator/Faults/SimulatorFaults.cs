@@ -20,4 +20,7 @@ public sealed record SimulatorFaults
     public double TimeoutRate { get; init; }
 
     public TimeSpan TimeoutDuration { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Requests that fail with a 500 every time, whatever the rates above (a page that never succeeds).</summary>
+    public IReadOnlyList<FailingRequest> FailingRequests { get; init; } = [];
 }
