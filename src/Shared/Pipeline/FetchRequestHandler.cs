@@ -149,16 +149,21 @@ public sealed partial class FetchRequestHandler(
         var sequential = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1);
         var lastInRequest = sequential ? request.FirstPage + options.Value.ChainLength - 1 : request.LastPage;
         var offset = request.Offset;
+        HandlerOutcome? retry = null;
 
         for (var page = request.FirstPage; page <= lastInRequest; page++)
         {
             var result = await ReadPageAsync(state, page, offset, cancellationToken);
             switch (result.Kind)
             {
+                case PageResultKind.Retry when !sequential && !request.Discover && !IsPastDeadline(state):
+                    // The pages of a range are independent: read the others, then ask for a redelivery of this one.
+                    retry ??= result.Outcome;
+                    continue;
                 case PageResultKind.Retry:
                     return result.Outcome!;
                 case PageResultKind.BeyondEnd:
-                    return HandlerOutcome.Ack;
+                    return retry ?? HandlerOutcome.Ack;
                 case PageResultKind.Ended when result.Status == PageStatus.Deferred:
                     // The tenant's day budget is spent: the rest of this range is deferred too, without calling Xero.
                     for (var rest = page + 1; !sequential && rest <= lastInRequest; rest++)
@@ -166,10 +171,10 @@ public sealed partial class FetchRequestHandler(
                         await ledger.RecordPageEndedAsync(state.Key, rest, null, PageStatus.Deferred, "daily call limit reached", cancellationToken);
                     }
 
-                    return HandlerOutcome.Ack;
+                    return retry ?? HandlerOutcome.Ack;
                 case PageResultKind.Ended when sequential || request.Discover:
                     // The chain (or discovery) stops at a page that was not read; the ledger marks the endpoint partial.
-                    return HandlerOutcome.Ack;
+                    return retry ?? HandlerOutcome.Ack;
                 case PageResultKind.Ended:
                     continue;
             }
@@ -178,14 +183,19 @@ public sealed partial class FetchRequestHandler(
             offset = record.NextOffset ?? offset;
             if (record.IsLast)
             {
-                return HandlerOutcome.Ack;
+                return retry ?? HandlerOutcome.Ack;
             }
 
             if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && !sequential)
             {
                 await PublishRangesAsync(state, page + 1, cancellationToken);
-                return HandlerOutcome.Ack;
+                return retry ?? HandlerOutcome.Ack;
             }
+        }
+
+        if (retry is not null)
+        {
+            return retry;
         }
 
         if (sequential)
@@ -195,6 +205,8 @@ public sealed partial class FetchRequestHandler(
 
         return HandlerOutcome.Ack;
     }
+
+    private bool IsPastDeadline(FetchState state) => state.Deadline is { } deadline && time.GetUtcNow() >= deadline;
 
     /// <summary>One page: claim it (or reuse it if done, or wait while another delivery holds it), then fetch and record it.</summary>
     private async Task<PageResult> ReadPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text;
+using XeroSync.XeroSimulator.Api;
 using XeroSync.XeroSimulator.Auth;
 using XeroSync.XeroSimulator.Data;
 using XeroSync.XeroSimulator.Faults;
@@ -49,6 +50,24 @@ public sealed class SimulatorState
 
     /// <summary>Endpoint names served under /api.xro/2.0/ (e.g. "Invoices", "Organisation").</summary>
     public IReadOnlyList<string> Endpoints { get; } = [.. EndpointCatalog.All.Select(d => d.Name)];
+
+    /// <summary>Every endpoint with the paging rules the simulator applies to it.</summary>
+    public IReadOnlyList<SimulatedEndpoint> EndpointRules { get; } = [.. EndpointCatalog.All.Select(d => new SimulatedEndpoint(
+        d.Name,
+        d.Paging switch
+        {
+            PagingMode.PageAndSize => "page+size",
+            PagingMode.PageOnly => "page",
+            PagingMode.Offset => "offset",
+            _ => "none",
+        },
+        d.Paging switch
+        {
+            PagingMode.PageAndSize => CollectionQuery.MaxPageSize,
+            PagingMode.None => 0,
+            _ => CollectionQuery.FixedPageSize,
+        },
+        d.SupportsIfModifiedSince))];
 
     public IReadOnlyList<SimulatedRequest> Requests => _log.Snapshot();
 

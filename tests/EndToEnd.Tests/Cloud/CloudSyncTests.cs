@@ -122,32 +122,33 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
 
     internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false)
     {
-        foreach (var endpoint in EndpointCatalog.All)
+        foreach (var name in cloud.Truth.Endpoints)
         {
+            var table = SimulatorTruth.TableName(name);
             var expected = new Dictionary<(string, string), string>();
             foreach (var tenant in cloud.Truth.Tenants)
             {
-                foreach (var (id, json) in cloud.Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                foreach (var (id, json) in cloud.Truth.GetRecords(tenant.TenantId, name))
                 {
                     expected[(tenant.TenantId, id)] = json;
                 }
             }
 
-            var actual = cloud.BigQuery.Latest("xero_raw." + endpoint.TableName);
+            var actual = cloud.BigQuery.Latest("xero_raw." + table);
             if (noDuplicateRows)
             {
-                var raw = cloud.BigQuery.Rows("xero_raw." + endpoint.TableName).Count;
-                Assert.True(raw == expected.Count, $"xero_raw.{endpoint.TableName}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
+                var raw = cloud.BigQuery.Rows("xero_raw." + table).Count;
+                Assert.True(raw == expected.Count, $"xero_raw.{table}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
             }
 
-            Assert.True(expected.Count == actual.Count, $"xero_raw.{endpoint.TableName}: {actual.Count} latest rows, simulator has {expected.Count}");
+            Assert.True(expected.Count == actual.Count, $"xero_raw.{table}: {actual.Count} latest rows, simulator has {expected.Count}");
             foreach (var (key, json) in expected)
             {
-                Assert.True(actual.TryGetValue(key, out var row), $"xero_raw.{endpoint.TableName} lacks {key}");
-                Assert.True(json == row.Payload, $"xero_raw.{endpoint.TableName} {key}: payload differs from what the simulator sent");
+                Assert.True(actual.TryGetValue(key, out var row), $"xero_raw.{table} lacks {key}");
+                Assert.True(json == row.Payload, $"xero_raw.{table} {key}: payload differs from what the simulator sent");
             }
 
-            Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + endpoint.TableName), $"view xero.{endpoint.TableName} missing");
+            Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + table), $"view xero.{table} missing");
         }
     }
 
@@ -156,7 +157,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     {
         var objects = cloud.Gcs.Objects;
         var manifests = objects.Keys.Where(n => ObjectNames.IsManifest(n) && n.Contains("/run=" + runId + "/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(cloud.Truth.Tenants.Count * EndpointCatalog.All.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
+        Assert.Equal(cloud.Truth.Tenants.Count * cloud.Truth.Endpoints.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
         var jobs = cloud.BigQuery.LoadJobs.GroupBy(j => j.JobId).ToDictionary(g => g.Key, g => g.ToList());
         var loads = 0;
         foreach (var name in manifests)
