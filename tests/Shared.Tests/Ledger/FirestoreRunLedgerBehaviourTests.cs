@@ -250,6 +250,18 @@ public sealed class FirestoreRunLedgerBehaviourTests
         Assert.Equal((1, 0), (state.ManifestsClaimed, state.Unlisted));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Of_many_concurrent_claimers_of_a_page_exactly_one_holds_it()
+    {
+        await Open(NewLedger());
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => NewLedger().ClaimPageAsync(Key, 2, 100, $"owner-{i}", Lease, Ct)));
+
+        var winner = Assert.Single(claims, c => c.Kind == PageClaimKind.Claimed);
+        Assert.All(claims.Where(c => c != winner), c => Assert.Equal((PageClaimKind.HeldElsewhere, _time.GetUtcNow() + Lease, winner.Page!.LeaseOwner), (c.Kind, c.HeldUntil, c.Page!.LeaseOwner)));
+        var state = await NewLedger().GetEndpointAsync(Key, Ct);
+        Assert.Equal((2, 2), (state.Pending, state.Pages));
+    }
+
     private async Task Open(IRunLedger ledger) =>
         await ledger.CreateRunAsync(new RunInfo(Run, _time.GetUtcNow(), [Tenant], [Endpoint], false), [new(Tenant, Endpoint, null, false)], Ct);
 

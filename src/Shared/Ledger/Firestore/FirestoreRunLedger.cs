@@ -505,8 +505,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             FirestoreFields.Integer(document, RecordsField) ?? 0,
             FirestoreFields.Integer(document, "loadedRows"),
             FirestoreFields.String(document, "error")),
-        [.. FirestoreFields.Integers(document, "pages").Select(p => (int)p)],
-        document.UpdateTime);
+        [.. FirestoreFields.Integers(document, "pages").Select(p => (int)p)]);
 
     private static RunInfo ReadRun(FirestoreDocument document) => new(
         FirestoreFields.String(document, "runId") ?? string.Empty,
@@ -820,8 +819,8 @@ public sealed class FirestoreRunLedger : IRunLedger
         Filters = [new FirestoreFieldFilter("key", FirestoreFilterOperator.Equal, FirestoreValue.FromString(Key(key)))],
     };
 
-    /// <summary>A manifest document: its record, the pages it lists and its update time (for preconditions).</summary>
-    private sealed record StoredManifest(ManifestRecord Record, IReadOnlyList<int> Pages, string? UpdateTime);
+    /// <summary>A manifest document: its record and the pages it lists.</summary>
+    private sealed record StoredManifest(ManifestRecord Record, IReadOnlyList<int> Pages);
 
     /// <summary>What one commit does to the endpoint document's counters: increments, and the max/min transforms.</summary>
     private sealed class EndpointDelta
