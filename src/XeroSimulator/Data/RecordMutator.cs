@@ -30,6 +30,9 @@ internal static class RecordMutator
             case "Contacts":
                 record["IsSupplier"] = !(record["IsSupplier"]?.GetValue<bool>() ?? false);
                 break;
+            case "LinkedTransactions":
+                record["TargetLineItemID"] = random.NextGuid().ToString();
+                break;
             default:
                 record[TextField(record)] = RecordShapes.Phrase(random) + " (silently edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
                 break;
@@ -53,6 +56,9 @@ internal static class RecordMutator
                     record["EmailAddress"] = $"changed.{random.Next(100000)}@example.com";
                 }
 
+                break;
+            case "LinkedTransactions":
+                record["Status"] = record["Status"]?.GetValue<string>() == "BILLED" ? "ONDRAFT" : "BILLED";
                 break;
             default:
                 record[TextField(record)] = RecordShapes.Phrase(random) + " (edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";

@@ -318,4 +318,38 @@ public sealed class XeroApiClientTests
         await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), "../Invoices?x=1", Timeout.InfiniteTimeSpan, Token));
         Assert.Equal(calls, h.State.Requests.Count);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_order_the_client_sends_keeps_a_mid_run_edit_from_costing_a_record_on_every_ordered_paged_endpoint()
+    {
+        // Xero lists by UpdatedDateUTC and caps pages at 20; after each endpoint's first page an early record is edited.
+        var endpoints = new[] { "Invoices", "Contacts", "Payments", "BankTransactions", "CreditNotes", "PurchaseOrders", "Quotes" };
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions
+        {
+            Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0,
+            Behaviour = new SimulatorBehaviour
+            {
+                PageSizeCap = 20,
+                DefaultOrder = ListOrder.UpdatedDate,
+                ScheduledChanges = [.. endpoints.Select(e => new ScheduledChange(e, AfterRequest: 1, ChangeKind.Edit) { Position = 1 })],
+            },
+        });
+        foreach (var name in endpoints)
+        {
+            var endpoint = EndpointCatalog.Get(name);
+            var read = new HashSet<string>(StringComparer.Ordinal);
+            for (var page = 1; ; page++)
+            {
+                using var result = await h.Client.GetPageAsync(h.Query(name, page: page), Token);
+                read.UnionWith(result.Records.EnumerateArray().Select(r => r.GetProperty(endpoint.KeyField).GetString()!));
+                if (result.Count == 0 || (result.Pagination is { } p ? page >= p.PageCount : result.Count < 100))
+                {
+                    break;
+                }
+            }
+
+            Assert.Contains(h.State.Changes, c => c.Endpoint == name);
+            Assert.Equal(h.State.GetRecords(h.Tenant(), name).Keys.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+        }
+    }
 }
