@@ -84,12 +84,24 @@ public sealed partial class XeroApiClient
     }
 
     /// <summary>
+    /// Reads one record by id (<c>GET /{Endpoint}/{id}</c>: budgets with lines, contact groups with members), with the
+    /// same permits, retries and raw bytes as a page; the page's <see cref="XeroPage.Records"/> holds the one record.
+    /// A record Xero no longer has is a <see cref="XeroApiException"/> with <see cref="XeroFailure.BadRequest"/> and status 404.
+    /// </summary>
+    public Task<XeroPage> GetRecordAsync(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), cancellationToken);
+
+    /// <summary>
     /// Reads one page. Throws <see cref="XeroApiException"/> when no page can be had; its
     /// <see cref="XeroApiException.Failure"/> says whether to defer, nack, skip or fail.
     /// </summary>
     public async Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
+        {
+            throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
+        }
         var counters = new CallCounters();
         var refreshedToken = false;
         while (true)
@@ -180,26 +192,13 @@ public sealed partial class XeroApiClient
             separator = '&';
         }
 
-        switch (endpoint.Paging)
+        if (query.RecordId is { } recordId)
         {
-            case PagingStyle.PageAndSize:
-                Add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
-                Add(string.Create(CultureInfo.InvariantCulture, $"pageSize={endpoint.PageSize}"));
-                break;
-            case PagingStyle.PageOnly:
-                Add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
-                break;
-            case PagingStyle.Offset:
-                Add(string.Create(CultureInfo.InvariantCulture, $"offset={query.Offset ?? 0}"));
-                break;
-            case PagingStyle.None:
-            default:
-                break;
+            path.Append('/').Append(recordId);
         }
-
-        if (endpoint.ExtraQuery is { } extra)
+        else
         {
-            Add(extra);
+            AddListParameters(query, Add);
         }
 
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, path.ToString()));
@@ -215,6 +214,46 @@ public sealed partial class XeroApiClient
 
         return request;
     }
+
+    private static void AddListParameters(PageQuery query, Action<string> add)
+    {
+        var endpoint = query.Endpoint;
+        switch (endpoint.Paging)
+        {
+            case PagingStyle.PageAndSize:
+                add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
+                add(string.Create(CultureInfo.InvariantCulture, $"pageSize={endpoint.PageSize}"));
+                break;
+            case PagingStyle.PageOnly:
+                add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
+                break;
+            case PagingStyle.Offset:
+                add(string.Create(CultureInfo.InvariantCulture, $"offset={query.Offset ?? 0}"));
+                break;
+            case PagingStyle.None:
+            default:
+                break;
+        }
+
+        if (endpoint.Order is { } order)
+        {
+            add("order=" + Uri.EscapeDataString(order));
+        }
+
+        if (query.SummaryOnly && endpoint.SupportsSummaryOnly)
+        {
+            add("summaryOnly=true");
+        }
+
+        if (endpoint.ExtraQuery is { } extra)
+        {
+            add(extra);
+        }
+    }
+
+    /// <summary>A GUID, or a short code such as a TaxType or currency code: nothing that could change the path.</summary>
+    private static bool IsValidRecordId(string id) =>
+        Guid.TryParse(id, out _) || (id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
 
     private static XeroPage ToPage(JsonDocument document, XeroEndpoint endpoint, DateTimeOffset? serverDate, CallCounters counters)
     {

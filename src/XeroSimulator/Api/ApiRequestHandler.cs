@@ -7,14 +7,14 @@ using XeroSync.XeroSimulator.Limits;
 
 namespace XeroSync.XeroSimulator.Api;
 
-/// <summary>GET /api.xro/2.0/{endpoint}: auth, tenant, entitlement, rate limits, faults, then the collection.</summary>
+/// <summary>GET /api.xro/2.0/{endpoint} and /{endpoint}/{id}: auth, tenant, entitlement and scope, rate limits, faults, then the records.</summary>
 internal sealed class ApiRequestHandler
 {
     private readonly SimulatorState _state;
 
     public ApiRequestHandler(SimulatorState state) => _state = state;
 
-    public async Task HandleAsync(HttpContext context, string endpointName)
+    public async Task HandleAsync(HttpContext context, string endpointName, string? recordId = null)
     {
         var now = _state.Clock.GetUtcNow();
         var tenantHeader = context.Request.Headers["xero-tenant-id"].ToString();
@@ -23,7 +23,7 @@ internal sealed class ApiRequestHandler
         string? problem = null;
         try
         {
-            problem = await RespondAsync(context, now, definition, tenantHeader);
+            problem = await RespondAsync(context, now, definition, tenantHeader, recordId);
         }
         finally
         {
@@ -38,7 +38,7 @@ internal sealed class ApiRequestHandler
         }
     }
 
-    private async Task<string?> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader)
+    private async Task<string?> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader, string? recordId)
     {
         var headers = context.Response.Headers;
         headers.Date = now.ToString("r", CultureInfo.InvariantCulture);
@@ -63,7 +63,7 @@ internal sealed class ApiRequestHandler
             return "forbidden";
         }
 
-        if (definition is null)
+        if (definition is null || (recordId is not null && definition.Name == "Organisation"))
         {
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
             return null;
@@ -73,6 +73,12 @@ internal sealed class ApiRequestHandler
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
             return "not-entitled";
+        }
+
+        if (definition.Name == "Budgets" && _state.Behaviour.RequireBudgetsScope && !access.Grant.HasScope("accounting.budgets.read"))
+        {
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
+            return "missing-scope";
         }
 
         var decision = _state.Limiter.TryAcquire(tenant.Index, now);
@@ -91,7 +97,7 @@ internal sealed class ApiRequestHandler
 
         try
         {
-            return await ServeAsync(context, now, definition, tenant);
+            return await ServeAsync(context, now, definition, tenant, recordId);
         }
         finally
         {
@@ -99,7 +105,7 @@ internal sealed class ApiRequestHandler
         }
     }
 
-    private async Task<string?> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
+    private async Task<string?> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant, string? recordId)
     {
         var faults = _state.FaultInjector.Current;
         if (faults.FailingRequests.Any(r => r.Matches(definition.Name, context.Request.Query)))
@@ -138,13 +144,34 @@ internal sealed class ApiRequestHandler
 
         var ims = IfModifiedSince.Parse(context.Request.Headers.IfModifiedSince.ToString());
         var query = context.Request.Query;
-        var body = _state.Organisation(tenant).Read(now, definition.Name, c => CollectionQuery.Execute(c, query, ims, now, _state.Options.ProviderName));
-        if (fault == FaultKind.Truncate)
+        var behaviour = _state.Behaviour;
+        var organisation = _state.Organisation(tenant);
+        var result = organisation.Read(now, definition.Name, c =>
+        {
+            var answer = recordId is null
+                ? CollectionQuery.Execute(c, query, ims, now, _state.Options.ProviderName, behaviour)
+                : CollectionQuery.Single(c, recordId, r => SimulatorState.DetailJson(organisation, c, r), now, _state.Options.ProviderName);
+            if (answer.Status == StatusCodes.Status200OK)
+            {
+                // Inside the organisation's lock: a change due after this request lands before any later request reads.
+                _state.OnServed(tenant, definition.Name);
+            }
+
+            return answer;
+        });
+        if (result.Status == StatusCodes.Status404NotFound)
+        {
+            await ProblemResponses.WriteTextAsync(context, result.Status, "The resource you're looking for cannot be found");
+            return null;
+        }
+
+        var body = result.Body;
+        if (fault == FaultKind.Truncate && result.Status == StatusCodes.Status200OK)
         {
             body = body.AsSpan(0, Math.Max(1, body.Length / 2)).ToArray();
         }
 
-        await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
+        await ProblemResponses.WriteJsonAsync(context, result.Status, body);
         return fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null };
     }
 

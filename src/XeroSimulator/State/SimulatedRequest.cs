@@ -7,7 +7,7 @@ namespace XeroSync.XeroSimulator;
 /// <param name="PathAndQuery">Request path and query string.</param>
 /// <param name="IfModifiedSince">Raw If-Modified-Since header value.</param>
 /// <param name="StatusCode">Response status.</param>
-/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled); null otherwise.</param>
+/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled, missing-scope); null otherwise.</param>
 public sealed record SimulatedRequest(
     DateTimeOffset Time,
     string? TenantId,
