@@ -79,6 +79,17 @@ public sealed class EventsHostileTests(WorkerHostFixture fixture) : IClassFixtur
     public async Task Hostile_event_is_acknowledged_and_recorded_as_poison_or_ignored(string name) =>
         await fixture.AssertHandledAsync(Cases[name], "events", TestContext.Current.CancellationToken);
 
+    [Fact(Timeout = 30_000)]
+    public async Task The_poison_record_of_an_unreadable_event_holds_its_exact_bytes()
+    {
+        const string body = "{\"specversion\":\"1.0\",\"id\":\"exact\",\"source\":\"s\",\"type\":\"com.example.exact\"}";
+
+        using var record = await fixture.SendPoisonAsync(Structured(body)(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(body, Encoding.UTF8.GetString(record.RootElement.GetProperty("body_base64").GetBytesFromBase64()));
+        Assert.Equal("exact", record.RootElement.GetProperty("message_id").GetString());
+    }
+
     [Fact(Timeout = 5_000)]
     public void There_are_at_least_forty_distinct_event_cases() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
 }

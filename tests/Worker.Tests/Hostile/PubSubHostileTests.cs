@@ -94,6 +94,27 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
     public async Task Hostile_push_is_acknowledged_and_recorded_as_poison(string name) =>
         await fixture.AssertHandledAsync(Cases[name], "pubsub", TestContext.Current.CancellationToken);
 
+    [Fact(Timeout = 30_000)]
+    public async Task The_poison_record_of_an_undecodable_push_holds_its_exact_bytes()
+    {
+        byte[] body = [.. "{\"message\":"u8.ToArray(), 0x01, 0xFF, .. "oops"u8.ToArray()];
+        using var request = PushBytes(body)();
+
+        using var record = await fixture.SendPoisonAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(body, record.RootElement.GetProperty("body_base64").GetBytesFromBase64());
+        Assert.Contains("malformed JSON", record.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Two_different_malformed_pushes_without_a_message_id_get_two_records()
+    {
+        using var first = await fixture.SendPoisonAsync(Push("{\"message\":1}")(), TestContext.Current.CancellationToken);
+        using var second = await fixture.SendPoisonAsync(Push("{\"message\":2}")(), TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(first.RootElement.GetProperty("body_base64").GetString(), second.RootElement.GetProperty("body_base64").GetString());
+    }
+
     [Fact(Timeout = 5_000)]
     public void There_are_at_least_forty_distinct_push_cases() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
 }

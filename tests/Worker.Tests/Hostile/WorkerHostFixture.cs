@@ -48,6 +48,7 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         Host.Logs.Clear();
 
         using var request = hostile.Request();
+        var sent = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         using var response = await Host.Client.SendAsync(request, cancellationToken);
 
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -62,6 +63,13 @@ public sealed class WorkerHostFixture : IAsyncLifetime
             Assert.Equal(hostile.Source ?? source, record.RootElement.GetProperty("source").GetString());
             Assert.True(reason.Contains(hostile.Reason!, StringComparison.OrdinalIgnoreCase), $"poison reason '{reason}' does not name '{hostile.Reason}'");
             Assert.Contains(logs, l => l.Id.Id == 700 && l.Message.Contains(hostile.Reason!, StringComparison.OrdinalIgnoreCase));
+
+            // The record is the only copy of an acknowledged message: it keeps the bytes unless they were over the cap.
+            var kept = record.RootElement.GetProperty("body_base64").GetBytesFromBase64();
+            if (sent.Length > 0 && !reason.Contains("too large", StringComparison.Ordinal) && !RequestBodyIsBlank(sent))
+            {
+                Assert.NotEmpty(kept);
+            }
         }
         else
         {
@@ -76,6 +84,18 @@ public sealed class WorkerHostFixture : IAsyncLifetime
         Assert.DoesNotContain(logs, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Critical);
         LogSafety.AssertSafe(logs, hostile.Forbidden);
     }
+
+    /// <summary>Sends one request that must be poison and returns its record.</summary>
+    public async Task<JsonDocument> SendPoisonAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var before = PoisonNames().ToHashSet(StringComparer.Ordinal);
+        using var response = await Host.Client.SendAsync(request, cancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return JsonDocument.Parse(Gcs.Objects[Assert.Single(PoisonNames(), n => !before.Contains(n))]);
+    }
+
+    private static bool RequestBodyIsBlank(byte[] body) => body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n');
 
     private IEnumerable<string> PoisonNames() => Gcs.Objects.Keys.Where(k => k.StartsWith("poison/", StringComparison.Ordinal));
 }
