@@ -302,7 +302,7 @@ public sealed class XeroApiClientTests
             var listed = h.State.GetRecords(h.Tenant(), endpoint);
             foreach (var (id, json) in details)
             {
-                using var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get(endpoint), id, Timeout.InfiniteTimeSpan, Token);
+                using var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get(endpoint), id, null, Token);
                 var record = Assert.Single(page.Records.EnumerateArray());
                 Assert.Equal(json, record.GetRawText());
                 Assert.NotEqual(listed[id], record.GetRawText());
@@ -310,12 +310,12 @@ public sealed class XeroApiClientTests
             }
         }
 
-        var missing = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), Guid.Empty.ToString(), Timeout.InfiniteTimeSpan, Token));
+        var missing = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), Guid.Empty.ToString(), null, Token));
         Assert.Equal(XeroFailure.BadRequest, missing.Failure);
         Assert.Equal(404, missing.StatusCode);
 
         var calls = h.State.Requests.Count;
-        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), "../Invoices?x=1", Timeout.InfiniteTimeSpan, Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), "../Invoices?x=1", null, Token));
         Assert.Equal(calls, h.State.Requests.Count);
     }
 
