@@ -61,6 +61,11 @@ public static class CliApp
             context.Console.MarkupLine("[yellow]Cancelled.[/] Run `sync` again: finished endpoints are not fetched twice, the rest is re-read.");
             return ExitCodes.Failure;
         }
+        catch (XeroSync.Pipeline.NoTenantsToSyncException ex)
+        {
+            context.Console.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+            return ExitCodes.Usage;
+        }
         catch (XeroSync.Xero.XeroApiException ex)
         {
             context.Console.MarkupLine("[red]Xero error:[/] " + Markup.Escape(ex.Message));

@@ -43,6 +43,10 @@ public static class DispatcherEndpoints
         {
             return Results.Problem(ex.Message, statusCode: 400);
         }
+        catch (NoTenantsToSyncException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: 422);
+        }
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed partial class RunStarter(
         var tenants = FilterTenants(connections, request.Tenants);
         if (tenants.Count == 0)
         {
-            throw new InvalidOperationException(connections.Count == 0
+            throw new NoTenantsToSyncException(connections.Count == 0
                 ? "Xero lists no connected organisations for these credentials."
                 : "None of the requested tenants is connected; connected: " + string.Join(", ", connections.Select(c => c.TenantId)));
         }
