@@ -58,7 +58,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("xerosync/1.0");
         _tokens = XeroTokenSources.Create(_http, settings.Xero, settings.DataDirectory, Leases, loggers, time);
-        _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), time, loggers.CreateLogger<InProcessRateLimiter>());
+        _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), state, time, loggers.CreateLogger<InProcessRateLimiter>());
         var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
