@@ -20,10 +20,10 @@ internal sealed class ApiRequestHandler
         var tenantHeader = context.Request.Headers["xero-tenant-id"].ToString();
         var imsHeader = context.Request.Headers.IfModifiedSince.ToString();
         var definition = EndpointCatalog.Find(endpointName);
-        string? problem = null;
+        (string? Problem, FaultKind Fault) outcome = (null, FaultKind.None);
         try
         {
-            problem = await RespondAsync(context, now, definition, tenantHeader);
+            outcome = await RespondAsync(context, now, definition, tenantHeader);
         }
         finally
         {
@@ -33,12 +33,13 @@ internal sealed class ApiRequestHandler
                 definition?.Name ?? endpointName,
                 context.Request.Path + context.Request.QueryString,
                 string.IsNullOrEmpty(imsHeader) ? null : imsHeader,
-                context.RequestAborted.IsCancellationRequested && problem == "fault:timeout" ? 499 : context.Response.StatusCode,
-                problem));
+                context.RequestAborted.IsCancellationRequested && outcome.Fault is FaultKind.Timeout or FaultKind.Slow ? 499 : context.Response.StatusCode,
+                outcome.Problem,
+                FaultInjector.Name(outcome.Fault)));
         }
     }
 
-    private async Task<string?> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader)
+    private async Task<(string? Problem, FaultKind Fault)> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader)
     {
         var headers = context.Response.Headers;
         headers.Date = now.ToString("r", CultureInfo.InvariantCulture);
@@ -49,7 +50,7 @@ internal sealed class ApiRequestHandler
         if (access.Grant is null)
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", access.FailureDetail!);
-            return "unauthorized";
+            return ("unauthorized", FaultKind.None);
         }
 
         if (!hasTenant && string.IsNullOrEmpty(tenantHeader) && access.Grant.IsCustomConnection && access.Grant.TenantIds.Count == 1)
@@ -60,19 +61,32 @@ internal sealed class ApiRequestHandler
         if (!hasTenant || !access.Grant.TenantIds.Contains(tenant.TenantId, StringComparer.OrdinalIgnoreCase))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "AuthenticationUnsuccessful");
-            return "forbidden";
+            return ("forbidden", FaultKind.None);
         }
 
         if (definition is null)
         {
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
-            return null;
+            return (null, FaultKind.None);
         }
 
         if (definition.Name == "Journals" && !_state.IsJournalsEntitled(tenant.Index))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
-            return "not-entitled";
+            return ("not-entitled", FaultKind.None);
+        }
+
+        var injected = _state.FaultInjector.DrawBeforeLimits();
+        if (injected == FaultKind.RevokeAccessTokens)
+        {
+            _state.Tokens.RevokeAccessTokens();
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", _state.Tokens.Validate(context.Request.Headers.Authorization.ToString()).FailureDetail!);
+            return ("unauthorized", injected);
+        }
+
+        if (injected != FaultKind.None)
+        {
+            return (await WriteInjectedThrottleAsync(context, injected), injected);
         }
 
         var decision = _state.Limiter.TryAcquire(tenant.Index, now);
@@ -86,11 +100,16 @@ internal sealed class ApiRequestHandler
             }
 
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
-            return decision.Problem;
+            return (decision.Problem, FaultKind.None);
         }
 
         try
         {
+            if (_state.OnServing is { } onServing)
+            {
+                await onServing(new SimulatedArrival(now, tenant.TenantId, definition.Name, context.Request.Path + context.Request.QueryString), context.RequestAborted);
+            }
+
             return await ServeAsync(context, now, definition, tenant);
         }
         finally
@@ -99,7 +118,42 @@ internal sealed class ApiRequestHandler
         }
     }
 
-    private async Task<string?> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
+    /// <summary>A 429 the limiter did not decide: same headers as a real one, nothing consumed.</summary>
+    private async Task<string> WriteInjectedThrottleAsync(HttpContext context, FaultKind fault)
+    {
+        var faults = _state.FaultInjector.Current;
+        var headers = context.Response.Headers;
+        var (problem, retryAfter) = fault switch
+        {
+            FaultKind.MinuteThrottle => (RateLimitProblem.Minute, (TimeSpan?)faults.ThrottleRetryAfter),
+            FaultKind.AppMinuteThrottle => (RateLimitProblem.AppMinute, faults.ThrottleRetryAfter),
+            FaultKind.DayThrottle => (RateLimitProblem.Day, faults.DayRetryAfter),
+            _ => (RateLimitProblem.Concurrent, null),
+        };
+        if (fault == FaultKind.MinuteThrottle)
+        {
+            headers["X-MinLimit-Remaining"] = "0";
+        }
+        else if (fault == FaultKind.DayThrottle)
+        {
+            headers["X-DayLimit-Remaining"] = "0";
+        }
+        else if (fault == FaultKind.AppMinuteThrottle)
+        {
+            headers["X-AppMinLimit-Remaining"] = "0";
+        }
+
+        headers["X-Rate-Limit-Problem"] = problem;
+        if (retryAfter is { } delay)
+        {
+            headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(delay.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
+        return problem;
+    }
+
+    private async Task<(string? Problem, FaultKind Fault)> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
     {
         var fault = _state.FaultInjector.Draw();
         var faults = _state.FaultInjector.Current;
@@ -107,10 +161,10 @@ internal sealed class ApiRequestHandler
         {
             case FaultKind.ServerError500:
                 await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status500InternalServerError, Encoding.UTF8.GetBytes("{\"ErrorNumber\":500,\"Type\":\"UnhandledException\",\"Message\":\"An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.\"}"));
-                return "fault:500";
+                return ("fault:500", fault);
             case FaultKind.ServiceUnavailable503:
                 await ProblemResponses.WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "The service is currently unavailable");
-                return "fault:503";
+                return ("fault:503", fault);
             case FaultKind.Timeout:
                 try
                 {
@@ -122,7 +176,7 @@ internal sealed class ApiRequestHandler
                     // The client gave up, which is the point of this fault.
                 }
 
-                return "fault:timeout";
+                return ("fault:timeout", fault);
             case FaultKind.Slow:
                 await Task.Delay(faults.SlowLatency, _state.Clock, context.RequestAborted);
                 break;
@@ -139,7 +193,7 @@ internal sealed class ApiRequestHandler
         }
 
         await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
-        return fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null };
+        return (fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null }, fault);
     }
 
     private void WriteLimitHeaders(HttpContext context, RateLimitDecision? decision, DateTimeOffset now)

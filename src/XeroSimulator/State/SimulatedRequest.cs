@@ -7,6 +7,7 @@ namespace XeroSync.XeroSimulator;
 /// <param name="PathAndQuery">Request path and query string.</param>
 /// <param name="IfModifiedSince">Raw If-Modified-Since header value.</param>
 /// <param name="StatusCode">Response status.</param>
+/// <param name="Fault">The injected fault this request got (a <see cref="SimulatedFault"/> value), null when none.</param>
 /// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled); null otherwise.</param>
 public sealed record SimulatedRequest(
     DateTimeOffset Time,
@@ -15,4 +16,5 @@ public sealed record SimulatedRequest(
     string PathAndQuery,
     string? IfModifiedSince,
     int StatusCode,
-    string? Problem);
+    string? Problem,
+    string? Fault = null);

@@ -54,6 +54,12 @@ public sealed class SimulatorState
 
     public SimulatorFaults Faults => FaultInjector.Current;
 
+    /// <summary>
+    /// Awaited for every API call the rate limiter accepted, before it is served (the call holds its in-flight
+    /// slot meanwhile): lets a test see a call in flight and hold it there. The token is the request's abort.
+    /// </summary>
+    public Func<SimulatedArrival, CancellationToken, ValueTask>? OnServing { get; set; }
+
     /// <summary>Calls to POST /connect/token with grant_type=client_credentials (including failed ones).</summary>
     public int ClientCredentialsTokenCalls => Tokens.Calls(TokenService.GrantClientCredentials);
 
@@ -103,6 +109,9 @@ public sealed class SimulatorState
 
     /// <summary>429 responses; <paramref name="problem"/> narrows to one <see cref="RateLimitProblem"/> value.</summary>
     public int Throttled(string? tenantId = null, string? problem = null) => SumOverTenants(tenantId, i => Limiter.Rejected(i, problem));
+
+    /// <summary>Logged requests that got the injected fault (a <see cref="SimulatedFault"/> value).</summary>
+    public int Faulted(string fault) => _log.Snapshot().Count(r => r.Fault == fault);
 
     public int MaxConcurrency(string tenantId) => Limiter.MaxConcurrency(RequireTenant(tenantId).Index);
 
