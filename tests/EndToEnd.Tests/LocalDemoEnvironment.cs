@@ -76,15 +76,19 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     public WarehouseReader OpenWarehouse() => new(Path.Combine(DataDirectory, "warehouse.duckdb"));
 
     /// <summary>Asserts every latest view equals the simulator's current records, payload bytes included.</summary>
-    public void AssertViewsEqualTruth()
+    public void AssertViewsEqualTruth() => AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"));
+
+    /// <summary>Asserts every latest view of the warehouse file equals the simulator's current records, payload bytes included.</summary>
+    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath)
     {
-        using var warehouse = OpenWarehouse();
+        ArgumentNullException.ThrowIfNull(truth);
+        using var warehouse = new WarehouseReader(warehousePath);
         foreach (var endpoint in EndpointCatalog.All)
         {
             var expected = new Dictionary<(string, string), string>();
-            foreach (var tenant in Truth.Tenants)
+            foreach (var tenant in truth.Tenants)
             {
-                foreach (var (id, json) in Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                foreach (var (id, json) in truth.GetRecords(tenant.TenantId, endpoint.Name))
                 {
                     expected[(tenant.TenantId, id)] = json;
                 }

@@ -33,7 +33,7 @@ internal sealed class ApiRequestHandler
                 definition?.Name ?? endpointName,
                 context.Request.Path + context.Request.QueryString,
                 string.IsNullOrEmpty(imsHeader) ? null : imsHeader,
-                context.RequestAborted.IsCancellationRequested && outcome.Fault is FaultKind.Timeout or FaultKind.Slow ? 499 : context.Response.StatusCode,
+                context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode,
                 outcome.Problem,
                 FaultInjector.Name(outcome.Fault)));
         }
@@ -108,6 +108,10 @@ internal sealed class ApiRequestHandler
             if (_state.OnServing is { } onServing)
             {
                 await onServing(new SimulatedArrival(now, tenant.TenantId, definition.Name, context.Request.Path + context.Request.QueryString), context.RequestAborted);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return ("aborted", FaultKind.None);
+                }
             }
 
             return await ServeAsync(context, now, definition, tenant);

@@ -6,9 +6,9 @@ namespace XeroSync.XeroSimulator;
 /// <param name="Endpoint">Catalog name ("Invoices"), "connections", or the raw path segment when unknown.</param>
 /// <param name="PathAndQuery">Request path and query string.</param>
 /// <param name="IfModifiedSince">Raw If-Modified-Since header value.</param>
-/// <param name="StatusCode">Response status.</param>
+/// <param name="StatusCode">Response status; 499 when the client went away before any response was sent.</param>
 /// <param name="Fault">The injected fault this request got (a <see cref="SimulatedFault"/> value), null when none.</param>
-/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled); null otherwise.</param>
+/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), an auth failure (unauthorized, forbidden, not-entitled), or "aborted" (the client went away while a test held the call); null otherwise.</param>
 public sealed record SimulatedRequest(
     DateTimeOffset Time,
     string? TenantId,

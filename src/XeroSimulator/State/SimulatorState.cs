@@ -60,6 +60,9 @@ public sealed class SimulatorState
     /// </summary>
     public Func<SimulatedArrival, CancellationToken, ValueTask>? OnServing { get; set; }
 
+    /// <summary>Raised after each request has been answered and logged (on the request's thread: keep handlers short).</summary>
+    public event Action<SimulatedRequest>? RequestLogged;
+
     /// <summary>Calls to POST /connect/token with grant_type=client_credentials (including failed ones).</summary>
     public int ClientCredentialsTokenCalls => Tokens.Calls(TokenService.GrantClientCredentials);
 
@@ -147,7 +150,11 @@ public sealed class SimulatorState
 
     internal TenantOrganisation Organisation(SimulatedTenant tenant) => _organisations[tenant.Index].Value;
 
-    internal void Log(SimulatedRequest request) => _log.Add(request);
+    internal void Log(SimulatedRequest request)
+    {
+        _log.Add(request);
+        RequestLogged?.Invoke(request);
+    }
 
     private TenantOrganisation Organisation(string tenantId) => Organisation(RequireTenant(tenantId));
 
