@@ -76,7 +76,7 @@ internal sealed class ApiRequestHandler
             return ("not-entitled", FaultKind.None);
         }
 
-        var injected = _state.FaultInjector.DrawBeforeLimits();
+        var injected = _state.FaultInjector.DrawBeforeLimits(FaultKey(context, tenant));
         if (injected == FaultKind.RevokeAccessTokens)
         {
             _state.Tokens.RevokeAccessTokens();
@@ -159,7 +159,7 @@ internal sealed class ApiRequestHandler
 
     private async Task<(string? Problem, FaultKind Fault)> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
     {
-        var fault = _state.FaultInjector.Draw();
+        var fault = _state.FaultInjector.Draw(FaultKey(context, tenant));
         var faults = _state.FaultInjector.Current;
         switch (fault)
         {
@@ -199,6 +199,10 @@ internal sealed class ApiRequestHandler
         await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
         return (fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null }, fault);
     }
+
+    /// <summary>What makes two requests "the same" for fault draws: tenant, path and query, If-Modified-Since.</summary>
+    private static string FaultKey(HttpContext context, SimulatedTenant tenant) =>
+        $"{tenant.TenantId}|{context.Request.Path}{context.Request.QueryString}|{context.Request.Headers.IfModifiedSince}";
 
     private void WriteLimitHeaders(HttpContext context, RateLimitDecision? decision, DateTimeOffset now)
     {
