@@ -8,6 +8,8 @@ namespace XeroSync.Tests;
 /// </summary>
 public sealed class SyncKillPointTests
 {
+    private const int MaxAttempts = 5;
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory(Timeout = 600_000)]
@@ -20,21 +22,27 @@ public sealed class SyncKillPointTests
     {
         await using var simulator = await CliSimulator.StartAsync(tenants: 1, Token);
         using var data = new TempDirectory();
-        using (var kill = point switch
+        // A point with a millisecond window (a manifest write) may be missed; each miss is a crash too, and the
+        // next child on the same data folder tries again.
+        var attempts = new List<KillEvidence>();
+        while (attempts.Count == 0 || (!attempts[^1].Reached && attempts.Count < MaxAttempts))
         {
-            "fetch" => KillPoint.DuringFetch(simulator, 10),
-            "object-ledger" => KillPoint.BetweenObjectWriteAndLedgerUpdate(data.Path),
-            "manifest" => KillPoint.DuringManifestWrite(data.Path),
-            "load" => KillPoint.DuringLoad(data.Path),
-            _ => KillPoint.DuringPublishing(simulator, data.Path),
-        })
-        {
+            using var kill = point switch
+            {
+                "fetch" => KillPoint.DuringFetch(simulator, 10),
+                "object-ledger" => KillPoint.BetweenObjectWriteAndLedgerUpdate(data.Path),
+                "manifest" => KillPoint.DuringManifestWrite(data.Path),
+                "load" => KillPoint.DuringLoad(data.Path),
+                _ => KillPoint.DuringPublishing(simulator, data.Path),
+            };
             await using var child = SyncProcess.StartSync(data.Path, simulator.Environment);
             var evidence = await kill.KillAsync(child, TimeSpan.FromMinutes(2), Token);
             TestContext.Current.TestOutputHelper?.WriteLine(evidence.ToString());
-            Assert.True(evidence.Reached, $"{evidence}\n{child.Transcript}");
             Assert.Equal(SyncProcess.KilledExitCode, evidence.ExitCode);
+            attempts.Add(evidence);
         }
+
+        Assert.True(attempts[^1].Reached, string.Join("\n", attempts));
 
         await using (var rerun = SyncProcess.StartSync(data.Path, simulator.Environment))
         {

@@ -10,6 +10,7 @@ internal sealed class FileSignal : IDisposable
 {
     private readonly FileSystemWatcher _watcher;
     private readonly Func<string, bool> _match;
+    private readonly Action<string>? _react;
     private readonly ConcurrentQueue<string> _seen = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource<string> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -17,8 +18,10 @@ internal sealed class FileSignal : IDisposable
     /// <param name="folder">Watched with its subfolders; created when missing.</param>
     /// <param name="match">On the full path of the file.</param>
     /// <param name="changes">Also report writes to existing files (e.g. a WAL), not only new names.</param>
-    public FileSignal(string folder, Func<string, bool> match, bool changes = false)
+    /// <param name="react">Run synchronously on the watcher's thread for each match, before waiters are signalled (for reactions that cannot wait for a thread hop, e.g. a kill).</param>
+    public FileSignal(string folder, Func<string, bool> match, bool changes = false, Action<string>? react = null)
     {
+        _react = react;
         Directory.CreateDirectory(folder);
         _match = match;
         _watcher = new FileSystemWatcher(folder)
@@ -63,6 +66,7 @@ internal sealed class FileSignal : IDisposable
             return;
         }
 
+        _react?.Invoke(path);
         _seen.Enqueue(path);
         lock (_gate)
         {

@@ -93,19 +93,28 @@ internal sealed partial class KillPoint : IDisposable
 
                     await using (await StateWriteLock.AcquireAsync(dataDirectory, ct))
                     {
-                        var locked = TimeProvider.System.GetUtcNow().UtcDateTime;
-                        var before = pages.Seen.Count;
-                        var written = await FirstOf(child, OrNullAfter(pages.NextAsync(), Quiet, ct), ct);
-                        if (written is not null)
+                        // Page objects present once the lock is held; any other one was written under the lock.
+                        var existing = Directory.EnumerateFiles(Path.Combine(dataDirectory, "objects"), "page-*.ndjson.gz", SearchOption.AllDirectories).ToHashSet(StringComparer.Ordinal);
+                        string? orphan = null;
+                        while (orphan is null)
+                        {
+                            var written = await FirstOf(child, OrNullAfter(pages.NextAsync(), Quiet, ct), ct);
+                            if (written is null)
+                            {
+                                break;
+                            }
+
+                            orphan = pages.Seen.FirstOrDefault(p => !existing.Contains(p) && File.Exists(p));
+                        }
+
+                        if (orphan is not null)
                         {
                             var code = await child.KillAsync();
-
-                            // Written (last modified) after the lock was taken: its ledger update cannot have committed.
-                            var orphans = pages.Seen.Skip(before).Where(p => File.Exists(p) && File.GetLastWriteTimeUtc(p) > locked).Select(p => Path.GetRelativePath(dataDirectory, p)).ToList();
+                            var orphans = pages.Seen.Where(p => !existing.Contains(p) && File.Exists(p)).Select(p => Path.GetRelativePath(dataDirectory, p)).Distinct().ToList();
                             return new KillEvidence(
                                 "between object write and ledger update",
                                 orphans.Count > 0,
-                                $"page object(s) written after the test took the state database's write lock, so not recorded in the ledger: {string.Join(", ", orphans)}",
+                                $"page object(s) absent when the test took the state database's write lock and written while it held it, so not recorded in the ledger: {string.Join(", ", orphans)}",
                                 code);
                         }
 
@@ -122,18 +131,24 @@ internal sealed partial class KillPoint : IDisposable
     }
 
     /// <summary>
-    /// During a manifest write: killed as soon as a manifest's temp file appears (the folder store writes a temp
-    /// file, flushes it to disk and moves it into place). Reached only when, after the kill, the temp file is
-    /// still there and the manifest is not: the write was cut half-way.
+    /// During a manifest write: killed on the watcher's thread as soon as a manifest's temp file appears (the
+    /// folder store writes a temp file, flushes it to disk and moves it into place). Reached only when, after the
+    /// kill, the temp file is still there and the manifest is not: the write was cut half-way. The window is a
+    /// few milliseconds, so a caller retries with a fresh child until it is reached.
     /// </summary>
     public static KillPoint DuringManifestWrite(string dataDirectory)
     {
-        var temps = new FileSignal(Path.Combine(dataDirectory, "objects"), p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".tmp~", StringComparison.Ordinal));
+        SyncProcess? target = null;
+        var temps = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".tmp~", StringComparison.Ordinal),
+            react: _ => Volatile.Read(ref target)?.KillNow());
         var first = temps.NextAsync();
         return new KillPoint(
             "during a manifest write",
             async (child, ct) =>
             {
+                Volatile.Write(ref target, child);
                 var temp = await FirstOf(child, first, ct);
                 var code = await child.KillAsync();
                 if (temp is null)
@@ -153,31 +168,39 @@ internal sealed partial class KillPoint : IDisposable
     }
 
     /// <summary>
-    /// During a load: once a manifest appears, killed at the warehouse's next write. Reached when, after the kill,
-    /// the warehouse holds none of that manifest's rows (the load had started, by the write, and not committed).
+    /// During a load: once a manifest appears, killed on the watcher's thread at the warehouse's next write.
+    /// Reached when, after the kill, the warehouse holds none of that manifest's rows (the load had started, by
+    /// the write, and not committed).
     /// </summary>
     public static KillPoint DuringLoad(string dataDirectory)
     {
-        var manifests = new FileSignal(Path.Combine(dataDirectory, "objects"), p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal));
-        var warehouse = new FileSignal(dataDirectory, p => Path.GetFileName(p).StartsWith("warehouse.duckdb", StringComparison.Ordinal), changes: true);
-        var first = manifests.NextAsync();
+        SyncProcess? target = null;
+        string? armedBy = null;
+        var manifests = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal),
+            react: p => Interlocked.CompareExchange(ref armedBy, p, null));
+        var warehouse = new FileSignal(
+            dataDirectory,
+            p => Path.GetFileName(p).StartsWith("warehouse.duckdb", StringComparison.Ordinal),
+            changes: true,
+            react: _ =>
+            {
+                if (Volatile.Read(ref armedBy) is not null)
+                {
+                    Volatile.Read(ref target)?.KillNow();
+                }
+            });
         return new KillPoint(
             "during a load",
             async (child, ct) =>
             {
-                var write = warehouse.NextAsync();
-                var manifest = await FirstOf(child, first, ct);
-                if (manifest is null)
-                {
-                    return new KillEvidence("during a load", false, "the child exited before writing a manifest", await child.KillAsync());
-                }
-
-                write = warehouse.NextAsync();
-                var written = await FirstOf(child, write, ct);
+                Volatile.Write(ref target, child);
+                await child.Exited.WaitAsync(ct);
                 var code = await child.KillAsync();
-                if (written is null)
+                if (Volatile.Read(ref armedBy) is not { } manifest)
                 {
-                    return new KillEvidence("during a load", false, "the child exited before loading", code);
+                    return new KillEvidence("during a load", false, "the child exited before writing a manifest", code);
                 }
 
                 // xero/{table}/tenant={id}/run={id}/_manifest.json: the rows that manifest would load.
@@ -198,8 +221,8 @@ internal sealed partial class KillPoint : IDisposable
 
                 return new KillEvidence(
                     "during a load",
-                    rows == 0,
-                    $"killed at the warehouse write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero_raw.{table} afterwards: {rows}",
+                    rows == 0 && warehouse.Seen.Count > 0,
+                    $"killed (on the watcher's thread) at the warehouse's first write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero_raw.{table} afterwards: {rows}",
                     code);
             },
             () =>

@@ -140,6 +140,19 @@ internal sealed class SyncProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL of the whole process tree, now, without waiting (for reactions on a watcher's thread).</summary>
+    public void KillNow()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
     /// <summary>SIGKILL of the whole process tree, then waits until it is gone; returns its exit code (137).</summary>
     public async Task<int> KillAsync()
     {
