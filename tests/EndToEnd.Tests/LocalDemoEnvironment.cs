@@ -80,16 +80,20 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     /// the simulator serves. With <paramref name="noRawDuplicates"/>, the raw table must hold each record exactly once
     /// too (a single full run; README says where raw duplicates can appear).
     /// </summary>
-    public void AssertViewsEqualTruth(bool noRawDuplicates = false)
+    public void AssertViewsEqualTruth(bool noRawDuplicates = false) => AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates);
+
+    /// <summary>Asserts every latest view of the warehouse file equals the simulator's current records, payload bytes included.</summary>
+    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false)
     {
-        using var warehouse = OpenWarehouse();
-        foreach (var endpoint in Truth.Endpoints)
+        ArgumentNullException.ThrowIfNull(truth);
+        using var warehouse = new WarehouseReader(warehousePath);
+        foreach (var endpoint in truth.Endpoints)
         {
             var table = SimulatorTruth.TableName(endpoint);
             var expected = new Dictionary<(string, string), string>();
-            foreach (var tenant in Truth.Tenants)
+            foreach (var tenant in truth.Tenants)
             {
-                foreach (var (id, json) in Truth.GetRecords(tenant.TenantId, endpoint))
+                foreach (var (id, json) in truth.GetRecords(tenant.TenantId, endpoint))
                 {
                     expected[(tenant.TenantId, id)] = json;
                 }

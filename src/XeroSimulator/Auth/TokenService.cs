@@ -154,6 +154,19 @@ internal sealed class TokenService
         }
     }
 
+    /// <summary>Every access token issued so far stops working (401 TokenExpired); refresh tokens and the client's credentials still work.</summary>
+    public void RevokeAccessTokens()
+    {
+        lock (_lock)
+        {
+            var now = _clock.GetUtcNow();
+            foreach (var grant in _access.Values)
+            {
+                grant.RevokedAt ??= now;
+            }
+        }
+    }
+
     public void RevokeAll()
     {
         lock (_lock)

@@ -93,6 +93,15 @@ public sealed class SimulatorState
         }
     }
 
+    /// <summary>
+    /// Awaited for every API call the rate limiter accepted, before it is served (the call holds its in-flight
+    /// slot meanwhile): lets a test see a call in flight and hold it there. The token is the request's abort.
+    /// </summary>
+    public Func<SimulatedArrival, CancellationToken, ValueTask>? OnServing { get; set; }
+
+    /// <summary>Raised after each request has been answered and logged (on the request's thread: keep handlers short).</summary>
+    public event Action<SimulatedRequest>? RequestLogged;
+
     /// <summary>Calls to POST /connect/token with grant_type=client_credentials (including failed ones).</summary>
     public int ClientCredentialsTokenCalls => Tokens.Calls(TokenService.GrantClientCredentials);
 
@@ -184,6 +193,9 @@ public sealed class SimulatorState
     /// <summary>429 responses; <paramref name="problem"/> narrows to one <see cref="RateLimitProblem"/> value.</summary>
     public int Throttled(string? tenantId = null, string? problem = null) => SumOverTenants(tenantId, i => Limiter.Rejected(i, problem));
 
+    /// <summary>Logged requests that got the injected fault (a <see cref="SimulatedFault"/> value).</summary>
+    public int Faulted(string fault) => _log.Snapshot().Count(r => r.Fault == fault);
+
     public int MaxConcurrency(string tenantId) => Limiter.MaxConcurrency(RequireTenant(tenantId).Index);
 
     /// <summary>Clears the request log and the accepted/throttled/max-concurrency statistics (not the rate-limit windows).</summary>
@@ -221,7 +233,11 @@ public sealed class SimulatorState
 
     internal TenantOrganisation Organisation(SimulatedTenant tenant) => _organisations[tenant.Index].Value;
 
-    internal void Log(SimulatedRequest request) => _log.Add(request);
+    internal void Log(SimulatedRequest request)
+    {
+        _log.Add(request);
+        RequestLogged?.Invoke(request);
+    }
 
     /// <summary>Counts a served request and applies the scheduled changes it makes due, before the next request is served.</summary>
     internal void OnServed(SimulatedTenant tenant, string endpoint)

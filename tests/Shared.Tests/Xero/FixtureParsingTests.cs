@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.Pipeline;
 using XeroSync.RateLimiting;
 using XeroSync.Tests.Pipeline;
@@ -42,7 +43,8 @@ public sealed class FixtureParsingTests
             });
             using var http = new HttpClient(handler);
             var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+            using var state = new TempDirectory();
+            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
             var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/") }), time, NullLogger<XeroApiClient>.Instance);
             using var page = await client.GetPageAsync(new PageQuery("tenant-1", endpoint, 1, null, null, null), Token);
             Assert.True(records.GetArrayLength() == page.Count, $"{file}: {page.Count} records parsed");
@@ -95,7 +97,8 @@ public sealed class FixtureParsingTests
 
             using var http = new HttpClient(new StubHandler(_ => StubHandler.Json(HttpStatusCode.OK, body)));
             var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+            using var state = new TempDirectory();
+            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
             var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/") }), time, NullLogger<XeroApiClient>.Instance);
             using var page = await client.GetPageAsync(new PageQuery("tenant-1", endpoint, 1, null, null, null), Token);
             var parsed = Assert.IsType<XeroPagination>(page.Pagination);

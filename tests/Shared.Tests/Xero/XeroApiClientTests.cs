@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
@@ -191,7 +192,8 @@ public sealed class XeroApiClientTests
         var handler = new StubHandler(_ => StubHandler.Json(HttpStatusCode.BadRequest, """{"ErrorNumber":10,"Type":"ValidationException","Message":"A validation exception occurred"}"""));
         using var http = new HttpClient(handler);
         var time = new FakeTimeProvider(XeroClientHarness.Start);
-        using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+        using var state = new TempDirectory();
+        using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
         var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/"), RetryBaseDelay = TimeSpan.Zero }), time, NullLogger<XeroApiClient>.Instance);
         var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, null), Token));
         Assert.Equal(XeroFailure.BadRequest, ex.Failure);
