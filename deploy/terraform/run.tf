@@ -75,7 +75,7 @@ resource "google_cloud_run_v2_service" "dispatcher" {
 
       env {
         name  = "XEROSYNC_PUSH_DEADLINE_SECONDS"
-        value = tostring(var.push_deadline_seconds)
+        value = "${var.push_deadline_seconds}"
       }
 
       env {
@@ -211,7 +211,7 @@ resource "google_cloud_run_v2_service" "worker" {
 
       env {
         name  = "XEROSYNC_PUSH_DEADLINE_SECONDS"
-        value = tostring(var.push_deadline_seconds)
+        value = "${var.push_deadline_seconds}"
       }
 
       env {

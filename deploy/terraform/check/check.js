@@ -7,7 +7,8 @@
 // the provider's own schema (16.12.1 <- hashicorp/google 6.50.0). Fails (exit 1) on an unknown
 // resource or data source type, an unknown argument or block, or a missing required argument.
 //
-// Usage: node check.js DIR_OR_FILE...   (prints one line per problem, then a summary line)
+// Usage: node check.js DIR_OR_FILE...          prints one line per problem, then a summary line
+//        node check.js --dump DIR_OR_FILE...   prints {"file.tf": <hcl2json output>, ...} (for tests)
 'use strict';
 
 const fs = require('fs');
@@ -114,9 +115,20 @@ function tfFiles(target) {
   return fs.readdirSync(target).filter((f) => f.endsWith('.tf')).sort().map((f) => path.join(target, f));
 }
 
-async function main(targets) {
+async function dump(targets) {
+  const out = {};
+  for (const file of targets.flatMap(tfFiles)) {
+    out[path.basename(file)] = await parse(path.basename(file), fs.readFileSync(file, 'utf8'));
+  }
+  process.stdout.write(JSON.stringify(out));
+  return 0;
+}
+
+async function main(args) {
+  if (args[0] === '--dump') return dump(args.slice(1));
+  const targets = args;
   if (targets.length === 0) {
-    console.error('usage: node check.js DIR_OR_FILE...');
+    console.error('usage: node check.js [--dump] DIR_OR_FILE...');
     return 2;
   }
   const schema = loadSchema();
@@ -156,10 +168,13 @@ async function main(targets) {
   return problems.length === 0 && files > 0 ? 0 : 1;
 }
 
+// exitCode, not exit(): a pipe reader must get all of stdout.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error) => {
     console.error(error && error.stack ? error.stack : String(error));
-    process.exit(2);
+    process.exitCode = 2;
   },
 );
