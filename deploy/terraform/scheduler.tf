@@ -1,5 +1,6 @@
 # The hourly run: POST /run on the Dispatcher with an OIDC token of the scheduler account. The body
-# names the tenants to sync; an empty list syncs every organisation of the connection.
+# names the tenants and endpoints to sync; empty lists sync every organisation of the connection and
+# every endpoint (the Dispatcher's RunRequest: {"tenants": [...], "endpoints": [...], "full": false}).
 resource "google_cloud_scheduler_job" "run" {
   name             = "${var.client_name}-sync"
   project          = var.project
@@ -17,7 +18,7 @@ resource "google_cloud_scheduler_job" "run" {
   http_target {
     http_method = "POST"
     uri         = "${google_cloud_run_v2_service.dispatcher.uri}/run"
-    body        = base64encode(jsonencode({ tenants = var.tenants }))
+    body        = base64encode(jsonencode({ tenants = var.tenants, endpoints = var.endpoints }))
     headers = {
       "Content-Type" = "application/json"
     }

@@ -57,6 +57,12 @@ variable "tenants" {
   }
 }
 
+variable "endpoints" {
+  description = "Xero endpoints each scheduled run reads (e.g. [\"Invoices\", \"Contacts\"]); empty reads all 27."
+  type        = list(string)
+  default     = []
+}
+
 variable "connection_type" {
   description = "\"custom\": a Xero custom connection (client_credentials, one organisation). \"standard\": a standard app whose rotating refresh token lives in Secret Manager (many organisations)."
   type        = string
