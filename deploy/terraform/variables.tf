@@ -9,9 +9,9 @@ variable "project" {
 }
 
 variable "region" {
-  description = "Region of the Cloud Run services, the bucket, the Eventarc trigger and the Scheduler job."
+  description = "Region of the Cloud Run services, the bucket, the Eventarc trigger and the Scheduler job. BigQuery loads need the bucket inside bigquery_location: a region of the EU multi-region for EU (europe-west2, London, is not one)."
   type        = string
-  default     = "europe-west2"
+  default     = "europe-west1"
 }
 
 variable "client_name" {
@@ -25,7 +25,7 @@ variable "client_name" {
 }
 
 variable "dispatcher_image" {
-  description = "Dispatcher image (built from Dockerfile.dispatcher), e.g. europe-west2-docker.pkg.dev/PROJECT/xerosync/dispatcher:TAG."
+  description = "Dispatcher image (built from Dockerfile.dispatcher), e.g. europe-west1-docker.pkg.dev/PROJECT/xerosync/dispatcher:TAG."
   type        = string
 }
 

@@ -109,7 +109,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         var model = await LoadAsync();
         var workerRoutes = Routes("src/Worker");
         var dispatcherRoutes = Routes("src/Dispatcher");
-        var workerUrl = $"https://{Client}-worker-123456789012.europe-west2.run.app";
+        var workerUrl = $"https://{Client}-worker-123456789012.europe-west1.run.app";
 
         foreach (var name in new[] { "worker", "dead_letter_worker" })
         {
