@@ -6,7 +6,7 @@ namespace XeroSync.Tests;
 
 public sealed class CliTests
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Sync_without_credentials_or_demo_names_both_options_and_exits_2()
     {
         var (exitCode, output) = await CliHarness.RunAsync(["sync", "--data-dir", Path.GetTempPath()]);
@@ -17,7 +17,7 @@ public sealed class CliTests
         Assert.Contains("XERO_CLIENT_SECRET", output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Plain_http_is_refused_for_a_non_loopback_xero_url()
     {
         var env = new Dictionary<string, string>
@@ -50,7 +50,7 @@ public sealed class CliTests
         Assert.StartsWith("error:", output.TrimStart(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Status_without_runs_says_to_sync_first()
     {
         using var data = new TempDirectory();
@@ -61,7 +61,7 @@ public sealed class CliTests
         Assert.Contains("sync", output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Sync_demo_exits_0_with_a_raw_table_and_a_latest_view_for_every_endpoint()
     {
         using var data = new TempDirectory();

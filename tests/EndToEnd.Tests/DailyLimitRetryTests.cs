@@ -8,7 +8,7 @@ public sealed class DailyLimitRetryTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Pages_past_the_daily_limit_are_deferred_then_retry_after_the_reset_completes_the_run()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 1, Token, o => new XeroSimulator.SimulatorOptions

@@ -9,7 +9,7 @@ public sealed class LocalSyncTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Full_sync_lands_every_endpoint_exactly_as_the_simulator_holds_it()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token);
@@ -30,7 +30,7 @@ public sealed class LocalSyncTests
         demo.AssertViewsEqualTruth(noRawDuplicates: true);
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Full_sync_makes_the_fewest_calls_xero_paging_allows_and_is_never_throttled()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token);
@@ -55,7 +55,7 @@ public sealed class LocalSyncTests
         Assert.Equal(0, demo.Truth.Throttled());
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Second_sync_sends_if_modified_since_and_fetches_only_the_changes()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token);
@@ -103,7 +103,7 @@ public sealed class LocalSyncTests
         demo.AssertViewsEqualTruth();
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task A_sync_killed_part_way_and_run_again_completes_with_the_same_data()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token);

@@ -14,7 +14,7 @@ public sealed class PipelineResilienceTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Ten_tenant_demo_sync_is_never_throttled_and_lands_the_truth()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 10, Token, o => new SimulatorOptions { Clock = o.Clock, Seed = o.Seed, Tenants = o.Tenants, CreatedAt = o.CreatedAt, Scale = 0.2 });
@@ -34,7 +34,7 @@ public sealed class PipelineResilienceTests
         demo.AssertViewsEqualTruth();
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Sync_under_server_errors_slow_responses_and_truncated_bodies_lands_exact_data()
     {
         await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 2, Token, o => new SimulatorOptions
@@ -65,7 +65,7 @@ public sealed class PipelineResilienceTests
         demo.AssertViewsEqualTruth();
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Tenant_without_journals_is_recorded_not_entitled_and_the_run_completes()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token, o => new SimulatorOptions { Clock = o.Clock, Seed = o.Seed, Tenants = o.Tenants, CreatedAt = o.CreatedAt, TenantsWithoutJournals = [1] });
@@ -91,7 +91,7 @@ public sealed class PipelineResilienceTests
         Assert.True(warehouse.Scalar($"SELECT count(*) FROM xero.journals WHERE tenant_id = '{demo.Truth.Tenants[0].TenantId}'") > 0);
     }
 
-    [Fact]
+    [Fact(Timeout = 300_000)]
     public async Task Spent_day_budget_defers_the_tenant_with_partial_manifests_while_others_complete()
     {
         await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token, o => new SimulatorOptions { Clock = o.Clock, Seed = o.Seed, Tenants = o.Tenants, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, Scale = 0.05, DailyLimit = 60 });

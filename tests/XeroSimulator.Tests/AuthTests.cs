@@ -9,7 +9,7 @@ public sealed class AuthTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Client_credentials_issue_a_30_minute_bearer_token_and_reject_a_wrong_client()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)), authenticate: false);
@@ -27,7 +27,7 @@ public sealed class AuthTests
         Assert.Equal(3, sim.State.ClientCredentialsTokenCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Expired_missing_and_revoked_tokens_get_401_problem_bodies()
     {
         var clock = new FakeTimeProvider(Start);
@@ -61,7 +61,7 @@ public sealed class AuthTests
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Unknown_or_unconnected_tenants_get_403_and_unentitled_journals_401()
     {
         var clock = new FakeTimeProvider(Start);
@@ -92,7 +92,7 @@ public sealed class AuthTests
         Assert.Equal(sim.State.Tenants[0].TenantId, list[0].GetProperty("tenantId").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Refresh_tokens_rotate_with_a_30_minute_grace_then_invalid_grant()
     {
         var clock = new FakeTimeProvider(Start);
@@ -130,7 +130,7 @@ public sealed class AuthTests
         Assert.Equal(6, sim.State.RefreshTokenCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Authorization_code_with_pkce_yields_access_and_refresh_tokens()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)), authenticate: false);

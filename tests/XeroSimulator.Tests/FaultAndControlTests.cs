@@ -10,7 +10,7 @@ public sealed class FaultAndControlTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Server_errors_are_500_json_or_503_plain_text()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
@@ -35,7 +35,7 @@ public sealed class FaultAndControlTests
         Assert.Equal([HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable], seen.Order());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Truncated_responses_are_200_with_invalid_json()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
@@ -47,7 +47,7 @@ public sealed class FaultAndControlTests
         Assert.StartsWith("{\"Id\":", text);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Timeouts_hang_until_the_client_gives_up()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(AdjustableTimeProvider.StartingAt(Start)));
@@ -59,7 +59,7 @@ public sealed class FaultAndControlTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sim.Http.SendAsync(request, giveUp.Token));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_control_api_advances_time_sets_faults_and_counts_requests()
     {
         var clock = AdjustableTimeProvider.StartingAt(Start);

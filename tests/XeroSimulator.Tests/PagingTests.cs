@@ -8,7 +8,7 @@ public sealed class PagingTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Page_and_page_size_report_page_count_item_count_and_a_short_last_page()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
@@ -34,7 +34,7 @@ public sealed class PagingTests
         Assert.Equal(100, defaults.GetProperty("Invoices").GetArrayLength());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Page_size_above_1000_is_clamped_and_pages_are_disjoint_in_creation_order()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
@@ -53,7 +53,7 @@ public sealed class PagingTests
         Assert.Equal(sim.State.GetRecords(sim.TenantId, "Invoices").Keys.Order(), ids.Order());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Invoices_without_page_return_everything_without_line_items_and_no_pagination()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
@@ -66,7 +66,7 @@ public sealed class PagingTests
         Assert.All(paged.GetProperty("Invoices").EnumerateArray(), i => Assert.True(i.TryGetProperty("LineItems", out _)));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Non_paged_endpoints_have_no_pagination_and_page_only_endpoints_use_100()
     {
         var options = TestSimulator.SmallOptions(new FakeTimeProvider(Start));
@@ -84,7 +84,7 @@ public sealed class PagingTests
         Assert.Equal("Demo Company 01", organisation.GetProperty("Organisations")[0].GetProperty("Name").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Journals_page_by_offset_on_journal_number_in_batches_of_100()
     {
         await using var sim = await TestSimulator.StartAsync(new SimulatorOptions { Clock = new FakeTimeProvider(Start), CreatedAt = Start, Scale = 0.2, ChangesPerMinute = 0 });
@@ -110,7 +110,7 @@ public sealed class PagingTests
         Assert.Equal(Enumerable.Range(1, 240).Select(i => (long)i), numbers);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task If_modified_since_filters_before_paging_and_is_ignored_where_unsupported()
     {
         var clock = new FakeTimeProvider(Start);
@@ -140,7 +140,7 @@ public sealed class PagingTests
         Assert.Equal(sim.State.CountModifiedSince(sim.TenantId, "BankTransfers", Start.AddDays(-60)), transfers.GetProperty("BankTransfers").GetArrayLength());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Archived_contacts_and_deleted_transfers_only_appear_when_asked_for()
     {
         await using var sim = await TestSimulator.StartAsync(new SimulatorOptions { Clock = new FakeTimeProvider(Start), CreatedAt = Start, ChangesPerMinute = 0 });
@@ -160,7 +160,7 @@ public sealed class PagingTests
         Assert.True(visible < all);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Responses_are_gzip_compressed_when_asked()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));

@@ -8,7 +8,7 @@ public sealed class RateLimitTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_61st_call_in_a_minute_window_is_throttled_with_retry_after_and_costs_nothing()
     {
         var clock = new FakeTimeProvider(Start);
@@ -35,7 +35,7 @@ public sealed class RateLimitTests
         Assert.Equal("59", again.Headers.GetValues("X-MinLimit-Remaining").Single());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Tenants_have_independent_budgets()
     {
         var clock = new FakeTimeProvider(Start);
@@ -51,7 +51,7 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_sixth_concurrent_call_is_throttled_without_retry_after()
     {
         var clock = AdjustableTimeProvider.StartingAt(Start);
@@ -77,7 +77,7 @@ public sealed class RateLimitTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_daily_limit_throttles_with_retry_after_until_the_day_window_resets()
     {
         var clock = new FakeTimeProvider(Start);
@@ -102,7 +102,7 @@ public sealed class RateLimitTests
         Assert.Equal("2", nextDay.Headers.GetValues("X-DayLimit-Remaining").Single());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Every_api_response_carries_limit_headers_and_the_simulator_date()
     {
         var clock = new FakeTimeProvider(Start);

@@ -35,7 +35,7 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         await _output.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Connect_authorises_with_pkce_on_a_loopback_redirect_stores_the_refresh_token_and_lists_tenants()
     {
         var context = await StartAsync();
@@ -85,7 +85,7 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         (source as IDisposable)?.Dispose();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_callback_with_another_state_is_refused_and_nothing_is_stored()
     {
         var context = await StartAsync();
@@ -102,7 +102,7 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         Assert.False(FileTokenStore.InDataFolder(_temp.Path).Exists("default"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Connect_needs_the_app_credentials()
     {
         var context = NewContext(_ => null);

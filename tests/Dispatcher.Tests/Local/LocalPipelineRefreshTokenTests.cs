@@ -10,7 +10,7 @@ public sealed class LocalPipelineRefreshTokenTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_sync_with_XERO_REFRESH_TOKEN_refreshes_once_stores_the_rotated_token_and_never_uses_client_credentials()
     {
         using var temp = new TempDirectory();

@@ -61,7 +61,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    [Fact(Timeout = 900_000)]
+    [Fact(Timeout = 1_200_000)]
     public async Task Requests_failing_every_delivery_in_every_paging_style_end_the_run_partial_and_retry_completes_it()
     {
         // One request per paging style fails on every delivery: a range page, a page-only chain, a Journals offset, a single call.
@@ -75,7 +75,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         var tenant = cloud.Truth.Tenants[0].TenantId;
 
         var runId = await cloud.StartRunAsync(Token, endpoints);
-        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(540), Token, "complete", "partial"));
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(900), Token, "complete", "partial"));
         Assert.NotEmpty(await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token));
         foreach (var rule in failing)
         {

@@ -28,7 +28,7 @@ public sealed class BigQueryClientTests
         return "{\"kind\":\"bigquery#job\",\"jobReference\":{\"projectId\":\"p\",\"jobId\":\"load_abc\",\"location\":\"EU\"},\"status\":{\"state\":\"" + state + "\"" + error + "},\"statistics\":{\"load\":" + load + "}}";
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task InsertJob_posts_a_load_job_with_the_expected_shape()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -57,7 +57,7 @@ public sealed class BigQueryClientTests
         Assert.Equal("fetched_at", load.GetProperty("timePartitioning").GetProperty("field").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task InsertJob_treats_409_already_exists_as_the_existing_job()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -73,7 +73,7 @@ public sealed class BigQueryClientTests
         Assert.Equal(["POST /bigquery/v2/projects/p/jobs", "GET /bigquery/v2/projects/p/jobs/load_abc?location=EU"], server.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task PollJob_waits_until_done_and_returns_output_rows()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -88,7 +88,7 @@ public sealed class BigQueryClientTests
         Assert.All(server.Requests, r => Assert.Equal("GET /bigquery/v2/projects/p/jobs/load_abc?location=EU", $"{r.Method} {r.PathAndQuery}"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task PollJob_throws_with_the_error_result()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -100,7 +100,7 @@ public sealed class BigQueryClientTests
         Assert.Equal("bad row", error.Error.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Creates_dataset_partitioned_table_and_view_treating_409_as_existing()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -10,7 +10,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
 
     private static string Collection() => "c" + Guid.NewGuid().ToString("N");
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Create_if_absent_fails_the_second_time_and_stale_update_time_fails_the_precondition()
     {
         emulators.Require();
@@ -33,7 +33,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         Assert.False((await client.BatchGetAsync([$"{Collection()}/missing"], cancellationToken: ct))[0].Exists);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Increment_and_maximum_transforms_return_their_results()
     {
         emulators.Require();
@@ -57,7 +57,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         Assert.Equal("15", document.Field("n")!.IntegerValue);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Transaction_reads_and_writes()
     {
         emulators.Require();
@@ -80,7 +80,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         Assert.Equal("t", document.Field("tenant")!.StringValue);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Two_concurrent_transactions_on_one_document_both_succeed_through_the_aborted_retry_loop()
     {
         emulators.Require();
@@ -118,7 +118,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         output.WriteLine($"two contended transactions: {attempts} attempts in total");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task RunQuery_filters_orders_and_limits()
     {
         emulators.Require();
@@ -147,7 +147,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         Assert.Equal([4L, 2L], (await client.RunQueryAsync(composite, cancellationToken: ct)).Select(d => d.Field("n")!.AsInteger()!.Value));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Measure_increment_commits_per_second_on_one_document()
     {
         emulators.Require();
@@ -168,7 +168,7 @@ public sealed class FirestoreEmulatorTests(GoogleEmulators emulators, ITestOutpu
         Assert.Equal(count + 1, (await client.BatchGetAsync([name], cancellationToken: ct))[0].Document!.Field("n")!.AsInteger());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Measure_create_if_absent_writes_per_second_on_distinct_documents()
     {
         emulators.Require();

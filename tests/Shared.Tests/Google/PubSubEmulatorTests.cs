@@ -8,7 +8,7 @@ public sealed class PubSubEmulatorTests(GoogleEmulators emulators)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Publishes_2500_messages_in_three_batches_and_pulls_them_all()
     {
         emulators.Require();
@@ -49,7 +49,7 @@ public sealed class PubSubEmulatorTests(GoogleEmulators emulators)
         Assert.False(await client.DeleteTopicAsync(topic, ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Push_subscription_delivers_a_wrapped_message_to_a_loopback_endpoint()
     {
         emulators.Require();
@@ -93,7 +93,7 @@ public sealed class PubSubEmulatorTests(GoogleEmulators emulators)
         await client.DeleteSubscriptionAsync(subscription, ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Unwrapped_push_sends_raw_data_with_metadata_headers()
     {
         emulators.Require();

@@ -15,7 +15,7 @@ public sealed class SecretManagerClientTests
         Assert.Equal(0u, Crc32C.Compute([]));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Access_reads_latest_and_verifies_the_checksum()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -33,7 +33,7 @@ public sealed class SecretManagerClientTests
         Assert.Equal("/v1/projects/p/secrets/xero-refresh/versions/latest:access", request.PathAndQuery);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Access_throws_on_a_checksum_mismatch()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -45,7 +45,7 @@ public sealed class SecretManagerClientTests
         Assert.Equal("/v1/projects/p/secrets/s/versions/3:access", Assert.Single(server.Requests).PathAndQuery);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task AddVersion_sends_data_and_its_crc32c()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -66,7 +66,7 @@ public sealed class SecretManagerClientTests
         Assert.Equal(Crc32C.Compute(data).ToString(CultureInfo.InvariantCulture), payload.GetProperty("dataCrc32c").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task DisableVersion_posts_the_etag_and_surfaces_errors()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -17,7 +17,7 @@ public abstract class WatermarkAndLeaseContractTests
     /// <summary>A further lease store over the same state, as another process would have.</summary>
     protected abstract ILeaseStore NewLeases(TimeProvider time);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Watermarks_never_move_backwards_and_null_never_overwrites()
     {
         var store = NewWatermarks();
@@ -39,7 +39,7 @@ public abstract class WatermarkAndLeaseContractTests
         Assert.Null(await store.GetAsync("t", "Contacts", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Leases_exclude_other_owners_until_released_or_expired()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -64,7 +64,7 @@ public abstract class WatermarkAndLeaseContractTests
         Assert.True(await leases.TryAcquireAsync(LeaseName, "a", ttl, Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Exactly_one_of_many_concurrent_acquirers_gets_the_lease()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));

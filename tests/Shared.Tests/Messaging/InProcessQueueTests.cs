@@ -39,7 +39,7 @@ public sealed class InProcessQueueTests : IDisposable
         await idle.WaitAsync(Signal, Token);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Ack_delivers_once()
     {
         await using var queue = Create();
@@ -57,7 +57,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Empty(Directory.GetFiles(_folder.Path));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Retry_then_success_redelivers_with_increasing_attempts()
     {
         await using var queue = Create(maxAttempts: 5);
@@ -74,7 +74,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Equal(0, queue.DeadLettered);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Dead_letters_after_max_attempts_with_a_json_file_and_the_callback()
     {
         await using var queue = Create(maxAttempts: 3);
@@ -107,7 +107,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Equal(7, document.RootElement.GetProperty("message").GetProperty("first_page").GetInt32());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Poison_is_acknowledged_recorded_and_never_redelivered()
     {
         await using var queue = Create();
@@ -136,7 +136,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Equal("invalid tenant id", document.RootElement.GetProperty("reason").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Exceptions_nack_and_redeliver()
     {
         await using var queue = Create(maxAttempts: 5);
@@ -152,7 +152,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Null(queue.Fault);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Never_more_than_concurrency_handlers_at_once()
     {
         const int concurrency = 3;
@@ -185,7 +185,7 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.Equal(concurrency, max);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Idle_waits_for_scheduled_redeliveries()
     {
         await using var queue = Create(maxAttempts: 5);

@@ -47,7 +47,7 @@ public sealed class PubSubFetchPublisherTests(GoogleEmulators emulators)
         Assert.Equal(message.Data.ToArray(), PubSubFetchPublisher.ToMessage(Request(3)).Data.ToArray());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Publishes_1500_requests_that_pull_back_and_decode_to_the_same_requests()
     {
         emulators.Require();
@@ -89,7 +89,7 @@ public sealed class PubSubFetchPublisherTests(GoogleEmulators emulators)
         await client.DeleteTopicAsync(topic, ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Publishing_nothing_makes_no_call()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -30,7 +30,7 @@ public sealed class FirestoreRateLimiterTests
 
     private long Commits => _counters.Sum(c => c.Commits);
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Never_more_than_60_calls_in_any_minute_across_four_instances_with_idling_and_a_crash()
     {
         var instances = Instances(4);
@@ -66,7 +66,7 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(sim.Arrivals.Count >= 250, $"only {sim.Arrivals.Count} permits in 6 minutes");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task At_most_five_in_flight_per_tenant_across_instances()
     {
         var instances = Instances(2);
@@ -90,7 +90,7 @@ public sealed class FirestoreRateLimiterTests
         Assert.Equal(1, (again.IsGranted ? 1 : 0) + (other.IsGranted ? 1 : 0));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_minute_429_seen_by_one_instance_pauses_the_tenant_everywhere()
     {
         var instances = Instances(2);
@@ -112,7 +112,7 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(after.IsGranted);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_day_429_makes_every_instance_deny_with_day_limit()
     {
         var instances = Instances(3);
@@ -130,7 +130,7 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(other.IsGranted);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Foreign_usage_reported_by_xero_takes_free_slots_out_of_use()
     {
         var instances = Instances(1);
@@ -150,7 +150,7 @@ public sealed class FirestoreRateLimiterTests
         Assert.Equal(2, granted);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Bench_eight_instances_steady_rate_and_writes_per_permit()
     {
         var instances = Instances(8);

@@ -58,7 +58,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await permit.DisposeAsync();
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -129,7 +129,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Never_more_than_concurrent_permits_in_flight()
     {
         var time = new FakeTimeProvider(Start);
@@ -146,7 +146,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await permit.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Observed_minute_remaining_lower_than_own_count_makes_the_next_permit_wait()
     {
         var time = new FakeTimeProvider(Start);
@@ -157,7 +157,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Minute_429_with_retry_after_pauses_the_tenant_exactly_that_long()
     {
         var time = new FakeTimeProvider(Start);
@@ -168,7 +168,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await AssertPendingUntil(time, next, TimeSpan.FromSeconds(17));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Day_429_denies_with_the_reset_as_retry_at()
     {
         var time = new FakeTimeProvider(Start);
@@ -183,7 +183,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await Granted(limiter)).DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Day_remaining_zero_denies_and_recovers_later()
     {
         var time = new FakeTimeProvider(Start);
@@ -198,7 +198,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await Granted(limiter)).DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Day_remaining_counts_down_per_permit()
     {
         var time = new FakeTimeProvider(Start);
@@ -210,7 +210,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         Assert.Equal(PermitDenial.DayLimit, permit.Denial);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Concurrent_429_pauses_briefly()
     {
         var time = new FakeTimeProvider(Start);
@@ -227,7 +227,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await permit.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task App_minute_429_pauses_every_tenant()
     {
         var time = new FakeTimeProvider(Start);
@@ -243,7 +243,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await same.WaitAsync(Signal, Token)).DisposeAsync();
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("hourly")]
@@ -262,7 +262,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await next.WaitAsync(Signal, Token)).DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Short_max_wait_is_denied_wait_too_long()
     {
         var time = new FakeTimeProvider(Start);
@@ -274,7 +274,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         Assert.Equal(Start + TimeSpan.FromMinutes(1), permit.RetryAt);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Tenants_are_independent()
     {
         var time = new FakeTimeProvider(Start);

@@ -5,7 +5,7 @@ namespace XeroSync.Tests.Storage;
 
 public sealed class FolderObjectStoreTests
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Many_parallel_writers_of_one_name_exactly_one_wins_and_content_is_intact()
     {
         using var temp = new TempDirectory();
@@ -36,7 +36,7 @@ public sealed class FolderObjectStoreTests
         Assert.Single(Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Second_create_returns_false_and_keeps_the_first_content()
     {
         using var temp = new TempDirectory();
@@ -46,7 +46,7 @@ public sealed class FolderObjectStoreTests
         Assert.Equal("first", await File.ReadAllTextAsync(Path.Combine(temp.Path, "a", "b.json"), TestContext.Current.CancellationToken));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Missing_object_opens_as_null()
     {
         using var temp = new TempDirectory();
@@ -54,7 +54,7 @@ public sealed class FolderObjectStoreTests
         Assert.Null(await store.OpenReadAsync("nope/none.json", TestContext.Current.CancellationToken));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task List_is_ordinal_and_filters_by_prefix()
     {
         using var temp = new TempDirectory();

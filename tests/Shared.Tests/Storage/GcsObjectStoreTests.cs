@@ -22,7 +22,7 @@ public sealed class GcsObjectStoreTests
         return output.ToArray();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task CreateIfAbsent_uploads_with_generation_precondition_then_reports_existing()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -59,7 +59,7 @@ public sealed class GcsObjectStoreTests
         Assert.Equal(3, requests.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_412_on_the_final_upload_request_also_means_already_exists()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -74,7 +74,7 @@ public sealed class GcsObjectStoreTests
         Assert.Equal(["POST", "PUT", "POST", "PUT"], server.Requests.Select(r => r.Method));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Gzip_content_round_trips_byte_for_byte_and_missing_objects_read_as_null()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -103,7 +103,7 @@ public sealed class GcsObjectStoreTests
         Assert.Null(await store.OpenReadAsync("xero/invoices/tenant=t-1/run=r-1/page-00002.ndjson.gz", ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task List_returns_names_under_the_prefix_across_pages_in_ordinal_order()
     {
         var ct = TestContext.Current.CancellationToken;

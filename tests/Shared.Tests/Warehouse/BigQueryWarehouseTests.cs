@@ -36,7 +36,7 @@ public sealed class BigQueryWarehouseTests
 
     private static string Lines(IEnumerable<RecordedRequest> requests) => string.Join('\n', requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task EnsureTables_creates_datasets_partitioned_clustered_tables_and_latest_views_once_per_process()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -99,7 +99,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Contains("FROM `p.xero_raw.contacts`", contactsView.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task EnsureTables_treats_409_as_existing_and_replaces_the_view_query()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -124,7 +124,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Contains("FROM `p.raw_x.invoices`", put.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_inserts_one_deterministic_job_of_gs_uris_then_polls_it_for_rows()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -179,7 +179,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(4, server.Requests.Count(r => !r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal)));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_of_a_job_id_that_already_succeeded_returns_its_rows_without_appending_again()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -202,7 +202,7 @@ public sealed class BigQueryWarehouseTests
             Lines(server.Requests.Where(r => r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal))));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_of_a_job_id_that_already_failed_throws_saying_a_retry_cannot_succeed()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -223,7 +223,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Contains("xero_raw.invoices", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_of_a_new_job_that_fails_while_polled_throws_the_same_clear_error()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -242,7 +242,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Contains("can never succeed", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_of_more_than_10000_objects_splits_into_deterministic_numbered_jobs_and_sums_rows()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -273,7 +273,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(["xerosync_big_0", "xerosync_big_1"], BigQueryWarehouse.JobIds("xerosync_big", 10_001));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Load_rejects_invalid_job_ids_and_wildcard_object_names_before_calling_BigQuery()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -31,7 +31,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Ensure_tables_creates_every_catalog_table_and_view_and_is_repeatable()
     {
         await using (var warehouse = NewWarehouse())
@@ -44,7 +44,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal(EndpointCatalog.All.Count, Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'xero' AND table_type = 'VIEW'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Table_names_outside_snake_case_are_rejected()
     {
         await using var warehouse = NewWarehouse();
@@ -53,7 +53,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => warehouse.LoadAsync(new LoadJob("j", bad, [], 0), Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Loading_the_same_job_twice_loads_its_rows_once()
     {
         var page1 = await WriteObjectAsync("p1", Line("t1", "a", "2026-01-01T00:00:00Z", "r1", 1, "2026-01-02T00:00:00Z", "{\"InvoiceID\":\"a\"}"), Line("t1", "b", null, "r1", 1, "2026-01-02T00:00:00Z", "{\"InvoiceID\":\"b\"}"));
@@ -76,7 +76,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message.Contains("already loaded", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Latest_view_keeps_the_newest_by_updated_at_then_fetched_at()
     {
         var first = await WriteObjectAsync(
@@ -106,7 +106,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal(9, Scalar<long>("SELECT count(*) FROM xero_raw.invoices"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Expected_rows_mismatch_rolls_back_and_a_correct_retry_loads()
     {
         var page = await WriteObjectAsync("p1", Line("t1", "a", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"), Line("t1", "b", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"));
@@ -122,7 +122,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal(2, Scalar<long>("SELECT count(*) FROM xero_raw.invoices"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_bad_object_mid_job_leaves_none_of_the_jobs_rows()
     {
         var good = await WriteObjectAsync("good", Line("t1", "a", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"));
@@ -139,7 +139,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal(0, Scalar<long>("SELECT count(*) FROM xero_raw._loads"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Payload_is_stored_byte_for_byte()
     {
         const string payload = "{\"InvoiceID\":\"a\",\"UnitAmount\":40.00,\"Rate\":1.000000,\"Big\":12345678901234567890.10,\"Exp\":1E+2,"
@@ -160,7 +160,7 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal("2026-01-02 03:04:06+00", Scalar<string>("SELECT fetched_at::VARCHAR FROM xero.invoices"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Loads_ten_thousand_lines()
     {
         const int pages = 10;

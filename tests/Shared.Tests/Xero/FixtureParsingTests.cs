@@ -16,7 +16,7 @@ public sealed class FixtureParsingTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Every_fixture_with_a_collection_parses_and_lands_exactly()
     {
         var folder = RepositoryPaths.RequireFixtures("xero");

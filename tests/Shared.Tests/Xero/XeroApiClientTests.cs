@@ -15,7 +15,7 @@ public sealed class XeroApiClientTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Minute_429_backs_off_through_the_limiter_and_then_reads_the_page()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, PerMinuteLimit = 2 });
@@ -39,7 +39,7 @@ public sealed class XeroApiClientTests
         Assert.True(retried.Time > rejected.Time, "the retry came after the minute window reset");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Day_429_is_rate_limited_day_then_the_limiter_denies()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, DailyLimit = 2 }, l => l.PerDay = 5000);
@@ -56,7 +56,7 @@ public sealed class XeroApiClientTests
         Assert.Equal(2, h.State.ApiCalls(h.Tenant()));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Day_429_from_xero_is_rate_limited_with_detail_day()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, DailyLimit = 1 });
@@ -74,7 +74,7 @@ public sealed class XeroApiClientTests
         Assert.Equal(1, h.State.Throttled(h.Tenant(), "day"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Concurrent_429_backs_off_briefly_and_both_pages_arrive()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, ConcurrentLimit = 1 });
@@ -106,7 +106,7 @@ public sealed class XeroApiClientTests
         Assert.Equal(1, h.State.MaxConcurrency(h.Tenant()));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task App_minute_429_backs_off_and_then_reads_the_page()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, AppPerMinuteLimit = 2 });
@@ -124,7 +124,7 @@ public sealed class XeroApiClientTests
         Assert.True(h.State.Throttled(h.Tenant(1), "appminute") >= 1);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Server_errors_are_retried_until_success()
     {
         await using var h = await XeroClientHarness.StartAsync();
@@ -141,7 +141,7 @@ public sealed class XeroApiClientTests
         Assert.Equal(6, requests.Count(r => r.StatusCode == 200));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Plain_text_503_is_transient_with_its_text_as_detail()
     {
         await using var h = await XeroClientHarness.StartAsync(maxRetries: 2);
@@ -155,7 +155,7 @@ public sealed class XeroApiClientTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Truncated_bodies_are_retried()
     {
         await using var h = await XeroClientHarness.StartAsync();
@@ -169,7 +169,7 @@ public sealed class XeroApiClientTests
         Assert.Contains(h.State.Requests, r => r.Problem == "fault:truncate");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Forbidden_and_not_found_are_never_retried()
     {
         await using var h = await XeroClientHarness.StartAsync();
@@ -186,7 +186,7 @@ public sealed class XeroApiClientTests
         Assert.Equal(1, h.State.ClientCredentialsTokenCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Bad_request_is_never_retried()
     {
         var handler = new StubHandler(_ => StubHandler.Json(HttpStatusCode.BadRequest, """{"ErrorNumber":10,"Type":"ValidationException","Message":"A validation exception occurred"}"""));
@@ -201,7 +201,7 @@ public sealed class XeroApiClientTests
         Assert.Single(handler.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Revoked_token_is_refreshed_once_and_the_call_retried()
     {
         await using var h = await XeroClientHarness.StartAsync();
@@ -219,7 +219,7 @@ public sealed class XeroApiClientTests
         Assert.Equal([200, 401, 200], h.State.Requests.Select(r => r.StatusCode).ToArray());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Journals_without_entitlement_is_access_denied_without_a_refresh_loop()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, TenantsWithoutJournals = [1] });
@@ -234,7 +234,7 @@ public sealed class XeroApiClientTests
         Assert.True(entitled.Count > 0);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Request_shape_if_modified_since_page_size_and_include_archived()
     {
         await using var h = await XeroClientHarness.StartAsync();

@@ -7,7 +7,7 @@ public sealed class CloudEventReaderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("gce-examples-binary-storage-StorageObjectData-simple.json", "sample-bucket", "folder/Test.cs", 1587627537231057L, 352L, "kF8MuJ5+CTJxvyhHS1xzRg==", "rTVTeQ==")]
     [InlineData("gce-examples-binary-storage-StorageObjectData-complex.json", "sample-bucket", "MyFile", 96883251L, 0L, "xrX0h3SqCoeoKidv+GvlBw==", "AAAAAA==")]
     [InlineData("gce-testdata-storage-StorageObjectData-simple.json", "some-bucket", "folder/Test.cs", 1587627537231057L, 352L, "kF8MuJ5+CTJxvyhHS1xzRg==", "rTVTeQ==")]
@@ -81,7 +81,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal(new DateTimeOffset(2021, 2, 5, 4, 6, 14, 109, TimeSpan.Zero), message.Value.PublishTime);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("ffconformance-structured-storage-cloudevent.json", "some-bucket", "folder/Test.cs", 1587627537231057L, 352L, null)]
     [InlineData("gce-examples-structured-storage-StorageObjectDataWorkflows.json", "sample-bucket", "MyFile", 96883251L, 0L, "sample-bucket")]
     public async Task StructuredStorageEventsDecode(string file, string bucket, string name, long generation, long size, string? bucketExtension)
@@ -100,7 +100,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal(size, data.Value.Size);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task StructuredWorkflowsStorageEventParsesAllFields()
     {
         var result = await CloudEventReader.ReadAsync(
@@ -121,7 +121,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal(new DateTimeOffset(2021, 12, 25, 21, 4, 32, TimeSpan.Zero).AddTicks(2_797_440), data.RetentionExpirationTime);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("ffconformance-structured-pubsub_binary-cloudevent.json", "aaaaaa-1111-bbbb-2222-cccccccccccc", "AQIDBA==", null, "projects/sample-project/subscriptions/sample-subscription")]
     [InlineData("ffconformance-structured-pubsub_text-cloudevent.json", "aaaaaa-1111-bbbb-2222-cccccccccccc", "dGVzdCBtZXNzYWdlIDM=", "attr1-value", "projects/sample-project/subscriptions/sample-subscription")]
     [InlineData("gce-examples-structured-pubsub-MessagePublishedData.json", "message-id", "dGVzdCBtZXNzYWdlIDM=", "attr1-value", "projects/test-project/subscriptions/my-subscription")]
@@ -139,7 +139,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal(subscription, message.Value.Subscription);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task MessagePublishedWithoutMessageIdFallsBackToEventIdAndTime()
     {
         var request = EdgeRequests.BinaryCloudEvent(
@@ -160,7 +160,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal("hi", message.Value.GetDataAsString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task StorageEventIsNotAPushMessage()
     {
         var result = await CloudEventReader.ReadAsync(
@@ -172,7 +172,7 @@ public sealed class CloudEventReaderTests
         Assert.Contains("not google.cloud.pubsub.topic.v1.messagePublished", message.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task StorageDataWithoutBucketIsPoison()
     {
         var request = StorageBinary("""{"name":"x"}""");
@@ -183,7 +183,7 @@ public sealed class CloudEventReaderTests
         Assert.True(data.IsPoison);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task StorageDataThatIsNotJsonObjectIsPoison()
     {
         var cloudEvent = (await CloudEventReader.ReadAsync(StorageBinary("[1]"), Ct)).Value!;
@@ -192,7 +192,7 @@ public sealed class CloudEventReaderTests
         Assert.True(EventDataParser.ParseMessagePublished(cloudEvent).IsPoison);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task BinaryEventWithoutBodyHasNoDataAndDataParsingIsPoison()
     {
         var cloudEvent = (await CloudEventReader.ReadAsync(StorageBinary(string.Empty), Ct)).Value!;
@@ -201,7 +201,7 @@ public sealed class CloudEventReaderTests
         Assert.True(EventDataParser.ParseStorageObject(cloudEvent).IsPoison);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task NonJsonBinaryDataIsKeptAsBytesOrText()
     {
         var request = EdgeRequests.BinaryCloudEvent(
@@ -218,7 +218,7 @@ public sealed class CloudEventReaderTests
         Assert.Equal(new byte[] { 1, 2, 3 }, Assert.IsType<byte[]>(result.Value.Data));
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("id")]
     [InlineData("source")]
     [InlineData("type")]
@@ -239,7 +239,7 @@ public sealed class CloudEventReaderTests
         Assert.Contains($"missing required attributes: {missing}", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task UnknownSpecVersionIsPoison()
     {
         var request = EdgeRequests.BinaryCloudEvent("{}"u8.ToArray(), "application/json", ("specversion", "0.9"), ("type", "t"), ("source", "//s"), ("id", "1"));
@@ -250,7 +250,7 @@ public sealed class CloudEventReaderTests
         Assert.Contains("specversion", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task StructuredUnknownSpecVersionIsPoison()
     {
         var body = """{"specversion":"0.9","type":"t","source":"//s","id":"1"}"""u8.ToArray();
@@ -275,7 +275,7 @@ public sealed class CloudEventReaderTests
         Assert.False(string.IsNullOrWhiteSpace(result.PoisonReason));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task PlainJsonWithoutCeHeadersIsPoison()
     {
         var result = await CloudEventReader.ReadAsync(EdgeRequests.Json("{}"), Ct);
@@ -285,7 +285,7 @@ public sealed class CloudEventReaderTests
         Assert.False(CloudEventReader.IsCloudEvent(EdgeRequests.Json("{}")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task BinaryEventWithMalformedJsonDataIsPoison()
     {
         var result = await CloudEventReader.ReadAsync(StorageBinary("{not json"), Ct);
@@ -293,7 +293,7 @@ public sealed class CloudEventReaderTests
         Assert.True(result.IsPoison);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task BinaryEventWithMalformedTimeIsPoison()
     {
         var request = EdgeRequests.BinaryCloudEvent("{}"u8.ToArray(), "application/json", ("specversion", "1.0"), ("type", "t"), ("source", "//s"), ("id", "1"), ("time", "yesterday"));
@@ -303,7 +303,7 @@ public sealed class CloudEventReaderTests
         Assert.True(result.IsPoison);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task BatchModeIsPoison()
     {
         var request = EdgeRequests.Create("[]", ("Content-Type", "application/cloudevents-batch+json"));
@@ -314,7 +314,7 @@ public sealed class CloudEventReaderTests
         Assert.Contains("batch", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task OversizedBodyIsPoison()
     {
         var request = StorageBinary("{}");
@@ -326,7 +326,7 @@ public sealed class CloudEventReaderTests
         Assert.Contains("too large", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task CeHeadersArePercentDecodedAndUnknownExtensionsKept()
     {
         var request = EdgeRequests.BinaryCloudEvent(

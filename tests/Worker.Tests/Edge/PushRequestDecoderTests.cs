@@ -9,7 +9,7 @@ public sealed class PushRequestDecoderTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task EmulatorWrappedPushDecodes()
     {
         var result = await PushRequestDecoder.DecodeAsync(EdgeRequests.FromCapturedPush("emulator-pubsub-push-wrapped"), Ct);
@@ -27,7 +27,7 @@ public sealed class PushRequestDecoderTests
         Assert.Null(message.OrderingKey);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task EmulatorUnwrappedPushWithMetadataHeadersDecodes()
     {
         var result = await PushRequestDecoder.DecodeAsync(EdgeRequests.FromCapturedPush("emulator-pubsub-push-unwrapped-writemetadata"), Ct);
@@ -45,7 +45,7 @@ public sealed class PushRequestDecoderTests
         Assert.Null(message.DeliveryAttempt);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task UnwrappedPushExcludesStandardAndPlatformHeaders()
     {
         var request = EdgeRequests.Create(
@@ -76,7 +76,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal("payload", result.Value.GetDataAsString());
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task RealServiceEnvelopeWithBomAndOrderingKeyDecodes()
     {
         var request = EdgeRequests.Create(EdgeRequests.FixtureBytes("ffdotnet-pushenvelope-raw_pubsub.json"), ("Content-Type", "application/json"));
@@ -92,7 +92,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal("projects/sample-project/subscriptions/sample-subscription", result.Value.Subscription);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task EmulatorEnvelopeWithBomDecodes()
     {
         var request = EdgeRequests.Create(EdgeRequests.FixtureBytes("ffdotnet-pushenvelope-emulator_pubsub.json"), ("Content-Type", "application/json"));
@@ -127,7 +127,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(new DateTimeOffset(2021, 2, 5, 4, 6, 14, 109, TimeSpan.Zero), result.Value.PublishTime);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task DeadLetteredMessageKeepsOrderingKeyAndDeadLetterAttributes()
     {
         // A pull response, not a push: wrap its message the way a push to a DLQ push subscription would.
@@ -146,7 +146,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(6, result.Value.Attributes.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task SnakeCaseOnlyEnvelopeDecodes()
     {
         var body = """
@@ -164,7 +164,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(new DateTimeOffset(2021, 2, 5, 4, 6, 14, TimeSpan.Zero).AddTicks(1_091_234), result.Value.PublishTime);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("5")]
     [InlineData("\"5\"")]
     public async Task DeliveryAttemptAcceptsNumberOrString(string json)
@@ -177,7 +177,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(5, result.Value.DeliveryAttempt);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task MessageWithAttributesButNoDataDecodes()
     {
         var result = await PushRequestDecoder.DecodeAsync(EdgeRequests.Json("""{"message":{"messageId":"9","attributes":{"k":"v"}}}"""), Ct);
@@ -187,7 +187,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal("v", result.Value.Attributes["k"]);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task UrlSafeUnpaddedBase64IsAccepted()
     {
         // bytes FB FF BF: standard "+/+/" alphabet vs URL-safe "-_".
@@ -219,7 +219,7 @@ public sealed class PushRequestDecoderTests
         Assert.Contains(expectedReason, result.PoisonReason, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task UnwrappedPushWithoutDataOrAttributesIsPoison()
     {
         var request = EdgeRequests.Create(string.Empty, ("x-goog-pubsub-message-id", "1"), ("Content-Type", "application/json"));
@@ -230,7 +230,7 @@ public sealed class PushRequestDecoderTests
         Assert.Contains("neither data nor attributes", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task DeclaredOversizedBodyIsPoisonWithoutReading()
     {
         var request = EdgeRequests.Json("{}");
@@ -242,7 +242,7 @@ public sealed class PushRequestDecoderTests
         Assert.Contains("too large", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task UndeclaredOversizedBodyIsPoison()
     {
         var request = EdgeRequests.Create(new byte[PushRequestDecoder.MaxBodyBytes + 1], ("Content-Type", "application/json"));
@@ -254,7 +254,7 @@ public sealed class PushRequestDecoderTests
         Assert.Contains("too large", result.PoisonReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task BodyExactlyAtCapIsRead()
     {
         var payload = Encoding.ASCII.GetBytes(new string('x', PushRequestDecoder.MaxBodyBytes));
@@ -266,7 +266,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(PushRequestDecoder.MaxBodyBytes, result.Value.Data.Length);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task CancellationThrows()
     {
         using var cts = new CancellationTokenSource();

@@ -51,7 +51,7 @@ public sealed class TraceContextTests
         Assert.Equal(W3CTraceId, TraceContext.GetTraceId(request));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task CloudEventTraceparentExtensionIsTheLastResort()
     {
         var request = EdgeRequests.BinaryCloudEvent(

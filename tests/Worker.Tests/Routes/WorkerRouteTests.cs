@@ -9,7 +9,7 @@ public sealed class WorkerRouteTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Health_check_answers_200()
     {
         await using var host = await WorkerHost.StartAsync();
@@ -35,7 +35,7 @@ public sealed class WorkerRouteTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("emulator-pubsub-push-wrapped.body.json")]
     [InlineData("ffdotnet-pushenvelope-emulator_pubsub.json")]
     [InlineData("ffdotnet-pushenvelope-raw_pubsub.json")]
@@ -66,7 +66,7 @@ public sealed class WorkerRouteTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_binary_finalize_event_for_a_page_object_is_ignored_with_204()
     {
         await using var host = await WorkerHost.StartAsync();
@@ -85,7 +85,7 @@ public sealed class WorkerRouteTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task With_an_oidc_audience_requests_without_a_valid_google_token_are_refused_but_health_is_open()
     {
         await using var host = await WorkerHost.StartAsync(new Dictionary<string, string> { ["XEROSYNC_OIDC_AUDIENCE"] = "https://worker.example" });

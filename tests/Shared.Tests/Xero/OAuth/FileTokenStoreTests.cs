@@ -11,7 +11,7 @@ public sealed class FileTokenStoreTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Round_trips_a_token_set_and_returns_null_when_nothing_is_stored()
     {
         var store = FileTokenStore.InDataFolder(_temp.Path);
@@ -37,7 +37,7 @@ public sealed class FileTokenStoreTests : IDisposable
         Assert.Equal(["default.json"], Directory.GetFiles(store.FolderPath).Select(Path.GetFileName));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Files_are_owner_only_0600_in_a_0700_folder()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
@@ -52,7 +52,7 @@ public sealed class FileTokenStoreTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Tightens_an_existing_folder_to_0700()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
@@ -65,7 +65,7 @@ public sealed class FileTokenStoreTests : IDisposable
         }
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("../escape")]
     [InlineData(".hidden")]
     [InlineData("a/b")]
@@ -92,7 +92,7 @@ public sealed class FileTokenStoreTests : IDisposable
         Assert.DoesNotContain("secret", new TokenGrant("access-secret", "refresh-secret", TimeSpan.FromMinutes(30), "offline_access").ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_corrupt_file_is_reported_without_its_content()
     {
         var store = FileTokenStore.InDataFolder(_temp.Path);

@@ -9,7 +9,7 @@ public sealed class RefreshTokenSourceTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Two_processes_refreshing_at_once_make_one_refresh_call_and_share_the_access_token()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -27,7 +27,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(2, connections.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_rotated_refresh_token_is_stored_and_the_next_process_refreshes_with_it()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -58,7 +58,7 @@ public sealed class RefreshTokenSourceTests
         Assert.NotEqual(stored.RefreshToken, again.RefreshToken);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_access_token_is_not_handed_out_when_the_rotated_token_cannot_be_stored()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -78,7 +78,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(access, (await inner.ReadAsync("default", Ct))!.AccessToken);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_lost_answer_is_recovered_by_sending_the_same_refresh_token_within_the_grace_period()
     {
         var clock = new FakeTimeProvider(Start);
@@ -98,7 +98,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(2, (await new XeroIdentityClient(harness.Http, harness.Options, clock).GetConnectionsAsync(access, Ct)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Answers_lost_beyond_the_attempts_leave_the_stored_token_unchanged_and_fail_as_transient()
     {
         var clock = new FakeTimeProvider(Start);
@@ -117,7 +117,7 @@ public sealed class RefreshTokenSourceTests
         Assert.NotEmpty(access);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Invalid_grant_says_how_to_authorise_again()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -133,7 +133,7 @@ public sealed class RefreshTokenSourceTests
             ex.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_refresh_token_unused_for_60_days_is_refused_with_invalid_grant()
     {
         var clock = new FakeTimeProvider(Start);
@@ -145,7 +145,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(RefreshTokenSource.InvalidGrantMessage, ex.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task No_stored_token_and_no_seed_asks_to_connect()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -155,7 +155,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(0, harness.Host.State.RefreshTokenCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_seed_is_ignored_once_a_token_is_stored()
     {
         await using var harness = await OAuthHarness.StartAsync(TimeProvider.System, Ct);
@@ -166,7 +166,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal([stored], handler.RefreshTokensSent);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_held_lease_is_waited_for_boundedly()
     {
         var clock = new FakeTimeProvider(Start) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
@@ -188,7 +188,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(0, harness.Host.State.RefreshTokenCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task No_token_or_secret_appears_in_logs_or_exceptions_on_refresh_lost_answer_and_invalid_grant()
     {
         var clock = new FakeTimeProvider(Start);
