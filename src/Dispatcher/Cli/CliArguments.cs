@@ -6,7 +6,7 @@ namespace XeroSync.Dispatcher.Cli;
 /// </summary>
 public sealed class CliArguments
 {
-    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "sync", "status", "retry", "connect", "help" };
+    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "sync", "status", "retry", "query", "connect", "help" };
 
     private readonly Dictionary<string, string?> _options;
 
