@@ -67,7 +67,7 @@ public sealed partial class XeroApiClient
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                await ThrowIfFailedAsync(response, ct);
+                await ThrowIfFailedAsync(response, null, ct);
                 return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
             },
             cancellationToken);
@@ -131,7 +131,7 @@ public sealed partial class XeroApiClient
             };
         }
 
-        await ThrowIfFailedAsync(response, cancellationToken);
+        await ThrowIfFailedAsync(response, query.Endpoint, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
         try
@@ -176,6 +176,11 @@ public sealed partial class XeroApiClient
         if (endpoint.ExtraQuery is { } extra)
         {
             Add(extra);
+        }
+
+        if (endpoint.AcceptsUnitDp)
+        {
+            Add(string.Create(CultureInfo.InvariantCulture, $"unitdp={XeroEndpoint.UnitDecimalPlaces}"));
         }
 
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, path.ToString()));
@@ -233,7 +238,7 @@ public sealed partial class XeroApiClient
         return false;
     }
 
-    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, XeroEndpoint? endpoint, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -245,6 +250,8 @@ public sealed partial class XeroApiClient
         var failure = status switch
         {
             401 or 403 => XeroFailure.AccessDenied,
+            410 => XeroFailure.Retired,
+            404 when endpoint?.RetirementAnnounced == true => XeroFailure.Retired,
             408 => XeroFailure.Transient,
             >= 500 => XeroFailure.Transient,
             _ => XeroFailure.BadRequest,

@@ -69,6 +69,12 @@ internal sealed class ApiRequestHandler
             return null;
         }
 
+        if (_state.IsRetired(definition.Name))
+        {
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status410Gone, "Gone", $"The {definition.Name} endpoint has been retired and is no longer available.");
+            return "retired";
+        }
+
         if (definition.Name == "Journals" && !_state.IsJournalsEntitled(tenant.Index))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");

@@ -52,7 +52,9 @@ internal static class CollectionQuery
                 break;
         }
 
-        var bodies = summary ? selected.Select(r => r.SummaryJson()) : selected.Select(r => r.Json);
+        // Where Xero takes unitdp, it rounds unit amounts to 2 dp unless unitdp=4; elsewhere records hold 2 dp already.
+        var fourDecimals = !definition.AcceptsUnitDp || Int(query["unitdp"]) == 4;
+        var bodies = selected.Select(r => r.Body(summary, fourDecimals));
         return EnvelopeWriter.Write(definition.CollectionProperty, bodies, pagination, now, providerName);
     }
 

@@ -1,6 +1,9 @@
 namespace XeroSync.XeroSimulator.Data;
 
-/// <summary>The collections the simulator serves, with Xero's paging and If-Modified-Since behaviour.</summary>
+/// <summary>
+/// The collections the simulator serves, with Xero's paging and If-Modified-Since behaviour. unitdp: the
+/// GET operations of Xero-OpenAPI xero_accounting.yaml v16.1.0 that list the <c>unitdp</c> parameter.
+/// </summary>
 internal static class EndpointCatalog
 {
     private const string Updated = "UpdatedDateUTC";
@@ -8,28 +11,28 @@ internal static class EndpointCatalog
     public static IReadOnlyList<EndpointDefinition> All { get; } =
     [
         new("Accounts", "Accounts", "AccountID", PagingMode.None, true, Updated, null, null, 60),
-        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 4000),
+        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 4000, AcceptsUnitDp: true),
         new("BankTransfers", "BankTransfers", "BankTransferID", PagingMode.None, true, "CreatedDateUTC", "DELETED", "includeDeleted", 80),
         new("BatchPayments", "BatchPayments", "BatchPaymentID", PagingMode.None, true, Updated, null, null, 40),
         new("BrandingThemes", "BrandingThemes", "BrandingThemeID", PagingMode.None, false, null, null, null, 3),
         new("Budgets", "Budgets", "BudgetID", PagingMode.None, false, Updated, null, null, 4),
         new("ContactGroups", "ContactGroups", "ContactGroupID", PagingMode.None, false, null, null, null, 6),
         new("Contacts", "Contacts", "ContactID", PagingMode.PageAndSize, true, Updated, "ARCHIVED", "includeArchived", 1500),
-        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 600),
+        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 600, AcceptsUnitDp: true),
         new("Currencies", "Currencies", "Code", PagingMode.None, false, null, null, null, 5),
         new("ExpenseClaims", "ExpenseClaims", "ExpenseClaimID", PagingMode.None, true, Updated, null, null, 30),
-        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, null, null, 6000),
-        new("Items", "Items", "ItemID", PagingMode.None, true, Updated, null, null, 120),
+        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, null, null, 6000, AcceptsUnitDp: true),
+        new("Items", "Items", "ItemID", PagingMode.None, true, Updated, null, null, 120, AcceptsUnitDp: true),
         new("Journals", "Journals", "JournalID", PagingMode.Offset, true, "CreatedDateUTC", null, null, 1200),
         new("LinkedTransactions", "LinkedTransactions", "LinkedTransactionID", PagingMode.PageOnly, false, Updated, null, null, 150),
         new("ManualJournals", "ManualJournals", "ManualJournalID", PagingMode.PageAndSize, true, Updated, null, null, 250),
         new("Organisation", "Organisations", "OrganisationID", PagingMode.None, false, null, null, null, 1),
-        new("Overpayments", "Overpayments", "OverpaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120),
+        new("Overpayments", "Overpayments", "OverpaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true),
         new("Payments", "Payments", "PaymentID", PagingMode.PageAndSize, true, Updated, null, null, 3000),
-        new("Prepayments", "Prepayments", "PrepaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120),
+        new("Prepayments", "Prepayments", "PrepaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true),
         new("PurchaseOrders", "PurchaseOrders", "PurchaseOrderID", PagingMode.PageAndSize, true, Updated, null, null, 900),
         new("Quotes", "Quotes", "QuoteID", PagingMode.PageOnly, true, Updated, null, null, 350),
-        new("Receipts", "Receipts", "ReceiptID", PagingMode.None, true, Updated, null, null, 40),
+        new("Receipts", "Receipts", "ReceiptID", PagingMode.None, true, Updated, null, null, 40, AcceptsUnitDp: true),
         new("RepeatingInvoices", "RepeatingInvoices", "RepeatingInvoiceID", PagingMode.None, false, null, null, null, 25),
         new("TaxRates", "TaxRates", "TaxType", PagingMode.None, false, null, null, null, 12),
         new("TrackingCategories", "TrackingCategories", "TrackingCategoryID", PagingMode.None, false, null, "ARCHIVED", "includeArchived", 3),

@@ -16,6 +16,7 @@ public sealed class SimulatorState
     private readonly Lazy<TenantOrganisation>[] _organisations;
     private readonly Dictionary<string, SimulatedTenant> _tenantsById;
     private readonly RequestLog _log = new();
+    private volatile HashSet<string> _retired;
 
     public SimulatorState(SimulatorOptions options)
     {
@@ -36,7 +37,11 @@ public sealed class SimulatorState
         Limiter = new RateLimiter(options);
         Tokens = new TokenService(options, tenants);
         FaultInjector = new FaultInjector(options.Seed, options.Faults);
+        _retired = RetiredSet(options.RetiredEndpoints);
     }
+
+    /// <summary>The endpoints currently answered with 410 Gone.</summary>
+    public IReadOnlySet<string> RetiredEndpoints => _retired;
 
     public SimulatorOptions Options { get; }
 
@@ -114,6 +119,23 @@ public sealed class SimulatorState
     }
 
     public void SetFaults(SimulatorFaults faults) => FaultInjector.Set(faults);
+
+    /// <summary>Retires exactly these endpoints from now on (an empty list serves every endpoint again).</summary>
+    public void SetRetiredEndpoints(IEnumerable<string> endpoints) => _retired = RetiredSet(endpoints);
+
+    public bool IsRetired(string endpoint) => _retired.Contains(endpoint);
+
+    private static HashSet<string> RetiredSet(IEnumerable<string> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in endpoints)
+        {
+            set.Add(EndpointCatalog.Get(name).Name);
+        }
+
+        return set;
+    }
 
     /// <summary>Revokes every access and refresh token issued so far (API → 401, refresh → invalid_grant).</summary>
     public void RevokeTokens() => Tokens.RevokeAll();
