@@ -27,7 +27,8 @@ public static class QueryFormats
         DateTime dt when string.Equals(duckDbType, "DATE", StringComparison.OrdinalIgnoreCase) => dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime dt => dt.ToString(dt.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         DateTimeOffset dto => dto.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF'+00'", CultureInfo.InvariantCulture),
-        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        // DuckDB hands back DECIMAL values with trailing zeros dropped (702.70 as 702.7): show money with two decimals, more when there are more.
+        decimal m => m.Scale < 2 ? m.ToString("0.00", CultureInfo.InvariantCulture) : m.ToString(CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         BigInteger i => i.ToString(CultureInfo.InvariantCulture),
