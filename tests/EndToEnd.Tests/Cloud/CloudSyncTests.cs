@@ -32,6 +32,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             AssertWarehouseEqualsTruth(cloud);
             AssertOneLoadPerManifest(cloud, runId);
         });
+        AssertChildViewsCreated(cloud);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
     }
@@ -148,6 +149,26 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             }
 
             Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + endpoint.TableName), $"view xero.{endpoint.TableName} missing");
+            Assert.True(
+                cloud.BigQuery.Tables.TryGetValue("xero_typed." + endpoint.TableName, out var typed) && typed is not null && typed.Contains($".xero.{endpoint.TableName}` AS r", StringComparison.Ordinal),
+                $"typed view xero_typed.{endpoint.TableName} over the latest view missing");
+        }
+    }
+
+    /// <summary>Child views of nested arrays, created through the BigQuery adapter: one row per element of the parent's array.</summary>
+    private static void AssertChildViewsCreated(CloudEnvironment cloud)
+    {
+        foreach (var (view, parent, array) in new[]
+        {
+            ("invoice_line_items", "invoices", "LineItems"), ("credit_note_line_items", "credit_notes", "LineItems"),
+            ("bank_transaction_line_items", "bank_transactions", "LineItems"), ("journal_lines", "journals", "JournalLines"),
+            ("overpayment_allocations", "overpayments", "Allocations"), ("prepayment_allocations", "prepayments", "Allocations"),
+            ("contact_addresses", "contacts", "Addresses"), ("contact_phones", "contacts", "Phones"),
+            ("tracking_category_options", "tracking_categories", "Options"),
+        })
+        {
+            Assert.True(cloud.BigQuery.Tables.TryGetValue("xero_typed." + view, out var query) && query is not null, $"child view xero_typed.{view} missing");
+            Assert.Contains($".xero.{parent}` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{array}'))", query, StringComparison.Ordinal);
         }
     }
 
