@@ -247,7 +247,7 @@ public sealed class XeroApiClientTests
 
         var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
         Assert.Equal("2026-11-02T08:55:07", requests["Invoices"].IfModifiedSince);
-        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&unitdp=4", requests["Invoices"].PathAndQuery);
         Assert.Equal("/api.xro/2.0/Contacts?page=2&pageSize=1000&includeArchived=true", requests["Contacts"].PathAndQuery);
         Assert.Null(requests["Contacts"].IfModifiedSince);
         Assert.Equal("/api.xro/2.0/Quotes?page=1", requests["Quotes"].PathAndQuery);
