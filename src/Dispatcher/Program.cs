@@ -1,7 +1,13 @@
+using XeroSync.Configuration;
 using XeroSync.Dispatcher;
 using XeroSync.Dispatcher.Cli;
 using XeroSync.Dispatcher.Routes;
 using XeroSync.Security;
+
+if (ContainerHealthProbe.IsRequested(args))
+{
+    return await ContainerHealthProbe.RunAsync(Environment.GetEnvironmentVariable, CancellationToken.None);
+}
 
 if (CliArguments.IsCli(args))
 {

@@ -1,6 +1,12 @@
+using XeroSync.Configuration;
 using XeroSync.Security;
 using XeroSync.Worker;
 using XeroSync.Worker.Routes;
+
+if (ContainerHealthProbe.IsRequested(args))
+{
+    return await ContainerHealthProbe.RunAsync(Environment.GetEnvironmentVariable, CancellationToken.None);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 try

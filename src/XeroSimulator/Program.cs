@@ -4,6 +4,7 @@ using XeroSync.XeroSimulator;
 var urls = "http://127.0.0.1:5080";
 var tenants = 1;
 var seed = 1;
+var behaviour = SimulatorBehaviour.Default;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -17,8 +18,14 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--seed":
             seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
+        case "--page-size-cap":
+            behaviour = behaviour with { PageSizeCap = int.Parse(args[i + 1], CultureInfo.InvariantCulture) };
+            break;
+        case "--default-order":
+            behaviour = behaviour with { DefaultOrder = Enum.Parse<ListOrder>(args[i + 1], ignoreCase: true) };
+            break;
         default:
-            await Console.Error.WriteLineAsync($"Unknown option {args[i]}. Usage: [--urls URL] [--tenants N] [--seed N]");
+            await Console.Error.WriteLineAsync($"Unknown option {args[i]}. Usage: [--urls URL] [--tenants N] [--seed N] [--page-size-cap N] [--default-order Creation|UpdatedDate]");
             return 2;
     }
 }
@@ -30,7 +37,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var options = new SimulatorOptions { Urls = urls, Tenants = tenants, Seed = seed, Clock = new AdjustableTimeProvider() };
+var options = new SimulatorOptions { Urls = urls, Tenants = tenants, Seed = seed, Clock = new AdjustableTimeProvider(), Behaviour = behaviour };
 await using var host = await XeroSimulatorHost.StartAsync(options, stop.Token);
 Console.WriteLine($"Xero simulator listening on {host.BaseUrl}");
 Console.WriteLine($"Client id:     {options.ClientId}");

@@ -26,9 +26,11 @@ public sealed class DailyLimitRetryTests
         {
             var started = await pipeline.SyncAsync(new RunRequest(), Token);
             runId = started.Run.RunId;
-            var progress = await pipeline.Ledger.GetRunProgressAsync(runId, Token);
-            Assert.All(progress, p => Assert.True(p.IsComplete, $"{p.Endpoint} is not complete"));
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
+            Assert.All(progress, p => Assert.True(p.IsFinished, $"{p.Endpoint} has not finished"));
             Assert.Contains(progress, p => p.Deferred > 0);
+            Assert.All(progress.Where(p => p.Deferred > 0), p => Assert.Equal(EndpointPhase.Partial, p.Phase));
+            Assert.Equal(RunPhase.Partial, new RunState(started.Run, progress).Phase);
             Assert.Equal(0, progress.Sum(p => p.Failed));
             Assert.True(demo.Truth.ApiCalls() <= 30);
 
@@ -46,7 +48,7 @@ public sealed class DailyLimitRetryTests
             Assert.True(result.Republished > 0);
             await pipeline.WaitForIdleAsync(Token);
 
-            var progress = await pipeline.Ledger.GetRunProgressAsync(runId, Token);
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
             Assert.All(progress, p =>
             {
                 Assert.True(p.IsComplete, $"{p.Endpoint} is not complete after the retry");

@@ -75,27 +75,41 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
 
     public WarehouseReader OpenWarehouse() => new(Path.Combine(DataDirectory, "warehouse.duckdb"));
 
-    /// <summary>Asserts every latest view equals the simulator's current records, payload bytes included.</summary>
-    public void AssertViewsEqualTruth()
+    /// <summary>
+    /// Asserts every latest view equals the simulator's current records, payload bytes included, for every endpoint
+    /// the simulator serves. With <paramref name="noRawDuplicates"/>, the raw table must hold each record exactly once
+    /// too (a single full run; README says where raw duplicates can appear).
+    /// </summary>
+    public void AssertViewsEqualTruth(bool noRawDuplicates = false) => AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates);
+
+    /// <summary>Asserts every latest view of the warehouse file equals the simulator's current records, payload bytes included.</summary>
+    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false)
     {
-        using var warehouse = OpenWarehouse();
-        foreach (var endpoint in EndpointCatalog.All)
+        ArgumentNullException.ThrowIfNull(truth);
+        using var warehouse = new WarehouseReader(warehousePath);
+        foreach (var endpoint in truth.Endpoints)
         {
+            var table = SimulatorTruth.TableName(endpoint);
             var expected = new Dictionary<(string, string), string>();
-            foreach (var tenant in Truth.Tenants)
+            foreach (var tenant in truth.Tenants)
             {
-                foreach (var (id, json) in Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                foreach (var (id, json) in truth.GetRecords(tenant.TenantId, endpoint))
                 {
                     expected[(tenant.TenantId, id)] = json;
                 }
             }
 
-            var actual = warehouse.Latest(endpoint.TableName);
-            Assert.True(expected.Count == actual.Count, $"xero.{endpoint.TableName}: {actual.Count} rows, simulator has {expected.Count}");
+            var actual = warehouse.Latest(table);
+            Assert.True(expected.Count == actual.Count, $"xero.{table}: {actual.Count} rows, simulator has {expected.Count}");
             foreach (var (key, json) in expected)
             {
-                Assert.True(actual.TryGetValue(key, out var payload), $"xero.{endpoint.TableName} lacks {key}");
-                Assert.True(json == payload, $"xero.{endpoint.TableName} {key}: payload differs from what the simulator sent");
+                Assert.True(actual.TryGetValue(key, out var payload), $"xero.{table} lacks {key}");
+                Assert.True(json == payload, $"xero.{table} {key}: payload differs from what the simulator sent");
+            }
+
+            if (noRawDuplicates)
+            {
+                Assert.Equal(expected.Count, warehouse.Scalar($"SELECT count(*) FROM xero_raw.{table}"));
             }
         }
     }

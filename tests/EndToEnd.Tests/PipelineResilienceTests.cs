@@ -55,7 +55,7 @@ public sealed class PipelineResilienceTests
         {
             var run = await pipeline.SyncAsync(new RunRequest(), Token);
             Assert.Equal(0, pipeline.DeadLettered);
-            var progress = await pipeline.Ledger.GetRunProgressAsync(run.Run.RunId, Token);
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(run.Run.RunId, Token);
             Assert.All(progress, p => Assert.True(p.Failed == 0 && p.Deferred == 0 && p.IsComplete, $"{p.TenantId} {p.Endpoint}: {p}"));
         }
 
@@ -74,12 +74,12 @@ public sealed class PipelineResilienceTests
         {
             var run = await pipeline.SyncAsync(new RunRequest(), Token);
             Assert.Equal(0, pipeline.DeadLettered);
-            var progress = await pipeline.Ledger.GetRunProgressAsync(run.Run.RunId, Token);
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(run.Run.RunId, Token);
             var journals = Assert.Single(progress, p => p.TenantId == withoutJournals && p.Endpoint == "Journals");
             Assert.Equal(1, journals.NotEntitled);
             Assert.True(journals.IsComplete);
             Assert.All(progress.Where(p => p != journals), p => Assert.True(p.Failed == 0 && p.NotEntitled == 0 && p.Deferred == 0 && p.IsComplete, $"{p.TenantId} {p.Endpoint}: {p}"));
-            var pages = await pipeline.Ledger.GetPagesAsync(run.Run.RunId, withoutJournals, "Journals", Token);
+            var pages = await pipeline.Ledger.GetAllPagesAsync(new EndpointKey(run.Run.RunId, withoutJournals, "Journals"), Token);
             Assert.Equal(PageStatus.NotEntitled, Assert.Single(pages).Status);
         }
 
@@ -105,11 +105,11 @@ public sealed class PipelineResilienceTests
         await using (var pipeline = demo.CreatePipeline())
         {
             var run = await pipeline.SyncAsync(new RunRequest(), Token);
-            var progress = await pipeline.Ledger.GetRunProgressAsync(run.Run.RunId, Token);
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(run.Run.RunId, Token);
             Assert.All(progress.Where(p => p.TenantId == healthy), p => Assert.True(p.Failed == 0 && p.Deferred == 0 && p.IsComplete, $"{p.Endpoint}: {p}"));
             var deferred = progress.Where(p => p.TenantId == spent && p.Deferred > 0).ToList();
             Assert.NotEmpty(deferred);
-            Assert.All(progress.Where(p => p.TenantId == spent), p => Assert.True(p.IsComplete && p.Failed == 0, $"{p.Endpoint}: {p}"));
+            Assert.All(progress.Where(p => p.TenantId == spent), p => Assert.True(p.IsFinished && p.Failed == 0, $"{p.Endpoint}: {p}"));
 
             foreach (var endpoint in deferred.Select(p => EndpointCatalog.Get(p.Endpoint)))
             {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using XeroSync.Warehouse.Typed;
-using XeroSync.Xero;
 
 namespace XeroSync.Tests;
 
@@ -40,7 +39,7 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
         Assert.Equal(
             Children.Select(c => c.View).Order(StringComparer.Ordinal),
             TypedViewCatalog.All.Where(v => v.IsChild).Select(v => v.Name).Order(StringComparer.Ordinal));
-        Assert.All(EndpointCatalog.All, e => Assert.Contains(TypedViewCatalog.All, v => !v.IsChild && v.Name == e.TableName));
+        Assert.All(Demo.Truth.Endpoints, e => Assert.Contains(TypedViewCatalog.All, v => !v.IsChild && v.Name == SimulatorTruth.TableName(e)));
 
         foreach (var view in TypedViewCatalog.All)
         {
@@ -212,9 +211,9 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
     /// <summary>The rows a view should have, from the simulator's records: the description says which field, the JSON says what.</summary>
     private List<object?[]> ExpectedRows(TypedView view)
     {
-        var endpoint = EndpointCatalog.All.Single(e => e.TableName == view.Table);
+        var endpoint = Demo.Truth.Endpoints.Single(e => SimulatorTruth.TableName(e) == view.Table);
         var rows = new List<object?[]>();
-        foreach (var record in Records(endpoint.Name))
+        foreach (var record in Records(endpoint))
         {
             if (view.ArrayPath is { } arrayPath)
             {

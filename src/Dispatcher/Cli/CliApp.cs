@@ -27,6 +27,8 @@ public static class CliApp
                                           http://127.0.0.1:N/callback as a redirect URI of the Xero app
                       --scopes A,B        scopes to request (default: offline_access and read-only accounting)
                       --no-browser        only print the authorize URL
+                      --secret NAME       store it in Secret Manager instead (projects/P/secrets/S, a new
+                                          version; Application Default Credentials): the cloud services' token
 
         Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET. A custom connection needs nothing else;
         a standard app runs `connect` once (or sets XERO_REFRESH_TOKEN), then `sync` refreshes and rotates the
@@ -64,6 +66,11 @@ public static class CliApp
         {
             context.Console.MarkupLine("[yellow]Cancelled.[/] Run `sync` again: finished endpoints are not fetched twice, the rest is re-read.");
             return ExitCodes.Failure;
+        }
+        catch (XeroSync.Pipeline.NoTenantsToSyncException ex)
+        {
+            context.Console.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+            return ExitCodes.Usage;
         }
         catch (XeroSync.Xero.XeroApiException ex)
         {

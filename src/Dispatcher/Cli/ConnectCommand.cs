@@ -7,7 +7,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using XeroSync.Google;
+using XeroSync.Google.SecretManager;
 using XeroSync.Xero;
 
 namespace XeroSync.Dispatcher.Cli;
@@ -17,6 +21,8 @@ namespace XeroSync.Dispatcher.Cli;
 /// redirect <c>http://127.0.0.1:{port}/callback</c>, store the refresh token under
 /// <c>{data}/tokens/default.json</c> (owner-only) and list the connected organisations.
 /// The redirect URI must be registered in the Xero app exactly (default port 5005).
+/// With <c>--secret projects/P/secrets/S</c> the token set goes to that Secret Manager secret instead (a
+/// new version), where the cloud services read and rotate it (<c>XEROSYNC_REFRESH_TOKEN_SECRET</c>).
 /// </summary>
 public static class ConnectCommand
 {
@@ -29,6 +35,7 @@ public static class ConnectCommand
         ["data-dir"] = true,
         ["port"] = true,
         ["scopes"] = true,
+        ["secret"] = true,
         ["no-browser"] = false,
         ["verbose"] = false,
     };
@@ -44,6 +51,7 @@ public static class ConnectCommand
         var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
         var port = ParsePort(args.Value("port"));
         var scopes = ParseScopes(args.Value("scopes"));
+        var secret = ParseSecret(args.Value("secret"), context.Environment);
         var xero = XeroEnvironment.Read(context.Environment);
         if (!xero.HasClientCredentials)
         {
@@ -92,12 +100,18 @@ public static class ConnectCommand
         }
 
         var now = context.Time.GetUtcNow();
-        var store = FileTokenStore.InDataFolder(dataDirectory);
-        await store.WriteAsync(
-            RefreshTokenSourceOptions.DefaultConnection,
-            new StoredRefreshToken(grant.RefreshToken, now) { AccessToken = grant.AccessToken, AccessTokenExpiresAt = now + grant.Lifetime },
-            cancellationToken);
-        context.Console.MarkupLine(Markup.Escape($"Connected. The refresh token is stored in {store.PathOf(RefreshTokenSourceOptions.DefaultConnection)} (owner-only); `sync --data-dir {dataDirectory}` uses it."));
+        var tokenSet = new StoredRefreshToken(grant.RefreshToken, now) { AccessToken = grant.AccessToken, AccessTokenExpiresAt = now + grant.Lifetime };
+        if (secret is not null)
+        {
+            await StoreInSecretManagerAsync(secret, tokenSet, context, cancellationToken);
+            context.Console.MarkupLine(Markup.Escape($"Connected. The refresh token is stored as a new version of {secret}; services with XEROSYNC_REFRESH_TOKEN_SECRET={secret} use and rotate it."));
+        }
+        else
+        {
+            var store = FileTokenStore.InDataFolder(dataDirectory);
+            await store.WriteAsync(RefreshTokenSourceOptions.DefaultConnection, tokenSet, cancellationToken);
+            context.Console.MarkupLine(Markup.Escape($"Connected. The refresh token is stored in {store.PathOf(RefreshTokenSourceOptions.DefaultConnection)} (owner-only); `sync --data-dir {dataDirectory}` uses it."));
+        }
 
         var connections = await identity.GetConnectionsAsync(grant.AccessToken, cancellationToken);
         var table = new Table().AddColumns("Organisation", "Tenant id", "Type");
@@ -109,6 +123,50 @@ public static class ConnectCommand
         context.Console.Write(table);
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{connections.Count} organisation(s) connected.")));
         return ExitCodes.Success;
+    }
+
+    /// <summary>The full secret name from <c>--secret</c> (an id needs GOOGLE_CLOUD_PROJECT), or null.</summary>
+    private static string? ParseSecret(string? value, Func<string, string?> environment)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!SecretManagerTokenStore.IsValidSecret(value))
+        {
+            throw new CliUsageException($"--secret is projects/PROJECT/secrets/SECRET (or a secret id with GOOGLE_CLOUD_PROJECT set); got '{Identifiers.Printable(value)}'.");
+        }
+
+        if (value.StartsWith("projects/", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var project = environment("GOOGLE_CLOUD_PROJECT");
+        return string.IsNullOrWhiteSpace(project)
+            ? throw new CliUsageException("--secret names a secret id only: set GOOGLE_CLOUD_PROJECT or pass projects/PROJECT/secrets/SECRET.")
+            : $"projects/{project}/secrets/{value}";
+    }
+
+    /// <summary>Writes the first token set as a new secret version, with Application Default Credentials (or SECRETMANAGER_EMULATOR_HOST).</summary>
+    private static async Task StoreInSecretManagerAsync(string secret, StoredRefreshToken token, CliContext context, CancellationToken cancellationToken)
+    {
+        var project = secret.Split('/')[1];
+        var services = new ServiceCollection();
+        services.AddSingleton(context.Loggers);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(context.Time);
+        services.AddGoogleRestClients(project, context.Environment);
+        await using var provider = services.BuildServiceProvider();
+        var connection = SecretManagerTokenStore.SecretId(secret);
+        var store = new SecretManagerTokenStore(
+            provider.GetRequiredService<SecretManagerClient>(),
+            secret,
+            connection,
+            context.Time,
+            context.Loggers.CreateLogger<SecretManagerTokenStore>());
+        await store.WriteAsync(connection, token, cancellationToken);
     }
 
     private static string CheckCallback(IQueryCollection query, string expectedState)

@@ -47,5 +47,5 @@ public sealed class RunProgressView(IAnsiConsole console, IRunLedger ledger, Tim
     }
 
     public async Task<RunSummary> ReadAsync(string runId, CancellationToken cancellationToken) =>
-        new(await ledger.GetRunProgressAsync(runId, cancellationToken));
+        new(await ledger.GetRunStateAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"No run '{runId}' in the ledger."));
 }

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using XeroSync.Dispatcher.Local;
+using XeroSync.Ledger;
 
 namespace XeroSync.Dispatcher.Cli;
 
@@ -25,10 +26,10 @@ public static class RunReport
             context.Console.MarkupLine(Markup.Escape($"{pipeline.DeadLettered} dead-lettered and {pipeline.Poisoned} poison message(s) in {pipeline.Settings.DeadLetterDirectory}"));
         }
 
-        if (summary.HasProblems || !summary.AllLoaded)
+        if (summary.Phase != RunPhase.Complete)
         {
             context.Console.MarkupLine(Markup.Escape(
-                $"Run {runId} is partial: some pages failed or were deferred (daily limit). `retry {runId}` republishes them; the next sync also re-reads them."));
+                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit), or a load did not finish. `retry {runId}` finishes it; the next sync also re-reads what is missing."));
             return ExitCodes.Partial;
         }
 

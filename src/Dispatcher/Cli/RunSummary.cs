@@ -2,9 +2,13 @@ using XeroSync.Ledger;
 
 namespace XeroSync.Dispatcher.Cli;
 
-/// <summary>Ledger progress rolled up per endpoint and per tenant, for the live view and the summary.</summary>
-public sealed record RunSummary(IReadOnlyList<EndpointProgress> Rows)
+/// <summary>A run's state rolled up per endpoint and per tenant, for the live view and the summary.</summary>
+public sealed record RunSummary(RunState State)
 {
+    public IReadOnlyList<EndpointState> Rows => State.Endpoints;
+
+    public RunPhase Phase => State.Phase;
+
     public int Calls => Rows.Sum(r => r.Calls);
 
     public int Throttles => Rows.Sum(r => r.Throttles);
@@ -15,49 +19,59 @@ public sealed record RunSummary(IReadOnlyList<EndpointProgress> Rows)
 
     public int Complete => Rows.Count(r => r.IsComplete);
 
-    public bool HasProblems => Rows.Any(r => r.Failed > 0 || r.Deferred > 0);
-
-    public bool AllLoaded => Rows.All(r => r.IsComplete && r.ManifestsWritten > 0 && r.ManifestsLoaded >= r.ManifestsWritten);
-
-    /// <summary>One word per (tenant, endpoint): what a finance-data team needs to know first.</summary>
-    public static string Status(EndpointProgress row)
+    /// <summary>One phrase per (tenant, endpoint): what a finance-data team needs to know first.</summary>
+    public static string Status(EndpointState row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row switch
+        return row.Phase switch
         {
-            { NotEntitled: > 0 } => "skipped (not entitled)",
-            { Deferred: > 0 } when row.IsComplete => "deferred (daily limit)",
-            { Failed: > 0 } when row.IsComplete => "failed pages",
-            _ when !row.IsComplete => "running",
-            _ when row.ManifestsLoaded < row.ManifestsWritten || row.ManifestsWritten == 0 => "loading",
-            _ => "ok",
+            EndpointPhase.Skipped => "skipped (not entitled)",
+            EndpointPhase.Complete => "ok",
+            EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
+            EndpointPhase.Partial when row.Failed > 0 => "failed pages",
+            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit)",
+            EndpointPhase.Partial => "partial",
+            EndpointPhase.Loading => "loading",
+            _ => "running",
         };
     }
 
-    public IEnumerable<EndpointProgress> ByEndpoint() =>
-        Rows.GroupBy(r => r.Endpoint, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Combine(g.Key, "*", g.ToList()));
+    /// <summary>How bad a status is, for picking the worst of several.</summary>
+    public static int Severity(string status) => status switch
+    {
+        "ok" => 0,
+        "skipped (not entitled)" => 1,
+        "loading" => 2,
+        "running" => 3,
+        "deferred (daily limit)" => 4,
+        _ => 5,
+    };
 
-    public IEnumerable<EndpointProgress> ByTenant() =>
-        Rows.GroupBy(r => r.TenantId, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Combine("*", g.Key, g.ToList()));
+    public IEnumerable<(string Name, EndpointState Total, string Status)> ByEndpoint() => Group(r => r.Endpoint, (name, first) => first with { TenantId = "*", Endpoint = name });
 
-    private static EndpointProgress Combine(string endpoint, string tenant, List<EndpointProgress> rows) =>
-        new(
-            rows[0].RunId,
-            tenant,
-            endpoint,
-            rows.All(r => r.LastPage is not null) ? rows.Sum(r => r.LastPage!.Value) : null,
-            rows.Sum(r => r.Done),
-            rows.Sum(r => r.Failed),
-            rows.Sum(r => r.Deferred),
-            rows.Sum(r => r.NotEntitled),
-            rows.Sum(r => r.Pending),
-            rows.Sum(r => r.Records),
-            rows.Sum(r => r.Calls),
-            rows.Sum(r => r.Throttles),
-            rows.Sum(r => r.ManifestsWritten),
-            rows.Sum(r => r.ManifestsLoaded));
+    public IEnumerable<(string Name, EndpointState Total, string Status)> ByTenant() => Group(r => r.TenantId, (name, first) => first with { TenantId = name, Endpoint = "*" });
+
+    private IEnumerable<(string Name, EndpointState Total, string Status)> Group(Func<EndpointState, string> by, Func<string, EndpointState, EndpointState> name) =>
+        Rows.GroupBy(by, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, Combine(name(g.Key, g.First()), [.. g]), g.Select(Status).OrderBy(Severity).Last()));
+
+    private static EndpointState Combine(EndpointState first, List<EndpointState> rows) =>
+        first with
+        {
+            LastPage = rows.All(r => r.LastPage is not null) ? rows.Sum(r => r.LastPage!.Value) : null,
+            Pending = rows.Sum(r => r.Pending),
+            Done = rows.Sum(r => r.Done),
+            Failed = rows.Sum(r => r.Failed),
+            Deferred = rows.Sum(r => r.Deferred),
+            NotEntitled = rows.Sum(r => r.NotEntitled),
+            Records = rows.Sum(r => r.Records),
+            Unlisted = rows.Sum(r => r.Unlisted),
+            ManifestsClaimed = rows.Sum(r => r.ManifestsClaimed),
+            ManifestsWritten = rows.Sum(r => r.ManifestsWritten),
+            ManifestsLoaded = rows.Sum(r => r.ManifestsLoaded),
+            ManifestsFailed = rows.Sum(r => r.ManifestsFailed),
+            Calls = rows.Sum(r => r.Calls),
+            Throttles = rows.Sum(r => r.Throttles),
+        };
 }

@@ -11,9 +11,9 @@ public static class RunTables
     {
         ArgumentNullException.ThrowIfNull(summary);
         var table = NewTable(title, "Endpoint");
-        foreach (var row in summary.ByEndpoint())
+        foreach (var (name, total, status) in summary.ByEndpoint())
         {
-            AddRow(table, row.Endpoint, row);
+            AddRow(table, name, total, status);
         }
 
         AddTotals(table, summary);
@@ -24,17 +24,9 @@ public static class RunTables
     {
         ArgumentNullException.ThrowIfNull(summary);
         var table = NewTable("Per tenant", "Tenant");
-        foreach (var tenant in summary.ByTenant())
+        foreach (var (name, total, status) in summary.ByTenant())
         {
-            var rows = summary.Rows.Where(r => r.TenantId == tenant.TenantId).ToList();
-            var worst = rows.Select(RunSummary.Status).OrderBy(Severity).Last();
-            table.AddRow(
-                Markup.Escape(tenant.TenantId),
-                Pages(tenant),
-                Number(tenant.Records),
-                Number(tenant.Calls),
-                Number(tenant.Throttles),
-                Markup.Escape(worst));
+            AddRow(table, name, total, status);
         }
 
         return table;
@@ -52,8 +44,8 @@ public static class RunTables
         return table;
     }
 
-    private static void AddRow(Table table, string name, EndpointProgress row) =>
-        table.AddRow(Markup.Escape(name), Pages(row), Number(row.Records), Number(row.Calls), Number(row.Throttles), Markup.Escape(RunSummary.Status(row)));
+    private static void AddRow(Table table, string name, EndpointState row, string status) =>
+        table.AddRow(Markup.Escape(name), Pages(row), Number(row.Records), Number(row.Calls), Number(row.Throttles), Markup.Escape(status));
 
     private static void AddTotals(Table table, RunSummary summary) =>
         table.AddRow(
@@ -62,20 +54,10 @@ public static class RunTables
             Number(summary.Records),
             Number(summary.Calls),
             Number(summary.Throttles),
-            $"{summary.Complete}/{summary.Rows.Count} complete");
+            $"{summary.Complete}/{summary.Rows.Count} complete, run {summary.Phase.ToString().ToLowerInvariant()}");
 
-    private static string Pages(EndpointProgress row) =>
+    private static string Pages(EndpointState row) =>
         row.LastPage is int total ? $"{row.Done}/{total}" : $"{row.Done}/?";
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static int Severity(string status) => status switch
-    {
-        "ok" => 0,
-        "skipped (not entitled)" => 1,
-        "loading" => 2,
-        "running" => 3,
-        "deferred (daily limit)" => 4,
-        _ => 5,
-    };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using XeroSync.Ledger;
 using XeroSync.Ledger.Local;
 
 namespace XeroSync.Dispatcher.Cli;
@@ -33,12 +34,12 @@ public static class StatusCommand
         var ledger = new SqliteRunLedger(SqliteStateDatabase.InFolder(dataDirectory), context.Time);
         if (args.Positionals is [var runId, ..])
         {
-            if (!Identifiers.IsValidRunId(runId) || await ledger.GetRunAsync(runId, cancellationToken) is null)
+            if (!Identifiers.IsValidRunId(runId) || await ledger.GetRunStateAsync(runId, cancellationToken) is not { } state)
             {
                 throw new CliUsageException($"No run '{Identifiers.Printable(runId)}' in {dataDirectory}.");
             }
 
-            var summary = new RunSummary(await ledger.GetRunProgressAsync(runId, cancellationToken));
+            var summary = new RunSummary(state);
             context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
             context.Console.Write(RunTables.ByTenant(summary));
             return ExitCodes.Success;
@@ -55,8 +56,8 @@ public static class StatusCommand
         table.AddColumn("State");
         foreach (var run in await ledger.ListRunsAsync(limit, cancellationToken))
         {
-            var summary = new RunSummary(await ledger.GetRunProgressAsync(run.RunId, cancellationToken));
-            var state = summary.HasProblems ? "partial" : summary.AllLoaded ? "complete" : "incomplete";
+            var summary = new RunSummary(new RunState(run, await ledger.GetRunEndpointsAsync(run.RunId, cancellationToken)));
+            var state = summary.Phase.ToString().ToLowerInvariant();
             table.AddRow(
                 Markup.Escape(run.RunId),
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),

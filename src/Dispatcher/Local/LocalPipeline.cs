@@ -42,7 +42,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Leases = new SqliteLeaseStore(state, time);
 
         _fetchQueue = new InProcessQueue<FetchRequest>("fetch", settings.Queue, PipelineJsonContext.Default.FetchRequest, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Fetch"));
-        _loadQueue = new InProcessQueue<ObjectFinalized>("load", new InProcessQueueOptions { Concurrency = 1, MaxDeliveryAttempts = settings.Queue.MaxDeliveryAttempts, MinimumBackoff = settings.Queue.MinimumBackoff, MaximumBackoff = settings.Queue.MaximumBackoff }, LocalMessagesJsonContext.Default.ObjectFinalized, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Load"));
+        _loadQueue = new InProcessQueue<ObjectFinalized>("load", new InProcessQueueOptions { Concurrency = 1, MaxDeliveryAttempts = settings.Queue.MaxDeliveryAttempts, MinimumBackoff = settings.Queue.MinimumBackoff, MaximumBackoff = settings.Queue.MaximumBackoff, DeliveriesPerMessage = settings.Queue.DeliveriesPerMessage }, LocalMessagesJsonContext.Default.ObjectFinalized, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Load"));
         Objects = new FolderObjectStore(settings.ObjectsDirectory, OnObjectCreatedAsync);
         _warehouse = new DuckDbWarehouse(settings.WarehousePath, Objects, time, loggers.CreateLogger<DuckDbWarehouse>());
 
@@ -58,17 +58,17 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("xerosync/1.0");
         _tokens = XeroTokenSources.Create(_http, settings.Xero, settings.DataDirectory, Leases, loggers, time);
-        _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), time, loggers.CreateLogger<InProcessRateLimiter>());
+        _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), state, time, loggers.CreateLogger<InProcessRateLimiter>());
         var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
-        var manifests = new ManifestWriter(Ledger, Objects, pipelineOptions, time);
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, Leases, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
-        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, loggers.CreateLogger<ManifestLoader>());
+        var manifests = new ManifestWriter(Ledger, Objects);
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
-        _retrier = new RunRetrier(Ledger, Watermarks, publisher, pipelineOptions, loggers.CreateLogger<RunRetrier>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
-        _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkFailedAsync(request, reason, ct);
+        _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
         _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));
         _loadQueue.Start((message, ct) => _loader.HandleAsync(message.Body.Name, ct));
     }

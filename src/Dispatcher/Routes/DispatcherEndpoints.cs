@@ -11,6 +11,9 @@ namespace XeroSync.Dispatcher.Routes;
 /// </summary>
 public static class DispatcherEndpoints
 {
+    /// <summary>A run request names at most a few hundred tenants and endpoints: 64 KiB is far beyond any real one.</summary>
+    public const int MaxRunRequestBytes = 64 * 1024;
+
     public static WebApplication MapDispatcherEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -23,21 +26,15 @@ public static class DispatcherEndpoints
 
     private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, CancellationToken cancellationToken)
     {
-        RunRequest runRequest;
-        try
+        var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
+        if (problem is not null)
         {
-            runRequest = request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding"))
-                ? new RunRequest()
-                : await JsonSerializer.DeserializeAsync(request.Body, PipelineJsonContext.Default.RunRequest, cancellationToken) ?? new RunRequest();
-        }
-        catch (JsonException)
-        {
-            return Results.Problem("The body must be empty or a JSON object {\"tenants\": [...], \"endpoints\": [...], \"full\": bool}.", statusCode: 400);
+            return Results.Problem(problem, statusCode: 400);
         }
 
         try
         {
-            var started = await starter.StartAsync(runRequest, cancellationToken);
+            var started = await starter.StartAsync(runRequest!, cancellationToken);
             return Results.Json(
                 new RunStartedResponse(started.Run.RunId, started.Messages, started.Tenants.Select(t => t.TenantId).ToList(), started.Endpoints.Select(e => e.Name).ToList()),
                 DispatcherJsonContext.Default.RunStartedResponse);
@@ -46,6 +43,72 @@ public static class DispatcherEndpoints
         {
             return Results.Problem(ex.Message, statusCode: 400);
         }
+        catch (NoTenantsToSyncException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: 422);
+        }
+    }
+
+    /// <summary>
+    /// The run request, or why it is refused: an over-long or malformed body, an unknown property, a tenant id that
+    /// is not an id, an endpoint not in the catalog. All of it is decided here, before Xero is called.
+    /// </summary>
+    private static async Task<(RunRequest? Request, string? Problem)> ReadRunRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxRunRequestBytes)
+        {
+            return (null, $"The body is too large: at most {MaxRunRequestBytes} bytes.");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxRunRequestBytes)
+            {
+                return (null, $"The body is too large: at most {MaxRunRequestBytes} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
+        RunRequest runRequest;
+        try
+        {
+            runRequest = body.Trim(" \t\r\n"u8).IsEmpty
+                ? new RunRequest()
+                : JsonSerializer.Deserialize(body, PipelineJsonContext.Default.RunRequest) ?? new RunRequest();
+        }
+        catch (JsonException ex)
+        {
+            return (null, "The body must be empty or a JSON object {\"tenants\": [...], \"endpoints\": [...], \"full\": bool}: " + Identifiers.Sanitize(ex.Message, 300));
+        }
+
+        foreach (var tenant in runRequest.Tenants ?? [])
+        {
+            if (!Identifiers.IsValidTenantId(tenant))
+            {
+                return (null, $"Invalid tenant id '{Identifiers.Printable(tenant)}'.");
+            }
+        }
+
+        try
+        {
+            RunStarter.ResolveEndpoints(runRequest.Endpoints);
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, ex.Message);
+        }
+
+        return (runRequest, null);
     }
 
     private static async Task<IResult> GetRunAsync(string runId, IRunLedger ledger, CancellationToken cancellationToken)
@@ -55,14 +118,10 @@ public static class DispatcherEndpoints
             return Results.Problem("Invalid run id.", statusCode: 400);
         }
 
-        var run = await ledger.GetRunAsync(runId, cancellationToken);
-        if (run is null)
-        {
-            return Results.NotFound();
-        }
-
-        var progress = await ledger.GetRunProgressAsync(runId, cancellationToken);
-        return Results.Json(RunStatusResponse.From(run, progress), DispatcherJsonContext.Default.RunStatusResponse);
+        var state = await ledger.GetRunStateAsync(runId, cancellationToken);
+        return state is null
+            ? Results.NotFound()
+            : Results.Json(RunStatusResponse.From(state), DispatcherJsonContext.Default.RunStatusResponse);
     }
 
     private static async Task<IResult> RetryAsync(string runId, RunRetrier retrier, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ namespace XeroSync.Dispatcher.Routes;
 public sealed record EndpointStatus(
     [property: JsonPropertyName("tenant_id")] string TenantId,
     [property: JsonPropertyName("endpoint")] string Endpoint,
+    [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("last_page")] int? LastPage,
     [property: JsonPropertyName("done")] int Done,
     [property: JsonPropertyName("pending")] int Pending,
@@ -16,11 +17,12 @@ public sealed record EndpointStatus(
     [property: JsonPropertyName("calls")] int Calls,
     [property: JsonPropertyName("throttles")] int Throttles,
     [property: JsonPropertyName("manifests_written")] int ManifestsWritten,
-    [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded)
+    [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded,
+    [property: JsonPropertyName("manifests_failed")] int ManifestsFailed)
 {
-    public static EndpointStatus From(EndpointProgress p)
+    public static EndpointStatus From(EndpointState p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return new(p.TenantId, p.Endpoint, p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded);
+        return new(p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed);
     }
 }

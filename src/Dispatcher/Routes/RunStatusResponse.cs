@@ -3,7 +3,10 @@ using XeroSync.Ledger;
 
 namespace XeroSync.Dispatcher.Routes;
 
-/// <summary><c>GET /runs/{runId}</c>: the run and its progress per tenant and endpoint.</summary>
+/// <summary>
+/// <c>GET /runs/{runId}</c>: the run and its state per tenant and endpoint. <c>state</c> is <c>complete</c> only when
+/// every page of every endpoint is loaded; <c>partial</c> when everything has finished and something is missing.
+/// </summary>
 public sealed record RunStatusResponse(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt,
@@ -11,15 +14,14 @@ public sealed record RunStatusResponse(
     [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("endpoints")] IReadOnlyList<EndpointStatus> Endpoints)
 {
-    public static RunStatusResponse From(RunInfo run, IReadOnlyList<EndpointProgress> progress)
+    public static RunStatusResponse From(RunState state)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(progress);
-        var rows = progress.Select(EndpointStatus.From).ToList();
-        var expected = run.Tenants.Count * run.Endpoints.Count;
-        var state = rows.Any(r => r.Failed + r.Deferred > 0) && progress.All(p => p.IsComplete) ? "partial"
-            : rows.Count >= expected && progress.All(p => p.IsComplete && p.ManifestsWritten > 0 && p.ManifestsLoaded >= p.ManifestsWritten) ? "complete"
-            : "running";
-        return new RunStatusResponse(run.RunId, run.StartedAt, run.Full, state, rows);
+        ArgumentNullException.ThrowIfNull(state);
+        return new RunStatusResponse(
+            state.Run.RunId,
+            state.Run.StartedAt,
+            state.Run.Full,
+            state.Phase.ToString().ToLowerInvariant(),
+            [.. state.Endpoints.Select(EndpointStatus.From)]);
     }
 }

@@ -7,215 +7,116 @@ namespace XeroSync.RateLimiting;
 
 /// <summary>
 /// The local shape's limiter: per-tenant minute window, in-flight cap, day budget and pauses from 429s,
-/// plus the app-wide minute window, all in memory. Fed by every response's <c>X-*-Remaining</c> headers
-/// so calls made by other processes are respected too.
+/// plus the app-wide minute window. Its calls live in the state database (<see cref="SqliteCallHistory"/>),
+/// so a process started after another was killed, or running beside it on the same data folder, counts
+/// the calls already made. Fed by every response's <c>X-*-Remaining</c> headers so calls made by other
+/// apps are respected too.
 /// </summary>
-public sealed partial class InProcessRateLimiter(
-    IOptions<RateLimitOptions> options,
-    TimeProvider time,
-    ILogger<InProcessRateLimiter> logger) : IRateLimiter, IDisposable
+public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
 {
-    private static readonly TimeSpan DayResetFallback = TimeSpan.FromHours(1);
-    private readonly RateLimitOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, TenantBudget> _tenants = new(StringComparer.Ordinal);
-    private readonly object _appGate = new();
-    private readonly CallWindow _app = new(options.Value.AppPerMinute, TimeSpan.FromMinutes(1));
-    private DateTimeOffset _appPausedUntil;
+    internal static readonly TimeSpan DayResetFallback = TimeSpan.FromHours(1);
+    private readonly RateLimitOptions _options;
+    private readonly SqliteCallHistory _history;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InProcessRateLimiter> _logger;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _inFlight = new(StringComparer.Ordinal);
+
+    internal InProcessRateLimiter(IOptions<RateLimitOptions> options, SqliteCallHistory history, TimeProvider time, ILogger<InProcessRateLimiter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _history = history;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A limiter whose calls are kept in the given state database.</summary>
+    public InProcessRateLimiter(IOptions<RateLimitOptions> options, Ledger.Local.SqliteStateDatabase state, TimeProvider time, ILogger<InProcessRateLimiter> logger)
+        : this(options, new SqliteCallHistory(state), time, logger)
+    {
+    }
 
     public async ValueTask<XeroPermit> AcquireAsync(string tenantId, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        var budget = _tenants.GetOrAdd(tenantId, _ => new TenantBudget(_options));
-        var deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : time.GetUtcNow() + maxWait;
+        var inFlight = _inFlight.GetOrAdd(tenantId, _ => new SemaphoreSlim(_options.Concurrent, _options.Concurrent));
+        var deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : _time.GetUtcNow() + maxWait;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var now = time.GetUtcNow();
-            lock (budget.Gate)
-            {
-                if (DayDenial(budget, now) is { } dayDenied)
-                {
-                    return dayDenied;
-                }
-            }
-
-            var wait = TimeUntilAvailable(budget, now);
-            if (wait > TimeSpan.Zero)
-            {
-                if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
-                {
-                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
-                }
-
-                await Task.Delay(wait, time, cancellationToken);
-                continue;
-            }
-
+            var now = _time.GetUtcNow();
             var slotWait = deadline == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : Max(deadline - now, TimeSpan.Zero);
-            if (!await budget.InFlight.WaitAsync(slotWait, cancellationToken))
+            if (!await inFlight.WaitAsync(slotWait, cancellationToken))
             {
                 return XeroPermit.Denied(PermitDenial.WaitTooLong, null);
             }
 
-            var permit = TryReserve(budget, time.GetUtcNow());
-            if (permit is not null)
+            SqliteCallHistory.Reservation reservation;
+            try
             {
-                return permit;
+                now = _time.GetUtcNow();
+                reservation = await _history.TryReserveAsync(tenantId, now, _options, cancellationToken);
+            }
+            catch
+            {
+                inFlight.Release();
+                throw;
             }
 
-            budget.InFlight.Release();
+            if (reservation.CallId is long callId)
+            {
+                return XeroPermit.Granted(async () =>
+                {
+                    try
+                    {
+                        // Not the caller's token: a completion must be recorded even when the caller gave up.
+                        await _history.CompleteAsync(callId, _time.GetUtcNow(), CancellationToken.None);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                });
+            }
+
+            inFlight.Release();
+            if (reservation.DayDeniedUntil is { } until)
+            {
+                return XeroPermit.Denied(PermitDenial.DayLimit, until);
+            }
+
+            var wait = reservation.WaitFor;
+            if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
+            {
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+            }
+
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
 
-    public ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken)
+    public async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        var budget = _tenants.GetOrAdd(tenantId, _ => new TenantBudget(_options));
-        var now = observation.At;
-        lock (budget.Gate)
+        var pause = observation.Problem switch
         {
-            // A minute 429 is handled below: it says when the window resets, which a remaining count does not.
-            if (observation.MinuteRemaining is int minuteRemaining && observation.Problem != RateLimitProblem.Minute)
-            {
-                budget.Minute.AdoptUsage(_options.PerMinute - minuteRemaining, now);
-            }
-
-            if (observation.DayRemaining is int dayRemaining)
-            {
-                budget.DayRemaining = dayRemaining;
-                budget.DayExhausted = dayRemaining <= 0;
-            }
-
-            switch (observation.Problem)
-            {
-                case RateLimitProblem.Minute:
-                    // The window is full until Xero's reset (Retry-After), not for a whole minute from now.
-                    var resume = now + (observation.RetryAfter ?? _options.FallbackRetryAfter);
-                    budget.Minute.AdoptUsage(_options.PerMinute, Earlier(now, resume - TimeSpan.FromMinutes(1)));
-                    budget.PausedUntil = Later(budget.PausedUntil, resume);
-                    break;
-                case RateLimitProblem.Day:
-                    budget.DayExhausted = true;
-                    budget.DeferredUntil = now + (observation.RetryAfter ?? DayResetFallback);
-                    break;
-                case RateLimitProblem.Concurrent:
-                    budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? Jittered(_options.ConcurrentBackoff)));
-                    break;
-                case RateLimitProblem.Unknown:
-                    budget.PausedUntil = Later(budget.PausedUntil, now + (observation.RetryAfter ?? Jittered(TimeSpan.FromSeconds(5))));
-                    break;
-                case RateLimitProblem.AppMinute:
-                case RateLimitProblem.None:
-                default:
-                    break;
-            }
-        }
-
-        lock (_appGate)
-        {
-            if (observation.AppMinuteRemaining is int appRemaining)
-            {
-                _app.AdoptUsage(_options.AppPerMinute - appRemaining, now);
-            }
-
-            if (observation.Problem == RateLimitProblem.AppMinute)
-            {
-                _appPausedUntil = Later(_appPausedUntil, now + (observation.RetryAfter ?? _options.FallbackRetryAfter));
-            }
-        }
-
+            RateLimitProblem.Minute or RateLimitProblem.AppMinute => observation.RetryAfter ?? _options.FallbackRetryAfter,
+            RateLimitProblem.Day => observation.RetryAfter ?? DayResetFallback,
+            RateLimitProblem.Concurrent => observation.RetryAfter ?? Jittered(_options.ConcurrentBackoff),
+            RateLimitProblem.Unknown => observation.RetryAfter ?? Jittered(TimeSpan.FromSeconds(5)),
+            _ => TimeSpan.Zero,
+        };
+        await _history.ObserveAsync(tenantId, observation, _options, pause, cancellationToken);
         if (observation.Problem != RateLimitProblem.None)
         {
-            Log.Throttled(logger, tenantId, observation.Problem, observation.RetryAfter?.TotalSeconds ?? -1);
+            Log.Throttled(_logger, tenantId, observation.Problem, observation.RetryAfter?.TotalSeconds ?? -1);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
     {
-        foreach (var budget in _tenants.Values)
+        foreach (var semaphore in _inFlight.Values)
         {
-            budget.Dispose();
-        }
-    }
-
-    private static XeroPermit? DayDenial(TenantBudget budget, DateTimeOffset now)
-    {
-        if (budget.DeferredUntil is { } until && until <= now)
-        {
-            budget.DeferredUntil = null;
-            budget.DayExhausted = false;
-            budget.DayRemaining = null;
-        }
-
-        if (!budget.DayExhausted)
-        {
-            return null;
-        }
-
-        // Spent by the remaining count (no 429, so no Retry-After): without a reset time the tenant would be
-        // denied for the life of the process; try again after the same fallback a day 429 without Retry-After gets.
-        budget.DeferredUntil ??= now + DayResetFallback;
-        return XeroPermit.Denied(PermitDenial.DayLimit, budget.DeferredUntil);
-    }
-
-    private TimeSpan TimeUntilAvailable(TenantBudget budget, DateTimeOffset now)
-    {
-        TimeSpan tenantWait;
-        lock (budget.Gate)
-        {
-            tenantWait = Max(budget.PausedUntil - now, budget.Minute.TimeUntilFree(now));
-        }
-
-        lock (_appGate)
-        {
-            return Max(tenantWait, Max(_appPausedUntil - now, _app.TimeUntilFree(now)));
-        }
-    }
-
-    private XeroPermit? TryReserve(TenantBudget budget, DateTimeOffset now)
-    {
-        lock (budget.Gate)
-        {
-            if (budget.DayExhausted || budget.PausedUntil > now || budget.Minute.TimeUntilFree(now) > TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            lock (_appGate)
-            {
-                if (_appPausedUntil > now || _app.TimeUntilFree(now) > TimeSpan.Zero)
-                {
-                    return null;
-                }
-
-                var tenantSlot = budget.Minute.Reserve(now);
-                var appSlot = _app.Reserve(now);
-                if (budget.DayRemaining is int remaining)
-                {
-                    budget.DayRemaining = remaining - 1;
-                    budget.DayExhausted = remaining - 1 <= 0;
-                }
-
-                return XeroPermit.Granted(() =>
-                {
-                    var done = time.GetUtcNow();
-                    lock (budget.Gate)
-                    {
-                        tenantSlot.Stamp = done;
-                        tenantSlot.InFlight = false;
-                    }
-
-                    lock (_appGate)
-                    {
-                        appSlot.Stamp = done;
-                        appSlot.InFlight = false;
-                    }
-
-                    budget.InFlight.Release();
-                    return ValueTask.CompletedTask;
-                });
-            }
+            semaphore.Dispose();
         }
     }
 
@@ -223,10 +124,6 @@ public sealed partial class InProcessRateLimiter(
         delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 2)));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static partial class Log
     {

@@ -37,8 +37,11 @@ public sealed partial record CloudOptions
 
     public IReadOnlyList<string> OidcAllowedEmails { get; init; } = [];
 
-    /// <summary>How long a handler may wait for a Xero permit: the push deadline less a margin for the work itself.</summary>
-    public TimeSpan MaxPermitWait => PushDeadline > TimeSpan.FromSeconds(60) ? PushDeadline - TimeSpan.FromSeconds(45) : PushDeadline / 2;
+    /// <summary>
+    /// How long one delivery may wait (for permits and page leases) before it nacks: the push deadline less a margin
+    /// for the last Xero attempt (60 s at most) and the writes after it, so the answer reaches Pub/Sub in time.
+    /// </summary>
+    public TimeSpan DeliveryBudget => PushDeadline > TimeSpan.FromSeconds(180) ? PushDeadline - TimeSpan.FromSeconds(90) : PushDeadline / 2;
 
     /// <summary>Reads and validates; every problem is listed in one <see cref="InvalidOperationException"/>.</summary>
     public static CloudOptions FromEnvironment(Func<string, string?> environment)

@@ -7,6 +7,7 @@ using XeroSync.Google;
 using XeroSync.Google.BigQuery;
 using XeroSync.Google.Firestore;
 using XeroSync.Google.PubSub;
+using XeroSync.Google.SecretManager;
 using XeroSync.Ledger;
 using XeroSync.Ledger.Firestore;
 using XeroSync.Messaging;
@@ -36,12 +37,13 @@ public static class CloudPipelineExtensions
         var cloud = CloudOptions.FromEnvironment(environment);
         var xero = ReadXero(environment);
         var collectionPrefix = environment("XEROSYNC_FIRESTORE_PREFIX") ?? string.Empty;
+        var refreshTokenSecret = ReadRefreshTokenSecret(environment);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(cloud);
         services.AddSingleton(Options.Create(xero));
         services.AddSingleton(Options.Create(new RateLimitOptions()));
-        services.AddSingleton(Options.Create(new PipelineOptions { MaxPermitWait = cloud.MaxPermitWait }));
+        services.AddSingleton(Options.Create(new PipelineOptions { DeliveryBudget = cloud.DeliveryBudget }));
         services.AddGoogleRestClients(cloud.ProjectId, environment);
 
         services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));
@@ -68,11 +70,35 @@ public static class CloudPipelineExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<IAccessTokenSource>(sp => new ClientCredentialsTokenSource(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
-            sp.GetRequiredService<IOptions<XeroOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ClientCredentialsTokenSource>>()));
+        if (refreshTokenSecret is null)
+        {
+            // A custom connection: client_credentials, one organisation.
+            services.AddSingleton<IAccessTokenSource>(sp => new ClientCredentialsTokenSource(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
+                sp.GetRequiredService<IOptions<XeroOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ClientCredentialsTokenSource>>()));
+        }
+        else
+        {
+            // A standard app: the rotating refresh token lives in Secret Manager; one refresher per
+            // connection across all instances (Firestore lease xero-refresh:{secret id}).
+            var connection = SecretManagerTokenStore.SecretId(refreshTokenSecret);
+            services.AddSingleton<ITokenStore>(sp => new SecretManagerTokenStore(
+                sp.GetRequiredService<SecretManagerClient>(),
+                refreshTokenSecret,
+                connection,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SecretManagerTokenStore>>()));
+            services.AddSingleton<IAccessTokenSource>(sp => new RefreshTokenSource(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
+                sp.GetRequiredService<IOptions<XeroOptions>>(),
+                new RefreshTokenSourceOptions { Connection = connection },
+                sp.GetRequiredService<ITokenStore>(),
+                sp.GetRequiredService<ILeaseStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RefreshTokenSource>>()));
+        }
         services.AddSingleton(sp => new XeroApiClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("xero"),
             sp.GetRequiredService<IAccessTokenSource>(),
@@ -88,6 +114,25 @@ public static class CloudPipelineExtensions
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();
         return services;
+    }
+
+    /// <summary>
+    /// <c>XEROSYNC_REFRESH_TOKEN_SECRET</c>: the Secret Manager secret (<c>projects/P/secrets/S</c> or an id in
+    /// this project) holding a standard app's rotating refresh token; null (unset or empty) for a custom connection.
+    /// </summary>
+    public static string? ReadRefreshTokenSecret(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var value = environment("XEROSYNC_REFRESH_TOKEN_SECRET");
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return SecretManagerTokenStore.IsValidSecret(value)
+            ? value
+            : throw new InvalidOperationException(
+                $"Invalid configuration:{Environment.NewLine}  XEROSYNC_REFRESH_TOKEN_SECRET '{Identifiers.Printable(value)}' is invalid: a secret id or projects/PROJECT/secrets/SECRET.");
     }
 
     /// <summary>Xero settings from <c>XERO_*</c> variables (on Cloud Run the secrets arrive as env vars from Secret Manager).</summary>
@@ -112,7 +157,7 @@ public static class CloudPipelineExtensions
         var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
         if (!options.HasClientCredentials)
         {
-            problems.Add("XERO_CLIENT_ID and XERO_CLIENT_SECRET must be set (a Xero custom connection).");
+            problems.Add("XERO_CLIENT_ID and XERO_CLIENT_SECRET must be set (the Xero app's credentials: a custom connection, or a standard app with XEROSYNC_REFRESH_TOKEN_SECRET).");
         }
 
         return problems.Count == 0

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using XeroSync.Logging;
 
 namespace XeroSync.Configuration;
@@ -14,6 +15,10 @@ public static class CloudServiceExtensions
         ArgumentNullException.ThrowIfNull(environment);
         builder.UsePortVariable(environment);
         builder.Logging.AddCloudLogging();
+
+        // The framework's per-request lines (request starting/finished, endpoint executing/executed) would
+        // be four lines per push; only its warnings and errors are kept. The app logs one line per page.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddHealthChecks();
         builder.Services.AddCloudPipeline(environment);
 

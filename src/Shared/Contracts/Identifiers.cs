@@ -25,20 +25,27 @@ public static partial class Identifiers
     /// A short, printable rendering of an untrusted value for error messages: control characters
     /// replaced, at most 64 characters.
     /// </summary>
-    public static string Printable(string? value)
+    public static string Printable(string? value) => Sanitize(value, 64);
+
+    /// <summary>
+    /// <see cref="Printable(string?)"/> with a longer limit, for a message that embeds untrusted text (a decoder's
+    /// reason quoting a header): control characters replaced, at most <paramref name="maxLength"/> characters.
+    /// </summary>
+    public static string Sanitize(string? value, int maxLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
         if (value is null)
         {
             return "(null)";
         }
 
-        var builder = new StringBuilder(Math.Min(value.Length, 64) + 3);
-        foreach (var c in value.AsSpan(0, Math.Min(value.Length, 64)))
+        var builder = new StringBuilder(Math.Min(value.Length, maxLength) + 3);
+        foreach (var c in value.AsSpan(0, Math.Min(value.Length, maxLength)))
         {
             builder.Append(char.IsControl(c) || char.IsSurrogate(c) ? '?' : c);
         }
 
-        if (value.Length > 64)
+        if (value.Length > maxLength)
         {
             builder.Append("...");
         }

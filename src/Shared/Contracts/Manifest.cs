@@ -3,12 +3,14 @@ using System.Text.Json.Serialization;
 namespace XeroSync.Contracts;
 
 /// <summary>
-/// Written once every page of (run, tenant, endpoint) is done, failed or deferred. The object
-/// finalize event of a manifest triggers one warehouse load for its objects.
+/// Written once every page of (run, tenant, endpoint) is settled (done, failed or deferred): what succeeded
+/// loads promptly. The object finalize event of a manifest triggers one warehouse load for its objects.
+/// Version 2: the watermark is no longer carried here; the run ledger advances it once every manifest of
+/// the endpoint is loaded and nothing is missing.
 /// </summary>
 public sealed record Manifest
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     [JsonPropertyName("v")]
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -32,7 +34,7 @@ public sealed record Manifest
     [JsonPropertyName("records")]
     public long Records { get; init; }
 
-    /// <summary>Some pages failed or were deferred: load what succeeded, keep the old watermark.</summary>
+    /// <summary>Some pages failed or were deferred when it was written: load what succeeded; a retry writes a further manifest.</summary>
     [JsonPropertyName("partial")]
     public bool Partial { get; init; }
 
@@ -42,10 +44,7 @@ public sealed record Manifest
     [JsonPropertyName("deferred_pages")]
     public IReadOnlyList<int> DeferredPages { get; init; } = [];
 
-    /// <summary>The watermark this manifest advances to once loaded (complete manifests only).</summary>
-    [JsonPropertyName("watermark")]
-    public Watermark? Watermark { get; init; }
-
+    /// <summary>When the ledger assigned its pages (the same on a rewrite after a crash, so the bytes are the same).</summary>
     [JsonPropertyName("created_at")]
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -2,10 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace XeroSync.Contracts;
 
-/// <summary>Source-generated JSON for every contract that crosses a process boundary.</summary>
+/// <summary>
+/// Source-generated JSON for every contract that crosses a process boundary. A repeated property is an error,
+/// not "last one wins": <c>{"run_id":"../x","run_id":"ok"}</c> must not read differently here and in any other
+/// parser that sees the same message.
+/// </summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(FetchRequest))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Watermark))]

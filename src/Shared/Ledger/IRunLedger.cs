@@ -1,13 +1,20 @@
 namespace XeroSync.Ledger;
 
 /// <summary>
-/// The run ledger: which pages of which run are done, failed or deferred. Embedded state locally,
-/// Firestore in the cloud. Every write is idempotent: messages are delivered at least once.
+/// The run ledger: the one owner of every (run, tenant, endpoint) state record (SQLite locally, Firestore in
+/// the cloud). It holds the page plan, each page's status and lease, the manifest lifecycle and the
+/// watermark flag; <see cref="EndpointState"/> makes every decision from them. Callers (the run starter,
+/// the fetch handler, the manifest writer and loader, the retrier) ask it and tell it what happened; none
+/// infers state on its own. Every write is idempotent (delivery is at least once) and reads are per page or
+/// per endpoint record, never whole-run scans on the fetch path.
 /// </summary>
 public interface IRunLedger
 {
-    /// <summary>Opens a run; a second call with the same run id is a no-op.</summary>
-    Task CreateRunAsync(RunInfo run, CancellationToken cancellationToken);
+    /// <summary>
+    /// Opens a run and each of its endpoints with page 1 pending (idempotent: a second call with the same run
+    /// id changes nothing that exists).
+    /// </summary>
+    Task CreateRunAsync(RunInfo run, IReadOnlyList<EndpointOpening> endpoints, CancellationToken cancellationToken);
 
     Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
@@ -15,42 +22,72 @@ public interface IRunLedger
     Task<IReadOnlyList<RunInfo>> ListRunsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records that pages <paramref name="firstPage"/>..<paramref name="lastPage"/> are published and pending
-    /// (idempotent; a page already done stays done, a failed or deferred page becomes pending again).
+    /// Takes the lease of a page for <paramref name="owner"/> until <paramref name="lease"/> from now, unless the
+    /// page is done, lies past the known last page, or another owner holds an unexpired lease. A page with no
+    /// record yet (the next page of a chain) is created pending; a failed or deferred page becomes pending
+    /// while it is held.
     /// </summary>
-    Task MarkPendingAsync(string runId, string tenantId, string endpoint, int firstPage, int lastPage, IReadOnlyDictionary<int, long>? offsets, CancellationToken cancellationToken);
+    Task<PageClaim> ClaimPageAsync(EndpointKey key, int page, long? offset, string owner, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease while <paramref name="owner"/> still holds it on a pending page; false once it does not.</summary>
+    Task<bool> RenewPageAsync(EndpointKey key, int page, string owner, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Gives up a lease without an outcome (the delivery will be retried); does nothing if another owner holds it.</summary>
+    Task ReleasePageAsync(EndpointKey key, int page, string owner, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sets the endpoint's last page when it becomes known; keeps the smaller value if set twice
-    /// (a short page ends an endpoint whatever the metadata says). Pending pages past it are dropped.
+    /// Records a page as done and clears its lease; done is final, and the first record wins (the stored record
+    /// is returned, which may be an earlier delivery's). Sets the endpoint's last page when <see cref="PageDone.LastPage"/>
+    /// is given and none is known yet.
     /// </summary>
-    Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken);
+    Task<PageRecord> RecordPageDoneAsync(PageDone page, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Forgets the endpoint's last page because a retry is about to re-read the page that ended it early
-    /// (failed, deferred or not entitled before the page count was known); the re-read sets it again.
+    /// Records that a page will not be read in this run: <see cref="PageStatus.Failed"/>, <see cref="PageStatus.Deferred"/>
+    /// or <see cref="PageStatus.NotEntitled"/> (a page with no record yet is created). A done page is left alone.
     /// </summary>
-    Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken);
+    Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Records a page's outcome. Done is final: a later failed outcome for a done page is ignored.</summary>
-    Task RecordPageAsync(PageRecord page, CancellationToken cancellationToken);
+    /// <summary>Creates the given pages as pending where they have no record yet (the plan's next pages); existing records are untouched.</summary>
+    Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken);
+
+    /// <summary>Makes failed, deferred and not-entitled pages pending again (a retry republishes them); done pages stay done.</summary>
+    Task ReopenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken);
+
+    /// <summary>The records of pages <paramref name="firstPage"/>..<paramref name="lastPage"/> that exist, in page order.</summary>
+    Task<IReadOnlyList<PageRecord>> GetPagesAsync(EndpointKey key, int firstPage, int lastPage, CancellationToken cancellationToken);
+
+    /// <summary>Every page record of the endpoint, in page order (retries and reports; not the fetch path).</summary>
+    Task<IReadOnlyList<PageRecord>> GetAllPagesAsync(EndpointKey key, CancellationToken cancellationToken);
 
     /// <summary>Adds to the endpoint's call and throttle counters (for progress and summaries).</summary>
-    Task CountCallsAsync(string runId, string tenantId, string endpoint, int calls, int throttles, CancellationToken cancellationToken);
+    Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<PageRecord>> GetPagesAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken);
+    /// <summary>The endpoint's state record (an empty one when the run never opened it).</summary>
+    Task<EndpointState> GetEndpointAsync(EndpointKey key, CancellationToken cancellationToken);
 
-    Task<EndpointProgress> GetProgressAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken);
-
-    /// <summary>Progress of every (tenant, endpoint) of a run.</summary>
-    Task<IReadOnlyList<EndpointProgress>> GetRunProgressAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>The state record of every (tenant, endpoint) of a run, ordered by tenant then endpoint.</summary>
+    Task<IReadOnlyList<EndpointState>> GetRunEndpointsAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// If the endpoint is complete and has pages that no manifest has listed yet, atomically assigns them
-    /// the next manifest sequence and returns the claim; otherwise null. Exactly one concurrent caller wins.
+    /// When the endpoint <see cref="EndpointState.NeedsManifest"/>: atomically assigns every unlisted done page to
+    /// the next manifest and returns that claim (exactly one concurrent caller wins). Otherwise, if a claimed
+    /// manifest was never recorded as written (its writer crashed), returns that claim again so it is finished.
+    /// Otherwise null.
     /// </summary>
-    Task<ManifestClaim?> TryClaimManifestAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken);
+    Task<ManifestClaim?> ClaimManifestAsync(EndpointKey key, CancellationToken cancellationToken);
 
-    /// <summary>Records that a manifest has been loaded into the warehouse (idempotent).</summary>
-    Task MarkManifestLoadedAsync(string runId, string tenantId, string endpoint, int sequence, long rows, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken);
+
+    /// <summary>Records that a claimed manifest's object exists (idempotent; never moves a manifest backwards).</summary>
+    Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken);
+
+    /// <summary>Records a manifest's load and its row count (idempotent; the first load recorded wins) and returns the endpoint's state after it.</summary>
+    Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken);
+
+    /// <summary>Records that a manifest can never load (a failed job or a row mismatch): the endpoint is partial.</summary>
+    Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Records that the endpoint's watermark has been advanced to this run's (idempotent).</summary>
+    Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken);
 }

@@ -1,8 +1,13 @@
 namespace XeroSync.Ledger;
 
 /// <summary>
-/// The right, won by exactly one caller, to write manifest <paramref name="Sequence"/> of
-/// (run, tenant, endpoint) listing <paramref name="Pages"/>: done pages not in an earlier manifest,
-/// plus the failed and deferred pages as they stand.
+/// Manifest <paramref name="Sequence"/> of an endpoint: the done pages it lists (assigned to it by the
+/// ledger, exactly once), the pages that failed or were deferred as they stood when it was claimed, and
+/// the claim time (the manifest's creation time, so a rewrite after a crash produces the same bytes).
 /// </summary>
-public sealed record ManifestClaim(int Sequence, IReadOnlyList<PageRecord> Pages);
+public sealed record ManifestClaim(
+    int Sequence,
+    DateTimeOffset ClaimedAt,
+    IReadOnlyList<PageRecord> Pages,
+    IReadOnlyList<int> FailedPages,
+    IReadOnlyList<int> DeferredPages);

@@ -10,17 +10,18 @@ using XeroSync.Xero;
 namespace XeroSync.Pipeline;
 
 /// <summary>
-/// The Worker's fetch step for one FetchRequest: for each page, a permit, the Xero call, the NDJSON object
-/// (create-if-absent), the ledger entry. Page 1 of a paged endpoint publishes the remaining ranges;
-/// sequential endpoints (Journals offsets, page-only endpoints) publish their continuation. The request
-/// that completes the endpoint writes its manifest. Idempotent: done pages are skipped on redelivery.
+/// The Worker's fetch step for one FetchRequest. For each page: a claim on the page in the ledger (its lease,
+/// renewed while held), a permit, the Xero call, the NDJSON object (create-if-absent), then the page recorded
+/// as done. Page 1 of a paged endpoint opens and publishes the remaining ranges; sequential endpoints (Journals
+/// offsets, page-only endpoints) open and publish their continuation. The ledger decides when the endpoint is
+/// settled; the manifest writer then claims and writes its manifest. Idempotent: a done page is never fetched
+/// again, and a page another delivery holds is waited for (never nacked), until the delivery's deadline.
 /// </summary>
 public sealed partial class FetchRequestHandler(
     XeroApiClient xero,
     IRunLedger ledger,
     IObjectStore objects,
     IFetchRequestPublisher publisher,
-    ILeaseStore leases,
     ManifestWriter manifests,
     IOptions<PipelineOptions> options,
     TimeProvider time,
@@ -28,8 +29,8 @@ public sealed partial class FetchRequestHandler(
 {
     private const string ContentType = "application/x-ndjson";
 
-    /// <summary>How long a delivery may hold a page before another delivery of the same work may take it.</summary>
-    private static readonly TimeSpan MinimumPageLease = TimeSpan.FromMinutes(2);
+    /// <summary>Longest pause between two looks at a page another delivery holds.</summary>
+    private static readonly TimeSpan HeldPagePoll = TimeSpan.FromSeconds(1);
 
     public async Task<HandlerOutcome> HandleAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -38,154 +39,221 @@ public sealed partial class FetchRequestHandler(
             return HandlerOutcome.Poison(problem);
         }
 
-        var endpoint = EndpointCatalog.Get(request.Endpoint);
         var run = await ledger.GetRunAsync(request.RunId, cancellationToken);
         if (run is null)
         {
             return HandlerOutcome.Poison("the run is not in the ledger");
         }
 
-        var state = new FetchState(request, endpoint, run);
+        var budget = options.Value.DeliveryBudget;
+        var deadline = budget == Timeout.InfiniteTimeSpan ? (DateTimeOffset?)null : time.GetUtcNow() + budget;
+        var state = new FetchState(request, EndpointCatalog.Get(request.Endpoint), new EndpointKey(request.RunId, request.TenantId, request.Endpoint), deadline);
         var outcome = await FetchPagesAsync(state, cancellationToken);
         if (outcome.Kind == HandlerOutcomeKind.Retry)
         {
             return outcome;
         }
 
-        await manifests.TryWriteAsync(run, request.TenantId, endpoint, cancellationToken);
+        await manifests.TryWriteAsync(run, state.Key, state.Endpoint, cancellationToken);
         return outcome;
     }
 
     /// <summary>
-    /// Records that a request will not be retried (dead-lettered): its unfinished pages become failed, and
-    /// the endpoint's manifest is written if that completed it.
+    /// Records that a request will never be delivered again (dead-lettered): every page it was responsible for and
+    /// did not finish becomes failed, so the endpoint ends partial (never complete with a gap) and a retry can
+    /// republish exactly those pages. A chain's responsibility is its first unfinished page; a discovery request's
+    /// includes the pages it may not have published.
     /// </summary>
-    public async Task MarkFailedAsync(FetchRequest request, string reason, CancellationToken cancellationToken)
+    public async Task MarkUndeliveredAsync(FetchRequest request, string reason, CancellationToken cancellationToken)
     {
         if (FetchRequestValidator.Validate(request) is not null)
         {
             return;
         }
 
-        var endpoint = EndpointCatalog.Get(request.Endpoint);
         var run = await ledger.GetRunAsync(request.RunId, cancellationToken);
         if (run is null)
         {
             return;
         }
 
-        var pages = (await ledger.GetPagesAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).ToDictionary(p => p.Page);
+        var endpoint = EndpointCatalog.Get(request.Endpoint);
+        var key = new EndpointKey(request.RunId, request.TenantId, request.Endpoint);
+        foreach (var (page, offset) in await UnfinishedResponsibilityAsync(request, endpoint, key, cancellationToken))
+        {
+            await ledger.RecordPageEndedAsync(key, page, offset, PageStatus.Failed, reason, cancellationToken);
+        }
+
+        Log.Undelivered(logger, request.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
+        await manifests.TryWriteAsync(run, key, endpoint, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<(int Page, long? Offset)>> UnfinishedResponsibilityAsync(FetchRequest request, XeroEndpoint endpoint, EndpointKey key, CancellationToken cancellationToken)
+    {
+        if (endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1))
+        {
+            // A chain: the first page from here on that is not done; past a done last page there is nothing.
+            var offset = request.Offset;
+            for (var page = request.FirstPage; ; page += options.Value.ChainLength)
+            {
+                var records = (await ledger.GetPagesAsync(key, page, page + options.Value.ChainLength - 1, cancellationToken)).ToDictionary(p => p.Page);
+                for (var p = page; p < page + options.Value.ChainLength; p++)
+                {
+                    if (!records.TryGetValue(p, out var record) || record.Status != PageStatus.Done)
+                    {
+                        return [(p, record?.Offset ?? offset)];
+                    }
+
+                    if (record.IsLast)
+                    {
+                        return [];
+                    }
+
+                    offset = record.NextOffset ?? offset;
+                }
+            }
+        }
+
+        var unfinished = new List<(int, long?)>();
+        var first = await ledger.GetPagesAsync(key, request.FirstPage, request.LastPage, cancellationToken);
+        var byPage = first.ToDictionary(p => p.Page);
         for (var page = request.FirstPage; page <= request.LastPage; page++)
         {
-            if (pages.TryGetValue(page, out var existing) && existing.Status != PageStatus.Pending)
+            if (!byPage.TryGetValue(page, out var record) || record.Status != PageStatus.Done)
             {
-                continue;
+                unfinished.Add((page, record?.Offset ?? request.Offset));
             }
-
-            await ledger.RecordPageAsync(PageRecordFor(request, page, PageStatus.Failed, existing?.Offset) with { Error = reason }, cancellationToken);
         }
 
-        if (endpoint.IsPaged && (await ledger.GetProgressAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).LastPage is null)
+        if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && unfinished.Count == 0 &&
+            (await ledger.GetEndpointAsync(key, cancellationToken)).LastPage is int last && last > request.LastPage)
         {
-            // The page that would have told us the page count failed: the endpoint ends there for this run.
-            await ledger.SetLastPageAsync(request.RunId, request.TenantId, request.Endpoint, request.FirstPage, cancellationToken);
+            // Page 1 was read, but the ranges it should have published may never have gone out.
+            var rest = (await ledger.GetPagesAsync(key, request.LastPage + 1, last, cancellationToken)).ToDictionary(p => p.Page);
+            for (var page = request.LastPage + 1; page <= last; page++)
+            {
+                if (!rest.TryGetValue(page, out var record) || record.Status != PageStatus.Done)
+                {
+                    unfinished.Add((page, null));
+                }
+            }
         }
 
-        await manifests.TryWriteAsync(run, request.TenantId, endpoint, cancellationToken);
+        return unfinished;
     }
 
     private async Task<HandlerOutcome> FetchPagesAsync(FetchState state, CancellationToken cancellationToken)
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
-        var sequential = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly;
-        var progress = await ledger.GetProgressAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken);
-        var existing = (await ledger.GetPagesAsync(request.RunId, request.TenantId, endpoint.Name, cancellationToken)).ToDictionary(p => p.Page);
-        var lastPage = sequential && request.Discover ? request.FirstPage + options.Value.ChainLength - 1 : request.LastPage;
+        var sequential = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1);
+        var lastInRequest = sequential ? request.FirstPage + options.Value.ChainLength - 1 : request.LastPage;
         var offset = request.Offset;
+        HandlerOutcome? retry = null;
 
-        for (var page = request.FirstPage; page <= lastPage; page++)
+        for (var page = request.FirstPage; page <= lastInRequest; page++)
         {
-            if (progress.LastPage is int known && page > known)
+            var result = await ReadPageAsync(state, page, offset, cancellationToken);
+            switch (result.Kind)
             {
-                return HandlerOutcome.Ack;
+                case PageResultKind.Retry when !sequential && !request.Discover && !IsPastDeadline(state):
+                    // The pages of a range are independent: read the others, then ask for a redelivery of this one.
+                    retry ??= result.Outcome;
+                    continue;
+                case PageResultKind.Retry:
+                    return result.Outcome!;
+                case PageResultKind.BeyondEnd:
+                    return retry ?? HandlerOutcome.Ack;
+                case PageResultKind.Ended when result.Status == PageStatus.Deferred:
+                    // The tenant's day budget is spent: the rest of this range is deferred too, without calling Xero.
+                    for (var rest = page + 1; !sequential && rest <= lastInRequest; rest++)
+                    {
+                        await ledger.RecordPageEndedAsync(state.Key, rest, null, PageStatus.Deferred, "daily call limit reached", cancellationToken);
+                    }
+
+                    return retry ?? HandlerOutcome.Ack;
+                case PageResultKind.Ended when sequential || request.Discover:
+                    // The chain (or discovery) stops at a page that was not read; the ledger marks the endpoint partial.
+                    return retry ?? HandlerOutcome.Ack;
+                case PageResultKind.Ended:
+                    continue;
             }
 
-            PageResult result;
-            if (existing.TryGetValue(page, out var record) && record.Status == PageStatus.Done)
+            var record = result.Page!;
+            offset = record.NextOffset ?? offset;
+            if (record.IsLast)
             {
-                result = new PageResult(record.IsLast, record.NextOffset ?? offset, progress.LastPage);
-            }
-            else
-            {
-                var fetched = await FetchUnderLeaseAsync(state, page, offset, cancellationToken);
-                if (fetched.Outcome is { } stop)
-                {
-                    return stop;
-                }
-
-                if (fetched.KnownLastPage is int knownLast)
-                {
-                    progress = progress with { LastPage = knownLast };
-                }
-
-                result = fetched.Result!;
+                return retry ?? HandlerOutcome.Ack;
             }
 
-            offset = result.NextOffset;
-            if (result.IsLast)
+            if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && !sequential)
             {
-                return HandlerOutcome.Ack;
-            }
-
-            if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover)
-            {
-                await PublishRangesAsync(state, page + 1, result.PageCount, cancellationToken);
-                return HandlerOutcome.Ack;
+                await PublishRangesAsync(state, page + 1, cancellationToken);
+                return retry ?? HandlerOutcome.Ack;
             }
         }
 
-        if (sequential && request.Discover)
+        if (retry is not null)
         {
-            await PublishContinuationAsync(state, lastPage + 1, offset, cancellationToken);
+            return retry;
+        }
+
+        if (sequential)
+        {
+            await PublishContinuationAsync(state, lastInRequest + 1, offset, cancellationToken);
         }
 
         return HandlerOutcome.Ack;
     }
 
-    /// <summary>
-    /// At-least-once delivery: a duplicate of this message may be fetching the same page right now. Take the
-    /// page's lease (waiting for it rather than nacking, which slows the whole push subscription), then reuse
-    /// the page if the other delivery finished it, else fetch it. <c>KnownLastPage</c> is set when reused.
-    /// </summary>
-    private async Task<(PageResult? Result, HandlerOutcome? Outcome, int? KnownLastPage)> FetchUnderLeaseAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
-    {
-        var request = state.Request;
-        var lease = PageLeaseName(request, page);
-        if (!await AcquirePageAsync(lease, state.Owner, cancellationToken))
-        {
-            return (null, HandlerOutcome.Retry("another delivery of this work still holds the page", time.GetUtcNow() + TimeSpan.FromSeconds(10)), null);
-        }
+    private bool IsPastDeadline(FetchState state) => state.Deadline is { } deadline && time.GetUtcNow() >= deadline;
 
-        try
+    /// <summary>One page: claim it (or reuse it if done, or wait while another delivery holds it), then fetch and record it.</summary>
+    private async Task<PageResult> ReadPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
+    {
+        var lease = options.Value.PageLease;
+        while (true)
         {
-            var current = (await ledger.GetPagesAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).FirstOrDefault(p => p.Page == page);
-            if (current is { Status: PageStatus.Done })
+            var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
+            switch (claim.Kind)
             {
-                var lastPage = (await ledger.GetProgressAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).LastPage;
-                return (new PageResult(current.IsLast, current.NextOffset ?? offset, lastPage), null, lastPage);
+                case PageClaimKind.AlreadyDone:
+                    return PageResult.Done(claim.Page!);
+                case PageClaimKind.BeyondEnd:
+                    return PageResult.BeyondEnd;
+                case PageClaimKind.HeldElsewhere:
+                    var now = time.GetUtcNow();
+                    if (state.Deadline is { } deadline && now >= deadline)
+                    {
+                        return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
+                    }
+
+                    var wait = claim.HeldUntil is { } until && until - now < HeldPagePoll ? until - now : HeldPagePoll;
+                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(50), time, cancellationToken);
+                    continue;
             }
 
-            var fetched = await FetchPageAsync(state, page, offset, cancellationToken);
-            return (fetched.Result, fetched.Outcome, null);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(lease, state.Owner, CancellationToken.None);
+            var finished = false;
+            try
+            {
+                await using (PageLeaseRenewal.Start(ledger, state.Key, page, state.Owner, lease, time, cancellationToken))
+                {
+                    var result = await FetchPageAsync(state, page, claim.Page?.Offset ?? offset, cancellationToken);
+                    finished = result.Kind is PageResultKind.Done or PageResultKind.Ended;
+                    return result;
+                }
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    await ledger.ReleasePageAsync(state.Key, page, state.Owner, CancellationToken.None);
+                }
+            }
         }
     }
 
-    private async Task<(PageResult? Result, HandlerOutcome? Outcome)> FetchPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
+    private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
@@ -193,51 +261,48 @@ public sealed partial class FetchRequestHandler(
         XeroPage xeroPage;
         try
         {
-            xeroPage = await xero.GetPageAsync(new PageQuery(request.TenantId, endpoint, page, offset, request.ModifiedSince, options.Value.MaxPermitWait), cancellationToken);
+            xeroPage = await xero.GetPageAsync(new PageQuery(request.TenantId, endpoint, page, offset, request.ModifiedSince, state.Deadline), cancellationToken);
         }
         catch (XeroApiException ex)
         {
-            return (null, await HandleFailureAsync(state, page, offset, ex, cancellationToken));
+            return await HandleFailureAsync(state, page, offset, ex, cancellationToken);
         }
 
         using (xeroPage)
         {
             var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
+            var records = written.Records;
+            var maxJournalNumber = written.MaxJournalNumber;
             string? objectName = null;
             if (written.Records > 0)
             {
                 objectName = ObjectNames.Page(request.RunId, request.TenantId, endpoint, page);
-                await objects.CreateIfAbsentAsync(objectName, written.Content, ContentType, cancellationToken);
-            }
-
-            var isLast = IsLastPage(endpoint, page, written.Records, xeroPage.Pagination);
-            var nextOffset = endpoint.Paging == PagingStyle.Offset ? written.MaxJournalNumber ?? offset : offset;
-            await ledger.CountCallsAsync(request.RunId, request.TenantId, endpoint.Name, xeroPage.Calls, xeroPage.Throttles, cancellationToken);
-            if (isLast)
-            {
-                await ledger.SetLastPageAsync(request.RunId, request.TenantId, endpoint.Name, page, cancellationToken);
-            }
-            else if (endpoint.Paging == PagingStyle.PageAndSize && xeroPage.Pagination is { PageCount: > 0 } pagination && request.Discover)
-            {
-                await ledger.SetLastPageAsync(request.RunId, request.TenantId, endpoint.Name, Math.Max(pagination.PageCount, page), cancellationToken);
-            }
-
-            await ledger.RecordPageAsync(
-                PageRecordFor(request, page, PageStatus.Done, offset) with
+                if (!await objects.CreateIfAbsentAsync(objectName, written.Content, ContentType, cancellationToken))
                 {
-                    Records = written.Records,
-                    ObjectName = objectName,
-                    NextOffset = nextOffset,
-                    IsLast = isLast,
-                    UpdatedAt = time.GetUtcNow(),
-                },
-                cancellationToken);
-            Log.PageFetched(logger, request.RunId, request.TenantId, endpoint.Name, page, written.Records, written.Content.Length, stopwatch.ElapsedMilliseconds, xeroPage.Calls);
-            return (new PageResult(isLast, nextOffset, xeroPage.Pagination?.PageCount), null);
+                    // An earlier delivery wrote this page and died before recording it: describe the object that exists.
+                    (records, maxJournalNumber) = await StoredPageSummary.ReadAsync(objects, objectName, cancellationToken);
+                }
+            }
+
+            var pageSize = xeroPage.Pagination is { PageSize: > 0 } reported ? reported.PageSize : endpoint.PageSize;
+            var isLast = endpoint.Paging switch
+            {
+                PagingStyle.None => true,
+                PagingStyle.PageAndSize => records < pageSize || (xeroPage.Pagination is { PageCount: > 0 } p && page >= p.PageCount),
+                _ => records < pageSize,
+            };
+            int? lastPage = isLast ? page
+                : endpoint.Paging == PagingStyle.PageAndSize && request.Discover && page == 1 && xeroPage.Pagination is { PageCount: > 0 } pagination ? pagination.PageCount
+                : null;
+            var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
+            await ledger.CountCallsAsync(state.Key, xeroPage.Calls, xeroPage.Throttles, cancellationToken);
+            var stored = await ledger.RecordPageDoneAsync(new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage), cancellationToken);
+            Log.PageFetched(logger, request.RunId, request.TenantId, endpoint.Name, page, records, written.Content.Length, stopwatch.ElapsedMilliseconds, xeroPage.Calls);
+            return PageResult.Done(stored);
         }
     }
 
-    private async Task<HandlerOutcome> HandleFailureAsync(FetchState state, int page, long? offset, XeroApiException ex, CancellationToken cancellationToken)
+    private async Task<PageResult> HandleFailureAsync(FetchState state, int page, long? offset, XeroApiException ex, CancellationToken cancellationToken)
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
@@ -246,59 +311,35 @@ public sealed partial class FetchRequestHandler(
             case XeroFailure.DayLimitReached:
             case XeroFailure.RateLimited when ex.Detail == nameof(RateLimitProblem.Day):
                 Log.Deferred(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.RetryAt);
-                await EndAtAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", cancellationToken);
-                return HandlerOutcome.Ack;
+                return await EndAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", cancellationToken);
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
-                await EndAtAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
-                return HandlerOutcome.Ack;
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
             case XeroFailure.AccessDenied:
             case XeroFailure.BadRequest:
                 Log.PageFailed(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.Message);
-                await EndAtAsync(state, page, offset, PageStatus.Failed, ex.Message, cancellationToken);
-                return HandlerOutcome.Ack;
+                return await EndAsync(state, page, offset, PageStatus.Failed, ex.Message, cancellationToken);
             case XeroFailure.PermitUnavailable:
-                return HandlerOutcome.Retry("no rate-limit permit before the deadline", ex.RetryAt);
+                return PageResult.Retry(HandlerOutcome.Retry("no rate-limit permit before the delivery's deadline", ex.RetryAt));
             case XeroFailure.Transient:
             case XeroFailure.RateLimited:
             default:
-                return HandlerOutcome.Retry(ex.Message, ex.RetryAt);
+                return PageResult.Retry(HandlerOutcome.Retry(ex.Message, ex.RetryAt));
         }
     }
 
-    /// <summary>
-    /// A page that will not be fetched in this run: record it, and the pages after it in this request.
-    /// Where the endpoint's extent is still unknown (discovery, sequential chains), it ends at this page.
-    /// </summary>
-    private async Task EndAtAsync(FetchState state, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    private async Task<PageResult> EndAsync(FetchState state, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
     {
-        var request = state.Request;
-        var progress = await ledger.GetProgressAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken);
-        var last = progress.LastPage ?? page;
-        if (progress.LastPage is null)
-        {
-            await ledger.SetLastPageAsync(request.RunId, request.TenantId, request.Endpoint, page, cancellationToken);
-        }
-
-        var through = status == PageStatus.Deferred ? Math.Min(request.LastPage, last) : page;
-        var pages = (await ledger.GetPagesAsync(request.RunId, request.TenantId, request.Endpoint, cancellationToken)).ToDictionary(p => p.Page);
-        for (var p = page; p <= Math.Max(page, through); p++)
-        {
-            if (pages.TryGetValue(p, out var existing) && existing.Status == PageStatus.Done)
-            {
-                continue;
-            }
-
-            await ledger.RecordPageAsync(PageRecordFor(request, p, status, p == page ? offset : existing?.Offset) with { Error = reason, UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        }
+        await ledger.RecordPageEndedAsync(state.Key, page, offset, status, reason, cancellationToken);
+        return PageResult.Ended(status);
     }
 
-    private async Task PublishRangesAsync(FetchState state, int firstPage, int? pageCount, CancellationToken cancellationToken)
+    private async Task PublishRangesAsync(FetchState state, int firstPage, CancellationToken cancellationToken)
     {
         var request = state.Request;
-        if (pageCount is not int count || count < firstPage)
+        if ((await ledger.GetEndpointAsync(state.Key, cancellationToken)).LastPage is not int count || count < firstPage)
         {
-            // No usable pagination metadata: fall back to reading the next page and discovering again.
+            // No usable pagination metadata: read on as a chain from the next page.
             await PublishContinuationAsync(state, firstPage, null, cancellationToken);
             return;
         }
@@ -310,63 +351,41 @@ public sealed partial class FetchRequestHandler(
             messages.Add(request with { FirstPage = first, LastPage = Math.Min(count, first + size - 1), Discover = false, Offset = null });
         }
 
-        await ledger.MarkPendingAsync(request.RunId, request.TenantId, request.Endpoint, firstPage, count, null, cancellationToken);
+        await ledger.OpenPagesAsync(state.Key, [.. Enumerable.Range(firstPage, count - firstPage + 1).Select(p => new PendingPage(p))], cancellationToken);
         await publisher.PublishAsync(messages, cancellationToken);
     }
 
     private async Task PublishContinuationAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
     {
-        var request = state.Request;
-        var next = request with { FirstPage = page, LastPage = page, Offset = offset, Discover = true };
-        await ledger.MarkPendingAsync(request.RunId, request.TenantId, request.Endpoint, page, page, offset is long o ? new Dictionary<int, long> { [page] = o } : null, cancellationToken);
+        var next = state.Request with { FirstPage = page, LastPage = page, Offset = offset, Discover = true };
+        await ledger.OpenPagesAsync(state.Key, [new PendingPage(page, offset)], cancellationToken);
         await publisher.PublishAsync([next], cancellationToken);
     }
 
-    /// <summary>Takes the page's lease, waiting (bounded by the permit wait, at most a minute) while another delivery holds it.</summary>
-    private async Task<bool> AcquirePageAsync(string lease, string owner, CancellationToken cancellationToken)
-    {
-        var patience = options.Value.MaxPermitWait == Timeout.InfiniteTimeSpan || options.Value.MaxPermitWait > TimeSpan.FromMinutes(1)
-            ? TimeSpan.FromMinutes(1)
-            : options.Value.MaxPermitWait;
-        var giveUpAt = time.GetUtcNow() + patience;
-        while (!await leases.TryAcquireAsync(lease, owner, PageLease, cancellationToken))
-        {
-            if (time.GetUtcNow() >= giveUpAt)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
-        }
-
-        return true;
-    }
-
-    private TimeSpan PageLease =>
-        options.Value.MaxPermitWait == Timeout.InfiniteTimeSpan || options.Value.MaxPermitWait < MinimumPageLease
-            ? MinimumPageLease
-            : options.Value.MaxPermitWait + MinimumPageLease;
-
-    private static string PageLeaseName(FetchRequest request, int page) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page:{request.RunId}/{request.TenantId}/{request.Endpoint}/{page}");
-
-    private static bool IsLastPage(XeroEndpoint endpoint, int page, int records, XeroPagination? pagination) => endpoint.Paging switch
-    {
-        PagingStyle.None => true,
-        PagingStyle.PageAndSize => records < endpoint.PageSize || (pagination is { PageCount: > 0 } p && page >= p.PageCount),
-        _ => records < endpoint.PageSize,
-    };
-
-    private static PageRecord PageRecordFor(FetchRequest request, int page, PageStatus status, long? offset) =>
-        new(request.RunId, request.TenantId, request.Endpoint, page, status, Offset: offset);
-
-    private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, RunInfo Run)
+    private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, EndpointKey Key, DateTimeOffset? Deadline)
     {
         /// <summary>This delivery's identity as a page-lease owner.</summary>
         public string Owner { get; } = Guid.NewGuid().ToString("N");
     }
 
-    private sealed record PageResult(bool IsLast, long? NextOffset, int? PageCount);
+    private enum PageResultKind
+    {
+        Done,
+        Ended,
+        BeyondEnd,
+        Retry,
+    }
+
+    private sealed record PageResult(PageResultKind Kind, PageRecord? Page = null, PageStatus? Status = null, HandlerOutcome? Outcome = null)
+    {
+        public static PageResult BeyondEnd { get; } = new(PageResultKind.BeyondEnd);
+
+        public static PageResult Done(PageRecord page) => new(PageResultKind.Done, page);
+
+        public static PageResult Ended(PageStatus status) => new(PageResultKind.Ended, Status: status);
+
+        public static PageResult Retry(HandlerOutcome outcome) => new(PageResultKind.Retry, Outcome: outcome);
+    }
 
     private static partial class Log
     {
@@ -381,5 +400,8 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page} failed: {Reason}")]
         public static partial void PageFailed(ILogger logger, string runId, string tenantId, string endpoint, int page, string reason);
+
+        [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} pages {FirstPage}-{LastPage}: every delivery failed (dead-lettered); unfinished pages recorded as failed, the endpoint ends partial")]
+        public static partial void Undelivered(ILogger logger, string runId, string tenantId, string endpoint, int firstPage, int lastPage);
     }
 }

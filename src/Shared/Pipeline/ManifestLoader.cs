@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Storage;
@@ -12,13 +13,16 @@ namespace XeroSync.Pipeline;
 
 /// <summary>
 /// Handles a manifest's object-finalize event: one warehouse load for all its objects under a
-/// deterministic job id, a check that the rows loaded equal the manifest's records, then the watermark.
+/// deterministic job id and a check that the rows loaded equal the manifest's records, recorded in the
+/// ledger; when the ledger then says the endpoint is complete (every manifest loaded, nothing missing),
+/// the endpoint's watermark advances to this run's.
 /// </summary>
 public sealed partial class ManifestLoader(
     IObjectStore objects,
     IWarehouse warehouse,
     IRunLedger ledger,
     IWatermarkStore watermarks,
+    IOptions<PipelineOptions> options,
     ILogger<ManifestLoader> logger)
 {
     public async Task<HandlerOutcome> HandleAsync(string objectName, CancellationToken cancellationToken)
@@ -52,6 +56,13 @@ public sealed partial class ManifestLoader(
         }
 
         var endpoint = EndpointCatalog.Get(manifest!.Endpoint);
+        var key = new EndpointKey(manifest.RunId, manifest.TenantId, manifest.Endpoint);
+        var run = await ledger.GetRunAsync(manifest.RunId, cancellationToken);
+        if (run is null)
+        {
+            return HandlerOutcome.Poison("the manifest's run is not in the ledger");
+        }
+
         long rows = 0;
         if (manifest.Objects.Count > 0)
         {
@@ -62,24 +73,41 @@ public sealed partial class ManifestLoader(
             catch (XeroSync.Warehouse.BigQuery.BigQueryLoadFailedException ex)
             {
                 // The job id is deterministic: a failed job can never succeed under it, so redelivery cannot help.
-                return HandlerOutcome.Poison($"load job {ex.JobId} failed: {ex.Error?.Message ?? ex.Message}");
+                var reason = $"load job {ex.JobId} failed: {ex.Error?.Message ?? ex.Message}";
+                await ledger.MarkManifestFailedAsync(key, manifest.Sequence, reason, cancellationToken);
+                return HandlerOutcome.Poison(reason);
             }
 
             if (rows != manifest.Records)
             {
                 // Deterministic inputs and job id: the same mismatch would repeat on every redelivery.
-                return HandlerOutcome.Poison($"loaded {rows} rows but the manifest lists {manifest.Records}; the watermark stays where it was");
+                var reason = $"loaded {rows} rows but the manifest lists {manifest.Records}; the watermark stays where it was";
+                await ledger.MarkManifestFailedAsync(key, manifest.Sequence, reason, cancellationToken);
+                return HandlerOutcome.Poison(reason);
             }
         }
 
-        await ledger.MarkManifestLoadedAsync(manifest.RunId, manifest.TenantId, manifest.Endpoint, manifest.Sequence, rows, cancellationToken);
-        if (manifest.Watermark is { } watermark)
-        {
-            await watermarks.AdvanceAsync(manifest.TenantId, manifest.Endpoint, watermark, cancellationToken);
-        }
-
+        var state = await ledger.MarkManifestLoadedAsync(key, manifest.Sequence, rows, cancellationToken);
+        await AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
         Log.Loaded(logger, manifest.RunId, manifest.TenantId, endpoint.TableName, manifest.Sequence, rows, manifest.Objects.Count, manifest.Partial);
         return HandlerOutcome.Ack;
+    }
+
+    /// <summary>Advances the endpoint's watermark if the ledger says it is complete and it has not moved yet (a retry finishes a crash here).</summary>
+    public async Task AdvanceWatermarkAsync(RunInfo run, XeroEndpoint endpoint, EndpointState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.MayAdvanceWatermark)
+        {
+            return;
+        }
+
+        if (EndpointWatermark.For(run, endpoint, state, options.Value.WatermarkOverlap) is { } watermark)
+        {
+            await watermarks.AdvanceAsync(state.TenantId, state.Endpoint, watermark, cancellationToken);
+        }
+
+        await ledger.MarkWatermarkAdvancedAsync(state.Key, cancellationToken);
     }
 
     /// <summary>Deterministic BigQuery-compatible job id: the same manifest always loads under the same id.</summary>

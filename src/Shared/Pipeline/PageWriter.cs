@@ -92,8 +92,12 @@ public static class PageWriter
         {
             switch (key.ValueKind)
             {
-                case JsonValueKind.String when key.GetString() is { Length: > 0 } text:
+                case JsonValueKind.String when ReadString(key) is { Length: > 0 } text:
                     return text;
+                case JsonValueKind.String when key.GetRawText() is { Length: > 2 } raw:
+                    // An escaped lone surrogate ("\ud800") is valid JSON but no .NET string: keep the id as
+                    // sent, still escaped, so the record lands under a deterministic id.
+                    return raw[1..^1];
                 case JsonValueKind.Number:
                     return key.GetRawText();
             }
@@ -106,7 +110,20 @@ public static class PageWriter
     private static DateTimeOffset? UpdatedAt(JsonElement record, string? field) =>
         field is not null && record.ValueKind == JsonValueKind.Object &&
         record.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String &&
-        XeroDate.TryParse(value.GetString(), out var parsed)
+        XeroDate.TryParse(ReadString(value), out var parsed)
             ? parsed
             : null;
+
+    /// <summary>The string's value, or null when it holds an escaped lone surrogate (which GetString refuses).</summary>
+    private static string? ReadString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

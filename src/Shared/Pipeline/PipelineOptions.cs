@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace XeroSync.Pipeline;
 
-/// <summary>How fetch work is cut into messages and how long a handler may wait.</summary>
+/// <summary>How fetch work is cut into messages and how long a delivery may take.</summary>
 public sealed class PipelineOptions
 {
     /// <summary>Pages per FetchRequest once an endpoint's page count is known (more messages = more parallelism).</summary>
@@ -21,8 +21,17 @@ public sealed class PipelineOptions
     public TimeSpan WatermarkOverlap { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Longest wait for a rate-limit permit inside one message. Infinite locally; in the cloud a little
-    /// under the push subscription's ack deadline, after which the message is nacked and redelivered.
+    /// The time one delivery may spend waiting (for rate-limit permits, for a page another delivery holds) from
+    /// the moment it starts: its deadline. Infinite locally; in the cloud the push ack deadline less a margin,
+    /// after which the delivery nacks and Pub/Sub redelivers.
     /// </summary>
-    public TimeSpan MaxPermitWait { get; set; } = Timeout.InfiniteTimeSpan;
+    public TimeSpan DeliveryBudget { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// How long a page's lease lasts without renewal. The holder renews it every third of this while it works,
+    /// so a crashed holder's page is free again within this time and another delivery takes it over without
+    /// spending a delivery attempt.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PageLease { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace XeroSync.Pipeline;
 
-/// <summary>What a run should cover (the optional body of <c>POST /run</c>, and the CLI's sync options).</summary>
+/// <summary>
+/// What a run should cover (the optional body of <c>POST /run</c>, and the CLI's sync options). An unknown property
+/// is an error: a misspelt <c>"tenant"</c> must not start a run of every connected tenant.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RunRequest
 {
     /// <summary>Tenant ids to include; null or empty for every connected tenant.</summary>

@@ -30,32 +30,29 @@ public sealed partial class RunStarter(
         var tenants = FilterTenants(connections, request.Tenants);
         if (tenants.Count == 0)
         {
-            throw new InvalidOperationException(connections.Count == 0
+            throw new NoTenantsToSyncException(connections.Count == 0
                 ? "Xero lists no connected organisations for these credentials."
                 : "None of the requested tenants is connected; connected: " + string.Join(", ", connections.Select(c => c.TenantId)));
         }
 
         var startedAt = time.GetUtcNow();
         var run = new RunInfo(NewRunId(startedAt), startedAt, tenants.Select(t => t.TenantId).ToList(), endpoints.Select(e => e.Name).ToList(), request.Full);
-        await ledger.CreateRunAsync(run, cancellationToken);
-
         var messages = new List<FetchRequest>(tenants.Count * endpoints.Count);
         foreach (var tenant in tenants)
         {
             foreach (var endpoint in endpoints)
             {
                 var watermark = request.Full ? null : await watermarks.GetAsync(tenant.TenantId, endpoint.Name, cancellationToken);
-                var message = FirstRequest(run.RunId, tenant.TenantId, endpoint, watermark);
-                await ledger.MarkPendingAsync(run.RunId, tenant.TenantId, endpoint.Name, 1, 1, message.Offset is long offset ? new Dictionary<int, long> { [1] = offset } : null, cancellationToken);
-                if (!endpoint.IsPaged)
-                {
-                    await ledger.SetLastPageAsync(run.RunId, tenant.TenantId, endpoint.Name, 1, cancellationToken);
-                }
-
-                messages.Add(message);
+                messages.Add(FirstRequest(run.RunId, tenant.TenantId, endpoint, watermark));
             }
         }
 
+        // Every endpoint's page 1 is pending before anything is published: a publish that fails half-way leaves
+        // pending pages, which a retry republishes; it never leaves an endpoint the ledger does not know.
+        await ledger.CreateRunAsync(
+            run,
+            [.. messages.Select(m => new EndpointOpening(m.TenantId, m.Endpoint, m.Offset, !EndpointCatalog.Get(m.Endpoint).IsPaged))],
+            cancellationToken);
         await publisher.PublishAsync(messages, cancellationToken);
         Log.RunStarted(logger, run.RunId, tenants.Count, endpoints.Count, messages.Count, request.Full);
         return new StartedRun(run, tenants, endpoints, messages.Count);

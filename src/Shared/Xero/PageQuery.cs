@@ -1,11 +1,22 @@
 namespace XeroSync.Xero;
 
-/// <summary>What to ask Xero for: one page (or Journals offset) of one endpoint of one tenant.</summary>
-/// <param name="MaxPermitWait">How long to wait for a rate-limit permit before giving up (push deadline).</param>
+/// <summary>What to ask Xero for: one page (or Journals offset) of one endpoint of one tenant, or one record by id.</summary>
+/// <param name="Deadline">The delivery's deadline: waiting for a rate-limit permit stops there (null: no deadline, locally).</param>
 public sealed record PageQuery(
     string TenantId,
     XeroEndpoint Endpoint,
     int Page,
     long? Offset,
     DateTimeOffset? ModifiedSince,
-    TimeSpan MaxPermitWait);
+    DateTimeOffset? Deadline)
+{
+    /// <summary>Sends <c>summaryOnly=true</c> where the endpoint offers it (Invoices, Contacts): lighter records for an ID sweep.</summary>
+    public bool SummaryOnly { get; init; }
+
+    /// <summary>Set: <c>GET /{Endpoint}/{RecordId}</c> (no paging, order or filters); the page holds that one record.</summary>
+    public string? RecordId { get; init; }
+
+    /// <summary>One record by id (e.g. a budget with its lines, a contact group with its members).</summary>
+    public static PageQuery ForRecord(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline) =>
+        new(tenantId, endpoint, 0, null, null, deadline) { RecordId = recordId };
+}

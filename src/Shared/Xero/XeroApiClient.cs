@@ -28,6 +28,7 @@ public sealed partial class XeroApiClient
     private readonly TimeProvider _time;
     private readonly ILogger<XeroApiClient> _logger;
     private readonly ResiliencePipeline _transientRetry;
+    private readonly ResiliencePipeline _attemptTimeout;
 
     public XeroApiClient(HttpClient http, IAccessTokenSource tokens, IRateLimiter limiter, IOptions<XeroOptions> options, TimeProvider time, ILogger<XeroApiClient> logger)
     {
@@ -53,8 +54,10 @@ public sealed partial class XeroApiClient
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(_options.AttemptTimeout)
             .Build();
+
+        // The attempt timeout covers one HTTP exchange only: waiting for a permit is bounded by the delivery's deadline instead.
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(_options.AttemptTimeout).Build();
     }
 
     /// <summary>The organisations this connection may read (<c>GET /connections</c>).</summary>
@@ -64,15 +67,29 @@ public sealed partial class XeroApiClient
             async ct =>
             {
                 var token = await _tokens.GetAccessTokenAsync(forceRefresh: false, ct);
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                await ThrowIfFailedAsync(response, null, ct);
-                return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
+                return await _attemptTimeout.ExecuteAsync(
+                    async (token, ct) =>
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                        await ThrowIfFailedAsync(response, null, ct);
+                        return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
+                    },
+                    token,
+                    ct);
             },
             cancellationToken);
         return connections.Where(c => Identifiers.IsValidTenantId(c.TenantId)).ToList();
     }
+
+    /// <summary>
+    /// Reads one record by id (<c>GET /{Endpoint}/{id}</c>: budgets with lines, contact groups with members), with the
+    /// same permits, retries and raw bytes as a page; the page's <see cref="XeroPage.Records"/> holds the one record.
+    /// A record Xero no longer has is a <see cref="XeroApiException"/> with <see cref="XeroFailure.BadRequest"/> and status 404.
+    /// </summary>
+    public Task<XeroPage> GetRecordAsync(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), cancellationToken);
 
     /// <summary>
     /// Reads one page. Throws <see cref="XeroApiException"/> when no page can be had; its
@@ -81,6 +98,10 @@ public sealed partial class XeroApiClient
     public async Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
+        {
+            throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
+        }
         var counters = new CallCounters();
         var refreshedToken = false;
         while (true)
@@ -107,7 +128,13 @@ public sealed partial class XeroApiClient
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAccessTokenAsync(forceRefresh, cancellationToken);
-        await using var permit = await _limiter.AcquireAsync(query.TenantId, query.MaxPermitWait, cancellationToken);
+        var wait = query.Deadline is { } deadline ? deadline - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
+        {
+            throw new XeroApiException(XeroFailure.PermitUnavailable, null, "The delivery's deadline passed before a rate-limit permit.") { RetryAt = query.Deadline };
+        }
+
+        await using var permit = await _limiter.AcquireAsync(query.TenantId, wait, cancellationToken);
         if (!permit.IsGranted)
         {
             throw permit.Denial == PermitDenial.DayLimit
@@ -115,8 +142,17 @@ public sealed partial class XeroApiClient
                 : new XeroApiException(XeroFailure.PermitUnavailable, null, "No Xero rate-limit permit within the deadline.") { RetryAt = permit.RetryAt };
         }
 
-        using var request = BuildRequest(query, token);
         counters.Calls++;
+        return await _attemptTimeout.ExecuteAsync(
+            static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
+            (Client: this, Query: query, Token: token, Counters: counters),
+            cancellationToken);
+    }
+
+    /// <summary>One HTTP exchange for a page, under the attempt timeout; the permit is held by the caller.</summary>
+    private async ValueTask<XeroPage> ExchangeAsync(PageQuery query, string token, CallCounters counters, CancellationToken cancellationToken)
+    {
+        using var request = BuildRequest(query, token);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
         var observation = RateLimitObservation.FromHeaders(response.Headers, throttled, _time.GetUtcNow());
@@ -131,7 +167,8 @@ public sealed partial class XeroApiClient
             };
         }
 
-        await ThrowIfFailedAsync(response, query.Endpoint, cancellationToken);
+        // Only a collection GET says "the endpoint is gone" with a 404; a by-id 404 is a record Xero no longer has.
+        await ThrowIfFailedAsync(response, query.RecordId is null ? query.Endpoint : null, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
         try
@@ -156,26 +193,13 @@ public sealed partial class XeroApiClient
             separator = '&';
         }
 
-        switch (endpoint.Paging)
+        if (query.RecordId is { } recordId)
         {
-            case PagingStyle.PageAndSize:
-                Add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
-                Add(string.Create(CultureInfo.InvariantCulture, $"pageSize={endpoint.PageSize}"));
-                break;
-            case PagingStyle.PageOnly:
-                Add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
-                break;
-            case PagingStyle.Offset:
-                Add(string.Create(CultureInfo.InvariantCulture, $"offset={query.Offset ?? 0}"));
-                break;
-            case PagingStyle.None:
-            default:
-                break;
+            path.Append('/').Append(recordId);
         }
-
-        if (endpoint.ExtraQuery is { } extra)
+        else
         {
-            Add(extra);
+            AddListParameters(query, Add);
         }
 
         if (endpoint.AcceptsUnitDp)
@@ -196,6 +220,46 @@ public sealed partial class XeroApiClient
 
         return request;
     }
+
+    private static void AddListParameters(PageQuery query, Action<string> add)
+    {
+        var endpoint = query.Endpoint;
+        switch (endpoint.Paging)
+        {
+            case PagingStyle.PageAndSize:
+                add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
+                add(string.Create(CultureInfo.InvariantCulture, $"pageSize={endpoint.PageSize}"));
+                break;
+            case PagingStyle.PageOnly:
+                add(string.Create(CultureInfo.InvariantCulture, $"page={query.Page}"));
+                break;
+            case PagingStyle.Offset:
+                add(string.Create(CultureInfo.InvariantCulture, $"offset={query.Offset ?? 0}"));
+                break;
+            case PagingStyle.None:
+            default:
+                break;
+        }
+
+        if (endpoint.Order is { } order)
+        {
+            add("order=" + Uri.EscapeDataString(order));
+        }
+
+        if (query.SummaryOnly && endpoint.SupportsSummaryOnly)
+        {
+            add("summaryOnly=true");
+        }
+
+        if (endpoint.ExtraQuery is { } extra)
+        {
+            add(extra);
+        }
+    }
+
+    /// <summary>A GUID, or a short code such as a TaxType or currency code: nothing that could change the path.</summary>
+    private static bool IsValidRecordId(string id) =>
+        Guid.TryParse(id, out _) || (id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
 
     private static XeroPage ToPage(JsonDocument document, XeroEndpoint endpoint, DateTimeOffset? serverDate, CallCounters counters)
     {

@@ -30,6 +30,18 @@ public sealed record XeroEndpoint(
     /// <summary>The <c>unitdp</c> value sent where accepted: Xero rounds unit amounts to 2 dp without it.</summary>
     public const int UnitDecimalPlaces = 4;
 
+    /// <summary>
+    /// The <c>order</c> sent on list calls: an immutable key, so an edit during a run moves no record across a page
+    /// boundary (inserts still can; docs/xero-behaviour.md). Null where Xero takes no order or ordering is unsafe.
+    /// </summary>
+    public string? Order { get; init; }
+
+    /// <summary>Whether Xero offers <c>summaryOnly=true</c> (lighter records, the cheapest ID sweep).</summary>
+    public bool SupportsSummaryOnly { get; init; }
+
+    /// <summary>The array only <c>GET /{Name}/{id}</c> fills (Budgets' BudgetLines, ContactGroups' Contacts); the list serves it empty.</summary>
+    public string? DetailOnlyField { get; init; }
+
     /// <summary>Whether the endpoint returns its collection over more than one call.</summary>
     public bool IsPaged => Paging != PagingStyle.None;
 

@@ -50,7 +50,14 @@ public static class CloudEventReader
             return DecodeResult.Poison<CloudEvent>(body.PoisonReason);
         }
 
-        var contentType = request.ContentType;
+        return Read(request.Headers, request.ContentType, body.Value);
+    }
+
+    /// <summary>Reads an event whose body was already read (the route keeps the bytes for a poison record).</summary>
+    public static DecodeResult<CloudEvent> Read(IHeaderDictionary headers, string? contentType, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(body);
         try
         {
             if (MimeUtilities.IsCloudEventsBatchContentType(contentType))
@@ -59,8 +66,8 @@ public static class CloudEventReader
             }
 
             return MimeUtilities.IsCloudEventsContentType(contentType)
-                ? ReadStructured(body.Value, contentType!)
-                : ReadBinary(request.Headers, contentType, body.Value);
+                ? ReadStructured(body, contentType!)
+                : ReadBinary(headers, contentType, body);
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {

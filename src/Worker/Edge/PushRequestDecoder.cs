@@ -23,9 +23,17 @@ public static class PushRequestDecoder
             return DecodeResult.Poison<PubSubPushMessage>(body.PoisonReason);
         }
 
-        return request.Headers.ContainsKey(PushHeaders.MessageId)
-            ? DecodeUnwrapped(request.Headers, body.Value)
-            : DecodeWrapped(body.Value);
+        return Decode(request.Headers, body.Value);
+    }
+
+    /// <summary>Decodes a push whose body was already read (the route keeps the bytes for a poison record).</summary>
+    public static DecodeResult<PubSubPushMessage> Decode(IHeaderDictionary headers, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(body);
+        return headers.ContainsKey(PushHeaders.MessageId)
+            ? DecodeUnwrapped(headers, body)
+            : DecodeWrapped(body);
     }
 
     /// <summary>Decodes a wrapped push envelope body (also used for tests and pull-style payloads).</summary>

@@ -18,30 +18,44 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, P
     {
         ArgumentNullException.ThrowIfNull(message);
         FetchRequest? request;
+        string? problem;
         try
         {
             request = JsonSerializer.Deserialize(message.Data.Span, PipelineJsonContext.Default.FetchRequest);
+            problem = FetchRequestValidator.Validate(request);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
+            // The parser's message names the field and position (never the value); PoisonRecorder escapes it.
             request = null;
+            problem = "data is not FetchRequest JSON: " + ex.Message;
         }
 
-        if (FetchRequestValidator.Validate(request) is { } problem)
+        if (problem is not null)
         {
             await poison.RecordAsync("pubsub", message.MessageId, "not a valid FetchRequest: " + problem, message.Data, cancellationToken);
             return Results.NoContent();
         }
 
-        if (message.Attributes.ContainsKey(DeadLetterAttribute))
+        try
         {
-            Log.DeadLettered(logger, request!.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
-            await handler.MarkFailedAsync(request, "dead-lettered after every delivery attempt failed", cancellationToken);
-            return Results.NoContent();
-        }
+            if (message.Attributes.ContainsKey(DeadLetterAttribute))
+            {
+                Log.DeadLettered(logger, request!.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
+                await handler.MarkUndeliveredAsync(request, "dead-lettered after every delivery attempt failed", cancellationToken);
+                return Results.NoContent();
+            }
 
-        var outcome = await handler.HandleAsync(request!, cancellationToken);
-        return await ToResultAsync(outcome, message, cancellationToken);
+            var outcome = await handler.HandleAsync(request!, cancellationToken);
+            return await ToResultAsync(outcome, message, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A ledger, store or publisher failure: never a crash, never an ack; redelivery (then the dead-letter
+            // topic) decides. The request was validated above, so its fields are safe to log.
+            WorkerEndpoints.Log.BackendFailed(logger, "pubsub", Identifiers.Printable(message.MessageId), ex.GetType().Name, ex);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     internal async Task<IResult> ToResultAsync(HandlerOutcome outcome, PubSubPushMessage message, CancellationToken cancellationToken)

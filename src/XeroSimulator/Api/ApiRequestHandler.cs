@@ -7,23 +7,23 @@ using XeroSync.XeroSimulator.Limits;
 
 namespace XeroSync.XeroSimulator.Api;
 
-/// <summary>GET /api.xro/2.0/{endpoint}: auth, tenant, entitlement, rate limits, faults, then the collection.</summary>
+/// <summary>GET /api.xro/2.0/{endpoint} and /{endpoint}/{id}: auth, tenant, entitlement and scope, rate limits, faults, then the records.</summary>
 internal sealed class ApiRequestHandler
 {
     private readonly SimulatorState _state;
 
     public ApiRequestHandler(SimulatorState state) => _state = state;
 
-    public async Task HandleAsync(HttpContext context, string endpointName)
+    public async Task HandleAsync(HttpContext context, string endpointName, string? recordId = null)
     {
         var now = _state.Clock.GetUtcNow();
         var tenantHeader = context.Request.Headers["xero-tenant-id"].ToString();
         var imsHeader = context.Request.Headers.IfModifiedSince.ToString();
         var definition = EndpointCatalog.Find(endpointName);
-        string? problem = null;
+        (string? Problem, FaultKind Fault) outcome = (null, FaultKind.None);
         try
         {
-            problem = await RespondAsync(context, now, definition, tenantHeader);
+            outcome = await RespondAsync(context, now, definition, tenantHeader, recordId);
         }
         finally
         {
@@ -33,12 +33,13 @@ internal sealed class ApiRequestHandler
                 definition?.Name ?? endpointName,
                 context.Request.Path + context.Request.QueryString,
                 string.IsNullOrEmpty(imsHeader) ? null : imsHeader,
-                context.RequestAborted.IsCancellationRequested && problem == "fault:timeout" ? 499 : context.Response.StatusCode,
-                problem));
+                context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode,
+                outcome.Problem,
+                FaultInjector.Name(outcome.Fault)));
         }
     }
 
-    private async Task<string?> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader)
+    private async Task<(string? Problem, FaultKind Fault)> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader, string? recordId)
     {
         var headers = context.Response.Headers;
         headers.Date = now.ToString("r", CultureInfo.InvariantCulture);
@@ -49,7 +50,7 @@ internal sealed class ApiRequestHandler
         if (access.Grant is null)
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", access.FailureDetail!);
-            return "unauthorized";
+            return ("unauthorized", FaultKind.None);
         }
 
         if (!hasTenant && string.IsNullOrEmpty(tenantHeader) && access.Grant.IsCustomConnection && access.Grant.TenantIds.Count == 1)
@@ -60,25 +61,44 @@ internal sealed class ApiRequestHandler
         if (!hasTenant || !access.Grant.TenantIds.Contains(tenant.TenantId, StringComparer.OrdinalIgnoreCase))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "AuthenticationUnsuccessful");
-            return "forbidden";
+            return ("forbidden", FaultKind.None);
         }
 
-        if (definition is null)
+        if (definition is null || (recordId is not null && definition.Name == "Organisation"))
         {
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
-            return null;
+            return (null, FaultKind.None);
         }
 
         if (_state.IsRetired(definition.Name))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status410Gone, "Gone", $"The {definition.Name} endpoint has been retired and is no longer available.");
-            return "retired";
+            return ("retired", FaultKind.None);
         }
 
         if (definition.Name == "Journals" && !_state.IsJournalsEntitled(tenant.Index))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
-            return "not-entitled";
+            return ("not-entitled", FaultKind.None);
+        }
+
+        var injected = _state.FaultInjector.DrawBeforeLimits(FaultKey(context, tenant));
+        if (injected == FaultKind.RevokeAccessTokens)
+        {
+            _state.Tokens.RevokeAccessTokens();
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", _state.Tokens.Validate(context.Request.Headers.Authorization.ToString()).FailureDetail!);
+            return ("unauthorized", injected);
+        }
+
+        if (injected != FaultKind.None)
+        {
+            return (await WriteInjectedThrottleAsync(context, injected), injected);
+        }
+
+        if (definition.Name == "Budgets" && _state.Behaviour.RequireBudgetsScope && !access.Grant.HasScope("accounting.budgets.read"))
+        {
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
+            return ("missing-scope", FaultKind.None);
         }
 
         var decision = _state.Limiter.TryAcquire(tenant.Index, now);
@@ -92,12 +112,21 @@ internal sealed class ApiRequestHandler
             }
 
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
-            return decision.Problem;
+            return (decision.Problem, FaultKind.None);
         }
 
         try
         {
-            return await ServeAsync(context, now, definition, tenant);
+            if (_state.OnServing is { } onServing)
+            {
+                await onServing(new SimulatedArrival(now, tenant.TenantId, definition.Name, context.Request.Path + context.Request.QueryString), context.RequestAborted);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return ("aborted", FaultKind.None);
+                }
+            }
+
+            return await ServeAsync(context, now, definition, tenant, recordId);
         }
         finally
         {
@@ -105,18 +134,59 @@ internal sealed class ApiRequestHandler
         }
     }
 
-    private async Task<string?> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant)
+    /// <summary>A 429 the limiter did not decide: same headers as a real one, nothing consumed.</summary>
+    private async Task<string> WriteInjectedThrottleAsync(HttpContext context, FaultKind fault)
     {
-        var fault = _state.FaultInjector.Draw();
         var faults = _state.FaultInjector.Current;
+        var headers = context.Response.Headers;
+        var (problem, retryAfter) = fault switch
+        {
+            FaultKind.MinuteThrottle => (RateLimitProblem.Minute, (TimeSpan?)faults.ThrottleRetryAfter),
+            FaultKind.AppMinuteThrottle => (RateLimitProblem.AppMinute, faults.ThrottleRetryAfter),
+            FaultKind.DayThrottle => (RateLimitProblem.Day, faults.DayRetryAfter),
+            _ => (RateLimitProblem.Concurrent, null),
+        };
+        if (fault == FaultKind.MinuteThrottle)
+        {
+            headers["X-MinLimit-Remaining"] = "0";
+        }
+        else if (fault == FaultKind.DayThrottle)
+        {
+            headers["X-DayLimit-Remaining"] = "0";
+        }
+        else if (fault == FaultKind.AppMinuteThrottle)
+        {
+            headers["X-AppMinLimit-Remaining"] = "0";
+        }
+
+        headers["X-Rate-Limit-Problem"] = problem;
+        if (retryAfter is { } delay)
+        {
+            headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(delay.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
+        return problem;
+    }
+
+    private async Task<(string? Problem, FaultKind Fault)> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant, string? recordId)
+    {
+        var faults = _state.FaultInjector.Current;
+        if (faults.FailingRequests.Any(r => r.Matches(definition.Name, context.Request.Query)))
+        {
+            await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status500InternalServerError, Encoding.UTF8.GetBytes("{\"ErrorNumber\":500,\"Type\":\"UnhandledException\",\"Message\":\"An error occurred in Xero.\"}"));
+            return ("fault:targeted", FaultKind.None);
+        }
+
+        var fault = _state.FaultInjector.Draw(FaultKey(context, tenant));
         switch (fault)
         {
             case FaultKind.ServerError500:
                 await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status500InternalServerError, Encoding.UTF8.GetBytes("{\"ErrorNumber\":500,\"Type\":\"UnhandledException\",\"Message\":\"An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.\"}"));
-                return "fault:500";
+                return ("fault:500", fault);
             case FaultKind.ServiceUnavailable503:
                 await ProblemResponses.WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "The service is currently unavailable");
-                return "fault:503";
+                return ("fault:503", fault);
             case FaultKind.Timeout:
                 try
                 {
@@ -128,7 +198,7 @@ internal sealed class ApiRequestHandler
                     // The client gave up, which is the point of this fault.
                 }
 
-                return "fault:timeout";
+                return ("fault:timeout", fault);
             case FaultKind.Slow:
                 await Task.Delay(faults.SlowLatency, _state.Clock, context.RequestAborted);
                 break;
@@ -138,15 +208,40 @@ internal sealed class ApiRequestHandler
 
         var ims = IfModifiedSince.Parse(context.Request.Headers.IfModifiedSince.ToString());
         var query = context.Request.Query;
-        var body = _state.Organisation(tenant).Read(now, definition.Name, c => CollectionQuery.Execute(c, query, ims, now, _state.Options.ProviderName));
-        if (fault == FaultKind.Truncate)
+        var behaviour = _state.Behaviour;
+        var organisation = _state.Organisation(tenant);
+        var result = organisation.Read(now, definition.Name, c =>
+        {
+            var answer = recordId is null
+                ? CollectionQuery.Execute(c, query, ims, now, _state.Options.ProviderName, behaviour)
+                : CollectionQuery.Single(c, recordId, r => SimulatorState.DetailJson(organisation, c, r, CollectionQuery.FourDecimals(definition, query)), now, _state.Options.ProviderName);
+            if (answer.Status == StatusCodes.Status200OK)
+            {
+                // Inside the organisation's lock: a change due after this request lands before any later request reads.
+                _state.OnServed(tenant, definition.Name);
+            }
+
+            return answer;
+        });
+        if (result.Status == StatusCodes.Status404NotFound)
+        {
+            await ProblemResponses.WriteTextAsync(context, result.Status, "The resource you're looking for cannot be found");
+            return (null, fault);
+        }
+
+        var body = result.Body;
+        if (fault == FaultKind.Truncate && result.Status == StatusCodes.Status200OK)
         {
             body = body.AsSpan(0, Math.Max(1, body.Length / 2)).ToArray();
         }
 
-        await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
-        return fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null };
+        await ProblemResponses.WriteJsonAsync(context, result.Status, body);
+        return (fault switch { FaultKind.Slow => "fault:slow", FaultKind.Truncate => "fault:truncate", _ => null }, fault);
     }
+
+    /// <summary>What makes two requests "the same" for fault draws: tenant, path and query, If-Modified-Since.</summary>
+    private static string FaultKey(HttpContext context, SimulatedTenant tenant) =>
+        $"{tenant.TenantId}|{context.Request.Path}{context.Request.QueryString}|{context.Request.Headers.IfModifiedSince}";
 
     private void WriteLimitHeaders(HttpContext context, RateLimitDecision? decision, DateTimeOffset now)
     {

@@ -97,6 +97,11 @@ internal static class IdentityEndpoints
             return;
         }
 
+        if (state.OnServing is { } onServing)
+        {
+            await onServing(new SimulatedArrival(now, null, "connections", context.Request.Path + context.Request.QueryString), context.RequestAborted);
+        }
+
         var connected = new HashSet<string>(access.Grant.TenantIds, StringComparer.OrdinalIgnoreCase);
         var created = state.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
         var connections = state.Tenants.Where(t => connected.Contains(t.TenantId)).Select(t =>

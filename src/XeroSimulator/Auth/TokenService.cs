@@ -15,7 +15,7 @@ internal sealed class TokenService
     private static readonly TimeSpan RefreshGrace = TimeSpan.FromMinutes(30);
     private static readonly TimeSpan RefreshUnusedExpiry = TimeSpan.FromDays(60);
     private static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
-    private const string DefaultScope = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read offline_access";
+    private const string DefaultScope = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read offline_access";
 
     private readonly Lock _lock = new();
     private readonly SimulatorOptions _options;
@@ -58,7 +58,7 @@ internal sealed class TokenService
     {
         lock (_lock)
         {
-            return TokenOutcome.Ok(IssueAccess(_customTenantIds, isCustom: true, refreshToken: null, "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read"));
+            return TokenOutcome.Ok(IssueAccess(_customTenantIds, isCustom: true, refreshToken: null, _options.CustomConnectionScope));
         }
     }
 
@@ -118,12 +118,12 @@ internal sealed class TokenService
         }
     }
 
-    public string IssueRefreshToken(IReadOnlyList<string> tenantIds)
+    public string IssueRefreshToken(IReadOnlyList<string> tenantIds, string? scope = null)
     {
         lock (_lock)
         {
             var token = NewToken();
-            _refresh[token] = new RefreshGrant(token, _clock.GetUtcNow(), tenantIds.Count == 0 ? _allTenantIds : tenantIds, DefaultScope);
+            _refresh[token] = new RefreshGrant(token, _clock.GetUtcNow(), tenantIds.Count == 0 ? _allTenantIds : tenantIds, string.IsNullOrWhiteSpace(scope) ? DefaultScope : scope);
             return token;
         }
     }
@@ -151,6 +151,19 @@ internal sealed class TokenService
             }
 
             return grant.ExpiresAt <= now ? new AccessCheck(null, "TokenExpired: token expired at " + Format(grant.ExpiresAt)) : new AccessCheck(grant, null);
+        }
+    }
+
+    /// <summary>Every access token issued so far stops working (401 TokenExpired); refresh tokens and the client's credentials still work.</summary>
+    public void RevokeAccessTokens()
+    {
+        lock (_lock)
+        {
+            var now = _clock.GetUtcNow();
+            foreach (var grant in _access.Values)
+            {
+                grant.RevokedAt ??= now;
+            }
         }
     }
 
@@ -184,7 +197,7 @@ internal sealed class TokenService
     private TokenPair IssueAccess(IReadOnlyList<string> tenantIds, bool isCustom, string? refreshToken, string scope)
     {
         var token = NewToken();
-        _access[token] = new AccessGrant(token, _clock.GetUtcNow() + AccessLifetime, tenantIds, isCustom);
+        _access[token] = new AccessGrant(token, _clock.GetUtcNow() + AccessLifetime, tenantIds, isCustom, scope);
         return new TokenPair(token, refreshToken, (int)AccessLifetime.TotalSeconds, scope);
     }
 

@@ -44,11 +44,45 @@ internal static class ControlEndpoints
             state.RevokeTokens();
             return Results.Ok(new { revoked = true });
         });
-        routes.MapPost("/_sim/refresh-token", (string? tenantIds) =>
+        routes.MapPost("/_sim/refresh-token", (string? tenantIds, string? scope) =>
         {
             var ids = string.IsNullOrEmpty(tenantIds) ? [] : tenantIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return Results.Ok(new { refresh_token = state.IssueRefreshToken(ids) });
+            return Results.Ok(new { refresh_token = string.IsNullOrWhiteSpace(scope) ? state.IssueRefreshToken(ids) : state.IssueRefreshTokenWithScope(scope, ids) });
         });
+        routes.MapGet("/_sim/behaviour", () => Results.Ok(state.Behaviour));
+        routes.MapPost("/_sim/behaviour", (SimulatorBehaviour behaviour) =>
+        {
+            try
+            {
+                state.SetBehaviour(behaviour);
+                return Results.Ok(state.Behaviour);
+            }
+            catch (ArgumentException ex)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        routes.MapGet("/_sim/changes", () => Results.Ok(state.Changes));
+        routes.MapPost("/_sim/changes", (ChangeRequest change) =>
+        {
+            if (!state.TryGetTenant(change.TenantId, out _) || !state.Endpoints.Contains(change.Endpoint, StringComparer.OrdinalIgnoreCase))
+            {
+                return Results.NotFound();
+            }
+
+            try
+            {
+                return Results.Ok(state.ApplyChange(change.TenantId, change.Endpoint, change.Kind, change.RecordId, change.Position));
+            }
+            catch (ArgumentException ex)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        routes.MapGet("/_sim/records/{tenantId}/{endpoint}/ids", (string tenantId, string endpoint) =>
+            state.TryGetTenant(tenantId, out _) && state.Endpoints.Contains(endpoint, StringComparer.OrdinalIgnoreCase)
+                ? Results.Ok(new { ids = state.ListedIds(tenantId, endpoint), deleted = state.DeletedIds(tenantId, endpoint) })
+                : Results.NotFound());
         routes.MapGet("/_sim/tenants", () => Results.Ok(state.Tenants));
         routes.MapGet("/_sim/requests/count", (string? tenantId) => Results.Ok(new
         {

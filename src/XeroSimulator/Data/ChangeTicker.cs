@@ -62,12 +62,13 @@ internal sealed class ChangeTicker
         }
     }
 
-    private void Create(string endpoint, Random random, DateTimeOffset time)
+    /// <summary>Creates one record of <paramref name="endpoint"/> timestamped <paramref name="time"/>.</summary>
+    public StoredRecord Create(string endpoint, Random random, DateTimeOffset time)
     {
         var collection = _collection(endpoint);
-        var context = new RecordContext(random, collection.Records.Count + 1, time, _references);
+        var context = new RecordContext(random, collection.NextSequence, time, _references);
         JsonObject record = RecordFactory.Create(endpoint, context, _tenant, _createdAt);
-        collection.Add(record);
+        return collection.Add(record);
     }
 
     private static (string Endpoint, bool Create) Pick(Random random)

@@ -21,4 +21,19 @@ internal sealed record EndpointDefinition(
     string? HiddenStatus,
     string? RevealParameter,
     int BaseCount,
-    bool AcceptsUnitDp = false);
+    bool AcceptsUnitDp = false)
+{
+    /// <summary>Whether the list call takes an <c>order</c> parameter (Xero-OpenAPI v16.1.0).</summary>
+    public bool SupportsOrder { get; init; }
+
+    /// <summary>Fields dropped from each record with summaryOnly=true; null = the endpoint has no summaryOnly.</summary>
+    public IReadOnlyList<string>? SummaryOnlyDrops { get; init; }
+
+    /// <summary>An array only GET /{Name}/{id} fills; the list call serves it empty (Budgets' BudgetLines).</summary>
+    public string? DetailOnlyArray { get; init; }
+
+    /// <summary>What <see cref="ChangeKind.Delete"/> does to a record of this endpoint.</summary>
+    public DeleteMode Delete { get; init; }
+
+    public bool HasUpdatedDate => TimestampField == "UpdatedDateUTC";
+}

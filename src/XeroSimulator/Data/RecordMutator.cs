@@ -6,6 +6,39 @@ namespace XeroSync.XeroSimulator.Data;
 /// <summary>Applies one realistic edit to a record and stamps UpdatedDateUTC with the change time.</summary>
 internal static class RecordMutator
 {
+    /// <summary>
+    /// A change that leaves UpdatedDateUTC alone, as Xero's own caveat lists: an invoice's DueDate or SentToContact,
+    /// a contact's IsSupplier/IsCustomer or balances; elsewhere the same text field an edit would change.
+    /// </summary>
+    public static void MutateSilently(string endpoint, JsonObject record, Random random, DateTimeOffset time)
+    {
+        switch (endpoint)
+        {
+            case "Invoices":
+                record["SentToContact"] = !(record["SentToContact"]?.GetValue<bool>() ?? false);
+                if (record["DueDate"] is JsonValue due && XeroDates.ParseMs(due.GetValue<string>()) is var dueMs and not 0)
+                {
+                    var moved = DateTimeOffset.FromUnixTimeMilliseconds(dueMs).AddDays(random.Next(1, 15));
+                    record["DueDate"] = XeroDates.Record(moved);
+                    if (record.ContainsKey("DueDateString"))
+                    {
+                        record["DueDateString"] = XeroDates.DateString(moved);
+                    }
+                }
+
+                break;
+            case "Contacts":
+                record["IsSupplier"] = !(record["IsSupplier"]?.GetValue<bool>() ?? false);
+                break;
+            case "LinkedTransactions":
+                record["TargetLineItemID"] = random.NextGuid().ToString();
+                break;
+            default:
+                record[TextField(record)] = RecordShapes.Phrase(random) + " (silently edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                break;
+        }
+    }
+
     public static void Mutate(string endpoint, JsonObject record, Random random, DateTimeOffset time)
     {
         switch (endpoint)
@@ -24,12 +57,20 @@ internal static class RecordMutator
                 }
 
                 break;
+            case "LinkedTransactions":
+                record["Status"] = record["Status"]?.GetValue<string>() == "BILLED" ? "ONDRAFT" : "BILLED";
+                break;
             default:
-                var field = record.ContainsKey("Reference") ? "Reference" : record.ContainsKey("Narration") ? "Narration" : record.ContainsKey("Description") ? "Description" : "Name";
-                record[field] = RecordShapes.Phrase(random) + " (edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                record[TextField(record)] = RecordShapes.Phrase(random) + " (edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
                 break;
         }
 
+        Stamp(record, time);
+    }
+
+    /// <summary>Sets UpdatedDateUTC (and UpdatedDateUTCString) to <paramref name="time"/> where the record has them.</summary>
+    public static void Stamp(JsonObject record, DateTimeOffset time)
+    {
         if (record.ContainsKey("UpdatedDateUTC"))
         {
             record["UpdatedDateUTC"] = XeroDates.Record(time);
@@ -40,6 +81,9 @@ internal static class RecordMutator
             record["UpdatedDateUTCString"] = XeroDates.UtcString(time);
         }
     }
+
+    private static string TextField(JsonObject record) =>
+        record.ContainsKey("Reference") ? "Reference" : record.ContainsKey("Narration") ? "Narration" : record.ContainsKey("Description") ? "Description" : "Name";
 
     private static void MutateInvoice(JsonObject invoice, Random random)
     {

@@ -170,6 +170,7 @@ internal static class ReferenceDataFactory
         ["CreatedDateUTC"] = XeroDates.Record(c.Timestamp),
     };
 
+    /// <summary>A budget with its lines (GET /Budgets/{id}); the list call serves BudgetLines empty.</summary>
     public static JsonObject Budget(RecordContext c) => new()
     {
         ["BudgetID"] = c.Id,
@@ -177,9 +178,38 @@ internal static class ReferenceDataFactory
         ["Description"] = "Budget " + c.Sequence.ToString(CultureInfo.InvariantCulture),
         ["Type"] = c.Sequence == 1 ? "OVERALL" : "TRACKING",
         ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
-        ["BudgetLines"] = new JsonArray(),
+        ["BudgetLines"] = BudgetLines(c),
         ["Tracking"] = new JsonArray(),
     };
+
+    private static JsonArray BudgetLines(RecordContext c)
+    {
+        // Its own generator (from the budget's id), so adding lines left every other record's random sequence as it was.
+        var random = new Random(Determinism.Mix(BitConverter.ToInt64(Guid.Parse(c.Id).ToByteArray(), 0), 0xB0D6));
+        var lines = new JsonArray();
+        var accounts = c.References.Accounts;
+        var first = random.Next(accounts.Count);
+        var count = Math.Min(accounts.Count, random.Next(2, 5));
+        var month = new DateTimeOffset(c.Date.Year, c.Date.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < count; i++)
+        {
+            var account = accounts[(first + i) % accounts.Count];
+            var balances = new JsonArray();
+            for (var period = 0; period < 12; period++)
+            {
+                balances.Add(new JsonObject
+                {
+                    ["Period"] = month.AddMonths(period).ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                    ["Amount"] = Math.Round(random.Next(10000, 500000) / 100m, 2),
+                    ["Notes"] = period == 0 ? "Opening month" : "",
+                });
+            }
+
+            lines.Add(new JsonObject { ["AccountID"] = account.AccountId, ["AccountCode"] = account.Code, ["BudgetBalances"] = balances });
+        }
+
+        return lines;
+    }
 
     public static JsonObject Item(RecordContext c)
     {

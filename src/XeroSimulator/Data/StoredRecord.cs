@@ -2,19 +2,22 @@ using System.Text.Json.Nodes;
 
 namespace XeroSync.XeroSimulator.Data;
 
-/// <summary>One record as served: its JSON bytes plus the metadata paging and filtering need.</summary>
+/// <summary>One record as served: its JSON bytes plus the metadata paging, ordering and filtering need.</summary>
 internal sealed class StoredRecord
 {
     private static readonly string[] UnitFields = ["UnitAmount", "UnitPrice"];
 
     private byte[]? _summaryJson;
+    private byte[]? _listJson;
     private byte[]? _twoDecimalJson;
     private byte[]? _twoDecimalSummaryJson;
+    private byte[]? _twoDecimalListJson;
 
     public StoredRecord(string id, int order, long timestampMs, string? status, byte[] json)
     {
         Id = id;
         Order = order;
+        Touch = order;
         TimestampMs = timestampMs;
         Status = status;
         Json = json;
@@ -22,14 +25,18 @@ internal sealed class StoredRecord
 
     public string Id { get; }
 
-    /// <summary>Creation order within the collection (0-based); Journals: JournalNumber - 1.</summary>
+    /// <summary>Creation order within the collection (0-based, never reused); Journals: JournalNumber - 1.</summary>
     public int Order { get; }
+
+    /// <summary>Tie-break for UpdatedDateUTC order: the collection's sequence at creation or at the last timestamp change.</summary>
+    public long Touch { get; set; }
 
     /// <summary>Unix ms of the endpoint's timestamp field (UpdatedDateUTC / CreatedDateUTC); 0 when it has none.</summary>
     public long TimestampMs { get; private set; }
 
     public string? Status { get; private set; }
 
+    /// <summary>The full record (what GET /{endpoint}/{id} and the paged list serve).</summary>
     public byte[] Json { get; private set; }
 
     public void Replace(long timestampMs, string? status, byte[] json)
@@ -38,18 +45,17 @@ internal sealed class StoredRecord
         Status = status;
         Json = json;
         _summaryJson = null;
+        _listJson = null;
         _twoDecimalJson = null;
         _twoDecimalSummaryJson = null;
+        _twoDecimalListJson = null;
     }
 
-    /// <summary>The body served: full or summary, with unit amounts at four or (Xero's default) two decimal places.</summary>
-    public byte[] Body(bool summary, bool fourDecimals) => (summary, fourDecimals) switch
-    {
-        (false, true) => Json,
-        (true, true) => SummaryJson(),
-        (false, false) => _twoDecimalJson ??= RoundUnitAmounts(Json),
-        (true, false) => _twoDecimalSummaryJson ??= RoundUnitAmounts(SummaryJson()),
-    };
+    /// <summary>
+    /// The full record (GET /{endpoint}/{id}), with unit amounts at four decimal places or, as Xero serves them
+    /// without unitdp=4, rounded to two.
+    /// </summary>
+    public byte[] FullJson(bool fourDecimals) => fourDecimals ? Json : _twoDecimalJson ??= RoundUnitAmounts(Json);
 
     /// <summary>Xero without unitdp=4: UnitAmount and UnitPrice rounded to 2 dp (half away from zero), everything else as stored.</summary>
     private static byte[] RoundUnitAmounts(byte[] json)
@@ -88,16 +94,48 @@ internal sealed class StoredRecord
         }
     }
 
-    /// <summary>The record without LineItems (Invoices requested without a page).</summary>
-    public byte[] SummaryJson()
+    /// <summary>
+    /// The record without <paramref name="drops"/> (Invoices without a page, summaryOnly=true); unit amounts at four
+    /// decimal places, or rounded to two when <paramref name="fourDecimals"/> is false.
+    /// </summary>
+    public byte[] SummaryJson(IReadOnlyList<string> drops, bool fourDecimals = true)
     {
         if (_summaryJson is null)
         {
             var node = JsonNode.Parse(Json)!.AsObject();
-            node.Remove("LineItems");
+            foreach (var field in drops)
+            {
+                node.Remove(field);
+            }
+
             _summaryJson = RecordJson.Serialize(node);
         }
 
-        return _summaryJson;
+        return fourDecimals ? _summaryJson : _twoDecimalSummaryJson ??= RoundUnitAmounts(_summaryJson);
+    }
+
+    /// <summary>
+    /// The record as a list call serves it: <paramref name="detailOnlyArray"/> emptied (Budgets without BudgetLines);
+    /// unit amounts at four decimal places, or rounded to two when <paramref name="fourDecimals"/> is false.
+    /// </summary>
+    public byte[] ListJson(string? detailOnlyArray, bool fourDecimals = true)
+    {
+        if (detailOnlyArray is null)
+        {
+            return FullJson(fourDecimals);
+        }
+
+        if (_listJson is null)
+        {
+            var node = JsonNode.Parse(Json)!.AsObject();
+            if (node.ContainsKey(detailOnlyArray))
+            {
+                node[detailOnlyArray] = new JsonArray();
+            }
+
+            _listJson = RecordJson.Serialize(node);
+        }
+
+        return fourDecimals ? _listJson : _twoDecimalListJson ??= RoundUnitAmounts(_listJson);
     }
 }

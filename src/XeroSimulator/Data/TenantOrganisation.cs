@@ -1,6 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace XeroSync.XeroSimulator.Data;
 
-/// <summary>One tenant's records: generated on construction, then advanced minute by minute up to the time asked for.</summary>
+/// <summary>
+/// One tenant's records: generated on construction, then advanced minute by minute up to the time asked for, and
+/// changed on demand (edits, silent edits, inserts, deletes, archives) for tests of reads during changes.
+/// </summary>
 internal sealed class TenantOrganisation
 {
     private static readonly TimeSpan History = TimeSpan.FromDays(365);
@@ -8,12 +14,18 @@ internal sealed class TenantOrganisation
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RecordCollection> _collections = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _createdAt;
-    private readonly ChangeTicker? _ticker;
+    private readonly ChangeTicker _ticker;
+    private readonly bool _ticking;
+    private readonly int _seed;
+    private readonly SimulatedTenant _tenant;
     private long _appliedMinutes;
+    private long _changes;
 
     public TenantOrganisation(SimulatorOptions options, SimulatedTenant tenant, DateTimeOffset createdAt)
     {
         _createdAt = createdAt;
+        _seed = options.Seed;
+        _tenant = tenant;
         foreach (var definition in EndpointCatalog.All)
         {
             _collections[definition.Name] = new RecordCollection(definition);
@@ -34,14 +46,18 @@ internal sealed class TenantOrganisation
                 var offsetMs = (long)(History.TotalMilliseconds * (i + random.NextDouble()) / count);
                 var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(start.ToUnixTimeMilliseconds() + offsetMs);
                 var context = new RecordContext(random, i + 1, timestamp, references);
-                collection.Add(RecordFactory.Create(endpoint, context, tenant, createdAt));
+                var record = RecordFactory.Create(endpoint, context, tenant, createdAt);
+                if (endpoint == "Invoices" && options.ArchivedInvoiceEvery > 0 && (i + 1) % options.ArchivedInvoiceEvery == 0)
+                {
+                    record["Status"] = "ARCHIVED";
+                }
+
+                collection.Add(record);
             }
         }
 
-        if (options.ChangesPerMinute > 0)
-        {
-            _ticker = new ChangeTicker(name => _collections[name], references, tenant, createdAt, options.Seed, options.ChangesPerMinute);
-        }
+        _ticker = new ChangeTicker(name => _collections[name], references, tenant, createdAt, options.Seed, options.ChangesPerMinute);
+        _ticking = options.ChangesPerMinute > 0;
     }
 
     /// <summary>Runs <paramref name="read"/> on the endpoint's records as they are at <paramref name="now"/>.</summary>
@@ -54,9 +70,131 @@ internal sealed class TenantOrganisation
         }
     }
 
+    /// <summary>
+    /// Applies one change at <paramref name="now"/>. The target is <paramref name="recordId"/>, else the record at
+    /// <paramref name="position"/> in <paramref name="order"/>, else one picked from the seed (not used for inserts).
+    /// </summary>
+    public AppliedChange Apply(DateTimeOffset now, string endpoint, ChangeKind kind, string? recordId, int? position, ListOrder order, bool scheduled)
+    {
+        lock (_lock)
+        {
+            AdvanceTo(now);
+            var collection = _collections[endpoint];
+            var definition = collection.Definition;
+            var random = new Random(Determinism.Mix(_seed, _tenant.Index, ++_changes, 0xC4A2));
+            if (kind == ChangeKind.Insert)
+            {
+                if (definition.Name is "Organisation")
+                {
+                    throw new ArgumentException("An organisation has exactly one Organisation record.", nameof(endpoint));
+                }
+
+                var created = _ticker.Create(definition.Name, random, now);
+                return new AppliedChange(now, _tenant.TenantId, definition.Name, kind, created.Id, false, scheduled);
+            }
+
+            var target = Target(collection, recordId, position, order, random);
+            var record = RecordJson.Parse(target.Json);
+            var hard = false;
+            switch (kind)
+            {
+                case ChangeKind.Edit:
+                    RecordMutator.Mutate(definition.Name, record, random, now);
+                    break;
+                case ChangeKind.SilentEdit:
+                    RecordMutator.MutateSilently(definition.Name, record, random, now);
+                    break;
+                case ChangeKind.Archive when definition.Name is "Contacts":
+                    record["ContactStatus"] = "ARCHIVED";
+                    RecordMutator.Stamp(record, now);
+                    break;
+                case ChangeKind.Archive when definition.Name is "Invoices" or "TrackingCategories" or "Accounts":
+                    record["Status"] = "ARCHIVED";
+                    RecordMutator.Stamp(record, now);
+                    break;
+                case ChangeKind.Delete when definition.Delete == DeleteMode.Hard:
+                    hard = true;
+                    break;
+                case ChangeKind.Delete when definition.Delete == DeleteMode.SoftSilent:
+                    record["Status"] = "DELETED";
+                    break;
+                case ChangeKind.Delete when definition.Delete == DeleteMode.SoftStatus:
+                    record["Status"] = "DELETED";
+                    RecordMutator.Stamp(record, now);
+                    break;
+                default:
+                    throw new ArgumentException($"Xero offers no {kind} for {definition.Name}.", nameof(kind));
+            }
+
+            if (hard)
+            {
+                collection.Remove(target);
+            }
+            else
+            {
+                collection.Replace(target, record);
+            }
+
+            return new AppliedChange(now, _tenant.TenantId, definition.Name, kind, target.Id, hard, scheduled);
+        }
+    }
+
+    /// <summary>A contact group as GET /ContactGroups/{id} serves it: its members (ContactID and Name) filled in.</summary>
+    public byte[] ContactGroupDetail(StoredRecord group)
+    {
+        lock (_lock)
+        {
+            var node = RecordJson.Parse(group.Json);
+            var members = new JsonArray();
+            foreach (var contact in _collections["Contacts"].Records)
+            {
+                if (Determinism.Mix(_seed, _tenant.Index, group.Order, contact.Order, 0xC0617) % 4 != 0)
+                {
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(contact.Json);
+                members.Add(new JsonObject
+                {
+                    ["ContactID"] = contact.Id,
+                    ["Name"] = document.RootElement.TryGetProperty("Name", out var name) ? name.GetString() : null,
+                    ["Addresses"] = new JsonArray(),
+                    ["Phones"] = new JsonArray(),
+                    ["ContactGroups"] = new JsonArray(),
+                    ["ContactPersons"] = new JsonArray(),
+                    ["HasValidationErrors"] = false,
+                });
+            }
+
+            node["Contacts"] = members;
+            return RecordJson.Serialize(node);
+        }
+    }
+
+    private static StoredRecord Target(RecordCollection collection, string? recordId, int? position, ListOrder order, Random random)
+    {
+        if (recordId is not null)
+        {
+            return collection.Find(recordId) ?? throw new ArgumentException($"{collection.Definition.Name} has no record '{recordId}'.", nameof(recordId));
+        }
+
+        var ordered = collection.InDefaultOrder(order).ToList();
+        if (ordered.Count == 0)
+        {
+            throw new ArgumentException($"{collection.Definition.Name} has no records to change.", nameof(collection));
+        }
+
+        if (position is { } p)
+        {
+            return p >= 0 && p < ordered.Count ? ordered[p] : throw new ArgumentOutOfRangeException(nameof(position), p, $"{collection.Definition.Name} has {ordered.Count} records.");
+        }
+
+        return ordered[random.Next(ordered.Count)];
+    }
+
     private void AdvanceTo(DateTimeOffset now)
     {
-        if (_ticker is null || now < _createdAt)
+        if (!_ticking || now < _createdAt)
         {
             return;
         }

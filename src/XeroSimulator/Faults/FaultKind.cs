@@ -8,4 +8,9 @@ internal enum FaultKind
     Slow,
     Truncate,
     Timeout,
+    MinuteThrottle,
+    ConcurrentThrottle,
+    AppMinuteThrottle,
+    DayThrottle,
+    RevokeAccessTokens,
 }

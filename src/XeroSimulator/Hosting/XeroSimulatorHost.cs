@@ -52,6 +52,7 @@ public sealed class XeroSimulatorHost : IAsyncDisposable
         app.UseResponseCompression();
         var api = new ApiRequestHandler(state);
         app.MapGet("/api.xro/2.0/{endpoint}", (HttpContext context, string endpoint) => api.HandleAsync(context, endpoint));
+        app.MapGet("/api.xro/2.0/{endpoint}/{id}", (HttpContext context, string endpoint, string id) => api.HandleAsync(context, endpoint, id));
         IdentityEndpoints.Map(app, state);
         ControlEndpoints.Map(app, state);
         await app.StartAsync(cancellationToken);

@@ -6,8 +6,9 @@ namespace XeroSync.XeroSimulator;
 /// <param name="Endpoint">Catalog name ("Invoices"), "connections", or the raw path segment when unknown.</param>
 /// <param name="PathAndQuery">Request path and query string.</param>
 /// <param name="IfModifiedSince">Raw If-Modified-Since header value.</param>
-/// <param name="StatusCode">Response status.</param>
-/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout), or an auth failure (unauthorized, forbidden, not-entitled); null otherwise.</param>
+/// <param name="StatusCode">Response status; 499 when the client went away before any response was sent.</param>
+/// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout, fault:targeted), an auth failure (unauthorized, forbidden, not-entitled, missing-scope), or "aborted" (the client went away while a test held the call); null otherwise.</param>
+/// <param name="Fault">The injected fault this request got (a <see cref="SimulatedFault"/> value), null when none.</param>
 public sealed record SimulatedRequest(
     DateTimeOffset Time,
     string? TenantId,
@@ -15,4 +16,5 @@ public sealed record SimulatedRequest(
     string PathAndQuery,
     string? IfModifiedSince,
     int StatusCode,
-    string? Problem);
+    string? Problem,
+    string? Fault = null);

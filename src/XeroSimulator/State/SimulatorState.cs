@@ -1,5 +1,7 @@
 using System.Text;
+using XeroSync.XeroSimulator.Api;
 using XeroSync.XeroSimulator.Auth;
+using XeroSync.XeroSimulator.Behaviour;
 using XeroSync.XeroSimulator.Data;
 using XeroSync.XeroSimulator.Faults;
 using XeroSync.XeroSimulator.Limits;
@@ -16,6 +18,9 @@ public sealed class SimulatorState
     private readonly Lazy<TenantOrganisation>[] _organisations;
     private readonly Dictionary<string, SimulatedTenant> _tenantsById;
     private readonly RequestLog _log = new();
+    private readonly Lock _changesLock = new();
+    private readonly List<AppliedChange> _changes = [];
+    private readonly ChangeSchedule _schedule;
     private volatile HashSet<string> _retired;
 
     public SimulatorState(SimulatorOptions options)
@@ -38,6 +43,7 @@ public sealed class SimulatorState
         Tokens = new TokenService(options, tenants);
         FaultInjector = new FaultInjector(options.Seed, options.Faults);
         _retired = RetiredSet(options.RetiredEndpoints);
+        _schedule = new ChangeSchedule(options.Behaviour);
     }
 
     /// <summary>The endpoints currently answered with 410 Gone.</summary>
@@ -55,9 +61,51 @@ public sealed class SimulatorState
     /// <summary>Endpoint names served under /api.xro/2.0/ (e.g. "Invoices", "Organisation").</summary>
     public IReadOnlyList<string> Endpoints { get; } = [.. EndpointCatalog.All.Select(d => d.Name)];
 
+    /// <summary>Every endpoint with the paging rules the simulator applies to it.</summary>
+    public IReadOnlyList<SimulatedEndpoint> EndpointRules { get; } = [.. EndpointCatalog.All.Select(d => new SimulatedEndpoint(
+        d.Name,
+        d.Paging switch
+        {
+            PagingMode.PageAndSize => "page+size",
+            PagingMode.PageOnly => "page",
+            PagingMode.Offset => "offset",
+            _ => "none",
+        },
+        d.Paging switch
+        {
+            PagingMode.PageAndSize => CollectionQuery.MaxPageSize,
+            PagingMode.None => 0,
+            _ => CollectionQuery.FixedPageSize,
+        },
+        d.SupportsIfModifiedSince))];
+
     public IReadOnlyList<SimulatedRequest> Requests => _log.Snapshot();
 
     public SimulatorFaults Faults => FaultInjector.Current;
+
+    /// <summary>Page-size cap, default order, scheduled changes and the budgets scope check now in force.</summary>
+    public SimulatorBehaviour Behaviour => _schedule.Current;
+
+    /// <summary>Every change applied so far (scheduled or through <see cref="ApplyChange"/>), oldest first.</summary>
+    public IReadOnlyList<AppliedChange> Changes
+    {
+        get
+        {
+            lock (_changesLock)
+            {
+                return [.. _changes];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Awaited for every API call the rate limiter accepted, before it is served (the call holds its in-flight
+    /// slot meanwhile): lets a test see a call in flight and hold it there. The token is the request's abort.
+    /// </summary>
+    public Func<SimulatedArrival, CancellationToken, ValueTask>? OnServing { get; set; }
+
+    /// <summary>Raised after each request has been answered and logged (on the request's thread: keep handlers short).</summary>
+    public event Action<SimulatedRequest>? RequestLogged;
 
     /// <summary>Calls to POST /connect/token with grant_type=client_credentials (including failed ones).</summary>
     public int ClientCredentialsTokenCalls => Tokens.Calls(TokenService.GrantClientCredentials);
@@ -75,13 +123,54 @@ public sealed class SimulatorState
     /// <summary>Token calls for a grant type ("client_credentials", "authorization_code", "refresh_token").</summary>
     public int TokenCalls(string grantType) => Tokens.Calls(grantType);
 
-    /// <summary>Every record the API would serve at the clock's now (paged form: invoices with line items, archived contacts, deleted transfers), keyed by id.</summary>
+    /// <summary>
+    /// Every record the list call would serve at the clock's now (paged form: invoices with line items, archived contacts and
+    /// invoices, deleted transfers; budgets without their lines), keyed by id. Hard-deleted records are absent.
+    /// </summary>
     public IReadOnlyDictionary<string, string> GetRecords(string tenantId, string endpoint)
     {
         var definition = EndpointCatalog.Get(endpoint);
         return Organisation(tenantId).Read(Clock.GetUtcNow(), definition.Name, c =>
-            (IReadOnlyDictionary<string, string>)c.Records.ToDictionary(r => r.Id, r => Encoding.UTF8.GetString(r.Json), StringComparer.Ordinal));
+            (IReadOnlyDictionary<string, string>)c.Records.ToDictionary(r => r.Id, r => Encoding.UTF8.GetString(r.ListJson(definition.DetailOnlyArray)), StringComparer.Ordinal));
     }
+
+    /// <summary>Every record as GET /{endpoint}/{id} serves it (budgets with BudgetLines, contact groups with their Contacts), keyed by id.</summary>
+    public IReadOnlyDictionary<string, string> GetRecordDetails(string tenantId, string endpoint)
+    {
+        var definition = EndpointCatalog.Get(endpoint);
+        var organisation = Organisation(tenantId);
+        return organisation.Read(Clock.GetUtcNow(), definition.Name, c =>
+            (IReadOnlyDictionary<string, string>)c.Records.ToDictionary(r => r.Id, r => Encoding.UTF8.GetString(DetailJson(organisation, c, r)), StringComparer.Ordinal));
+    }
+
+    /// <summary>The ids of every record (hidden statuses included) in the order a list call without <c>order</c> returns them now.</summary>
+    public IReadOnlyList<string> ListedIds(string tenantId, string endpoint)
+    {
+        var definition = EndpointCatalog.Get(endpoint);
+        var order = Behaviour.DefaultOrder;
+        return Organisation(tenantId).Read(Clock.GetUtcNow(), definition.Name, c => (IReadOnlyList<string>)[.. c.InDefaultOrder(order).Select(r => r.Id)]);
+    }
+
+    /// <summary>Ids of the records deleted so far (hard deletes, which no call returns, and soft ones with status DELETED).</summary>
+    public IReadOnlySet<string> DeletedIds(string tenantId, string endpoint, bool hardOnly = false)
+    {
+        var definition = EndpointCatalog.Get(endpoint);
+        var tenant = RequireTenant(tenantId);
+        return Changes
+            .Where(c => c.Kind == ChangeKind.Delete && c.TenantId == tenant.TenantId && c.Endpoint == definition.Name && (c.HardDelete || !hardOnly))
+            .Select(c => c.RecordId)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Changes one record now (or inserts one): the target is <paramref name="recordId"/>, else the record at
+    /// <paramref name="position"/> in the default list order, else one picked from the seed. Throws
+    /// <see cref="ArgumentException"/> for a change Xero does not offer on the endpoint (see <see cref="ChangeKind"/>).
+    /// </summary>
+    public AppliedChange ApplyChange(string tenantId, string endpoint, ChangeKind kind, string? recordId = null, int? position = null) =>
+        Apply(RequireTenant(tenantId), EndpointCatalog.Get(endpoint).Name, kind, recordId, position, scheduled: false);
+
+    public void SetBehaviour(SimulatorBehaviour behaviour) => _schedule.Set(behaviour);
 
     /// <summary>All records of the endpoint (including archived/deleted) at the clock's now.</summary>
     public int Count(string tenantId, string endpoint)
@@ -108,6 +197,9 @@ public sealed class SimulatorState
 
     /// <summary>429 responses; <paramref name="problem"/> narrows to one <see cref="RateLimitProblem"/> value.</summary>
     public int Throttled(string? tenantId = null, string? problem = null) => SumOverTenants(tenantId, i => Limiter.Rejected(i, problem));
+
+    /// <summary>Logged requests that got the injected fault (a <see cref="SimulatedFault"/> value).</summary>
+    public int Faulted(string fault) => _log.Snapshot().Count(r => r.Fault == fault);
 
     public int MaxConcurrency(string tenantId) => Limiter.MaxConcurrency(RequireTenant(tenantId).Index);
 
@@ -143,6 +235,9 @@ public sealed class SimulatorState
     /// <summary>Issues a refresh token for a standard-app connection to the given tenants (all tenants when none given).</summary>
     public string IssueRefreshToken(params string[] tenantIds) => Tokens.IssueRefreshToken(tenantIds);
 
+    /// <summary>Issues a refresh token with the given space-separated scopes (e.g. without accounting.budgets.read).</summary>
+    public string IssueRefreshTokenWithScope(string scope, params string[] tenantIds) => Tokens.IssueRefreshToken(tenantIds, scope);
+
     public bool TryGetTenant(string? tenantId, out SimulatedTenant tenant)
     {
         if (tenantId is not null && _tenantsById.TryGetValue(tenantId, out var found))
@@ -160,7 +255,35 @@ public sealed class SimulatorState
 
     internal TenantOrganisation Organisation(SimulatedTenant tenant) => _organisations[tenant.Index].Value;
 
-    internal void Log(SimulatedRequest request) => _log.Add(request);
+    internal void Log(SimulatedRequest request)
+    {
+        _log.Add(request);
+        RequestLogged?.Invoke(request);
+    }
+
+    /// <summary>Counts a served request and applies the scheduled changes it makes due, before the next request is served.</summary>
+    internal void OnServed(SimulatedTenant tenant, string endpoint)
+    {
+        foreach (var change in _schedule.OnServed(tenant.Index, endpoint))
+        {
+            Apply(tenant, EndpointCatalog.Get(change.Endpoint).Name, change.Kind, change.RecordId, change.Position, scheduled: true);
+        }
+    }
+
+    /// <summary>The record as GET /{endpoint}/{id} serves it; unit amounts rounded to 2 dp unless <paramref name="fourDecimals"/>.</summary>
+    internal static byte[] DetailJson(TenantOrganisation organisation, RecordCollection collection, StoredRecord record, bool fourDecimals = true) =>
+        collection.Definition.Name == "ContactGroups" ? organisation.ContactGroupDetail(record) : record.FullJson(fourDecimals);
+
+    private AppliedChange Apply(SimulatedTenant tenant, string endpoint, ChangeKind kind, string? recordId, int? position, bool scheduled)
+    {
+        var applied = Organisation(tenant).Apply(Clock.GetUtcNow(), endpoint, kind, recordId, position, Behaviour.DefaultOrder, scheduled);
+        lock (_changesLock)
+        {
+            _changes.Add(applied);
+        }
+
+        return applied;
+    }
 
     private TenantOrganisation Organisation(string tenantId) => Organisation(RequireTenant(tenantId));
 

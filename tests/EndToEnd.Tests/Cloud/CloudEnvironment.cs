@@ -119,9 +119,10 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     };
 
     /// <summary>POST /run on the Dispatcher; returns the run id.</summary>
-    public async Task<string> StartRunAsync(CancellationToken cancellationToken)
+    public async Task<string> StartRunAsync(CancellationToken cancellationToken, IReadOnlyList<string>? endpoints = null)
     {
-        using var response = await _http.PostAsync(new Uri(DispatcherUri, "run"), null, cancellationToken);
+        using var body = endpoints is null ? null : new StringContent(JsonSerializer.Serialize(new { endpoints }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(DispatcherUri, "run"), body, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"POST /run: {(int)response.StatusCode} {text}");
         using var json = JsonDocument.Parse(text);

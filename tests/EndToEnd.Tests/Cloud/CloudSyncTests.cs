@@ -1,7 +1,7 @@
 using System.Text.Json;
 using XeroSync.Contracts;
 using XeroSync.Pipeline;
-using XeroSync.Xero;
+using XeroSync.XeroSimulator;
 
 namespace XeroSync.Tests.Cloud;
 
@@ -19,7 +19,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Cloud_run_lands_every_endpoint_exactly_as_the_simulator_holds_it_with_one_load_per_manifest()
     {
         await using var cloud = await CloudEnvironment.StartAsync(emulators, Token);
@@ -27,17 +27,14 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         var runId = await cloud.StartRunAsync(Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
 
-        await EventuallyAsync(() =>
-        {
-            AssertWarehouseEqualsTruth(cloud);
-            AssertOneLoadPerManifest(cloud, runId);
-        });
+        AssertWarehouseEqualsTruth(cloud);
+        AssertOneLoadPerManifest(cloud, runId);
         AssertChildViewsCreated(cloud);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Every_finalize_event_delivered_twice_concurrently_still_loads_each_manifest_once_without_duplicate_rows()
     {
         await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, duplicateFinalizeEvents: true);
@@ -45,16 +42,13 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         var runId = await cloud.StartRunAsync(Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
 
-        await EventuallyAsync(() =>
-        {
-            AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true);
-            AssertOneLoadPerManifest(cloud, runId);
-        });
+        AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true);
+        AssertOneLoadPerManifest(cloud, runId);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Every_message_pushed_twice_still_completes_with_one_load_per_manifest_and_no_duplicate_latest_rows()
     {
         await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, duplicateDeliveries: true);
@@ -62,96 +56,91 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         var runId = await cloud.StartRunAsync(Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(runId, DuplicateRunTimeout, Token, "complete", "partial"));
 
-        await EventuallyAsync(() =>
-        {
-            AssertWarehouseEqualsTruth(cloud, noDuplicateRows: false);
-            AssertOneLoadPerManifest(cloud, runId);
-        });
+        AssertWarehouseEqualsTruth(cloud, noDuplicateRows: false);
+        AssertOneLoadPerManifest(cloud, runId);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    [Fact]
-    public async Task A_page_that_keeps_failing_dead_letters_and_retry_after_the_fault_clears_completes_the_run()
+    [Fact(Timeout = 900_000)]
+    public async Task Requests_failing_every_delivery_in_every_paging_style_end_the_run_partial_and_retry_completes_it()
     {
-        var failing = new System.Runtime.CompilerServices.StrongBox<bool>(true);
+        // One request per paging style fails on every delivery: a range page, a page-only chain, a Journals offset, a single call.
+        var failing = new[] { new FailingRequest("Invoices", "page=3"), new FailingRequest("Quotes", "page=3"), new FailingRequest("Journals", "offset=200"), new FailingRequest("Organisation") };
+        string[] endpoints = ["Invoices", "Quotes", "Journals", "Organisation"];
         await using var cloud = await CloudEnvironment.StartAsync(
             emulators,
             Token,
-            failXeroRequest: r => Volatile.Read(ref failing.Value) && r.RequestUri!.AbsolutePath.EndsWith("/Invoices", StringComparison.OrdinalIgnoreCase),
+            o => new SimulatorOptions { Seed = o.Seed, Tenants = 1, ChangesPerMinute = 0, Scale = 0.6, Clock = o.Clock, Faults = new SimulatorFaults { FailingRequests = failing } },
             deadLetterToWorker: true);
+        var tenant = cloud.Truth.Tenants[0].TenantId;
 
-        var runId = await cloud.StartRunAsync(Token);
-        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(300), Token, "complete", "partial"));
-        var deadLettered = await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token);
-        Assert.NotEmpty(deadLettered);
+        var runId = await cloud.StartRunAsync(Token, endpoints);
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(540), Token, "complete", "partial"));
+        Assert.NotEmpty(await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token));
+        foreach (var rule in failing)
+        {
+            // The fault really happened, on every one of the subscription's five deliveries.
+            var calls = cloud.Truth.Requests.Count(r => r.Endpoint == rule.Endpoint && r.Problem == "fault:targeted");
+            Assert.True(calls >= 5, $"{rule.Endpoint}: {calls} failing calls logged");
+        }
 
-        Volatile.Write(ref failing.Value, false);
+        // Exactly what succeeded is loaded: the range page alone is missing; each chain stops at its failing page.
+        foreach (var endpoint in endpoints)
+        {
+            var rules = cloud.Truth.EndpointRules.Single(e => e.Name == endpoint);
+            var total = cloud.Truth.Count(tenant, endpoint);
+            var expected = rules.Paging switch
+            {
+                "page+size" => total - Math.Min(rules.FullPage, total - (2 * rules.FullPage)),
+                "page" or "offset" => 2 * rules.FullPage,
+                _ => 0,
+            };
+            var table = "xero_raw." + SimulatorTruth.TableName(endpoint);
+            Assert.Equal(expected, cloud.BigQuery.Rows(table).Count);
+            var truth = cloud.Truth.GetRecords(tenant, endpoint);
+            Assert.All(cloud.BigQuery.Latest(table), r => Assert.Equal(truth[r.Key.RecordId], r.Value.Payload));
+        }
+
+        cloud.Truth.SetFaults(SimulatorFaults.None);
         await cloud.RetryRunAsync(runId, Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete"));
-
-        await EventuallyAsync(() =>
-        {
-            AssertWarehouseEqualsTruth(cloud);
-            AssertOneLoadPerManifest(cloud, runId);
-        });
+        AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true, only: endpoints);
         Assert.Empty(cloud.BigQuery.Problems);
     }
 
-    /// <summary>
-    /// Retries the assertions every 500 ms for up to a minute, then lets the last failure through. GET /runs/{id}
-    /// can report "complete" in the moment between a page being recorded done and its manifest being claimed
-    /// (a known status race), so the loads may still be landing when the state first reads complete.
-    /// </summary>
-    private static async Task EventuallyAsync(Action assertions)
+    internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false, IReadOnlyList<string>? only = null)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        while (true)
+        foreach (var name in only ?? cloud.Truth.Endpoints)
         {
-            try
-            {
-                assertions();
-                return;
-            }
-            catch (Xunit.Sdk.XunitException) when (DateTimeOffset.UtcNow < deadline)
-            {
-                await timer.WaitForNextTickAsync(Token);
-            }
-        }
-    }
-
-    internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false)
-    {
-        foreach (var endpoint in EndpointCatalog.All)
-        {
+            var table = SimulatorTruth.TableName(name);
             var expected = new Dictionary<(string, string), string>();
             foreach (var tenant in cloud.Truth.Tenants)
             {
-                foreach (var (id, json) in cloud.Truth.GetRecords(tenant.TenantId, endpoint.Name))
+                foreach (var (id, json) in cloud.Truth.GetRecords(tenant.TenantId, name))
                 {
                     expected[(tenant.TenantId, id)] = json;
                 }
             }
 
-            var actual = cloud.BigQuery.Latest("xero_raw." + endpoint.TableName);
+            var actual = cloud.BigQuery.Latest("xero_raw." + table);
             if (noDuplicateRows)
             {
-                var raw = cloud.BigQuery.Rows("xero_raw." + endpoint.TableName).Count;
-                Assert.True(raw == expected.Count, $"xero_raw.{endpoint.TableName}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
+                var raw = cloud.BigQuery.Rows("xero_raw." + table).Count;
+                Assert.True(raw == expected.Count, $"xero_raw.{table}: {raw} raw rows for {expected.Count} records (a page was loaded twice)");
             }
 
-            Assert.True(expected.Count == actual.Count, $"xero_raw.{endpoint.TableName}: {actual.Count} latest rows, simulator has {expected.Count}");
+            Assert.True(expected.Count == actual.Count, $"xero_raw.{table}: {actual.Count} latest rows, simulator has {expected.Count}");
             foreach (var (key, json) in expected)
             {
-                Assert.True(actual.TryGetValue(key, out var row), $"xero_raw.{endpoint.TableName} lacks {key}");
-                Assert.True(json == row.Payload, $"xero_raw.{endpoint.TableName} {key}: payload differs from what the simulator sent");
+                Assert.True(actual.TryGetValue(key, out var row), $"xero_raw.{table} lacks {key}");
+                Assert.True(json == row.Payload, $"xero_raw.{table} {key}: payload differs from what the simulator sent");
             }
 
-            Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + endpoint.TableName), $"view xero.{endpoint.TableName} missing");
+            Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + table), $"view xero.{table} missing");
             Assert.True(
-                cloud.BigQuery.Tables.TryGetValue("xero_typed." + endpoint.TableName, out var typed) && typed is not null && typed.Contains($".xero.{endpoint.TableName}` AS r", StringComparison.Ordinal),
-                $"typed view xero_typed.{endpoint.TableName} over the latest view missing");
+                cloud.BigQuery.Tables.TryGetValue("xero_typed." + table, out var typed) && typed is not null && typed.Contains($".xero.{table}` AS r", StringComparison.Ordinal),
+                $"typed view xero_typed.{table} over the latest view missing");
         }
     }
 
@@ -160,15 +149,16 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     {
         foreach (var (view, parent, array) in new[]
         {
-            ("invoice_line_items", "invoices", "LineItems"), ("credit_note_line_items", "credit_notes", "LineItems"),
-            ("bank_transaction_line_items", "bank_transactions", "LineItems"), ("journal_lines", "journals", "JournalLines"),
-            ("overpayment_allocations", "overpayments", "Allocations"), ("prepayment_allocations", "prepayments", "Allocations"),
-            ("contact_addresses", "contacts", "Addresses"), ("contact_phones", "contacts", "Phones"),
-            ("tracking_category_options", "tracking_categories", "Options"),
+            ("invoice_line_items", "Invoices", "LineItems"), ("credit_note_line_items", "CreditNotes", "LineItems"),
+            ("bank_transaction_line_items", "BankTransactions", "LineItems"), ("journal_lines", "Journals", "JournalLines"),
+            ("overpayment_allocations", "Overpayments", "Allocations"), ("prepayment_allocations", "Prepayments", "Allocations"),
+            ("contact_addresses", "Contacts", "Addresses"), ("contact_phones", "Contacts", "Phones"),
+            ("tracking_category_options", "TrackingCategories", "Options"),
         })
         {
+            var table = SimulatorTruth.TableName(parent);
             Assert.True(cloud.BigQuery.Tables.TryGetValue("xero_typed." + view, out var query) && query is not null, $"child view xero_typed.{view} missing");
-            Assert.Contains($".xero.{parent}` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{array}'))", query, StringComparison.Ordinal);
+            Assert.Contains($".xero.{table}` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{array}'))", query, StringComparison.Ordinal);
         }
     }
 
@@ -177,7 +167,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     {
         var objects = cloud.Gcs.Objects;
         var manifests = objects.Keys.Where(n => ObjectNames.IsManifest(n) && n.Contains("/run=" + runId + "/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(cloud.Truth.Tenants.Count * EndpointCatalog.All.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
+        Assert.Equal(cloud.Truth.Tenants.Count * cloud.Truth.Endpoints.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
         var jobs = cloud.BigQuery.LoadJobs.GroupBy(j => j.JobId).ToDictionary(g => g.Key, g => g.ToList());
         var loads = 0;
         foreach (var name in manifests)

@@ -38,7 +38,7 @@ public sealed class CloudOptionsTests
         Assert.Equal("acme-fetch-requests", options.Topic);
         Assert.Equal("xero_raw", options.RawDataset);
         Assert.Equal(TimeSpan.FromSeconds(540), options.PushDeadline);
-        Assert.True(options.MaxPermitWait < options.PushDeadline);
+        Assert.True(options.DeliveryBudget < options.PushDeadline);
         Assert.Null(options.OidcAudience);
     }
 

@@ -86,6 +86,25 @@ public sealed class SecretManagerClientTests
         Assert.Equal("FAILED_PRECONDITION", error.Status);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task ListVersions_filters_by_state_and_follows_every_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await TestHttpServer.StartAsync(r => r.PathAndQuery.Contains("pageToken=next%2F1", StringComparison.Ordinal)
+            ? new TestResponse(200, """{"versions":[{"name":"projects/p/secrets/s/versions/1","state":"ENABLED","createTime":"2026-11-28T00:00:00Z"}]}""")
+            : new TestResponse(200, """{"versions":[{"name":"projects/p/secrets/s/versions/3","state":"ENABLED"},{"name":"projects/p/secrets/s/versions/2","state":"ENABLED"}],"nextPageToken":"next/1"}"""));
+        var client = GoogleTestClients.SecretManager(server.BaseUri);
+
+        var versions = await client.ListSecretVersionsAsync("s", cancellationToken: ct);
+
+        Assert.Equal(["3", "2", "1"], versions.Select(v => v.Name.Split('/')[^1]));
+        Assert.Equal("2026-11-28T00:00:00Z", versions[2].CreateTime);
+        Assert.Equal(
+            ["/v1/projects/p/secrets/s/versions?filter=state%3AENABLED&pageSize=100", "/v1/projects/p/secrets/s/versions?filter=state%3AENABLED&pageSize=100&pageToken=next%2F1"],
+            server.Requests.Select(r => r.PathAndQuery));
+        Assert.All(server.Requests, r => Assert.Equal("GET", r.Method));
+    }
+
     private static string AccessBody(byte[] data, uint crc) =>
         $$$"""{"name":"projects/p/secrets/xero-refresh/versions/7","payload":{"data":"{{{Convert.ToBase64String(data)}}}","dataCrc32c":"{{{crc}}}"}}""";
 }

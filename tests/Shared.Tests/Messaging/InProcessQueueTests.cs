@@ -226,4 +226,38 @@ public sealed class InProcessQueueTests : IDisposable
         {
         }
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Deliveries_per_message_two_delivers_every_message_twice_concurrently_with_its_own_attempts()
+    {
+        await using var queue = new InProcessQueue<FetchRequest>("fetch", new InProcessQueueOptions { Concurrency = 4, MaxDeliveryAttempts = 3, MinimumBackoff = TimeSpan.FromSeconds(1), DeliveriesPerMessage = 2 }, PipelineJsonContext.Default.FetchRequest, _folder.Path, _time, NullLogger.Instance);
+        var deliveries = new ConcurrentBag<QueuedMessage<FetchRequest>>();
+        var arrivals = new ConcurrentDictionary<string, int>();
+        var bothArrived = new ConcurrentDictionary<string, TaskCompletionSource>();
+        var failedOnce = new ConcurrentDictionary<string, bool>();
+        queue.Start(async (m, ct) =>
+        {
+            deliveries.Add(m);
+            var both = bothArrived.GetOrAdd(m.MessageId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (m.DeliveryAttempt == 1 && arrivals.AddOrUpdate(m.MessageId, 1, (_, n) => n + 1) == 2)
+            {
+                both.TrySetResult();
+            }
+
+            // Each first delivery waits for its twin: only copies in flight at the same time get past this.
+            await both.Task.WaitAsync(Signal, ct);
+
+            // One copy of page 1 fails once: its retry is its own, the twin is not redelivered.
+            return m.Body.FirstPage == 1 && failedOnce.TryAdd(m.MessageId, true) ? HandlerOutcome.Retry("transient") : HandlerOutcome.Ack;
+        });
+        await queue.PublishAsync([Message(1), Message(2)], Token);
+        await DriveToIdle(queue);
+
+        Assert.Equal(5, deliveries.Count);
+        Assert.All(deliveries.GroupBy(d => d.MessageId), g => Assert.Equal(2, g.Count(d => d.DeliveryAttempt == 1)));
+        Assert.Equal(2, deliveries.Select(d => d.MessageId).Distinct().Count());
+        var retried = Assert.Single(deliveries, d => d.DeliveryAttempt == 2);
+        Assert.Equal(1, retried.Body.FirstPage);
+        Assert.Equal(0, queue.DeadLettered);
+    }
 }

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.RateLimiting;
 using XeroSync.Xero;
 
 namespace XeroSync.Tests.RateLimiting;
 
-public sealed class InProcessRateLimiterTests
+public sealed class InProcessRateLimiterTests : IDisposable
 {
     private const string Tenant = "tenant-a";
     private static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
@@ -14,11 +15,19 @@ public sealed class InProcessRateLimiterTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static InProcessRateLimiter Create(FakeTimeProvider time, Action<RateLimitOptions>? configure = null)
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>A limiter on this test's state file: every limiter a test creates shares it, like processes on one data folder.</summary>
+    private InProcessRateLimiter Create(FakeTimeProvider time, Action<RateLimitOptions>? configure = null) =>
+        Create(time, new SqliteCallHistory(SqliteStateDatabase.InFolder(_data.Path)), configure);
+
+    private static InProcessRateLimiter Create(FakeTimeProvider time, SqliteCallHistory history, Action<RateLimitOptions>? configure = null)
     {
         var options = new RateLimitOptions();
         configure?.Invoke(options);
-        return new InProcessRateLimiter(Options.Create(options), time, NullLogger<InProcessRateLimiter>.Instance);
+        return new InProcessRateLimiter(Options.Create(options), history, time, NullLogger<InProcessRateLimiter>.Instance);
     }
 
     private static async Task<XeroPermit> Granted(InProcessRateLimiter limiter, string tenant = Tenant)
@@ -284,5 +293,119 @@ public sealed class InProcessRateLimiterTests
         await b.DisposeAsync();
         await d.DisposeAsync();
         Assert.Equal(PermitDenial.WaitTooLong, (await limiter.AcquireAsync("tenant-a", TimeSpan.FromSeconds(1), Token)).Denial);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_limiter_started_after_another_counts_its_last_minute_of_calls()
+    {
+        var time = new FakeTimeProvider(Start);
+        using (var first = Create(time, o => o.PerMinute = 3))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await (await Granted(first)).DisposeAsync();
+            }
+        }
+
+        // The "restarted process": a new limiter on the same state file, nothing in memory.
+        time.Advance(TimeSpan.FromSeconds(20));
+        using var second = Create(time, o => o.PerMinute = 3);
+        var next = second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
+        await AssertPendingUntil(time, next, TimeSpan.FromSeconds(40));
+        await (await Granted(second, "tenant-b")).DisposeAsync();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Two_limiters_on_one_state_file_share_the_minute_window()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var a = Create(time, o => o.PerMinute = 4);
+        using var b = Create(time, o => o.PerMinute = 4);
+        await (await Granted(a)).DisposeAsync();
+        await (await Granted(b)).DisposeAsync();
+        await (await Granted(a)).DisposeAsync();
+        await (await Granted(b)).DisposeAsync();
+        Assert.Equal(PermitDenial.WaitTooLong, (await a.AcquireAsync(Tenant, TimeSpan.FromSeconds(59), Token)).Denial);
+        Assert.Equal(PermitDenial.WaitTooLong, (await b.AcquireAsync(Tenant, TimeSpan.FromSeconds(59), Token)).Denial);
+        var next = b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
+        await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
+
+        // Another tenant is not affected by the first one's window.
+        await (await Granted(a, "tenant-b")).DisposeAsync();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Two_limiters_on_one_state_file_share_the_in_flight_cap()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var a = Create(time, o => o.Concurrent = 1);
+        using var b = Create(time, o => o.Concurrent = 1);
+        var held = await Granted(a);
+        var waiting = b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
+        for (var i = 0; i < 5; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            await Settle();
+        }
+
+        Assert.False(waiting.IsCompleted, "the other limiter's call is still in flight");
+        await held.DisposeAsync();
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        var permit = await waiting.WaitAsync(Signal, Token);
+        Assert.True(permit.IsGranted);
+        await permit.DisposeAsync();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_call_held_by_a_killed_process_counts_as_completed_when_noticed()
+    {
+        var time = new FakeTimeProvider(Start);
+        var deadPid = await ExitedProcessIdAsync();
+        var state = SqliteStateDatabase.InFolder(_data.Path);
+        using var killed = Create(time, new SqliteCallHistory(state, deadPid, 0), o => o.PerMinute = 1);
+
+        // Reserved (durable) and never released: the process died with the call in flight.
+        _ = await Granted(killed);
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var restarted = Create(time, o =>
+        {
+            o.PerMinute = 1;
+            o.Concurrent = 1;
+        });
+
+        // Not free: the call may have reached Xero as late as now, so its slot is held for a minute from now.
+        var next = restarted.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
+        await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Pauses_and_day_deferrals_survive_a_restart()
+    {
+        var time = new FakeTimeProvider(Start);
+        using (var first = Create(time))
+        {
+            await first.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 0, 4000, 9000, RateLimitProblem.Minute, TimeSpan.FromSeconds(25)), Token);
+            await first.ObserveAsync("tenant-b", new RateLimitObservation(time.GetUtcNow(), 10, 0, 9000, RateLimitProblem.Day, TimeSpan.FromHours(2)), Token);
+            await first.ObserveAsync("tenant-c", new RateLimitObservation(time.GetUtcNow(), 50, 1, 9000), Token);
+        }
+
+        using var second = Create(time);
+        var denied = await second.AcquireAsync("tenant-b", Timeout.InfiniteTimeSpan, Token);
+        Assert.Equal(PermitDenial.DayLimit, denied.Denial);
+        Assert.Equal(Start + TimeSpan.FromHours(2), denied.RetryAt);
+        await (await Granted(second, "tenant-c")).DisposeAsync();
+        Assert.Equal(PermitDenial.DayLimit, (await second.AcquireAsync("tenant-c", TimeSpan.Zero, Token)).Denial);
+        var paused = second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
+        await AssertPendingUntil(time, paused, TimeSpan.FromSeconds(25));
+    }
+
+    /// <summary>The pid of a process that has run and exited (a killed owner's, as far as the limiter can tell).</summary>
+    private static async Task<int> ExitedProcessIdAsync()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        var pid = process.Id;
+        await process.WaitForExitAsync(Token);
+        Assert.Null(SqliteCallHistory.ProcessStartTicks(pid));
+        return pid;
     }
 }

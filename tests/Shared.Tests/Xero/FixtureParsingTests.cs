@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.Pipeline;
 using XeroSync.RateLimiting;
 using XeroSync.Tests.Pipeline;
@@ -42,9 +43,10 @@ public sealed class FixtureParsingTests
             });
             using var http = new HttpClient(handler);
             var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+            using var state = new TempDirectory();
+            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
             var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/") }), time, NullLogger<XeroApiClient>.Instance);
-            using var page = await client.GetPageAsync(new PageQuery("tenant-1", endpoint, 1, null, null, Timeout.InfiniteTimeSpan), Token);
+            using var page = await client.GetPageAsync(new PageQuery("tenant-1", endpoint, 1, null, null, null), Token);
             Assert.True(records.GetArrayLength() == page.Count, $"{file}: {page.Count} records parsed");
             Assert.True(page.Count > 0, $"{file}: empty collection");
 
@@ -76,5 +78,37 @@ public sealed class FixtureParsingTests
         }
 
         Assert.True(checkedEndpoints.Count >= 15, "fixtures checked: " + string.Join(", ", checkedEndpoints));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Pagination_page_size_and_item_count_come_from_xeros_pagination_object()
+    {
+        var folder = RepositoryPaths.RequireFixtures("xero");
+        var checkedFiles = 0;
+        foreach (var file in Directory.GetFiles(folder, "*.page.json"))
+        {
+            var table = Path.GetFileName(file).Split('.')[0];
+            var body = await File.ReadAllTextAsync(file, Token);
+            using var expected = JsonDocument.Parse(body);
+            if (!EndpointCatalog.TryGet(table, out var endpoint) || !expected.RootElement.TryGetProperty("pagination", out var pagination))
+            {
+                continue;
+            }
+
+            using var http = new HttpClient(new StubHandler(_ => StubHandler.Json(HttpStatusCode.OK, body)));
+            var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+            using var state = new TempDirectory();
+            using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
+            var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/") }), time, NullLogger<XeroApiClient>.Instance);
+            using var page = await client.GetPageAsync(new PageQuery("tenant-1", endpoint, 1, null, null, null), Token);
+            var parsed = Assert.IsType<XeroPagination>(page.Pagination);
+            Assert.Equal(pagination.GetProperty("page").GetInt32(), parsed.Page);
+            Assert.Equal(pagination.GetProperty("pageSize").GetInt32(), parsed.PageSize);
+            Assert.Equal(pagination.GetProperty("pageCount").GetInt32(), parsed.PageCount);
+            Assert.Equal(pagination.GetProperty("itemCount").GetInt32(), parsed.ItemCount);
+            checkedFiles++;
+        }
+
+        Assert.True(checkedFiles >= 5, $"{checkedFiles} paged fixtures with a pagination object");
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
@@ -191,9 +192,10 @@ public sealed class XeroApiClientTests
         var handler = new StubHandler(_ => StubHandler.Json(HttpStatusCode.BadRequest, """{"ErrorNumber":10,"Type":"ValidationException","Message":"A validation exception occurred"}"""));
         using var http = new HttpClient(handler);
         var time = new FakeTimeProvider(XeroClientHarness.Start);
-        using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), time, NullLogger<InProcessRateLimiter>.Instance);
+        using var state = new TempDirectory();
+        using var limiter = new InProcessRateLimiter(Options.Create(new RateLimitOptions()), SqliteStateDatabase.InFolder(state.Path), time, NullLogger<InProcessRateLimiter>.Instance);
         var client = new XeroApiClient(http, new StaticTokens(), limiter, Options.Create(new XeroOptions { ApiUrl = new Uri("http://127.0.0.1/"), RetryBaseDelay = TimeSpan.Zero }), time, NullLogger<XeroApiClient>.Instance);
-        var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, Timeout.InfiniteTimeSpan), Token));
+        var ex = await Assert.ThrowsAsync<XeroApiException>(() => client.GetPageAsync(new PageQuery("tenant-1", EndpointCatalog.Get("Invoices"), 1, null, null, null), Token));
         Assert.Equal(XeroFailure.BadRequest, ex.Failure);
         Assert.Equal("A validation exception occurred", ex.Detail);
         Assert.Single(handler.Requests);
@@ -247,11 +249,109 @@ public sealed class XeroApiClientTests
 
         var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
         Assert.Equal("2026-11-02T08:55:07", requests["Invoices"].IfModifiedSince);
-        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&unitdp=4", requests["Invoices"].PathAndQuery);
-        Assert.Equal("/api.xro/2.0/Contacts?page=2&pageSize=1000&includeArchived=true", requests["Contacts"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&includeArchived=true&unitdp=4", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Contacts?page=2&pageSize=1000&order=ContactID%20ASC&includeArchived=true", requests["Contacts"].PathAndQuery);
         Assert.Null(requests["Contacts"].IfModifiedSince);
-        Assert.Equal("/api.xro/2.0/Quotes?page=1", requests["Quotes"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Quotes?page=1&order=QuoteID%20ASC", requests["Quotes"].PathAndQuery);
         Assert.Null(requests["TaxRates"].IfModifiedSince);
         Assert.Equal("/api.xro/2.0/Journals?offset=17", requests["Journals"].PathAndQuery);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Summary_only_is_sent_only_where_xero_offers_it()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        using (var invoices = await h.Client.GetPageAsync(h.Query("Invoices") with { SummaryOnly = true }, Token))
+        {
+            Assert.All(invoices.Records.EnumerateArray(), i => Assert.False(i.TryGetProperty("LineItems", out _)));
+        }
+
+        using (await h.Client.GetPageAsync(h.Query("Payments") with { SummaryOnly = true }, Token))
+        {
+        }
+
+        var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&summaryOnly=true&includeArchived=true", requests["Invoices"].PathAndQuery);
+        Assert.DoesNotContain("summaryOnly", requests["Payments"].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Pagination_reports_the_page_size_xero_used_and_the_item_count_when_it_caps_pages()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions
+        {
+            Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0,
+            Behaviour = new SimulatorBehaviour { PageSizeCap = 100 },
+        });
+        var total = h.State.Count(h.Tenant(), "Payments");
+        using var page = await h.Client.GetPageAsync(h.Query("Payments", page: 2), Token);
+        var pagination = Assert.IsType<XeroPagination>(page.Pagination);
+        Assert.Equal(2, pagination.Page);
+        Assert.Equal(100, pagination.PageSize);
+        Assert.Equal(total, pagination.ItemCount);
+        Assert.Equal((total + 99) / 100, pagination.PageCount);
+        Assert.Equal(Math.Min(100, total - 100), page.Count);
+        Assert.Contains("pageSize=1000", h.State.Requests[^1].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task One_record_by_id_comes_back_with_what_only_the_detail_call_returns_as_raw_bytes()
+    {
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = 0.5, CreatedAt = o.CreatedAt, ChangesPerMinute = 0 });
+        foreach (var endpoint in new[] { "Budgets", "ContactGroups" })
+        {
+            var details = h.State.GetRecordDetails(h.Tenant(), endpoint);
+            var listed = h.State.GetRecords(h.Tenant(), endpoint);
+            foreach (var (id, json) in details)
+            {
+                using var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get(endpoint), id, null, Token);
+                var record = Assert.Single(page.Records.EnumerateArray());
+                Assert.Equal(json, record.GetRawText());
+                Assert.NotEqual(listed[id], record.GetRawText());
+                Assert.Equal($"/api.xro/2.0/{endpoint}/{id}", h.State.Requests[^1].PathAndQuery);
+            }
+        }
+
+        var missing = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), Guid.Empty.ToString(), null, Token));
+        Assert.Equal(XeroFailure.BadRequest, missing.Failure);
+        Assert.Equal(404, missing.StatusCode);
+
+        var calls = h.State.Requests.Count;
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Budgets"), "../Invoices?x=1", null, Token));
+        Assert.Equal(calls, h.State.Requests.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_order_the_client_sends_keeps_a_mid_run_edit_from_costing_a_record_on_every_ordered_paged_endpoint()
+    {
+        // Xero lists by UpdatedDateUTC and caps pages at 20; after each endpoint's first page an early record is edited.
+        var endpoints = new[] { "Invoices", "Contacts", "Payments", "BankTransactions", "CreditNotes", "PurchaseOrders", "Quotes" };
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions
+        {
+            Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0,
+            Behaviour = new SimulatorBehaviour
+            {
+                PageSizeCap = 20,
+                DefaultOrder = ListOrder.UpdatedDate,
+                ScheduledChanges = [.. endpoints.Select(e => new ScheduledChange(e, AfterRequest: 1, ChangeKind.Edit) { Position = 1 })],
+            },
+        });
+        foreach (var name in endpoints)
+        {
+            var endpoint = EndpointCatalog.Get(name);
+            var read = new HashSet<string>(StringComparer.Ordinal);
+            for (var page = 1; ; page++)
+            {
+                using var result = await h.Client.GetPageAsync(h.Query(name, page: page), Token);
+                read.UnionWith(result.Records.EnumerateArray().Select(r => r.GetProperty(endpoint.KeyField).GetString()!));
+                if (result.Count == 0 || (result.Pagination is { } p ? page >= p.PageCount : result.Count < 100))
+                {
+                    break;
+                }
+            }
+
+            Assert.Contains(h.State.Changes, c => c.Endpoint == name);
+            Assert.Equal(h.State.GetRecords(h.Tenant(), name).Keys.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Ledger.Local;
 using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
@@ -11,6 +12,7 @@ namespace XeroSync.Tests.Xero;
 /// <summary>A XeroApiClient with its own token source and in-process limiter, against a simulator on a fake clock.</summary>
 internal sealed class XeroClientHarness : IAsyncDisposable
 {
+    private readonly TempDirectory _state = new();
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -32,7 +34,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
             MaxRetries = maxRetries,
         });
         Tokens = new ClientCredentialsTokenSource(_http, options, clock, NullLogger<ClientCredentialsTokenSource>.Instance);
-        Limiter = new InProcessRateLimiter(Options.Create(limits), clock, NullLogger<InProcessRateLimiter>.Instance);
+        Limiter = new InProcessRateLimiter(Options.Create(limits), SqliteStateDatabase.InFolder(_state.Path), clock, NullLogger<InProcessRateLimiter>.Instance);
         Client = new XeroApiClient(_http, Tokens, Limiter, options, clock, NullLogger<XeroApiClient>.Instance);
     }
 
@@ -64,7 +66,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
     }
 
     public PageQuery Query(string endpoint, int tenant = 0, int page = 1, TimeSpan? maxWait = null, DateTimeOffset? since = null) =>
-        new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait ?? Timeout.InfiniteTimeSpan);
+        new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait is { } wait ? Clock.GetUtcNow() + wait : null);
 
     /// <summary>Fetches a page, stepping the fake clock (bounded in real time) whenever the call waits on it.</summary>
     public async Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step)
@@ -86,6 +88,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Limiter.Dispose();
+        _state.Dispose();
         Tokens.Dispose();
         _http.Dispose();
         if (_ownsSimulator)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using XeroSync.Security;
 using XeroSync.Worker;
 using XeroSync.Worker.Routes;
@@ -12,7 +13,7 @@ namespace XeroSync.Tests.Routes;
 /// The real Worker composition on an in-memory test server. Every Google host points at a closed loopback
 /// port: the paths under test (poison, ignored events, authentication) must not need a backend.
 /// </summary>
-internal sealed class WorkerHost : IAsyncDisposable
+public sealed class WorkerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -23,6 +24,9 @@ internal sealed class WorkerHost : IAsyncDisposable
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Every log record the service wrote (all categories, all levels the host enables).</summary>
+    public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
 
     public static async Task<WorkerHost> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
@@ -46,6 +50,7 @@ internal sealed class WorkerHost : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.AddWorkerService(name => environment.TryGetValue(name, out var value) ? value : null);
         builder.Logging.ClearProviders();
+        builder.Logging.AddFakeLogging();
         var app = builder.Build();
         app.UseOidcVerification();
         app.MapWorkerEndpoints();

@@ -1,21 +1,23 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace XeroSync.Ledger.Local;
 
 /// <summary>
-/// <see cref="IRunLedger"/> over the local SQLite state file. Every write is idempotent; read-modify-writes
-/// run in <c>BEGIN IMMEDIATE</c> transactions so concurrent threads and processes serialise on them.
+/// <see cref="IRunLedger"/> over the local SQLite state file. Every read-modify-write runs in one
+/// <c>BEGIN IMMEDIATE</c> transaction, so concurrent threads and processes serialise on it; the endpoint's
+/// state is aggregated from its page and manifest rows (indexed by the endpoint key), so it can never drift.
 /// </summary>
 public sealed class SqliteRunLedger : IRunLedger
 {
     private const string PageColumns =
-        "run_id, tenant_id, endpoint, page, status, records, object_name, page_offset, next_offset, is_last, error, manifest_sequence, updated_at";
+        "run_id, tenant_id, endpoint, page, status, records, object_name, page_offset, next_offset, is_last, error, manifest_sequence, updated_at, lease_owner, lease_expires";
 
-    private const string EndpointKey = "run_id = $run AND tenant_id = $tenant AND endpoint = $endpoint";
+    private const string EndpointKeyFilter = "run_id = $run AND tenant_id = $tenant AND endpoint = $endpoint";
 
-    private static readonly string Pending = PageStatus.Pending.ToString();
-    private static readonly string Done = PageStatus.Done.ToString();
+    private static readonly string Pending = nameof(PageStatus.Pending);
+    private static readonly string Done = nameof(PageStatus.Done);
 
     private readonly SqliteStateDatabase _database;
     private readonly TimeProvider _time;
@@ -28,29 +30,49 @@ public sealed class SqliteRunLedger : IRunLedger
         _time = time;
     }
 
-    public async Task CreateRunAsync(RunInfo run, CancellationToken cancellationToken)
+    public async Task CreateRunAsync(RunInfo run, IReadOnlyList<EndpointOpening> endpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(endpoints);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO runs (run_id, started_at, tenants, endpoints, full)
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await using (var command = Command(connection, transaction, """
+            INSERT INTO ledger_runs (run_id, started_at, tenants, endpoints, full)
             VALUES ($run, $started, $tenants, $endpoints, $full)
             ON CONFLICT (run_id) DO NOTHING
-            """;
-        command.Parameters.AddWithValue("$run", run.RunId);
-        command.Parameters.AddWithValue("$started", SqliteStateDatabase.FormatTime(run.StartedAt));
-        command.Parameters.AddWithValue("$tenants", JsonSerializer.Serialize(run.Tenants, LedgerJsonContext.Default.IReadOnlyListString));
-        command.Parameters.AddWithValue("$endpoints", JsonSerializer.Serialize(run.Endpoints, LedgerJsonContext.Default.IReadOnlyListString));
-        command.Parameters.AddWithValue("$full", run.Full ? 1 : 0);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """))
+        {
+            command.Parameters.AddWithValue("$run", run.RunId);
+            command.Parameters.AddWithValue("$started", SqliteStateDatabase.FormatTime(run.StartedAt));
+            command.Parameters.AddWithValue("$tenants", JsonSerializer.Serialize(run.Tenants, LedgerJsonContext.Default.IReadOnlyListString));
+            command.Parameters.AddWithValue("$endpoints", JsonSerializer.Serialize(run.Endpoints, LedgerJsonContext.Default.IReadOnlyListString));
+            command.Parameters.AddWithValue("$full", run.Full ? 1 : 0);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var opening in endpoints)
+        {
+            var key = new EndpointKey(run.RunId, opening.TenantId, opening.Endpoint);
+            await using (var command = Command(connection, transaction, """
+                INSERT INTO ledger_endpoints (run_id, tenant_id, endpoint, last_page) VALUES ($run, $tenant, $endpoint, $last)
+                ON CONFLICT DO NOTHING
+                """))
+            {
+                AddKey(command, key);
+                command.Parameters.AddWithValue("$last", opening.SingleCall ? 1 : DBNull.Value);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await InsertMissingPageAsync(connection, transaction, key, new PendingPage(1, opening.FirstOffset), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT run_id, started_at, tenants, endpoints, full FROM runs WHERE run_id = $run";
+        await using var command = Command(connection, null, "SELECT run_id, started_at, tenants, endpoints, full FROM ledger_runs WHERE run_id = $run");
         command.Parameters.AddWithValue("$run", runId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
@@ -60,8 +82,7 @@ public sealed class SqliteRunLedger : IRunLedger
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT run_id, started_at, tenants, endpoints, full FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $limit";
+        await using var command = Command(connection, null, "SELECT run_id, started_at, tenants, endpoints, full FROM ledger_runs ORDER BY started_at DESC, run_id DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var runs = new List<RunInfo>();
@@ -73,335 +94,462 @@ public sealed class SqliteRunLedger : IRunLedger
         return runs;
     }
 
-    public async Task MarkPendingAsync(string runId, string tenantId, string endpoint, int firstPage, int lastPage, IReadOnlyDictionary<int, long>? offsets, CancellationToken cancellationToken)
+    public async Task<PageClaim> ClaimPageAsync(EndpointKey key, int page, long? offset, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(firstPage, 1);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var now = _time.GetUtcNow();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
-        await EnsureEndpointAsync(connection, transaction, runId, tenantId, endpoint, cancellationToken);
+        var existing = await ReadPageAsync(connection, transaction, key, page, cancellationToken);
+        if (existing is { Status: PageStatus.Done })
+        {
+            return new PageClaim(PageClaimKind.AlreadyDone, existing);
+        }
 
-        // A page past the endpoint's known last page would never complete: it is not recorded.
-        var knownLast = await GetLastPageAsync(connection, transaction, runId, tenantId, endpoint, cancellationToken);
-        var upTo = knownLast is int known ? Math.Min(lastPage, known) : lastPage;
+        if (existing is null && await ReadLastPageAsync(connection, transaction, key, cancellationToken) is int last && page > last)
+        {
+            return new PageClaim(PageClaimKind.BeyondEnd, null);
+        }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT INTO pages (run_id, tenant_id, endpoint, page, status, page_offset, updated_at)
-            VALUES ($run, $tenant, $endpoint, $page, '{Pending}', $offset, $now)
+        if (existing is { LeaseOwner: { } holder, LeaseExpiresAt: { } until } && holder != owner && until > now)
+        {
+            return new PageClaim(PageClaimKind.HeldElsewhere, existing, until);
+        }
+
+        await EnsureEndpointAsync(connection, transaction, key, cancellationToken);
+        await using (var command = Command(connection, transaction, $"""
+            INSERT INTO ledger_pages (run_id, tenant_id, endpoint, page, status, page_offset, updated_at, lease_owner, lease_expires)
+            VALUES ($run, $tenant, $endpoint, $page, '{Pending}', $offset, $now, $owner, $expires)
             ON CONFLICT (run_id, tenant_id, endpoint, page) DO UPDATE SET
                 status = '{Pending}',
-                page_offset = coalesce(excluded.page_offset, pages.page_offset),
+                page_offset = coalesce(ledger_pages.page_offset, excluded.page_offset),
                 error = NULL,
-                updated_at = excluded.updated_at
-            WHERE pages.status <> '{Done}'
-            """;
-        AddKey(command, runId, tenantId, endpoint);
-        var page = command.Parameters.Add("$page", SqliteType.Integer);
-        var offset = command.Parameters.Add("$offset", SqliteType.Integer);
-        command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
-        for (var n = firstPage; n <= upTo; n++)
+                updated_at = excluded.updated_at,
+                lease_owner = excluded.lease_owner,
+                lease_expires = excluded.lease_expires
+            """))
         {
-            page.Value = n;
-            offset.Value = offsets is not null && offsets.TryGetValue(n, out var value) ? value : DBNull.Value;
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$page", page);
+            command.Parameters.AddWithValue("$offset", (object?)offset ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(now));
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$expires", SqliteStateDatabase.FormatTime(now + lease));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var claimed = await ReadPageAsync(connection, transaction, key, page, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return new PageClaim(PageClaimKind.Claimed, claimed);
     }
 
-    public async Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    public async Task<bool> RenewPageAsync(EndpointKey key, int page, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE endpoints SET last_page = NULL WHERE {EndpointKey}";
-        AddKey(command, runId, tenantId, endpoint);
+        await using var command = Command(connection, null, $"""
+            UPDATE ledger_pages SET lease_expires = $expires
+            WHERE {EndpointKeyFilter} AND page = $page AND lease_owner = $owner AND status = '{Pending}'
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$page", page);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$expires", SqliteStateDatabase.FormatTime(_time.GetUtcNow() + lease));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task ReleasePageAsync(EndpointKey key, int page, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            UPDATE ledger_pages SET lease_owner = NULL, lease_expires = NULL
+            WHERE {EndpointKeyFilter} AND page = $page AND lease_owner = $owner
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$page", page);
+        command.Parameters.AddWithValue("$owner", owner);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(lastPage);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO endpoints (run_id, tenant_id, endpoint, last_page) VALUES ($run, $tenant, $endpoint, $last)
-                ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET
-                    last_page = CASE WHEN endpoints.last_page IS NULL OR excluded.last_page < endpoints.last_page
-                                     THEN excluded.last_page ELSE endpoints.last_page END
-                """;
-            AddKey(command, runId, tenantId, endpoint);
-            command.Parameters.AddWithValue("$last", lastPage);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                DELETE FROM pages WHERE {EndpointKey} AND status = '{Pending}'
-                AND page > (SELECT last_page FROM endpoints WHERE {EndpointKey})
-                """;
-            AddKey(command, runId, tenantId, endpoint);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task RecordPageAsync(PageRecord page, CancellationToken cancellationToken)
+    public async Task<PageRecord> RecordPageDoneAsync(PageDone page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentOutOfRangeException.ThrowIfLessThan(page.Page, 1);
+        var key = page.Key;
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
-        await EnsureEndpointAsync(connection, transaction, page.RunId, page.TenantId, page.Endpoint, cancellationToken);
-        await using (var command = connection.CreateCommand())
+        await EnsureEndpointAsync(connection, transaction, key, cancellationToken);
+        await using (var command = Command(connection, transaction, $"""
+            INSERT INTO ledger_pages ({PageColumns})
+            VALUES ($run, $tenant, $endpoint, $page, '{Done}', $records, $object, $offset, $next, $last, NULL, NULL, $now, NULL, NULL)
+            ON CONFLICT (run_id, tenant_id, endpoint, page) DO UPDATE SET
+                status = '{Done}',
+                records = excluded.records,
+                object_name = excluded.object_name,
+                page_offset = coalesce(ledger_pages.page_offset, excluded.page_offset),
+                next_offset = excluded.next_offset,
+                is_last = excluded.is_last,
+                error = NULL,
+                updated_at = excluded.updated_at,
+                lease_owner = NULL,
+                lease_expires = NULL
+            WHERE ledger_pages.status <> '{Done}'
+            """))
         {
-            command.Transaction = transaction;
-
-            // Done is final; the manifest sequence is the ledger's to assign, never the caller's.
-            command.CommandText = $"""
-                INSERT INTO pages ({PageColumns})
-                VALUES ($run, $tenant, $endpoint, $page, $status, $records, $object, $offset, $next, $last, $error, NULL, $updated)
-                ON CONFLICT (run_id, tenant_id, endpoint, page) DO UPDATE SET
-                    status = excluded.status,
-                    records = excluded.records,
-                    object_name = excluded.object_name,
-                    page_offset = coalesce(excluded.page_offset, pages.page_offset),
-                    next_offset = excluded.next_offset,
-                    is_last = excluded.is_last,
-                    error = excluded.error,
-                    updated_at = excluded.updated_at
-                WHERE pages.status <> '{Done}'
-                """;
-            AddKey(command, page.RunId, page.TenantId, page.Endpoint);
+            AddKey(command, key);
             command.Parameters.AddWithValue("$page", page.Page);
-            command.Parameters.AddWithValue("$status", page.Status.ToString());
             command.Parameters.AddWithValue("$records", page.Records);
             command.Parameters.AddWithValue("$object", (object?)page.ObjectName ?? DBNull.Value);
             command.Parameters.AddWithValue("$offset", (object?)page.Offset ?? DBNull.Value);
             command.Parameters.AddWithValue("$next", (object?)page.NextOffset ?? DBNull.Value);
             command.Parameters.AddWithValue("$last", page.IsLast ? 1 : 0);
-            command.Parameters.AddWithValue("$error", (object?)page.Error ?? DBNull.Value);
-            command.Parameters.AddWithValue("$updated", SqliteStateDatabase.FormatTime(page.UpdatedAt ?? _time.GetUtcNow()));
+            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (page.LastPage is int lastPage)
+        {
+            await using var command = Command(connection, transaction, $"UPDATE ledger_endpoints SET last_page = $last WHERE {EndpointKeyFilter} AND last_page IS NULL");
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$last", lastPage);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var stored = await ReadPageAsync(connection, transaction, key, page.Page, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return stored!;
+    }
+
+    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        if (status is not (PageStatus.Failed or PageStatus.Deferred or PageStatus.NotEntitled))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A page ends failed, deferred or not entitled.");
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await EnsureEndpointAsync(connection, transaction, key, cancellationToken);
+        await using (var command = Command(connection, transaction, $"""
+            INSERT INTO ledger_pages (run_id, tenant_id, endpoint, page, status, page_offset, error, updated_at)
+            VALUES ($run, $tenant, $endpoint, $page, $status, $offset, $error, $now)
+            ON CONFLICT (run_id, tenant_id, endpoint, page) DO UPDATE SET
+                status = excluded.status,
+                page_offset = coalesce(ledger_pages.page_offset, excluded.page_offset),
+                error = excluded.error,
+                updated_at = excluded.updated_at,
+                lease_owner = NULL,
+                lease_expires = NULL
+            WHERE ledger_pages.status <> '{Done}'
+            """))
+        {
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$page", page);
+            command.Parameters.AddWithValue("$status", status.ToString());
+            command.Parameters.AddWithValue("$offset", (object?)offset ?? DBNull.Value);
+            command.Parameters.AddWithValue("$error", reason);
+            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task CountCallsAsync(string runId, string tenantId, string endpoint, int calls, int throttles, CancellationToken cancellationToken)
+    public async Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pages);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await EnsureEndpointAsync(connection, transaction, key, cancellationToken);
+        foreach (var page in pages)
+        {
+            await InsertMissingPageAsync(connection, transaction, key, page, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task ReopenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pages);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await EnsureEndpointAsync(connection, transaction, key, cancellationToken);
+        foreach (var page in pages)
+        {
+            await InsertMissingPageAsync(connection, transaction, key, page, cancellationToken);
+            await using var command = Command(connection, transaction, $"""
+                UPDATE ledger_pages SET status = '{Pending}', error = NULL, updated_at = $now,
+                    page_offset = coalesce(page_offset, $offset)
+                WHERE {EndpointKeyFilter} AND page = $page AND status <> '{Done}' AND status <> '{Pending}'
+                """);
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$page", page.Page);
+            command.Parameters.AddWithValue("$offset", (object?)page.Offset ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PageRecord>> GetPagesAsync(EndpointKey key, int firstPage, int lastPage, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO endpoints (run_id, tenant_id, endpoint, calls, throttles) VALUES ($run, $tenant, $endpoint, $calls, $throttles)
+        return await ReadPagesAsync(connection, null, key, "AND page BETWEEN $first AND $lastPage", cancellationToken, ("$first", firstPage), ("$lastPage", lastPage));
+    }
+
+    public async Task<IReadOnlyList<PageRecord>> GetAllPagesAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await ReadPagesAsync(connection, null, key, null, cancellationToken);
+    }
+
+    public async Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            INSERT INTO ledger_endpoints (run_id, tenant_id, endpoint, calls, throttles) VALUES ($run, $tenant, $endpoint, $calls, $throttles)
             ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET
-                calls = endpoints.calls + excluded.calls,
-                throttles = endpoints.throttles + excluded.throttles
-            """;
-        AddKey(command, runId, tenantId, endpoint);
+                calls = ledger_endpoints.calls + excluded.calls,
+                throttles = ledger_endpoints.throttles + excluded.throttles
+            """);
+        AddKey(command, key);
         command.Parameters.AddWithValue("$calls", calls);
         command.Parameters.AddWithValue("$throttles", throttles);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PageRecord>> GetPagesAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    public async Task<EndpointState> GetEndpointAsync(EndpointKey key, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        return await ReadPagesAsync(connection, null, runId, tenantId, endpoint, null, cancellationToken);
+        return await ReadStateAsync(connection, null, key, cancellationToken);
     }
 
-    public async Task<EndpointProgress> GetProgressAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        return await ReadProgressAsync(connection, null, runId, tenantId, endpoint, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<EndpointProgress>> GetRunProgressAsync(string runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EndpointState>> GetRunEndpointsAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
 
         // One snapshot of the whole run.
         await using var transaction = connection.BeginTransaction(deferred: true);
-        var keys = new List<(string Tenant, string Endpoint)>();
-        await using (var command = connection.CreateCommand())
+        var keys = new List<EndpointKey>();
+        await using (var command = Command(connection, transaction, "SELECT tenant_id, endpoint FROM ledger_endpoints WHERE run_id = $run ORDER BY tenant_id, endpoint"))
         {
-            command.Transaction = transaction;
-            command.CommandText = """
-                SELECT tenant_id, endpoint FROM endpoints WHERE run_id = $run
-                UNION SELECT tenant_id, endpoint FROM pages WHERE run_id = $run
-                ORDER BY 1, 2
-                """;
             command.Parameters.AddWithValue("$run", runId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                keys.Add((reader.GetString(0), reader.GetString(1)));
+                keys.Add(new EndpointKey(runId, reader.GetString(0), reader.GetString(1)));
             }
         }
 
-        var progress = new List<EndpointProgress>(keys.Count);
-        foreach (var (tenant, endpoint) in keys)
+        var states = new List<EndpointState>(keys.Count);
+        foreach (var key in keys)
         {
-            progress.Add(await ReadProgressAsync(connection, transaction, runId, tenant, endpoint, cancellationToken));
+            states.Add(await ReadStateAsync(connection, transaction, key, cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return progress;
+        return states;
     }
 
-    public async Task<ManifestClaim?> TryClaimManifestAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    public async Task<ManifestClaim?> ClaimManifestAsync(EndpointKey key, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
-        var progress = await ReadProgressAsync(connection, transaction, runId, tenantId, endpoint, cancellationToken);
-        if (!progress.IsComplete)
-        {
-            return null;
-        }
-
-        int unlisted;
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT count(*) FROM pages WHERE {EndpointKey} AND status = '{Done}' AND manifest_sequence IS NULL";
-            AddKey(command, runId, tenantId, endpoint);
-            unlisted = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (unlisted == 0 && progress.ManifestsWritten > 0)
-        {
-            return null;
-        }
-
+        var state = await ReadStateAsync(connection, transaction, key, cancellationToken);
         int sequence;
-        await using (var command = connection.CreateCommand())
+        DateTimeOffset claimedAt;
+        if (state.NeedsManifest)
         {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT coalesce(max(sequence) + 1, 0) FROM manifests WHERE {EndpointKey}";
-            AddKey(command, runId, tenantId, endpoint);
-            sequence = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                UPDATE pages SET manifest_sequence = $sequence WHERE {EndpointKey} AND status = '{Done}' AND manifest_sequence IS NULL;
-                INSERT INTO manifests (run_id, tenant_id, endpoint, sequence, written_at) VALUES ($run, $tenant, $endpoint, $sequence, $now);
-                """;
-            AddKey(command, runId, tenantId, endpoint);
+            sequence = state.ManifestsClaimed;
+            claimedAt = _time.GetUtcNow();
+            await using var command = Command(connection, transaction, $"""
+                UPDATE ledger_pages SET manifest_sequence = $sequence WHERE {EndpointKeyFilter} AND status = '{Done}' AND manifest_sequence IS NULL;
+                INSERT INTO ledger_manifests (run_id, tenant_id, endpoint, sequence, state, claimed_at, records)
+                VALUES ($run, $tenant, $endpoint, $sequence, '{nameof(ManifestState.Claimed)}', $now,
+                        (SELECT coalesce(sum(records), 0) FROM ledger_pages WHERE {EndpointKeyFilter} AND manifest_sequence = $sequence));
+                """);
+            AddKey(command, key);
             command.Parameters.AddWithValue("$sequence", sequence);
-            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
+            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(claimedAt));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        else
+        {
+            // A claim whose writer never recorded the object (it crashed, or storage failed): hand it out again.
+            var unwritten = (await ReadManifestsAsync(connection, transaction, key, cancellationToken)).FirstOrDefault(m => m.State == ManifestState.Claimed);
+            if (unwritten is null)
+            {
+                return null;
+            }
 
-        var pages = await ReadPagesAsync(
-            connection,
-            transaction,
-            runId,
-            tenantId,
-            endpoint,
-            $"AND ((status = '{Done}' AND manifest_sequence = $sequence) OR status IN ('{PageStatus.Failed}', '{PageStatus.Deferred}', '{PageStatus.NotEntitled}'))",
-            cancellationToken,
-            ("$sequence", sequence));
+            sequence = unwritten.Sequence;
+            claimedAt = unwritten.ClaimedAt;
+        }
+
+        var claim = await ReadClaimAsync(connection, transaction, key, sequence, claimedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ManifestClaim(sequence, pages);
+        return claim;
     }
 
-    public async Task MarkManifestLoadedAsync(string runId, string tenantId, string endpoint, int sequence, long rows, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        return await ReadManifestsAsync(connection, null, key, cancellationToken);
+    }
 
-        // A loaded manifest was necessarily written; the first load recorded wins.
-        command.CommandText = """
-            INSERT INTO manifests (run_id, tenant_id, endpoint, sequence, written_at, loaded_rows, loaded_at)
-            VALUES ($run, $tenant, $endpoint, $sequence, $now, $rows, $now)
-            ON CONFLICT (run_id, tenant_id, endpoint, sequence) DO UPDATE SET
-                loaded_rows = excluded.loaded_rows,
-                loaded_at = excluded.loaded_at
-            WHERE manifests.loaded_at IS NULL
-            """;
-        AddKey(command, runId, tenantId, endpoint);
-        command.Parameters.AddWithValue("$sequence", sequence);
-        command.Parameters.AddWithValue("$rows", rows);
-        command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
+    public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
+        SetManifestStateAsync(key, sequence, ManifestState.Written, $"state = '{nameof(ManifestState.Claimed)}'", null, null, cancellationToken);
+
+    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken)
+    {
+        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", rows, null, cancellationToken);
+        return await GetEndpointAsync(key, cancellationToken);
+    }
+
+    public Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken) =>
+        SetManifestStateAsync(key, sequence, ManifestState.Failed, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", null, reason, cancellationToken);
+
+    public async Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"UPDATE ledger_endpoints SET watermark_advanced = 1 WHERE {EndpointKeyFilter}");
+        AddKey(command, key);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<EndpointProgress> ReadProgressAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState state, string allowedFrom, long? rows, string? error, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            SELECT last_page, calls, throttles FROM endpoints WHERE {EndpointKey};
-            SELECT status, count(*), coalesce(sum(records), 0) FROM pages WHERE {EndpointKey} GROUP BY status;
-            SELECT count(*), count(loaded_at) FROM manifests WHERE {EndpointKey};
-            """;
-        AddKey(command, runId, tenantId, endpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            UPDATE ledger_manifests SET state = $state, loaded_rows = coalesce($rows, loaded_rows), error = coalesce($error, error)
+            WHERE {EndpointKeyFilter} AND sequence = $sequence AND {allowedFrom}
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$sequence", sequence);
+        command.Parameters.AddWithValue("$state", state.ToString());
+        command.Parameters.AddWithValue("$rows", (object?)rows ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<ManifestClaim> ReadClaimAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, int sequence, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        var listed = await ReadPagesAsync(connection, transaction, key, $"AND status = '{Done}' AND manifest_sequence = $sequence", cancellationToken, ("$sequence", sequence));
+        var ended = await ReadPagesAsync(connection, transaction, key, $"AND status IN ('{nameof(PageStatus.Failed)}', '{nameof(PageStatus.Deferred)}')", cancellationToken);
+        return new ManifestClaim(
+            sequence,
+            claimedAt,
+            listed,
+            [.. ended.Where(p => p.Status == PageStatus.Failed).Select(p => p.Page)],
+            [.. ended.Where(p => p.Status == PageStatus.Deferred).Select(p => p.Page)]);
+    }
+
+    private static async Task<EndpointState> ReadStateAsync(SqliteConnection connection, SqliteTransaction? transaction, EndpointKey key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"""
+            SELECT last_page, calls, throttles, watermark_advanced FROM ledger_endpoints WHERE {EndpointKeyFilter};
+            SELECT status, count(*), coalesce(sum(records), 0), count(*) FILTER (WHERE manifest_sequence IS NULL), max(next_offset)
+            FROM ledger_pages WHERE {EndpointKeyFilter} GROUP BY status;
+            SELECT state, count(*) FROM ledger_manifests WHERE {EndpointKeyFilter} GROUP BY state;
+            """);
+        AddKey(command, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         int? lastPage = null;
         int calls = 0, throttles = 0;
+        var advanced = false;
         if (await reader.ReadAsync(cancellationToken))
         {
             lastPage = reader.IsDBNull(0) ? null : reader.GetInt32(0);
             calls = reader.GetInt32(1);
             throttles = reader.GetInt32(2);
+            advanced = reader.GetInt64(3) != 0;
         }
 
         await reader.NextResultAsync(cancellationToken);
-        var counts = new Dictionary<PageStatus, int>();
+        var pages = new Dictionary<PageStatus, int>();
         long records = 0;
+        var unlisted = 0;
+        long? maxNextOffset = null;
         while (await reader.ReadAsync(cancellationToken))
         {
             var status = Enum.Parse<PageStatus>(reader.GetString(0));
-            counts[status] = reader.GetInt32(1);
+            pages[status] = reader.GetInt32(1);
             if (status == PageStatus.Done)
             {
                 records = reader.GetInt64(2);
+                unlisted = reader.GetInt32(3);
+                maxNextOffset = reader.IsDBNull(4) ? null : reader.GetInt64(4);
             }
         }
 
         await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new EndpointProgress(
-            runId,
-            tenantId,
-            endpoint,
+        var manifests = new Dictionary<ManifestState, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            manifests[Enum.Parse<ManifestState>(reader.GetString(0))] = reader.GetInt32(1);
+        }
+
+        return new EndpointState(
+            key.RunId,
+            key.TenantId,
+            key.Endpoint,
             lastPage,
-            Done: counts.GetValueOrDefault(PageStatus.Done),
-            Failed: counts.GetValueOrDefault(PageStatus.Failed),
-            Deferred: counts.GetValueOrDefault(PageStatus.Deferred),
-            NotEntitled: counts.GetValueOrDefault(PageStatus.NotEntitled),
-            Pending: counts.GetValueOrDefault(PageStatus.Pending),
+            Pending: pages.GetValueOrDefault(PageStatus.Pending),
+            Done: pages.GetValueOrDefault(PageStatus.Done),
+            Failed: pages.GetValueOrDefault(PageStatus.Failed),
+            Deferred: pages.GetValueOrDefault(PageStatus.Deferred),
+            NotEntitled: pages.GetValueOrDefault(PageStatus.NotEntitled),
             Records: records,
+            Unlisted: unlisted,
+            ManifestsClaimed: manifests.Values.Sum(),
+            ManifestsWritten: manifests.GetValueOrDefault(ManifestState.Written) + manifests.GetValueOrDefault(ManifestState.Loaded) + manifests.GetValueOrDefault(ManifestState.Failed),
+            ManifestsLoaded: manifests.GetValueOrDefault(ManifestState.Loaded),
+            ManifestsFailed: manifests.GetValueOrDefault(ManifestState.Failed),
+            MaxNextOffset: maxNextOffset,
+            WatermarkAdvanced: advanced,
             Calls: calls,
-            Throttles: throttles,
-            ManifestsWritten: reader.GetInt32(0),
-            ManifestsLoaded: reader.GetInt32(1));
+            Throttles: throttles);
     }
+
+    private static async Task<IReadOnlyList<ManifestRecord>> ReadManifestsAsync(SqliteConnection connection, SqliteTransaction? transaction, EndpointKey key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT sequence, state, claimed_at, records, loaded_rows, error FROM ledger_manifests WHERE {EndpointKeyFilter} ORDER BY sequence");
+        AddKey(command, key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var manifests = new List<ManifestRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            manifests.Add(new ManifestRecord(
+                reader.GetInt32(0),
+                Enum.Parse<ManifestState>(reader.GetString(1)),
+                SqliteStateDatabase.ParseTime(reader.GetString(2)),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return manifests;
+    }
+
+    private static async Task<PageRecord?> ReadPageAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, int page, CancellationToken cancellationToken) =>
+        (await ReadPagesAsync(connection, transaction, key, "AND page = $page", cancellationToken, ("$page", page))) is [var only] ? only : null;
 
     private static async Task<IReadOnlyList<PageRecord>> ReadPagesAsync(
         SqliteConnection connection,
         SqliteTransaction? transaction,
-        string runId,
-        string tenantId,
-        string endpoint,
+        EndpointKey key,
         string? filter,
         CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {PageColumns} FROM pages WHERE {EndpointKey} {filter} ORDER BY page";
-        AddKey(command, runId, tenantId, endpoint);
+        await using var command = Command(connection, transaction, $"SELECT {PageColumns} FROM ledger_pages WHERE {EndpointKeyFilter} {filter} ORDER BY page");
+        AddKey(command, key);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
@@ -424,39 +572,58 @@ public sealed class SqliteRunLedger : IRunLedger
                 reader.GetInt64(9) != 0,
                 reader.IsDBNull(10) ? null : reader.GetString(10),
                 reader.IsDBNull(11) ? null : reader.GetInt32(11),
-                reader.IsDBNull(12) ? null : SqliteStateDatabase.ParseTime(reader.GetString(12))));
+                reader.IsDBNull(12) ? null : SqliteStateDatabase.ParseTime(reader.GetString(12)),
+                reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.IsDBNull(14) ? null : SqliteStateDatabase.ParseTime(reader.GetString(14))));
         }
 
         return pages;
     }
 
-    private static async Task EnsureEndpointAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    private async Task InsertMissingPageAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, PendingPage page, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO endpoints (run_id, tenant_id, endpoint) VALUES ($run, $tenant, $endpoint) ON CONFLICT DO NOTHING";
-        AddKey(command, runId, tenantId, endpoint);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page.Page, 1);
+        await using var command = Command(connection, transaction, $"""
+            INSERT INTO ledger_pages (run_id, tenant_id, endpoint, page, status, page_offset, updated_at)
+            VALUES ($run, $tenant, $endpoint, $page, '{Pending}', $offset, $now)
+            ON CONFLICT DO NOTHING
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$page", page.Page);
+        command.Parameters.AddWithValue("$offset", (object?)page.Offset ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(_time.GetUtcNow()));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<int?> GetLastPageAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    private static async Task EnsureEndpointAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT last_page FROM endpoints WHERE {EndpointKey}";
-        AddKey(command, runId, tenantId, endpoint);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? null : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        await using var command = Command(connection, transaction, "INSERT INTO ledger_endpoints (run_id, tenant_id, endpoint) VALUES ($run, $tenant, $endpoint) ON CONFLICT DO NOTHING");
+        AddKey(command, key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddKey(SqliteCommand command, string runId, string tenantId, string endpoint)
+    private static async Task<int?> ReadLastPageAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        command.Parameters.AddWithValue("$run", runId);
-        command.Parameters.AddWithValue("$tenant", tenantId);
-        command.Parameters.AddWithValue("$endpoint", endpoint);
+        await using var command = Command(connection, transaction, $"SELECT last_page FROM ledger_endpoints WHERE {EndpointKeyFilter}");
+        AddKey(command, key);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddKey(SqliteCommand command, EndpointKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        command.Parameters.AddWithValue("$run", key.RunId);
+        command.Parameters.AddWithValue("$tenant", key.TenantId);
+        command.Parameters.AddWithValue("$endpoint", key.Endpoint);
     }
 
     private static RunInfo ReadRun(SqliteDataReader reader) => new(

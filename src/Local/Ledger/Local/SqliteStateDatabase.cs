@@ -16,22 +16,23 @@ public sealed class SqliteStateDatabase
     private const int BusyTimeoutSeconds = 30;
 
     private const string Schema = """
-        CREATE TABLE IF NOT EXISTS runs (
+        CREATE TABLE IF NOT EXISTS ledger_runs (
             run_id TEXT PRIMARY KEY,
             started_at TEXT NOT NULL,
             tenants TEXT NOT NULL,
             endpoints TEXT NOT NULL,
             full INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS runs_started_at ON runs (started_at);
-        CREATE TABLE IF NOT EXISTS endpoints (
+        CREATE INDEX IF NOT EXISTS ledger_runs_started_at ON ledger_runs (started_at);
+        CREATE TABLE IF NOT EXISTS ledger_endpoints (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,
             last_page INTEGER,
             calls INTEGER NOT NULL DEFAULT 0,
             throttles INTEGER NOT NULL DEFAULT 0,
+            watermark_advanced INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (run_id, tenant_id, endpoint));
-        CREATE TABLE IF NOT EXISTS pages (
+        CREATE TABLE IF NOT EXISTS ledger_pages (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,
@@ -45,15 +46,19 @@ public sealed class SqliteStateDatabase
             error TEXT,
             manifest_sequence INTEGER,
             updated_at TEXT,
+            lease_owner TEXT,
+            lease_expires TEXT,
             PRIMARY KEY (run_id, tenant_id, endpoint, page));
-        CREATE TABLE IF NOT EXISTS manifests (
+        CREATE TABLE IF NOT EXISTS ledger_manifests (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,
             sequence INTEGER NOT NULL,
-            written_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            records INTEGER NOT NULL,
             loaded_rows INTEGER,
-            loaded_at TEXT,
+            error TEXT,
             PRIMARY KEY (run_id, tenant_id, endpoint, sequence));
         CREATE TABLE IF NOT EXISTS watermarks (
             tenant_id TEXT NOT NULL,

@@ -70,7 +70,10 @@ public sealed partial class InProcessQueue<TMessage> : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Enqueue(new QueuedMessage<TMessage>(id, message, 1));
+            for (var copy = 0; copy < _options.DeliveriesPerMessage; copy++)
+            {
+                Enqueue(new QueuedMessage<TMessage>(id, message, 1));
+            }
         }
 
         return ValueTask.CompletedTask;

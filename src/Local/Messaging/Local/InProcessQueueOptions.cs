@@ -17,4 +17,12 @@ public sealed class InProcessQueueOptions
     public TimeSpan MinimumBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaximumBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// At-least-once rehearsal: every published message is delivered this many times, the copies concurrently
+    /// and each with its own attempts (same message id, as a Pub/Sub redelivery has). Pub/Sub may deliver any
+    /// message twice; 2 makes the local shape do it to every message, to prove the handlers are idempotent.
+    /// </summary>
+    [Range(1, 4)]
+    public int DeliveriesPerMessage { get; set; } = 1;
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace XeroSync.Google.SecretManager;
 
-/// <summary>Secret Manager REST v1 client: access (CRC-32C verified), add version (CRC-32C sent), disable version.</summary>
+/// <summary>Secret Manager REST v1 client: access (CRC-32C verified), add version (CRC-32C sent), list and disable versions.</summary>
 public sealed partial class SecretManagerClient
 {
     private readonly HttpClient _http;
@@ -71,6 +71,25 @@ public sealed partial class SecretManagerClient
         var version = await GoogleHttp.SendAsync(_http, HttpMethod.Post, uri, content, SecretManagerJsonContext.Default.SecretVersion, cancellationToken);
         LogDisabled(version.Name);
         return version;
+    }
+
+    /// <summary>The versions of <paramref name="secret"/> in <paramref name="state"/> (all pages), in the order the API returns them.</summary>
+    public async Task<IReadOnlyList<SecretVersion>> ListSecretVersionsAsync(string secret, string state = "ENABLED", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(state);
+        var versions = new List<SecretVersion>();
+        string? pageToken = null;
+        do
+        {
+            var query = "filter=" + Uri.EscapeDataString("state:" + state) + "&pageSize=100" + (pageToken is null ? string.Empty : "&pageToken=" + Uri.EscapeDataString(pageToken));
+            var uri = new Uri(_options.BaseUri, $"v1/{SecretName(secret)}/versions?{query}");
+            var page = await GoogleHttp.SendAsync(_http, HttpMethod.Get, uri, null, SecretManagerJsonContext.Default.ListSecretVersionsResponseDto, cancellationToken);
+            versions.AddRange(page.Versions ?? []);
+            pageToken = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+        }
+        while (pageToken is not null);
+
+        return versions;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Accessed secret version {Version}")]

@@ -9,5 +9,6 @@ namespace XeroSync.Google.SecretManager;
 [JsonSerializable(typeof(AccessSecretVersionResponseDto))]
 [JsonSerializable(typeof(AddSecretVersionRequestDto))]
 [JsonSerializable(typeof(DisableSecretVersionRequestDto))]
+[JsonSerializable(typeof(ListSecretVersionsResponseDto))]
 [JsonSerializable(typeof(SecretVersion))]
 internal sealed partial class SecretManagerJsonContext : JsonSerializerContext;

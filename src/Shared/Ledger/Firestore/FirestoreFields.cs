@@ -17,6 +17,9 @@ internal static class FirestoreFields
     public static IReadOnlyList<string> Strings(FirestoreDocument document, string name) =>
         document.Field(name)?.ArrayValue?.Values is { } values ? [.. values.Select(v => v.StringValue ?? string.Empty)] : [];
 
+    public static IReadOnlyList<long> Integers(FirestoreDocument document, string name) =>
+        document.Field(name)?.ArrayValue?.Values is { } values ? [.. values.Select(v => v.AsInteger() ?? 0)] : [];
+
     public static FirestoreValue OrNull(string? value) => value is null ? FirestoreValue.Null : FirestoreValue.FromString(value);
 
     public static FirestoreValue OrNull(long? value) => value is { } v ? FirestoreValue.FromInteger(v) : FirestoreValue.Null;

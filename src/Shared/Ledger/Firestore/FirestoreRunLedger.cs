@@ -4,25 +4,47 @@ using XeroSync.Google.Firestore;
 namespace XeroSync.Ledger.Firestore;
 
 /// <summary>
-/// <see cref="IRunLedger"/> on Firestore, laid out so that the hot paths never contend:
+/// <see cref="IRunLedger"/> on Firestore, laid out so that the fetch path never scans an endpoint and never contends:
 /// <list type="bullet">
 /// <item><c>{prefix}runs/{run}</c>: the run (created if absent).</item>
-/// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page, written without a
-/// transaction (create-if-absent or an updateTime precondition, re-read and retried on a lost race) so Done stays final.</item>
-/// <item><c>runs/{run}/counters/{tenant}~{endpoint}</c>: calls and throttles, blind increment transforms only.</item>
-/// <item><c>runs/{run}/endpoints/{tenant}~{endpoint}</c>: the last page; written only by SetLastPage.</item>
-/// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest, with its load.</item>
+/// <item><c>runs/{run}/endpoints/{tenant}~{endpoint}</c>: the endpoint's state record: the last page, page counts by
+/// status, records, unlisted done pages, manifest counts by state, the highest next offset, calls, throttles and the
+/// watermark flag. Page writes change it only with blind field transforms (increment, maximum, minimum), so they do
+/// not contend with each other.</item>
+/// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease.</item>
+/// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
+/// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
 /// </list>
-/// MarkPending, SetLastPage and TryClaimManifest are read-modify-write transactions over one endpoint's documents
-/// (rare: once per publish batch, once per endpoint, once per completion), so they serialise against each other
-/// and against page writes of that endpoint only. Identifiers are encoded with <see cref="FirestoreDocumentId"/>.
+/// Every page status change is one commit of the page document (with an updateTime or must-not-exist precondition,
+/// re-read and retried on a lost race) and the matching transforms of the endpoint document, so the counters can
+/// never drift from the pages. A manifest claim commits the manifest document with the counters under a precondition
+/// on the endpoint document's updateTime as read: any page change in between bumps it, so the claim's snapshot is
+/// consistent and exactly one concurrent claimer assigns the pages. Identifiers are encoded with
+/// <see cref="FirestoreDocumentId"/>.
 /// </summary>
 public sealed class FirestoreRunLedger : IRunLedger
 {
     private const int MaxWritesPerCommit = 400;
-    private const int MaxPageWriteAttempts = 20;
+    private const int MaxDocumentsPerRead = 300;
+    private const int MaxOpeningsPerCommit = 150;
+    private const int MaxAttempts = 50;
 
-    private static readonly FirestoreTransactionOptions TransactionOptions = new() { MaxAttempts = 40 };
+    /// <summary>A page range wider than this is read by one scan of the endpoint's pages instead of by name.</summary>
+    private const int MaxRangeReadByName = 1000;
+
+    private const string LastPageField = "lastPage";
+    private const string RecordsField = "records";
+    private const string UnlistedField = "unlisted";
+    private const string MaxNextOffsetField = "maxNextOffset";
+    private const string ManifestsClaimedField = "manifestsClaimed";
+    private const string ManifestsWrittenField = "manifestsWritten";
+    private const string ManifestsLoadedField = "manifestsLoaded";
+    private const string ManifestsFailedField = "manifestsFailed";
+    private const string WatermarkAdvancedField = "watermarkAdvanced";
+    private const string CallsField = "calls";
+    private const string ThrottlesField = "throttles";
+
+    private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
     private readonly FirestoreClient _client;
     private readonly TimeProvider _time;
@@ -39,24 +61,24 @@ public sealed class FirestoreRunLedger : IRunLedger
         _runs = collectionPrefix + "runs";
     }
 
-    public async Task CreateRunAsync(RunInfo run, CancellationToken cancellationToken)
+    public async Task CreateRunAsync(RunInfo run, IReadOnlyList<EndpointOpening> endpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var fields = new Dictionary<string, FirestoreValue>
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var openings = endpoints
+            .DistinctBy(e => Key(run.RunId, e.TenantId, e.Endpoint))
+            .Chunk(MaxOpeningsPerCommit)
+            .ToList();
+        if (openings.Count == 0)
         {
-            ["runId"] = FirestoreValue.FromString(run.RunId),
-            ["startedAt"] = FirestoreValue.FromTimestamp(run.StartedAt),
-            ["tenants"] = FirestoreValue.FromArray([.. run.Tenants.Select(FirestoreValue.FromString)]),
-            ["endpoints"] = FirestoreValue.FromArray([.. run.Endpoints.Select(FirestoreValue.FromString)]),
-            ["full"] = FirestoreValue.FromBoolean(run.Full),
-        };
-        try
-        {
-            await _client.CommitAsync([FirestoreWrite.Create(RunDoc(run.RunId), fields)], cancellationToken: cancellationToken);
+            openings.Add([]);
         }
-        catch (FirestoreAlreadyExistsException)
+
+        // The run document goes with the last chunk: a run that can be read has all its endpoints.
+        for (var chunk = 0; chunk < openings.Count; chunk++)
         {
-            // Opened before: a no-op.
+            var withRun = chunk == openings.Count - 1;
+            await CreateEndpointsAsync(run, openings[chunk], withRun, cancellationToken);
         }
     }
 
@@ -80,332 +102,410 @@ public sealed class FirestoreRunLedger : IRunLedger
         return [.. documents.Select(ReadRun)];
     }
 
-    public async Task MarkPendingAsync(string runId, string tenantId, string endpoint, int firstPage, int lastPage, IReadOnlyDictionary<int, long>? offsets, CancellationToken cancellationToken)
+    public async Task<PageClaim> ClaimPageAsync(EndpointKey key, int page, long? offset, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(firstPage, 1);
-        var key = Key(tenantId, endpoint);
-        for (var chunkStart = firstPage; chunkStart <= lastPage; chunkStart += MaxWritesPerCommit)
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        for (var attempt = 1; ; attempt++)
         {
-            var chunkEnd = Math.Min(lastPage, chunkStart + MaxWritesPerCommit - 1);
-            var stop = await _client.RunTransactionAsync(
-                async (tx, ct) =>
-                {
-                    // A page past the endpoint's known last page would never complete: it is not recorded.
-                    var names = new List<string> { EndpointDoc(runId, key) };
-                    names.AddRange(Enumerable.Range(chunkStart, chunkEnd - chunkStart + 1).Select(p => PageDoc(runId, key, p)));
-                    var snapshots = await tx.GetSnapshotsAsync(names, ct);
-                    var knownLast = snapshots[0].Document is { } e ? FirestoreFields.Integer(e, "lastPage") : null;
-                    var upTo = knownLast is { } known ? Math.Min(chunkEnd, (int)known) : chunkEnd;
-                    var now = FirestoreValue.FromTimestamp(_time.GetUtcNow());
-                    for (var page = chunkStart; page <= upTo; page++)
-                    {
-                        var snapshot = snapshots[page - chunkStart + 1];
-                        long? offset = offsets is not null && offsets.TryGetValue(page, out var value) ? value : null;
-                        if (snapshot.Document is not { } existing)
-                        {
-                            tx.Add(FirestoreWrite.Create(snapshot.Name, PageFields(new PageRecord(runId, tenantId, endpoint, page, PageStatus.Pending, Offset: offset), key, now)));
-                        }
-                        else if (FirestoreFields.String(existing, "status") != nameof(PageStatus.Done))
-                        {
-                            var fields = new Dictionary<string, FirestoreValue>
-                            {
-                                ["status"] = FirestoreValue.FromString(nameof(PageStatus.Pending)),
-                                ["error"] = FirestoreValue.Null,
-                                ["updatedAt"] = now,
-                            };
-                            if (offset is { } o)
-                            {
-                                fields["offset"] = FirestoreValue.FromInteger(o);
-                            }
+            var now = Now();
+            var (pageSnapshot, endpoint) = await ReadPageAndEndpointAsync(key, page, cancellationToken);
+            var existing = pageSnapshot.Document is { } d ? ReadPage(key, d) : null;
+            if (existing is { Status: PageStatus.Done })
+            {
+                return new PageClaim(PageClaimKind.AlreadyDone, await AnnotateAsync(key, existing, endpoint, cancellationToken));
+            }
 
-                            tx.Add(FirestoreWrite.Merge(snapshot.Name, fields, FirestorePrecondition.MustExist));
-                        }
-                    }
+            if (existing is null && endpoint is not null && FirestoreFields.Integer(endpoint, LastPageField) is { } last && page > last)
+            {
+                return new PageClaim(PageClaimKind.BeyondEnd, null);
+            }
 
-                    return knownLast is { } k && k <= chunkEnd;
-                },
-                TransactionOptions,
-                cancellationToken);
-            if (stop)
+            if (existing is { LeaseOwner: { } holder, LeaseExpiresAt: { } until } && holder != owner && until > now)
+            {
+                return new PageClaim(PageClaimKind.HeldElsewhere, existing, until);
+            }
+
+            var claimed = existing is null
+                ? new PageRecord(key.RunId, key.TenantId, key.Endpoint, page, PageStatus.Pending, Offset: offset, UpdatedAt: now, LeaseOwner: owner, LeaseExpiresAt: now + lease)
+                : existing with { Status = PageStatus.Pending, Offset = existing.Offset ?? offset, Error = null, UpdatedAt = now, LeaseOwner = owner, LeaseExpiresAt = now + lease };
+            var delta = new EndpointDelta();
+            delta.Move(existing?.Status, PageStatus.Pending);
+            if (await TryCommitPageAsync(key, pageSnapshot, claimed, delta, attempt, cancellationToken))
+            {
+                return new PageClaim(PageClaimKind.Claimed, claimed);
+            }
+        }
+    }
+
+    public async Task<bool> RenewPageAsync(EndpointKey key, int page, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await ReadPageAsync(key, page, cancellationToken);
+            if (snapshot.Document is not { } document || ReadPage(key, document) is not { Status: PageStatus.Pending } existing || existing.LeaseOwner != owner)
+            {
+                return false;
+            }
+
+            var renewed = existing with { LeaseExpiresAt = Now() + lease };
+            if (await TryCommitPageAsync(key, snapshot, renewed, new EndpointDelta(), attempt, cancellationToken))
+            {
+                return true;
+            }
+        }
+    }
+
+    public async Task ReleasePageAsync(EndpointKey key, int page, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await ReadPageAsync(key, page, cancellationToken);
+            if (snapshot.Document is not { } document || ReadPage(key, document) is not { } existing || existing.LeaseOwner != owner)
+            {
+                return;
+            }
+
+            var released = existing with { LeaseOwner = null, LeaseExpiresAt = null };
+            if (await TryCommitPageAsync(key, snapshot, released, new EndpointDelta(), attempt, cancellationToken))
             {
                 return;
             }
         }
     }
 
-    public async Task ReopenAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
-    {
-        var key = Key(tenantId, endpoint);
-        await _client.CommitAsync(
-            [FirestoreWrite.Merge(EndpointDoc(runId, key), EndpointFields(tenantId, endpoint, key, ("lastPage", FirestoreValue.Null)))],
-            cancellationToken: cancellationToken);
-    }
-
-    public async Task SetLastPageAsync(string runId, string tenantId, string endpoint, int lastPage, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(lastPage);
-        var key = Key(tenantId, endpoint);
-        await _client.RunTransactionAsync(
-            async (tx, ct) =>
-            {
-                var endpointDoc = await tx.GetSnapshotAsync(EndpointDoc(runId, key), ct);
-                var known = endpointDoc.Document is { } e ? FirestoreFields.Integer(e, "lastPage") : null;
-                var last = known is { } k && k < lastPage ? (int)k : lastPage;
-                var pages = await tx.RunQueryAsync(PagesQuery(runId, key), ct);
-                if (known != last)
-                {
-                    tx.Add(FirestoreWrite.Merge(EndpointDoc(runId, key), EndpointFields(tenantId, endpoint, key, ("lastPage", FirestoreValue.FromInteger(last)))));
-                }
-
-                foreach (var page in pages)
-                {
-                    if (FirestoreFields.String(page, "status") == nameof(PageStatus.Pending) && FirestoreFields.Integer(page, "page") > last)
-                    {
-                        tx.Delete(page.Name!);
-                    }
-                }
-
-                return true;
-            },
-            TransactionOptions,
-            cancellationToken);
-    }
-
-    public async Task RecordPageAsync(PageRecord page, CancellationToken cancellationToken)
+    public async Task<PageRecord> RecordPageDoneAsync(PageDone page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentOutOfRangeException.ThrowIfLessThan(page.Page, 1);
-        var key = Key(page.TenantId, page.Endpoint);
-        var name = PageDoc(page.RunId, key, page.Page);
+        var key = page.Key;
+        ArgumentNullException.ThrowIfNull(key);
         for (var attempt = 1; ; attempt++)
         {
-            var snapshot = (await _client.BatchGetAsync([name], cancellationToken: cancellationToken))[0];
-            FirestorePrecondition precondition;
-            var record = page with { ManifestSequence = null };
-            if (snapshot.Document is { } existing)
+            var (pageSnapshot, endpoint) = await ReadPageAndEndpointAsync(key, page.Page, cancellationToken);
+            var existing = pageSnapshot.Document is { } d ? ReadPage(key, d) : null;
+
+            // The first value of the last page wins; concurrent first values meet in a minimum (there is only one true one).
+            var setLastPage = page.LastPage is int && (endpoint is null || FirestoreFields.Integer(endpoint, LastPageField) is null);
+            var delta = new EndpointDelta { MinLastPage = setLastPage ? page.LastPage : null };
+            if (existing is { Status: PageStatus.Done })
             {
-                // Done is final; the manifest sequence is the ledger's to assign, never the caller's.
-                if (FirestoreFields.String(existing, "status") == nameof(PageStatus.Done))
+                // Done is final: an earlier delivery's record stands.
+                if (delta.IsEmpty || await TryCommitAsync([EndpointWrite(key, delta)], attempt, cancellationToken))
                 {
-                    return;
+                    return await AnnotateAsync(key, existing, endpoint, cancellationToken);
                 }
 
-                record = record with { Offset = page.Offset ?? FirestoreFields.Integer(existing, "offset") };
-                precondition = FirestorePrecondition.UpdatedAt(existing.UpdateTime!);
-            }
-            else
-            {
-                precondition = FirestorePrecondition.MustNotExist;
+                continue;
             }
 
-            var fields = PageFields(record, key, FirestoreValue.FromTimestamp(page.UpdatedAt ?? _time.GetUtcNow()));
-            try
+            var done = new PageRecord(
+                key.RunId,
+                key.TenantId,
+                key.Endpoint,
+                page.Page,
+                PageStatus.Done,
+                page.Records,
+                page.ObjectName,
+                existing?.Offset ?? page.Offset,
+                page.NextOffset,
+                page.IsLast,
+                UpdatedAt: Now());
+            delta.Move(existing?.Status, PageStatus.Done);
+            delta.Add(RecordsField, page.Records);
+            delta.Add(UnlistedField, 1);
+            delta.MaxNextOffset = page.NextOffset;
+            if (await TryCommitPageAsync(key, pageSnapshot, done, delta, attempt, cancellationToken))
             {
-                await _client.CommitAsync([FirestoreWrite.Set(name, fields, precondition)], cancellationToken: cancellationToken);
+                return done;
+            }
+        }
+    }
+
+    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        if (status is not (PageStatus.Failed or PageStatus.Deferred or PageStatus.NotEntitled))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A page ends failed, deferred or not entitled.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await ReadPageAsync(key, page, cancellationToken);
+            var existing = snapshot.Document is { } d ? ReadPage(key, d) : null;
+            if (existing is { Status: PageStatus.Done })
+            {
                 return;
             }
-            catch (Exception e) when (attempt < MaxPageWriteAttempts && e is FirestoreAlreadyExistsException or FirestorePreconditionFailedException or FirestoreAbortedException)
+
+            var now = Now();
+            var ended = existing is null
+                ? new PageRecord(key.RunId, key.TenantId, key.Endpoint, page, status, Offset: offset, Error: reason, UpdatedAt: now)
+                : existing with { Status = status, Offset = existing.Offset ?? offset, Error = reason, UpdatedAt = now, LeaseOwner = null, LeaseExpiresAt = null };
+            var delta = new EndpointDelta();
+            delta.Move(existing?.Status, status);
+            if (await TryCommitPageAsync(key, snapshot, ended, delta, attempt, cancellationToken))
             {
-                // Lost a race with another writer (or a claim's lock): read again.
+                return;
             }
         }
     }
 
-    public async Task CountCallsAsync(string runId, string tenantId, string endpoint, int calls, int throttles, CancellationToken cancellationToken)
-    {
-        var key = Key(tenantId, endpoint);
-        var write = FirestoreWrite.Merge(CounterDoc(runId, key), EndpointFields(tenantId, endpoint, key))
-            .WithTransforms(FirestoreFieldTransform.IncrementBy("calls", calls), FirestoreFieldTransform.IncrementBy("throttles", throttles));
-        await _client.CommitAsync([write], cancellationToken: cancellationToken);
-    }
+    public Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken) =>
+        WritePagesAsync(key, pages, reopen: false, cancellationToken);
 
-    public async Task<IReadOnlyList<PageRecord>> GetPagesAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
-    {
-        var documents = await _client.RunQueryAsync(PagesQuery(runId, Key(tenantId, endpoint)), cancellationToken: cancellationToken);
-        return [.. documents.Select(d => ReadPage(runId, d)).OrderBy(p => p.Page)];
-    }
+    public Task ReopenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken) =>
+        WritePagesAsync(key, pages, reopen: true, cancellationToken);
 
-    public async Task<EndpointProgress> GetProgressAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PageRecord>> GetPagesAsync(EndpointKey key, int firstPage, int lastPage, CancellationToken cancellationToken)
     {
-        var key = Key(tenantId, endpoint);
-        var docs = _client.BatchGetAsync([EndpointDoc(runId, key), CounterDoc(runId, key)], cancellationToken: cancellationToken);
-        var pages = _client.RunQueryAsync(PagesQuery(runId, key), cancellationToken: cancellationToken);
-        var manifests = _client.RunQueryAsync(ByKey(runId, "manifests", key), cancellationToken: cancellationToken);
-        var snapshots = await docs;
-        return Progress(runId, tenantId, endpoint, snapshots[0].Document, snapshots[1].Document, await pages, await manifests);
-    }
-
-    public async Task<IReadOnlyList<EndpointProgress>> GetRunProgressAsync(string runId, CancellationToken cancellationToken)
-    {
-        var parent = RunDoc(runId);
-        var endpointsTask = _client.RunQueryAsync(new FirestoreQuery("endpoints") { ParentDocument = parent }, cancellationToken: cancellationToken);
-        var countersTask = _client.RunQueryAsync(new FirestoreQuery("counters") { ParentDocument = parent }, cancellationToken: cancellationToken);
-        var pagesTask = _client.RunQueryAsync(new FirestoreQuery("pages") { ParentDocument = parent }, cancellationToken: cancellationToken);
-        var manifestsTask = _client.RunQueryAsync(new FirestoreQuery("manifests") { ParentDocument = parent }, cancellationToken: cancellationToken);
-        var endpoints = await endpointsTask;
-        var counters = await countersTask;
-        var pages = await pagesTask;
-        var manifests = await manifestsTask;
-
-        var names = new Dictionary<string, (string Tenant, string Endpoint)>(StringComparer.Ordinal);
-        foreach (var document in endpoints.Concat(counters).Concat(pages))
+        ArgumentNullException.ThrowIfNull(key);
+        firstPage = Math.Max(firstPage, 1);
+        if (lastPage < firstPage)
         {
-            if (FirestoreFields.String(document, "key") is { } key
-                && FirestoreFields.String(document, "tenantId") is { } tenant
-                && FirestoreFields.String(document, "endpoint") is { } endpoint)
-            {
-                names.TryAdd(key, (tenant, endpoint));
-            }
+            return [];
         }
 
-        ILookup<string, FirestoreDocument> Group(IEnumerable<FirestoreDocument> documents) =>
-            documents.ToLookup(d => FirestoreFields.String(d, "key") ?? string.Empty, StringComparer.Ordinal);
-        var endpointByKey = Group(endpoints);
-        var counterByKey = Group(counters);
-        var pagesByKey = Group(pages);
-        var manifestsByKey = Group(manifests);
-        return [.. names
-            .OrderBy(n => n.Value.Tenant, StringComparer.Ordinal)
-            .ThenBy(n => n.Value.Endpoint, StringComparer.Ordinal)
-            .Select(n => Progress(
-                runId,
-                n.Value.Tenant,
-                n.Value.Endpoint,
-                endpointByKey[n.Key].FirstOrDefault(),
-                counterByKey[n.Key].FirstOrDefault(),
-                [.. pagesByKey[n.Key]],
-                [.. manifestsByKey[n.Key]]))];
-    }
-
-    public async Task<ManifestClaim?> TryClaimManifestAsync(string runId, string tenantId, string endpoint, CancellationToken cancellationToken)
-    {
-        var key = Key(tenantId, endpoint);
-
-        // Cheap check outside a transaction first: most callers find nothing to claim and never take a lock.
-        if (!Claimable(await GetProgressAsync(runId, tenantId, endpoint, cancellationToken), await GetPagesAsync(runId, tenantId, endpoint, cancellationToken)))
+        if ((long)lastPage - firstPage >= MaxRangeReadByName)
         {
-            return null;
+            return [.. (await GetAllPagesAsync(key, cancellationToken)).Where(p => p.Page >= firstPage && p.Page <= lastPage)];
         }
 
-        return await _client.RunTransactionAsync<ManifestClaim?>(
-            async (tx, ct) =>
+        // By name: the endpoint document rides along in the first read (it tells whether any manifest exists).
+        var names = new List<string> { EndpointDoc(key) };
+        names.AddRange(Enumerable.Range(firstPage, lastPage - firstPage + 1).Select(p => PageDoc(key, p)));
+        var snapshots = await BatchGetChunkedAsync(names, cancellationToken);
+        var pages = snapshots.Skip(1).Where(s => s.Document is not null).Select(s => ReadPage(key, s.Document!)).ToList();
+        return await AnnotateAsync(key, pages, snapshots[0].Document, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PageRecord>> GetAllPagesAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var pages = QueryPagesAsync(key, cancellationToken);
+        var manifests = QueryManifestsAsync(key, cancellationToken);
+        return Annotate(await pages, await manifests);
+    }
+
+    public async Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var delta = new EndpointDelta();
+        delta.Add(CallsField, calls);
+        delta.Add(ThrottlesField, throttles);
+        await _client.CommitAsync([EndpointWrite(key, delta)], cancellationToken: cancellationToken);
+    }
+
+    public async Task<EndpointState> GetEndpointAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var snapshot = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0];
+        return ReadState(key, snapshot.Document);
+    }
+
+    public async Task<IReadOnlyList<EndpointState>> GetRunEndpointsAsync(string runId, CancellationToken cancellationToken)
+    {
+        var documents = await _client.RunQueryAsync(new FirestoreQuery("endpoints") { ParentDocument = RunDoc(runId) }, cancellationToken: cancellationToken);
+        return [.. documents
+            .Where(d => FirestoreFields.String(d, "tenantId") is not null && FirestoreFields.String(d, "endpoint") is not null)
+            .Select(d => ReadState(new EndpointKey(runId, FirestoreFields.String(d, "tenantId")!, FirestoreFields.String(d, "endpoint")!), d))
+            .OrderBy(s => s.TenantId, StringComparer.Ordinal)
+            .ThenBy(s => s.Endpoint, StringComparer.Ordinal)];
+    }
+
+    public async Task<ManifestClaim?> ClaimManifestAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+            var state = ReadState(key, endpoint);
+            if (!state.NeedsManifest)
             {
-                var endpointDoc = (await tx.GetSnapshotAsync(EndpointDoc(runId, key), ct)).Document;
-                var pageDocs = await tx.RunQueryAsync(PagesQuery(runId, key), ct);
-                var manifestDocs = await tx.RunQueryAsync(ByKey(runId, "manifests", key), ct);
-                var progress = Progress(runId, tenantId, endpoint, endpointDoc, null, pageDocs, manifestDocs);
-                var pages = pageDocs.Select(d => ReadPage(runId, d)).OrderBy(p => p.Page).ToList();
-                if (!Claimable(progress, pages))
+                // A claim whose writer never recorded the object (it crashed, or storage failed): hand it out again.
+                if (state.ManifestsClaimed <= state.ManifestsWritten
+                    || (await QueryManifestsAsync(key, cancellationToken)).FirstOrDefault(m => m.Record.State == ManifestState.Claimed) is not { } unwritten)
                 {
                     return null;
                 }
 
-                var sequence = manifestDocs.Count == 0 ? 0 : (int)manifestDocs.Max(m => FirestoreFields.Integer(m, "sequence") ?? 0) + 1;
-                var listed = new List<PageRecord>();
-                foreach (var page in pages)
-                {
-                    if (page.Status == PageStatus.Done && page.ManifestSequence is null)
-                    {
-                        tx.Add(FirestoreWrite.Merge(PageDoc(runId, key, page.Page), new Dictionary<string, FirestoreValue> { ["manifestSequence"] = FirestoreValue.FromInteger(sequence) }, FirestorePrecondition.MustExist));
-                        listed.Add(page with { ManifestSequence = sequence });
-                    }
-                    else if (page.Status is PageStatus.Failed or PageStatus.Deferred or PageStatus.NotEntitled)
-                    {
-                        listed.Add(page);
-                    }
-                }
+                return Claim(unwritten.Record.Sequence, unwritten.Record.ClaimedAt, unwritten.Pages, await QueryPagesAsync(key, cancellationToken));
+            }
 
-                tx.Create(ManifestDoc(runId, key, sequence), EndpointFields(tenantId, endpoint, key, ("sequence", FirestoreValue.FromInteger(sequence)), ("writtenAt", FirestoreValue.FromTimestamp(_time.GetUtcNow()))));
-                return new ManifestClaim(sequence, listed);
-            },
-            TransactionOptions,
-            cancellationToken);
-    }
-
-    public async Task MarkManifestLoadedAsync(string runId, string tenantId, string endpoint, int sequence, long rows, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
-        var key = Key(tenantId, endpoint);
-        var name = ManifestDoc(runId, key, sequence);
-        await _client.RunTransactionAsync(
-            async (tx, ct) =>
+            // The endpoint document as read is the snapshot: the pages' scan is checked against it by the precondition.
+            var pagesTask = QueryPagesAsync(key, cancellationToken);
+            var manifests = state.ManifestsClaimed > 0 ? await QueryManifestsAsync(key, cancellationToken) : [];
+            var pages = await pagesTask;
+            var listed = manifests.SelectMany(m => m.Pages).ToHashSet();
+            var unlistedPages = pages.Where(p => p.Status == PageStatus.Done && !listed.Contains(p.Page)).ToList();
+            var unlisted = unlistedPages.Select(p => p.Page).ToList();
+            var sequence = state.ManifestsClaimed;
+            var claimedAt = Now();
+            var records = unlistedPages.Sum(p => (long)p.Records);
+            var manifest = KeyFields(key);
+            manifest["sequence"] = FirestoreValue.FromInteger(sequence);
+            manifest["state"] = FirestoreValue.FromString(nameof(ManifestState.Claimed));
+            manifest["claimedAt"] = FirestoreValue.FromTimestamp(claimedAt);
+            manifest[RecordsField] = FirestoreValue.FromInteger(records);
+            manifest["pages"] = FirestoreValue.FromArray([.. unlisted.Select(p => FirestoreValue.FromInteger(p))]);
+            manifest["loadedRows"] = FirestoreValue.Null;
+            manifest["error"] = FirestoreValue.Null;
+            var delta = new EndpointDelta();
+            delta.Add(ManifestsClaimedField, 1);
+            delta.Add(UnlistedField, -unlisted.Count);
+            FirestoreWrite[] writes =
+            [
+                FirestoreWrite.Create(ManifestDoc(key, sequence), manifest),
+                FirestoreWrite.Transform(EndpointDoc(key), delta.Transforms(), FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!)),
+            ];
+            if (await TryCommitAsync(writes, attempt, cancellationToken))
             {
-                // A loaded manifest was necessarily written; the first load recorded wins.
-                var snapshot = await tx.GetSnapshotAsync(name, ct);
-                var now = FirestoreValue.FromTimestamp(_time.GetUtcNow());
-                var loaded = new Dictionary<string, FirestoreValue> { ["loadedRows"] = FirestoreValue.FromInteger(rows), ["loadedAt"] = now };
-                if (snapshot.Document is not { } existing)
-                {
-                    tx.Create(name, EndpointFields(tenantId, endpoint, key, ("sequence", FirestoreValue.FromInteger(sequence)), ("writtenAt", now), ("loadedRows", loaded["loadedRows"]), ("loadedAt", now)));
-                }
-                else if (FirestoreFields.Timestamp(existing, "loadedAt") is null)
-                {
-                    tx.Update(name, loaded);
-                }
-
-                return true;
-            },
-            TransactionOptions,
-            cancellationToken);
+                return Claim(sequence, claimedAt, unlisted, pages);
+            }
+        }
     }
 
-    private static bool Claimable(EndpointProgress progress, IReadOnlyList<PageRecord> pages) =>
-        progress.IsComplete && (progress.ManifestsWritten == 0 || pages.Any(p => p.Status == PageStatus.Done && p.ManifestSequence is null));
-
-    private static string Key(string tenantId, string endpoint)
+    public async Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        return [.. (await QueryManifestsAsync(key, cancellationToken)).Select(m => m.Record)];
+    }
+
+    public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
+        SetManifestStateAsync(key, sequence, ManifestState.Written, null, null, cancellationToken);
+
+    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken)
+    {
+        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, rows, null, cancellationToken);
+        return await GetEndpointAsync(key, cancellationToken);
+    }
+
+    public Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken) =>
+        SetManifestStateAsync(key, sequence, ManifestState.Failed, null, reason, cancellationToken);
+
+    public async Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+        if (endpoint is null || FirestoreFields.Boolean(endpoint, WatermarkAdvancedField))
+        {
+            return;
+        }
+
+        // Documents are never deleted, so a blind merge only sets the flag (idempotent).
+        var fields = new Dictionary<string, FirestoreValue> { [WatermarkAdvancedField] = FirestoreValue.FromBoolean(true) };
+        await _client.CommitAsync([FirestoreWrite.Merge(EndpointDoc(key), fields)], cancellationToken: cancellationToken);
+    }
+
+    private static ManifestClaim Claim(int sequence, DateTimeOffset claimedAt, IReadOnlyCollection<int> listed, IReadOnlyList<PageRecord> pages)
+    {
+        var members = listed.ToHashSet();
+        return new ManifestClaim(
+            sequence,
+            claimedAt,
+            [.. pages.Where(p => p.Status == PageStatus.Done && members.Contains(p.Page)).Select(p => p with { ManifestSequence = sequence })],
+            [.. pages.Where(p => p.Status == PageStatus.Failed).Select(p => p.Page)],
+            [.. pages.Where(p => p.Status == PageStatus.Deferred).Select(p => p.Page)]);
+    }
+
+    private static IReadOnlyList<PageRecord> Annotate(IReadOnlyList<PageRecord> pages, IReadOnlyList<StoredManifest> manifests)
+    {
+        if (manifests.Count == 0)
+        {
+            return pages;
+        }
+
+        var sequenceOf = new Dictionary<int, int>();
+        foreach (var manifest in manifests)
+        {
+            foreach (var page in manifest.Pages)
+            {
+                sequenceOf.TryAdd(page, manifest.Record.Sequence);
+            }
+        }
+
+        return [.. pages.Select(p => p.Status == PageStatus.Done && sequenceOf.TryGetValue(p.Page, out var sequence) ? p with { ManifestSequence = sequence } : p)];
+    }
+
+    private static bool IsLostRace(Exception e) => e is FirestoreAlreadyExistsException or FirestorePreconditionFailedException or FirestoreAbortedException;
+
+    private static string Key(string runId, string tenantId, string endpoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         return FirestoreDocumentId.Join(tenantId, endpoint);
     }
 
-    private static Dictionary<string, FirestoreValue> EndpointFields(string tenantId, string endpoint, string key, params (string Name, FirestoreValue Value)[] more)
-    {
-        var fields = new Dictionary<string, FirestoreValue>
-        {
-            ["key"] = FirestoreValue.FromString(key),
-            ["tenantId"] = FirestoreValue.FromString(tenantId),
-            ["endpoint"] = FirestoreValue.FromString(endpoint),
-        };
-        foreach (var (name, value) in more)
-        {
-            fields[name] = value;
-        }
+    private static string Key(EndpointKey key) => Key(key.RunId, key.TenantId, key.Endpoint);
 
+    private static Dictionary<string, FirestoreValue> KeyFields(EndpointKey key) => new()
+    {
+        ["key"] = FirestoreValue.FromString(Key(key)),
+        ["runId"] = FirestoreValue.FromString(key.RunId),
+        ["tenantId"] = FirestoreValue.FromString(key.TenantId),
+        ["endpoint"] = FirestoreValue.FromString(key.Endpoint),
+    };
+
+    private static string CounterField(PageStatus status) => status switch
+    {
+        PageStatus.Pending => "pending",
+        PageStatus.Done => "done",
+        PageStatus.Failed => "failed",
+        PageStatus.Deferred => "deferred",
+        PageStatus.NotEntitled => "notEntitled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown page status."),
+    };
+
+    private static Dictionary<string, FirestoreValue> PageFields(EndpointKey key, PageRecord page)
+    {
+        var fields = KeyFields(key);
+        fields["page"] = FirestoreValue.FromInteger(page.Page);
+        fields["status"] = FirestoreValue.FromString(page.Status.ToString());
+        fields[RecordsField] = FirestoreValue.FromInteger(page.Records);
+        fields["objectName"] = FirestoreFields.OrNull(page.ObjectName);
+        fields["offset"] = FirestoreFields.OrNull(page.Offset);
+        fields["nextOffset"] = FirestoreFields.OrNull(page.NextOffset);
+        fields["isLast"] = FirestoreValue.FromBoolean(page.IsLast);
+        fields["error"] = FirestoreFields.OrNull(page.Error);
+        fields["updatedAt"] = page.UpdatedAt is { } updated ? FirestoreValue.FromTimestamp(updated) : FirestoreValue.Null;
+        fields["leaseOwner"] = FirestoreFields.OrNull(page.LeaseOwner);
+        fields["leaseExpiresAt"] = page.LeaseExpiresAt is { } expires ? FirestoreValue.FromTimestamp(expires) : FirestoreValue.Null;
         return fields;
     }
 
-    private static Dictionary<string, FirestoreValue> PageFields(PageRecord page, string key, FirestoreValue updatedAt) => new()
-    {
-        ["key"] = FirestoreValue.FromString(key),
-        ["tenantId"] = FirestoreValue.FromString(page.TenantId),
-        ["endpoint"] = FirestoreValue.FromString(page.Endpoint),
-        ["page"] = FirestoreValue.FromInteger(page.Page),
-        ["status"] = FirestoreValue.FromString(page.Status.ToString()),
-        ["records"] = FirestoreValue.FromInteger(page.Records),
-        ["objectName"] = FirestoreFields.OrNull(page.ObjectName),
-        ["offset"] = FirestoreFields.OrNull(page.Offset),
-        ["nextOffset"] = FirestoreFields.OrNull(page.NextOffset),
-        ["isLast"] = FirestoreValue.FromBoolean(page.IsLast),
-        ["error"] = FirestoreFields.OrNull(page.Error),
-        ["manifestSequence"] = FirestoreFields.OrNull(page.ManifestSequence),
-        ["updatedAt"] = updatedAt,
-    };
-
-    private static PageRecord ReadPage(string runId, FirestoreDocument document) => new(
-        runId,
-        FirestoreFields.String(document, "tenantId") ?? string.Empty,
-        FirestoreFields.String(document, "endpoint") ?? string.Empty,
+    /// <summary>A page as stored; which manifest lists it is the manifests' record (see <see cref="Annotate"/>).</summary>
+    private static PageRecord ReadPage(EndpointKey key, FirestoreDocument document) => new(
+        key.RunId,
+        key.TenantId,
+        key.Endpoint,
         (int)(FirestoreFields.Integer(document, "page") ?? 0),
         Enum.Parse<PageStatus>(FirestoreFields.String(document, "status") ?? nameof(PageStatus.Pending)),
-        (int)(FirestoreFields.Integer(document, "records") ?? 0),
+        (int)(FirestoreFields.Integer(document, RecordsField) ?? 0),
         FirestoreFields.String(document, "objectName"),
         FirestoreFields.Integer(document, "offset"),
         FirestoreFields.Integer(document, "nextOffset"),
         FirestoreFields.Boolean(document, "isLast"),
         FirestoreFields.String(document, "error"),
-        FirestoreFields.Integer(document, "manifestSequence") is { } sequence ? (int)sequence : null,
-        FirestoreFields.Timestamp(document, "updatedAt"));
+        null,
+        FirestoreFields.Timestamp(document, "updatedAt"),
+        FirestoreFields.String(document, "leaseOwner"),
+        FirestoreFields.Timestamp(document, "leaseExpiresAt"));
+
+    private static StoredManifest ReadManifest(FirestoreDocument document) => new(
+        new ManifestRecord(
+            (int)(FirestoreFields.Integer(document, "sequence") ?? 0),
+            Enum.Parse<ManifestState>(FirestoreFields.String(document, "state") ?? nameof(ManifestState.Claimed)),
+            FirestoreFields.Timestamp(document, "claimedAt") ?? DateTimeOffset.MinValue,
+            FirestoreFields.Integer(document, RecordsField) ?? 0,
+            FirestoreFields.Integer(document, "loadedRows"),
+            FirestoreFields.String(document, "error")),
+        [.. FirestoreFields.Integers(document, "pages").Select(p => (int)p)]);
 
     private static RunInfo ReadRun(FirestoreDocument document) => new(
         FirestoreFields.String(document, "runId") ?? string.Empty,
@@ -414,62 +514,357 @@ public sealed class FirestoreRunLedger : IRunLedger
         FirestoreFields.Strings(document, "endpoints"),
         FirestoreFields.Boolean(document, "full"));
 
-    private static EndpointProgress Progress(
-        string runId,
-        string tenantId,
-        string endpoint,
-        FirestoreDocument? endpointDoc,
-        FirestoreDocument? counterDoc,
-        IReadOnlyList<FirestoreDocument> pages,
-        IReadOnlyList<FirestoreDocument> manifests)
+    private static EndpointState ReadState(EndpointKey key, FirestoreDocument? document)
     {
-        var counts = new Dictionary<PageStatus, int>();
-        long records = 0;
-        foreach (var page in pages)
+        int Count(string field) => document is null ? 0 : (int)(FirestoreFields.Integer(document, field) ?? 0);
+        return new EndpointState(
+            key.RunId,
+            key.TenantId,
+            key.Endpoint,
+            document is not null && FirestoreFields.Integer(document, LastPageField) is { } last ? (int)last : null,
+            Pending: Count(CounterField(PageStatus.Pending)),
+            Done: Count(CounterField(PageStatus.Done)),
+            Failed: Count(CounterField(PageStatus.Failed)),
+            Deferred: Count(CounterField(PageStatus.Deferred)),
+            NotEntitled: Count(CounterField(PageStatus.NotEntitled)),
+            Records: document is null ? 0 : FirestoreFields.Integer(document, RecordsField) ?? 0,
+            Unlisted: Count(UnlistedField),
+            ManifestsClaimed: Count(ManifestsClaimedField),
+            ManifestsWritten: Count(ManifestsWrittenField),
+            ManifestsLoaded: Count(ManifestsLoadedField),
+            ManifestsFailed: Count(ManifestsFailedField),
+            MaxNextOffset: document is null ? null : FirestoreFields.Integer(document, MaxNextOffsetField),
+            WatermarkAdvanced: document is not null && FirestoreFields.Boolean(document, WatermarkAdvancedField),
+            Calls: Count(CallsField),
+            Throttles: Count(ThrottlesField));
+    }
+
+    /// <summary>Timestamps as Firestore keeps them (microseconds), so a returned record equals a later read of it.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
+    }
+
+    private async Task CreateEndpointsAsync(RunInfo run, EndpointOpening[] openings, bool withRun, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            var status = Enum.Parse<PageStatus>(FirestoreFields.String(page, "status") ?? nameof(PageStatus.Pending));
-            counts[status] = counts.GetValueOrDefault(status) + 1;
-            if (status == PageStatus.Done)
+            var keys = openings.Select(o => new EndpointKey(run.RunId, o.TenantId, o.Endpoint)).ToList();
+            var names = keys.SelectMany(k => new[] { EndpointDoc(k), PageDoc(k, 1) }).ToList();
+            if (withRun)
             {
-                records += FirestoreFields.Integer(page, "records") ?? 0;
+                names.Add(RunDoc(run.RunId));
+            }
+
+            var snapshots = await BatchGetChunkedAsync(names, cancellationToken);
+            var writes = new List<FirestoreWrite>();
+            var now = Now();
+            for (var i = 0; i < openings.Length; i++)
+            {
+                var key = keys[i];
+                var endpointExists = snapshots[2 * i].Exists;
+                var pageExists = snapshots[(2 * i) + 1].Exists;
+                if (!endpointExists)
+                {
+                    // A fresh endpoint has no page at all (page writes always create the endpoint document with them).
+                    var fields = KeyFields(key);
+                    foreach (var status in Statuses)
+                    {
+                        fields[CounterField(status)] = FirestoreValue.FromInteger(status == PageStatus.Pending && !pageExists ? 1 : 0);
+                    }
+
+                    foreach (var counter in new[] { RecordsField, UnlistedField, ManifestsClaimedField, ManifestsWrittenField, ManifestsLoadedField, ManifestsFailedField, CallsField, ThrottlesField })
+                    {
+                        fields[counter] = FirestoreValue.FromInteger(0);
+                    }
+
+                    fields[WatermarkAdvancedField] = FirestoreValue.FromBoolean(false);
+                    if (openings[i].SingleCall)
+                    {
+                        fields[LastPageField] = FirestoreValue.FromInteger(1);
+                    }
+
+                    writes.Add(FirestoreWrite.Create(EndpointDoc(key), fields));
+                }
+                else if (!pageExists)
+                {
+                    var delta = new EndpointDelta();
+                    delta.Move(null, PageStatus.Pending);
+                    writes.Add(EndpointWrite(key, delta));
+                }
+
+                if (!pageExists)
+                {
+                    var first = new PageRecord(key.RunId, key.TenantId, key.Endpoint, 1, PageStatus.Pending, Offset: openings[i].FirstOffset, UpdatedAt: now);
+                    writes.Add(FirestoreWrite.Create(PageDoc(key, 1), PageFields(key, first)));
+                }
+            }
+
+            if (withRun && !snapshots[^1].Exists)
+            {
+                var fields = new Dictionary<string, FirestoreValue>
+                {
+                    ["runId"] = FirestoreValue.FromString(run.RunId),
+                    ["startedAt"] = FirestoreValue.FromTimestamp(run.StartedAt),
+                    ["tenants"] = FirestoreValue.FromArray([.. run.Tenants.Select(FirestoreValue.FromString)]),
+                    ["endpoints"] = FirestoreValue.FromArray([.. run.Endpoints.Select(FirestoreValue.FromString)]),
+                    ["full"] = FirestoreValue.FromBoolean(run.Full),
+                };
+                writes.Add(FirestoreWrite.Create(RunDoc(run.RunId), fields));
+            }
+
+            if (writes.Count == 0 || await TryCommitAsync(writes, attempt, cancellationToken))
+            {
+                return;
             }
         }
+    }
 
-        var lastPage = endpointDoc is null ? null : FirestoreFields.Integer(endpointDoc, "lastPage");
-        return new EndpointProgress(
-            runId,
-            tenantId,
-            endpoint,
-            lastPage is { } last ? (int)last : null,
-            Done: counts.GetValueOrDefault(PageStatus.Done),
-            Failed: counts.GetValueOrDefault(PageStatus.Failed),
-            Deferred: counts.GetValueOrDefault(PageStatus.Deferred),
-            NotEntitled: counts.GetValueOrDefault(PageStatus.NotEntitled),
-            Pending: counts.GetValueOrDefault(PageStatus.Pending),
-            Records: records,
-            Calls: counterDoc is null ? 0 : (int)(FirestoreFields.Integer(counterDoc, "calls") ?? 0),
-            Throttles: counterDoc is null ? 0 : (int)(FirestoreFields.Integer(counterDoc, "throttles") ?? 0),
-            ManifestsWritten: manifests.Count,
-            ManifestsLoaded: manifests.Count(m => FirestoreFields.Timestamp(m, "loadedAt") is not null));
+    private async Task WritePagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, bool reopen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(pages);
+        foreach (var page in pages)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(page.Page, 1);
+        }
+
+        foreach (var chunk in pages.DistinctBy(p => p.Page).Chunk(MaxWritesPerCommit))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var snapshots = await _client.BatchGetAsync([.. chunk.Select(p => PageDoc(key, p.Page))], cancellationToken: cancellationToken);
+                var now = Now();
+                var delta = new EndpointDelta();
+                var writes = new List<FirestoreWrite>();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var existing = snapshots[i].Document is { } d ? ReadPage(key, d) : null;
+                    PageRecord? written = existing switch
+                    {
+                        null => new PageRecord(key.RunId, key.TenantId, key.Endpoint, chunk[i].Page, PageStatus.Pending, Offset: chunk[i].Offset, UpdatedAt: now),
+                        { Status: PageStatus.Failed or PageStatus.Deferred or PageStatus.NotEntitled } when reopen =>
+                            existing with { Status = PageStatus.Pending, Offset = existing.Offset ?? chunk[i].Offset, Error = null, UpdatedAt = now },
+                        _ => null,
+                    };
+                    if (written is not null)
+                    {
+                        delta.Move(existing?.Status, PageStatus.Pending);
+                        writes.Add(PageWrite(key, snapshots[i], written));
+                    }
+                }
+
+                if (writes.Count == 0)
+                {
+                    break;
+                }
+
+                writes.Add(EndpointWrite(key, delta));
+                if (await TryCommitAsync(writes, attempt, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState target, long? rows, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        var name = ManifestDoc(key, sequence);
+        for (var attempt = 1; ; attempt++)
+        {
+            var document = (await _client.BatchGetAsync([name], cancellationToken: cancellationToken))[0].Document;
+
+            // Forward only: Claimed -> Written -> Loaded | Failed (Loaded or Failed straight from Claimed); Loaded and Failed are final.
+            if (document is null || ReadManifest(document).Record.State is not ({ } from and (ManifestState.Claimed or ManifestState.Written)) || from == target)
+            {
+                return;
+            }
+
+            var fields = new Dictionary<string, FirestoreValue> { ["state"] = FirestoreValue.FromString(target.ToString()) };
+            if (rows is { } r)
+            {
+                fields["loadedRows"] = FirestoreValue.FromInteger(r);
+            }
+
+            if (error is not null)
+            {
+                fields["error"] = FirestoreValue.FromString(error);
+            }
+
+            var delta = new EndpointDelta();
+            if (from == ManifestState.Claimed)
+            {
+                delta.Add(ManifestsWrittenField, 1);
+            }
+
+            if (target == ManifestState.Loaded)
+            {
+                delta.Add(ManifestsLoadedField, 1);
+            }
+            else if (target == ManifestState.Failed)
+            {
+                delta.Add(ManifestsFailedField, 1);
+            }
+
+            FirestoreWrite[] writes = [FirestoreWrite.Merge(name, fields, FirestorePrecondition.UpdatedAt(document.UpdateTime!)), EndpointWrite(key, delta)];
+            if (await TryCommitAsync(writes, attempt, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Commits the page (precondition: unchanged since read) with the endpoint's counter transforms; false on a lost race.</summary>
+    private Task<bool> TryCommitPageAsync(EndpointKey key, FirestoreDocumentSnapshot read, PageRecord page, EndpointDelta delta, int attempt, CancellationToken cancellationToken)
+    {
+        var writes = new List<FirestoreWrite> { PageWrite(key, read, page) };
+        if (!delta.IsEmpty)
+        {
+            writes.Add(EndpointWrite(key, delta));
+        }
+
+        return TryCommitAsync(writes, attempt, cancellationToken);
+    }
+
+    /// <summary>Commits; false when a precondition lost a race (the caller reads again), rethrown once attempts run out.</summary>
+    private async Task<bool> TryCommitAsync(IReadOnlyList<FirestoreWrite> writes, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CommitAsync(writes, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (attempt < MaxAttempts && IsLostRace(e))
+        {
+            return false;
+        }
+    }
+
+    private FirestoreWrite PageWrite(EndpointKey key, FirestoreDocumentSnapshot read, PageRecord page) =>
+        FirestoreWrite.Set(
+            PageDoc(key, page.Page),
+            PageFields(key, page),
+            read.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist);
+
+    /// <summary>The endpoint document's identity (merged, so the document exists) plus the delta as blind transforms.</summary>
+    private FirestoreWrite EndpointWrite(EndpointKey key, EndpointDelta delta) =>
+        FirestoreWrite.Merge(EndpointDoc(key), KeyFields(key)) with { UpdateTransforms = delta.Transforms() };
+
+    private async Task<(FirestoreDocumentSnapshot Page, FirestoreDocument? Endpoint)> ReadPageAndEndpointAsync(EndpointKey key, int page, CancellationToken cancellationToken)
+    {
+        var snapshots = await _client.BatchGetAsync([PageDoc(key, page), EndpointDoc(key)], cancellationToken: cancellationToken);
+        return (snapshots[0], snapshots[1].Document);
+    }
+
+    private async Task<FirestoreDocumentSnapshot> ReadPageAsync(EndpointKey key, int page, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        return (await _client.BatchGetAsync([PageDoc(key, page)], cancellationToken: cancellationToken))[0];
+    }
+
+    private async Task<List<FirestoreDocumentSnapshot>> BatchGetChunkedAsync(List<string> names, CancellationToken cancellationToken)
+    {
+        var snapshots = new List<FirestoreDocumentSnapshot>(names.Count);
+        foreach (var chunk in names.Chunk(MaxDocumentsPerRead))
+        {
+            snapshots.AddRange(await _client.BatchGetAsync(chunk, cancellationToken: cancellationToken));
+        }
+
+        return snapshots;
+    }
+
+    /// <summary>Adds the listing manifest to a done page; reads the manifests only when the endpoint has any.</summary>
+    private async Task<PageRecord> AnnotateAsync(EndpointKey key, PageRecord page, FirestoreDocument? endpoint, CancellationToken cancellationToken) =>
+        (await AnnotateAsync(key, [page], endpoint, cancellationToken))[0];
+
+    private async Task<IReadOnlyList<PageRecord>> AnnotateAsync(EndpointKey key, IReadOnlyList<PageRecord> pages, FirestoreDocument? endpoint, CancellationToken cancellationToken)
+    {
+        if (endpoint is null || (FirestoreFields.Integer(endpoint, ManifestsClaimedField) ?? 0) == 0 || !pages.Any(p => p.Status == PageStatus.Done))
+        {
+            return pages;
+        }
+
+        return Annotate(pages, await QueryManifestsAsync(key, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<PageRecord>> QueryPagesAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        var documents = await _client.RunQueryAsync(ByKey(key, "pages"), cancellationToken: cancellationToken);
+        return [.. documents.Select(d => ReadPage(key, d)).OrderBy(p => p.Page)];
+    }
+
+    private async Task<IReadOnlyList<StoredManifest>> QueryManifestsAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        var documents = await _client.RunQueryAsync(ByKey(key, "manifests"), cancellationToken: cancellationToken);
+        return [.. documents.Select(ReadManifest).OrderBy(m => m.Record.Sequence)];
     }
 
     private string RunDoc(string runId) => $"{_runs}/{FirestoreDocumentId.Encode(runId)}";
 
-    private string EndpointDoc(string runId, string key) => $"{RunDoc(runId)}/endpoints/{key}";
+    private string EndpointDoc(EndpointKey key) => $"{RunDoc(key.RunId)}/endpoints/{Key(key)}";
 
-    private string CounterDoc(string runId, string key) => $"{RunDoc(runId)}/counters/{key}";
+    private string PageDoc(EndpointKey key, int page) =>
+        $"{RunDoc(key.RunId)}/pages/{Key(key)}~{page.ToString("D5", CultureInfo.InvariantCulture)}";
 
-    private string PageDoc(string runId, string key, int page) =>
-        $"{RunDoc(runId)}/pages/{key}~{page.ToString("D5", CultureInfo.InvariantCulture)}";
+    private string ManifestDoc(EndpointKey key, int sequence) =>
+        $"{RunDoc(key.RunId)}/manifests/{Key(key)}~{sequence.ToString("D5", CultureInfo.InvariantCulture)}";
 
-    private string ManifestDoc(string runId, string key, int sequence) =>
-        $"{RunDoc(runId)}/manifests/{key}~{sequence.ToString("D5", CultureInfo.InvariantCulture)}";
-
-    private FirestoreQuery PagesQuery(string runId, string key) => ByKey(runId, "pages", key);
-
-    private FirestoreQuery ByKey(string runId, string collection, string key) => new(collection)
+    private FirestoreQuery ByKey(EndpointKey key, string collection) => new(collection)
     {
-        ParentDocument = RunDoc(runId),
-        Filters = [new FirestoreFieldFilter("key", FirestoreFilterOperator.Equal, FirestoreValue.FromString(key))],
+        ParentDocument = RunDoc(key.RunId),
+        Filters = [new FirestoreFieldFilter("key", FirestoreFilterOperator.Equal, FirestoreValue.FromString(Key(key)))],
     };
+
+    /// <summary>A manifest document: its record and the pages it lists.</summary>
+    private sealed record StoredManifest(ManifestRecord Record, IReadOnlyList<int> Pages);
+
+    /// <summary>What one commit does to the endpoint document's counters: increments, and the max/min transforms.</summary>
+    private sealed class EndpointDelta
+    {
+        private readonly Dictionary<string, long> _increments = new(StringComparer.Ordinal);
+
+        public long? MaxNextOffset { get; set; }
+
+        public int? MinLastPage { get; init; }
+
+        public bool IsEmpty => _increments.Values.All(v => v == 0) && MaxNextOffset is null && MinLastPage is null;
+
+        public void Add(string field, long by) => _increments[field] = _increments.GetValueOrDefault(field) + by;
+
+        /// <summary>A page moves from <paramref name="from"/> (null: it had no record) to <paramref name="to"/>.</summary>
+        public void Move(PageStatus? from, PageStatus to)
+        {
+            if (from == to)
+            {
+                return;
+            }
+
+            if (from is { } old)
+            {
+                Add(CounterField(old), -1);
+            }
+
+            Add(CounterField(to), 1);
+        }
+
+        public List<FirestoreFieldTransform> Transforms()
+        {
+            var transforms = _increments.Where(i => i.Value != 0).Select(i => FirestoreFieldTransform.IncrementBy(i.Key, i.Value)).ToList();
+            if (MaxNextOffset is { } next)
+            {
+                transforms.Add(FirestoreFieldTransform.MaximumOf(MaxNextOffsetField, FirestoreValue.FromInteger(next)));
+            }
+
+            if (MinLastPage is { } last)
+            {
+                transforms.Add(FirestoreFieldTransform.MinimumOf(LastPageField, FirestoreValue.FromInteger(last)));
+            }
+
+            return transforms;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using XeroSync.Ledger;
 using XeroSync.Ledger.Local;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
@@ -70,13 +71,15 @@ internal sealed class OAuthHarness : IAsyncDisposable
 
     public FileTokenStore NewStore() => FileTokenStore.InDataFolder(DataFolder);
 
-    /// <summary>One "process": its own SQLite database object, lease store and token store on the shared folder.</summary>
+    /// <summary>One "process": its own SQLite database object, lease store and token store on the shared folder (or the given ones).</summary>
     public RefreshTokenSource CreateSource(
         TimeProvider time,
         string? seed = null,
         HttpMessageHandler? handler = null,
         ITokenStore? store = null,
-        int maxSendAttempts = 3)
+        int maxSendAttempts = 3,
+        ILeaseStore? leases = null,
+        string connection = RefreshTokenSourceOptions.DefaultConnection)
     {
         var http = handler is null ? Http : new HttpClient(handler);
         if (handler is not null)
@@ -84,19 +87,20 @@ internal sealed class OAuthHarness : IAsyncDisposable
             _disposables.Add(http);
         }
 
-        var database = new SqliteStateDatabase(Path.Combine(DataFolder, SqliteStateDatabase.FileName));
+        leases ??= new SqliteLeaseStore(new SqliteStateDatabase(Path.Combine(DataFolder, SqliteStateDatabase.FileName)), time);
         var source = new RefreshTokenSource(
             http,
             Microsoft.Extensions.Options.Options.Create(Options),
             new RefreshTokenSourceOptions
             {
+                Connection = connection,
                 SeedRefreshToken = seed,
                 LeasePollInterval = TimeSpan.FromMilliseconds(5),
                 LeaseWait = TimeSpan.FromSeconds(30),
                 MaxSendAttempts = maxSendAttempts,
             },
             store ?? NewStore(),
-            new SqliteLeaseStore(database, time),
+            leases,
             time,
             new FakeLogger<RefreshTokenSource>(Logs))
         {

@@ -1,0 +1,33 @@
+# The hourly run: POST /run on the Dispatcher with an OIDC token of the scheduler account. The body
+# names the tenants and endpoints to sync; empty lists sync every organisation of the connection and
+# every endpoint (the Dispatcher's RunRequest: {"tenants": [...], "endpoints": [...], "full": false}).
+resource "google_cloud_scheduler_job" "run" {
+  name             = "${var.client_name}-sync"
+  project          = var.project
+  region           = var.region
+  description      = "XeroSync ${var.client_name}: start a sync run"
+  schedule         = var.schedule
+  time_zone        = var.schedule_time_zone
+  attempt_deadline = "180s"
+
+  # A retried POST /run would start a second run; the next schedule is the retry.
+  retry_config {
+    retry_count = 0
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = "${google_cloud_run_v2_service.dispatcher.uri}/run"
+    body        = base64encode(jsonencode({ tenants = var.tenants, endpoints = var.endpoints }))
+    headers = {
+      "Content-Type" = "application/json"
+    }
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = local.dispatcher_url
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_dispatcher]
+}

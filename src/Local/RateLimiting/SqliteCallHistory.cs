@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using XeroSync.Ledger.Local;
+using XeroSync.Xero;
+
+namespace XeroSync.RateLimiting;
+
+/// <summary>
+/// The local limiter's memory, kept in the state database so it outlives the process: every Xero call
+/// (reserved before it is sent, completed when its response has been read), the usage Xero reported
+/// through its remaining counts, and each tenant's pauses and day budget. A new process, or a second
+/// limiter on the same file, therefore counts the calls of the last minute (and of the day) of every
+/// tenant that were made before it started. Decisions happen inside one <c>BEGIN IMMEDIATE</c>
+/// transaction, so two limiters on one file reserve as one.
+/// </summary>
+/// <remarks>
+/// A call is in flight until its completion is recorded. A call whose owner died (killed process) never
+/// completes: it is treated as completed when another limiter notices, which is never earlier than its
+/// real completion, so the minute window can only over-count.
+/// </remarks>
+internal sealed class SqliteCallHistory
+{
+    /// <summary>A call can be held no longer than this, even if its owner's death went unnoticed (pid reuse).</summary>
+    internal static readonly TimeSpan MaxCallDuration = TimeSpan.FromMinutes(10);
+
+    private static readonly TimeSpan MinuteWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Calls are kept this long so the day budget can be counted down after a restart.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromHours(25);
+
+    /// <summary>All slots held by calls still in flight: check again shortly.</summary>
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(50);
+
+    private const string AppKey = "";
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS limiter_calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            owner TEXT,
+            owner_pid INTEGER,
+            owner_started INTEGER,
+            reserved_at INTEGER NOT NULL,
+            completed_at INTEGER);
+        CREATE INDEX IF NOT EXISTS limiter_calls_tenant ON limiter_calls (tenant_id, reserved_at);
+        CREATE INDEX IF NOT EXISTS limiter_calls_completed ON limiter_calls (completed_at);
+        CREATE TABLE IF NOT EXISTS limiter_budgets (
+            tenant_id TEXT PRIMARY KEY,
+            paused_until INTEGER NOT NULL DEFAULT 0,
+            deferred_until INTEGER,
+            day_exhausted INTEGER NOT NULL DEFAULT 0,
+            day_remaining INTEGER,
+            day_observed_at INTEGER);
+        -- day_observed_at: the last limiter_calls.id when day_remaining was read from Xero.
+        """;
+
+    private readonly SqliteStateDatabase _database;
+    private readonly string _owner;
+    private readonly int _ownerPid;
+    private readonly long _ownerStarted;
+    private readonly Lock _schemaGate = new();
+    private volatile bool _schemaReady;
+
+    public SqliteCallHistory(SqliteStateDatabase database)
+        : this(database, Environment.ProcessId, ProcessStartTicks(Environment.ProcessId) ?? 0)
+    {
+    }
+
+    /// <summary>For tests that play a process which has since died: the owner's pid and start time.</summary>
+    internal SqliteCallHistory(SqliteStateDatabase database, int ownerPid, long ownerStartedTicks)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _ownerPid = ownerPid;
+        _ownerStarted = ownerStartedTicks;
+        _owner = string.Create(CultureInfo.InvariantCulture, $"{ownerPid}/{Guid.NewGuid():N}");
+    }
+
+    /// <summary>Reserves a call for the tenant if every limit allows it now; the reservation is durable when this returns.</summary>
+    public async Task<Reservation> TryReserveAsync(string tenantId, DateTimeOffset now, RateLimitOptions limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        var at = now.UtcTicks;
+        await ReleaseDeadOwnersAsync(connection, transaction, at, cancellationToken);
+        await PruneAsync(connection, transaction, at, cancellationToken);
+
+        var budget = await ReadBudgetAsync(connection, transaction, tenantId, cancellationToken);
+        if (await DayDenialAsync(connection, transaction, tenantId, budget, at, cancellationToken) is { } deferredUntil)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return Reservation.DayDenied(new DateTimeOffset(deferredUntil, TimeSpan.Zero));
+        }
+
+        var app = await ReadBudgetAsync(connection, transaction, AppKey, cancellationToken);
+        var wait = Max(TimeSpan.FromTicks(Math.Max(budget.PausedUntil, app.PausedUntil) - at), TimeSpan.Zero);
+        wait = Max(wait, await TimeUntilFreeAsync(connection, transaction, TenantWindow, tenantId, limits.PerMinute, at, cancellationToken));
+        wait = Max(wait, await TimeUntilFreeAsync(connection, transaction, AppWindow, null, limits.AppPerMinute, at, cancellationToken));
+        if (wait == TimeSpan.Zero && await CountAsync(connection, transaction, "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL", tenantId, at, cancellationToken) >= limits.Concurrent)
+        {
+            // Another limiter on this file holds the tenant's in-flight slots.
+            wait = InFlightPoll;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return Reservation.Wait(wait);
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO limiter_calls (tenant_id, kind, owner, owner_pid, owner_started, reserved_at)
+            VALUES ($tenant, 'call', $owner, $pid, $started, $at);
+            SELECT last_insert_rowid();
+            """;
+        insert.Parameters.AddWithValue("$tenant", tenantId);
+        insert.Parameters.AddWithValue("$owner", _owner);
+        insert.Parameters.AddWithValue("$pid", _ownerPid);
+        insert.Parameters.AddWithValue("$started", _ownerStarted);
+        insert.Parameters.AddWithValue("$at", at);
+        var id = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken);
+        return Reservation.Granted(id);
+    }
+
+    /// <summary>Stamps a call's completion: from then on it holds its minute slot for one more minute.</summary>
+    public async Task CompleteAsync(long callId, DateTimeOffset completedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE limiter_calls SET completed_at = $at, owner = NULL WHERE id = $id AND completed_at IS NULL";
+        update.Parameters.AddWithValue("$at", completedAt.UtcTicks);
+        update.Parameters.AddWithValue("$id", callId);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Applies what a response said about the limits (remaining counts, 429 pauses and deferrals).</summary>
+    public async Task ObserveAsync(string tenantId, RateLimitObservation observation, RateLimitOptions limits, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentNullException.ThrowIfNull(limits);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        var now = observation.At.UtcTicks;
+        await ReleaseDeadOwnersAsync(connection, transaction, now, cancellationToken);
+        var budget = await ReadBudgetAsync(connection, transaction, tenantId, cancellationToken);
+
+        // A minute 429 is handled below: it says when the window resets, which a remaining count does not.
+        if (observation.MinuteRemaining is int minuteRemaining && observation.Problem != RateLimitProblem.Minute)
+        {
+            await AdoptUsageAsync(connection, transaction, tenantId, limits.PerMinute - minuteRemaining, limits.PerMinute, now, now, cancellationToken);
+        }
+
+        if (observation.DayRemaining is int dayRemaining)
+        {
+            // Counted down by the calls reserved after this one (by id: the order of reservations, whatever the clock says).
+            using var last = connection.CreateCommand();
+            last.Transaction = transaction;
+            last.CommandText = "SELECT COALESCE(MAX(id), 0) FROM limiter_calls";
+            var lastCall = Convert.ToInt64(await last.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            budget = budget with { DayRemaining = dayRemaining, DayObservedAt = lastCall, DayExhausted = dayRemaining <= 0 };
+        }
+
+        switch (observation.Problem)
+        {
+            case RateLimitProblem.Minute:
+                // The window is full until Xero's reset (Retry-After), not for a whole minute from now.
+                var resume = now + pause.Ticks;
+                await AdoptUsageAsync(connection, transaction, tenantId, limits.PerMinute, limits.PerMinute, Math.Min(now, resume - MinuteWindow.Ticks), now, cancellationToken);
+                budget = budget with { PausedUntil = Math.Max(budget.PausedUntil, resume) };
+                break;
+            case RateLimitProblem.Day:
+                budget = budget with { DayExhausted = true, DeferredUntil = now + pause.Ticks };
+                break;
+            case RateLimitProblem.Concurrent:
+            case RateLimitProblem.Unknown:
+                budget = budget with { PausedUntil = Math.Max(budget.PausedUntil, now + pause.Ticks) };
+                break;
+            case RateLimitProblem.AppMinute:
+            case RateLimitProblem.None:
+            default:
+                break;
+        }
+
+        await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
+
+        if (observation.AppMinuteRemaining is int appRemaining)
+        {
+            await AdoptUsageAsync(connection, transaction, AppKey, limits.AppPerMinute - appRemaining, limits.AppPerMinute, now, now, cancellationToken);
+        }
+
+        if (observation.Problem == RateLimitProblem.AppMinute)
+        {
+            var app = await ReadBudgetAsync(connection, transaction, AppKey, cancellationToken);
+            await WriteBudgetAsync(connection, transaction, AppKey, app with { PausedUntil = Math.Max(app.PausedUntil, now + pause.Ticks) }, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string TenantWindow => "tenant_id = $tenant AND kind IN ('call', 'usage')";
+
+    private static string AppWindow => "kind IN ('call', 'app-usage')";
+
+    /// <summary>Zero when a slot of the window is free now; otherwise how long until one frees up.</summary>
+    private static async Task<TimeSpan> TimeUntilFreeAsync(SqliteConnection connection, SqliteTransaction transaction, string filter, string? tenantId, int limit, long now, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT COUNT(*), MIN(completed_at) FROM limiter_calls
+            WHERE {filter} AND (completed_at IS NULL OR completed_at > $cutoff)
+            """;
+        command.Parameters.AddWithValue("$tenant", (object?)tenantId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$cutoff", now - MinuteWindow.Ticks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (reader.GetInt64(0) < limit)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return reader.IsDBNull(1) ? InFlightPoll : TimeSpan.FromTicks(reader.GetInt64(1) + MinuteWindow.Ticks - now);
+    }
+
+    /// <summary>Records calls made elsewhere (per Xero's remaining count) as made at <paramref name="stamp"/>.</summary>
+    private static async Task AdoptUsageAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, int usedAccordingToServer, int limit, long stamp, long now, CancellationToken cancellationToken)
+    {
+        var app = tenantId.Length == 0;
+        var held = await CountAsync(
+            connection,
+            transaction,
+            $"SELECT COUNT(*) FROM limiter_calls WHERE {(app ? AppWindow : TenantWindow)} AND (completed_at IS NULL OR completed_at > $cutoff)",
+            tenantId,
+            now,
+            cancellationToken);
+        var missing = Math.Min(usedAccordingToServer, limit) - held;
+        if (missing <= 0)
+        {
+            return;
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO limiter_calls (tenant_id, kind, reserved_at, completed_at) VALUES ($tenant, $kind, $at, $at)";
+        insert.Parameters.AddWithValue("$tenant", tenantId);
+        insert.Parameters.AddWithValue("$kind", app ? "app-usage" : "usage");
+        insert.Parameters.AddWithValue("$at", stamp);
+        for (var i = 0; i < missing; i++)
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, string tenantId, long now, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$cutoff", now - MinuteWindow.Ticks);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Null when the tenant may call; otherwise until when its day budget is spent.</summary>
+    private static async Task<long?> DayDenialAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, long now, CancellationToken cancellationToken)
+    {
+        if (budget.DeferredUntil is { } until && until <= now)
+        {
+            budget = budget with { DeferredUntil = null, DayExhausted = false, DayRemaining = null, DayObservedAt = null };
+            await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
+        }
+
+        var exhausted = budget.DayExhausted;
+        if (!exhausted && budget is { DayRemaining: int remaining, DayObservedAt: long observedAt })
+        {
+            // Xero's last remaining count, less the calls reserved (by any process) since it was read.
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND id > $since";
+            command.Parameters.AddWithValue("$tenant", tenantId);
+            command.Parameters.AddWithValue("$since", observedAt);
+            exhausted = remaining - Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) <= 0;
+        }
+
+        if (!exhausted)
+        {
+            return null;
+        }
+
+        // Spent by the remaining count (no 429, so no Retry-After): without a reset time the tenant would be
+        // denied forever; try again after the same fallback a day 429 without Retry-After gets.
+        if (budget.DeferredUntil is null)
+        {
+            budget = budget with { DayExhausted = true, DeferredUntil = now + InProcessRateLimiter.DayResetFallback.Ticks };
+            await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
+        }
+
+        return budget.DeferredUntil;
+    }
+
+    /// <summary>Calls held by a limiter whose process is gone are completed now: they can hold no slot longer.</summary>
+    private async Task ReleaseDeadOwnersAsync(SqliteConnection connection, SqliteTransaction transaction, long now, CancellationToken cancellationToken)
+    {
+        var dead = new List<string>();
+        using (var owners = connection.CreateCommand())
+        {
+            owners.Transaction = transaction;
+            owners.CommandText = "SELECT DISTINCT owner, owner_pid, owner_started FROM limiter_calls WHERE completed_at IS NULL AND owner IS NOT NULL AND owner <> $me";
+            owners.Parameters.AddWithValue("$me", _owner);
+            await using var reader = await owners.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!IsAlive(reader.GetInt32(1), reader.GetInt64(2)))
+                {
+                    dead.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        using var release = connection.CreateCommand();
+        release.Transaction = transaction;
+        release.CommandText = """
+            UPDATE limiter_calls SET completed_at = $now, owner = NULL WHERE completed_at IS NULL AND owner = $owner;
+            """;
+        var owner = release.Parameters.Add("$owner", SqliteType.Text);
+        release.Parameters.AddWithValue("$now", now);
+        foreach (var name in dead)
+        {
+            owner.Value = name;
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // However its owner is doing, no call is held longer than any attempt can take.
+        using var stale = connection.CreateCommand();
+        stale.Transaction = transaction;
+        stale.CommandText = "UPDATE limiter_calls SET completed_at = reserved_at + $max, owner = NULL WHERE completed_at IS NULL AND reserved_at < $cutoff";
+        stale.Parameters.AddWithValue("$max", MaxCallDuration.Ticks);
+        stale.Parameters.AddWithValue("$cutoff", now - MaxCallDuration.Ticks);
+        await stale.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task PruneAsync(SqliteConnection connection, SqliteTransaction transaction, long now, CancellationToken cancellationToken)
+    {
+        using var prune = connection.CreateCommand();
+        prune.Transaction = transaction;
+        prune.CommandText = "DELETE FROM limiter_calls WHERE completed_at IS NOT NULL AND completed_at < $cutoff";
+        prune.Parameters.AddWithValue("$cutoff", now - Retention.Ticks);
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Budget> ReadBudgetAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at FROM limiter_budgets WHERE tenant_id = $tenant";
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return new Budget(0, null, false, null, null);
+        }
+
+        return new Budget(
+            reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : reader.GetInt64(1),
+            reader.GetInt64(2) != 0,
+            reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4));
+    }
+
+    private static async Task WriteBudgetAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO limiter_budgets (tenant_id, paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at)
+            VALUES ($tenant, $paused, $deferred, $exhausted, $remaining, $observed)
+            ON CONFLICT (tenant_id) DO UPDATE SET paused_until = excluded.paused_until, deferred_until = excluded.deferred_until,
+                day_exhausted = excluded.day_exhausted, day_remaining = excluded.day_remaining, day_observed_at = excluded.day_observed_at
+            """;
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$paused", budget.PausedUntil);
+        command.Parameters.AddWithValue("$deferred", (object?)budget.DeferredUntil ?? DBNull.Value);
+        command.Parameters.AddWithValue("$exhausted", budget.DayExhausted ? 1 : 0);
+        command.Parameters.AddWithValue("$remaining", (object?)budget.DayRemaining ?? DBNull.Value);
+        command.Parameters.AddWithValue("$observed", (object?)budget.DayObservedAt ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private bool IsAlive(int pid, long startedTicks)
+    {
+        if (pid == _ownerPid && startedTicks == _ownerStarted)
+        {
+            return true;
+        }
+
+        // A pid now used by another process (started at another time) is a dead owner too.
+        return ProcessStartTicks(pid) is { } started && Math.Abs(started - startedTicks) < TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>When a running process started (UTC ticks), or null when there is no such process.</summary>
+    internal static long? ProcessStartTicks(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : process.StartTime.ToUniversalTime().Ticks;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken);
+        if (_schemaReady)
+        {
+            return connection;
+        }
+
+        try
+        {
+            lock (_schemaGate)
+            {
+                if (!_schemaReady)
+                {
+                    using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+                    using var schema = connection.CreateCommand();
+                    schema.Transaction = transaction;
+                    schema.CommandText = Schema;
+                    schema.ExecuteNonQuery();
+                    transaction.Commit();
+                    _schemaReady = true;
+                }
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A tenant's pauses and day budget (UTC ticks).</summary>
+    /// <param name="DayObservedAt">The last call id when <paramref name="DayRemaining"/> was read from Xero.</param>
+    private sealed record Budget(long PausedUntil, long? DeferredUntil, bool DayExhausted, int? DayRemaining, long? DayObservedAt);
+
+    /// <summary>The outcome of <see cref="TryReserveAsync"/>: granted (with the call's id), wait, or day budget spent.</summary>
+    internal readonly record struct Reservation(long? CallId, TimeSpan WaitFor, DateTimeOffset? DayDeniedUntil)
+    {
+        public static Reservation Granted(long id) => new(id, TimeSpan.Zero, null);
+
+        public static Reservation Wait(TimeSpan wait) => new(null, wait, null);
+
+        public static Reservation DayDenied(DateTimeOffset until) => new(null, TimeSpan.Zero, until);
+    }
+}

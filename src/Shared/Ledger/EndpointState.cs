@@ -1,0 +1,72 @@
+namespace XeroSync.Ledger;
+
+/// <summary>
+/// The state record of (run, tenant, endpoint) as the ledger keeps it: the page plan (the real last page
+/// once Xero told it), page counts by status, the manifest lifecycle and whether the watermark moved. Every
+/// decision about the endpoint (is it settled, does it need a manifest, is it complete, may the watermark
+/// advance) is made here, from these numbers, identically for every store.
+/// </summary>
+/// <param name="LastPage">The endpoint's last page once known (pageCount, a short page of a chain, 1 for a single call).</param>
+/// <param name="Unlisted">Done pages that no manifest lists yet.</param>
+/// <param name="MaxNextOffset">Journals: the highest JournalNumber read by a done page.</param>
+/// <param name="Calls">Xero calls made for this endpoint, throttled ones included.</param>
+/// <param name="Throttles">429 responses seen for this endpoint.</param>
+public sealed record EndpointState(
+    string RunId,
+    string TenantId,
+    string Endpoint,
+    int? LastPage,
+    int Pending,
+    int Done,
+    int Failed,
+    int Deferred,
+    int NotEntitled,
+    long Records,
+    int Unlisted,
+    int ManifestsClaimed,
+    int ManifestsWritten,
+    int ManifestsLoaded,
+    int ManifestsFailed,
+    long? MaxNextOffset,
+    bool WatermarkAdvanced,
+    int Calls,
+    int Throttles)
+{
+    public EndpointKey Key => new(RunId, TenantId, Endpoint);
+
+    public int Pages => Pending + Done + Failed + Deferred + NotEntitled;
+
+    /// <summary>
+    /// No page is pending and the plan is exhausted: every page up to the known last page is done, failed,
+    /// deferred or not entitled, or (last page unknown) discovery stopped at a page that was not read.
+    /// </summary>
+    public bool IsSettled => Pending == 0 &&
+        (LastPage is int last ? Done + Failed + Deferred + NotEntitled >= last : Failed + Deferred + NotEntitled > 0);
+
+    /// <summary>Settled with done pages no manifest lists (or no manifest at all yet): a manifest is due.</summary>
+    public bool NeedsManifest => IsSettled && (Unlisted > 0 || ManifestsClaimed == 0);
+
+    /// <summary>Nothing more happens without a retry: settled, every done page listed, every manifest loaded or failed.</summary>
+    public bool IsFinished => IsSettled && Unlisted == 0 && ManifestsClaimed > 0 && ManifestsLoaded + ManifestsFailed == ManifestsClaimed;
+
+    /// <summary>The tenant may not read this endpoint at all (refused on its first page).</summary>
+    public bool IsSkipped => NotEntitled > 0 && Done == 0 && Failed + Deferred == 0;
+
+    /// <summary>Something the run should have read is not in the warehouse.</summary>
+    public bool HasGaps => Failed + Deferred > 0 || ManifestsFailed > 0 || (NotEntitled > 0 && !IsSkipped);
+
+    /// <summary>Every page read and loaded (or the endpoint skipped as not entitled).</summary>
+    public bool IsComplete => IsFinished && !HasGaps;
+
+    /// <summary>Complete and read (not skipped): the endpoint's watermark may advance to this run's.</summary>
+    public bool MayAdvanceWatermark => IsComplete && !IsSkipped && !WatermarkAdvanced;
+
+    public EndpointPhase Phase => this switch
+    {
+        { IsComplete: true, IsSkipped: true } => EndpointPhase.Skipped,
+        { IsComplete: true } => EndpointPhase.Complete,
+        { IsFinished: true } => EndpointPhase.Partial,
+        { IsSettled: true } => EndpointPhase.Loading,
+        _ => EndpointPhase.Running,
+    };
+}

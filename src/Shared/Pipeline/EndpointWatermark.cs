@@ -1,0 +1,28 @@
+using XeroSync.Contracts;
+using XeroSync.Ledger;
+using XeroSync.Xero;
+
+namespace XeroSync.Pipeline;
+
+/// <summary>
+/// Where the next incremental read of a completed endpoint starts: If-Modified-Since at the run's start less the
+/// overlap, and for Journals the highest JournalNumber the run read. Only asked once the ledger says the
+/// endpoint is complete, so a watermark never moves past a page that is not in the warehouse.
+/// </summary>
+public static class EndpointWatermark
+{
+    public static Watermark? For(RunInfo run, XeroEndpoint endpoint, EndpointState state, TimeSpan overlap)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.MayAdvanceWatermark)
+        {
+            return null;
+        }
+
+        var modifiedSince = endpoint.SupportsModifiedSince ? run.StartedAt - overlap : (DateTimeOffset?)null;
+        var journalOffset = endpoint.Paging == PagingStyle.Offset ? state.MaxNextOffset : null;
+        return modifiedSince is null && journalOffset is null ? null : new Watermark(modifiedSince, journalOffset);
+    }
+}

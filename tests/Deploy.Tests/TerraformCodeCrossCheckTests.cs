@@ -1,0 +1,348 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using XeroSync.Configuration;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// deploy/terraform against the code it deploys: the environment the services read, the names the code
+/// derives from GOOGLE_CLOUD_PROJECT and CLIENT_NAME, the routes, the secrets and the log lines the
+/// metrics count. The code side is read from src (its sources, or CloudOptions itself for the derived
+/// names), the Terraform side from the parsed .tf files.
+/// </summary>
+public sealed partial class TerraformCodeCrossCheckTests
+{
+    private const string Project = "acme-xerosync";
+    private const string Client = "acme";
+
+    /// <summary>Variables the services read that Cloud Run must not set, and why.</summary>
+    private static readonly Dictionary<string, string> NotForCloudRun = new(StringComparer.Ordinal)
+    {
+        ["PORT"] = "set by Cloud Run itself",
+        ["XERO_API_URL"] = "points at the simulator; production uses Xero's URL",
+        ["XERO_IDENTITY_URL"] = "points at the simulator; production uses Xero's URL",
+        ["XEROSYNC_FIRESTORE_PREFIX"] = "test isolation; empty in production",
+        ["PUBSUB_EMULATOR_HOST"] = "emulator",
+        ["FIRESTORE_EMULATOR_HOST"] = "emulator",
+        ["STORAGE_EMULATOR_HOST"] = "emulator",
+        ["BIGQUERY_EMULATOR_HOST"] = "emulator",
+        ["SECRETMANAGER_EMULATOR_HOST"] = "emulator",
+    };
+
+    private static readonly string[] Services = ["dispatcher", "worker"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 120_000)]
+    public async Task Every_variable_the_services_read_is_set_on_both_services_and_nothing_else_is()
+    {
+        var model = await LoadAsync();
+        var read = VariablesReadByServices();
+        Assert.Contains("GOOGLE_CLOUD_PROJECT", read);
+        Assert.Contains("XEROSYNC_REFRESH_TOKEN_SECRET", read);
+
+        foreach (var service in Services)
+        {
+            var set = Env(model, service).Keys.ToHashSet(StringComparer.Ordinal);
+            var missing = read.Where(v => !NotForCloudRun.ContainsKey(v) && !set.Contains(v)).ToList();
+            var unknown = set.Where(v => !read.Contains(v)).ToList();
+            Assert.True(missing.Count == 0, $"{service} does not set {string.Join(", ", missing)}");
+            Assert.True(unknown.Count == 0, $"{service} sets {string.Join(", ", unknown)}, which no service code reads");
+            Assert.DoesNotContain(set, v => NotForCloudRun.ContainsKey(v));
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_services_environment_passes_the_codes_validation_and_names_the_terraform_resources()
+    {
+        var model = await LoadAsync();
+
+        foreach (var service in Services)
+        {
+            var env = Env(model, service).ToDictionary(e => e.Key, e => e.Value.Plain is { } plain ? model.Evaluate(plain) : null, StringComparer.Ordinal);
+            var options = CloudOptions.FromEnvironment(name => env.GetValueOrDefault(name));
+
+            Assert.Equal(Project, options.ProjectId);
+            Assert.Equal(Client, options.ClientName);
+            Assert.Equal(model.Value(model.Resource("google_storage_bucket", "raw"), "name"), options.Bucket);
+            Assert.Equal(model.Value(model.Resource("google_pubsub_topic", "fetch_requests"), "name"), options.Topic);
+            Assert.Equal(model.Value(model.Resource("google_bigquery_dataset", "raw"), "dataset_id"), options.RawDataset);
+            Assert.Equal(model.Value(model.Resource("google_bigquery_dataset", "views"), "dataset_id"), options.ViewDataset);
+            Assert.Equal(model.Value(model.Resource("google_bigquery_dataset", "raw"), "location"), options.Location);
+            Assert.Equal(model.Value(model.Resource("google_pubsub_subscription", "worker"), "ack_deadline_seconds"), options.PushDeadline.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // The Worker's request timeout is the push deadline too: a request must not outlive its ack deadline.
+        var template = TerraformModel.Block(model.Resource("google_cloud_run_v2_service", "worker"), "template");
+        Assert.Equal(model.Value(model.Resource("google_pubsub_subscription", "worker"), "ack_deadline_seconds") + "s", model.Value(template, "timeout"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Terraform_names_are_the_codes_defaults_for_the_project_and_client()
+    {
+        var model = await LoadAsync();
+
+        // What the code derives when only the two required variables are set.
+        var defaults = CloudOptions.FromEnvironment(name => name switch
+        {
+            "GOOGLE_CLOUD_PROJECT" => Project,
+            "CLIENT_NAME" => Client,
+            _ => null,
+        });
+
+        Assert.Equal(defaults.Bucket, model.Value(model.Resource("google_storage_bucket", "raw"), "name"));
+        Assert.Equal(defaults.Topic, model.Value(model.Resource("google_pubsub_topic", "fetch_requests"), "name"));
+        Assert.Equal(defaults.RawDataset, model.Value(model.Resource("google_bigquery_dataset", "raw"), "dataset_id"));
+        Assert.Equal(defaults.ViewDataset, model.Value(model.Resource("google_bigquery_dataset", "views"), "dataset_id"));
+        Assert.Equal(defaults.PushDeadline.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), model.Value(model.Resource("google_pubsub_subscription", "worker"), "ack_deadline_seconds"));
+        Assert.Equal(defaults.Location, model.Value(model.Resource("google_bigquery_dataset", "raw"), "location"));
+
+        // Both subscriptions read the topics Terraform creates, and the push subscription dead-letters to the dead-letter topic.
+        Assert.Equal("${google_pubsub_topic.fetch_requests.id}", TerraformModel.Raw(model.Resource("google_pubsub_subscription", "worker"), "topic"));
+        Assert.Equal("${google_pubsub_topic.dead_letter.id}", TerraformModel.Raw(model.Resource("google_pubsub_subscription", "dead_letter_worker"), "topic"));
+        Assert.Equal("${google_pubsub_topic.dead_letter.id}", TerraformModel.Raw(TerraformModel.Block(model.Resource("google_pubsub_subscription", "worker"), "dead_letter_policy"), "dead_letter_topic"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Pushes_events_schedules_and_probes_go_to_routes_the_services_map()
+    {
+        var model = await LoadAsync();
+        var workerRoutes = Routes("src/Worker");
+        var dispatcherRoutes = Routes("src/Dispatcher");
+        var workerUrl = $"https://{Client}-worker-123456789012.europe-west1.run.app";
+
+        foreach (var name in new[] { "worker", "dead_letter_worker" })
+        {
+            var push = TerraformModel.Block(model.Resource("google_pubsub_subscription", name), "push_config");
+            var endpoint = model.Value(push, "push_endpoint");
+            Assert.Equal(workerUrl + "/pubsub", endpoint);
+            Assert.Contains("POST /pubsub", workerRoutes);
+            Assert.Equal(workerUrl, model.Value(TerraformModel.Block(push, "oidc_token"), "audience"));
+            Assert.Equal("${google_service_account.push.email}", TerraformModel.Raw(TerraformModel.Block(push, "oidc_token"), "service_account_email"));
+        }
+
+        var trigger = model.Resource("google_eventarc_trigger", "object_finalized");
+        var destination = TerraformModel.Block(TerraformModel.Block(trigger, "destination"), "cloud_run_service");
+        Assert.Equal("/events", model.Value(destination, "path"));
+        Assert.Contains("POST /events", workerRoutes);
+        Assert.Equal("${google_cloud_run_v2_service.worker.name}", TerraformModel.Raw(destination, "service"));
+        var criteria = TerraformModel.Blocks(trigger, "matching_criteria").ToDictionary(c => model.Value(c, "attribute")!, c => TerraformModel.Raw(c, "value"));
+        Assert.Equal("google.cloud.storage.object.v1.finalized", criteria["type"]);
+        Assert.Equal("${google_storage_bucket.raw.name}", criteria["bucket"]);
+
+        var http = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "run"), "http_target");
+        Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/run", TerraformModel.Raw(http, "uri"));
+        Assert.Equal("POST", model.Value(http, "http_method"));
+        Assert.Contains("POST /run", dispatcherRoutes);
+        Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(http, "oidc_token"), "service_account_email"));
+
+        foreach (var (service, routes) in new[] { ("dispatcher", dispatcherRoutes), ("worker", workerRoutes) })
+        {
+            var container = Container(model, service);
+            foreach (var probe in new[] { "startup_probe", "liveness_probe" })
+            {
+                var path = model.Value(TerraformModel.Block(TerraformModel.Block(container, probe), "http_get"), "path");
+                Assert.Equal("/healthz", path);
+            }
+
+            Assert.Contains("HEALTH /healthz", routes);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Secrets_reach_the_services_by_reference_and_each_service_may_read_exactly_what_it_uses()
+    {
+        var model = await LoadAsync();
+        var grants = model.Resources["google_secret_manager_secret_iam_member"].Values
+            .Select(g => (Secret: TerraformModel.Raw(g, "secret_id"), Role: TerraformModel.Raw(g, "role"), Member: TerraformModel.Raw(g, "member")))
+            .ToList();
+
+        foreach (var service in Services)
+        {
+            var member = $"${{google_service_account.{service}.member}}";
+            var env = Env(model, service);
+            foreach (var name in new[] { "XERO_CLIENT_ID", "XERO_CLIENT_SECRET" })
+            {
+                Assert.Null(env[name].Plain);
+                var secret = env[name].Secret;
+                Assert.NotNull(secret);
+                Assert.Matches(@"^\$\{google_secret_manager_secret\.[a-z_]+\.secret_id\}$", secret);
+                Assert.Contains((secret, "roles/secretmanager.secretAccessor", member), grants);
+            }
+
+            // The refresh token is read and rotated through the API: its secret is named, never mounted.
+            var refresh = env["XEROSYNC_REFRESH_TOKEN_SECRET"];
+            Assert.Null(refresh.Secret);
+            Assert.Equal($"projects/{Project}/secrets/{model.Value(model.Resource("google_secret_manager_secret", "xero_refresh_token"), "secret_id")}", model.Evaluate(refresh.Plain!));
+            foreach (var role in new[] { "roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionManager" })
+            {
+                Assert.Contains(("${google_secret_manager_secret.xero_refresh_token[0].secret_id}", role, member), grants);
+            }
+
+            // No grant to this service on a secret it does not use.
+            var used = env.Values.Select(e => e.Secret).OfType<string>().Append("${google_secret_manager_secret.xero_refresh_token[0].secret_id}").ToHashSet(StringComparer.Ordinal);
+            Assert.All(grants.Where(g => g.Member == member), g => Assert.True(g.Secret is not null && used.Contains(g.Secret), $"{service} may read {g.Secret}, which it does not use"));
+        }
+
+        // A custom connection has no refresh token: the variable is empty, which the code reads as "use client_credentials".
+        model.With("var.connection_type", "custom");
+        Assert.Equal(string.Empty, model.Evaluate(Env(model, "worker")["XEROSYNC_REFRESH_TOKEN_SECRET"].Plain!));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task No_service_account_has_a_primitive_role()
+    {
+        var model = await LoadAsync();
+        var roles = model.Resources
+            .Where(r => r.Key.EndsWith("_iam_member", StringComparison.Ordinal))
+            .SelectMany(r => r.Value.Values)
+            .Select(g => TerraformModel.Raw(g, "role"))
+            .ToList();
+
+        Assert.NotEmpty(roles);
+        Assert.DoesNotContain(roles, r => r is "roles/owner" or "roles/editor" or "roles/viewer");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Log_metrics_count_log_lines_the_code_writes()
+    {
+        var model = await LoadAsync();
+        var messages = LoggerMessages();
+        var metrics = model.Resources["google_logging_metric"];
+        Assert.Equal(["dead_lettered", "deferred_daily_limit", "partial_loads"], metrics.Keys.Order(StringComparer.Ordinal));
+
+        foreach (var (name, metric) in metrics)
+        {
+            var filter = TerraformModel.Raw(metric, "filter")!;
+            var eventId = int.Parse(EventIdFilter().Match(filter).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(messages.TryGetValue(eventId, out var message), $"metric {name} counts event {eventId}, which no LoggerMessage writes");
+
+            // Every jsonPayload field it reads is a placeholder of that message (the formatter camel-cases them).
+            var fields = JsonPayloadField().Matches(filter + " " + TerraformModel.Raw(metric, "label_extractors"))
+                .Select(m => m.Groups[1].Value)
+                .Where(f => f != "event_id")
+                .ToList();
+            var placeholders = Placeholder().Matches(message).Select(m => char.ToLowerInvariant(m.Groups[1].Value[0]) + m.Groups[1].Value[1..]).ToHashSet(StringComparer.Ordinal);
+            Assert.All(fields, f => Assert.Contains(f, placeholders));
+        }
+
+        var alerted = model.Resources["google_monitoring_alert_policy"].Values
+            .SelectMany(p => TerraformModel.Blocks(p, "conditions"))
+            .Select(c => TerraformModel.Raw(TerraformModel.Block(c, "condition_threshold"), "filter"))
+            .ToList();
+        foreach (var name in metrics.Keys)
+        {
+            Assert.Contains(alerted, f => f!.Contains($"${{google_logging_metric.{name}.name}}", StringComparison.Ordinal));
+        }
+    }
+
+    private static async Task<TerraformModel> LoadAsync()
+    {
+        var model = await TerraformCheck.LoadAsync(Ct);
+        return model
+            .With("var.project", Project)
+            .With("var.client_name", Client)
+            .With("data.google_project.this.number", "123456789012");
+    }
+
+    private static JsonElement Container(TerraformModel model, string service) =>
+        TerraformModel.Block(TerraformModel.Block(model.Resource("google_cloud_run_v2_service", service), "template"), "containers");
+
+    private static Dictionary<string, (string? Plain, string? Secret)> Env(TerraformModel model, string service)
+    {
+        var result = new Dictionary<string, (string? Plain, string? Secret)>(StringComparer.Ordinal);
+        foreach (var env in TerraformModel.Blocks(Container(model, service), "env"))
+        {
+            var name = TerraformModel.Raw(env, "name")!;
+            var secret = TerraformModel.Blocks(env, "value_source").SelectMany(v => TerraformModel.Blocks(v, "secret_key_ref")).FirstOrDefault();
+            Assert.False(result.ContainsKey(name), $"{service} sets {name} twice");
+            result[name] = (TerraformModel.Raw(env, "value"), secret.ValueKind == JsonValueKind.Object ? TerraformModel.Raw(secret, "secret") : null);
+        }
+
+        return result;
+    }
+
+    /// <summary>Environment variables read by the code the two services run (src/Shared, src/Worker, the Dispatcher's service side).</summary>
+    private static HashSet<string> VariablesReadByServices()
+    {
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in ServiceSources())
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match match in EnvironmentRead().Matches(text))
+            {
+                read.Add(match.Groups[1].Value);
+            }
+
+            foreach (Match match in EmulatorVariable().Matches(text))
+            {
+                read.Add(match.Groups[1].Value);
+            }
+        }
+
+        return read;
+    }
+
+    private static IEnumerable<string> ServiceSources()
+    {
+        var root = RepositoryPaths.Root;
+        var files = Directory.EnumerateFiles(Path.Combine(root, "src", "Shared"), "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Worker"), "*.cs", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Dispatcher"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Cli{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                    && !f.Contains($"{Path.DirectorySeparatorChar}Local{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));
+        return files.Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    }
+
+    /// <summary>"POST /pubsub", "HEALTH /healthz", ... for the Map* calls in a project's sources.</summary>
+    private static HashSet<string> Routes(string project)
+    {
+        var routes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, project), "*.cs", SearchOption.AllDirectories))
+        {
+            foreach (Match match in RouteMapping().Matches(File.ReadAllText(file)))
+            {
+                var verb = match.Groups[1].Value == "HealthChecks" ? "HEALTH" : match.Groups[1].Value.ToUpperInvariant();
+                routes.Add($"{verb} {match.Groups[2].Value}");
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>EventId -> message template of every LoggerMessage in the services' sources.</summary>
+    private static Dictionary<int, string> LoggerMessages()
+    {
+        var messages = new Dictionary<int, string>();
+        foreach (var file in ServiceSources())
+        {
+            foreach (Match match in LoggerMessage().Matches(File.ReadAllText(file)))
+            {
+                messages[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)] = match.Groups[2].Value;
+            }
+        }
+
+        return messages;
+    }
+
+    [GeneratedRegex(@"(?:environment|Required|Optional|GetEnvironmentVariable)\(\s*""([A-Z][A-Z0-9_]+)""")]
+    private static partial Regex EnvironmentRead();
+
+    [GeneratedRegex(@"""([A-Z]+_EMULATOR_HOST)""")]
+    private static partial Regex EmulatorVariable();
+
+    [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|HealthChecks)\(\s*""(/[^""]*)""")]
+    private static partial Regex RouteMapping();
+
+    [GeneratedRegex(@"LoggerMessage\(EventId = (\d+),[^)]*?Message = ""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex LoggerMessage();
+
+    [GeneratedRegex(@"jsonPayload\.event_id=(\d+)")]
+    private static partial Regex EventIdFilter();
+
+    [GeneratedRegex(@"jsonPayload\.([A-Za-z_]+)")]
+    private static partial Regex JsonPayloadField();
+
+    [GeneratedRegex(@"\{([A-Za-z]+)\}")]
+    private static partial Regex Placeholder();
+}

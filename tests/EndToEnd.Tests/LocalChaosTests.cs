@@ -1,0 +1,112 @@
+using XeroSync.Messaging.Local;
+using XeroSync.Pipeline;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// The local shape under every fault at once (issue 11's chaos list): 5 % 5xx, 2 % 429 of each kind, 1 %
+/// answers slower than the attempt timeout, 2 % truncated bodies, one token revocation, one day 429, and
+/// every message delivered twice. The simulator's log proves each fault happened; the views must still
+/// equal the simulator's records and the run must be complete (after a retry, as a user would, when the
+/// day limit deferred pages).
+/// </summary>
+public sealed class LocalChaosTests
+{
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan DayReset = TimeSpan.FromMinutes(30);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static SimulatorFaults Chaos => new()
+    {
+        ServerErrorRate = 0.05,
+        MinuteThrottleRate = 0.02,
+        ConcurrentThrottleRate = 0.02,
+        AppMinuteThrottleRate = 0.02,
+        ThrottleRetryAfter = TimeSpan.FromSeconds(1),
+        TimeoutRate = 0.01,
+        TimeoutDuration = TimeSpan.FromSeconds(30),
+        TruncateRate = 0.02,
+        RevokeAccessTokensAtCall = 25,
+        DayThrottleAtCall = 60,
+        DayRetryAfter = DayReset,
+    };
+
+    [Fact(Timeout = 600_000)]
+    public async Task Sync_under_every_fault_at_once_lands_exactly_the_simulators_records_and_completes()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 3, Token, o => new SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            Scale = 2,
+            Faults = Chaos,
+        });
+        var clock = (AdjustableTimeProvider)demo.Time;
+
+        string runId;
+        await using (var pipeline = demo.CreatePipeline(Settings))
+        {
+            runId = (await pipeline.SyncAsync(new RunRequest(), Token)).Run.RunId;
+            var progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
+            if (progress.Any(p => !p.IsComplete))
+            {
+                // The day 429 deferred a tenant until the reset; a user runs `retry` once it has passed.
+                clock.Advance(DayReset);
+                await pipeline.RetryAsync(runId, Token);
+                await pipeline.WaitForIdleAsync(Token);
+            }
+
+            var log = demo.Truth.Requests;
+            var counts = string.Join(", ", log.Where(r => r.Fault is not null).GroupBy(r => r.Fault).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x {g.Count()}"));
+            TestContext.Current.TestOutputHelper?.WriteLine($"{log.Count} requests; faults: {counts}");
+            Assert.True(log.Any(r => r.Fault is SimulatedFault.ServerError500 or SimulatedFault.ServiceUnavailable503), counts);
+            foreach (var kind in new[]
+            {
+                SimulatedFault.MinuteThrottle, SimulatedFault.ConcurrentThrottle, SimulatedFault.AppMinuteThrottle, SimulatedFault.DayThrottle,
+                SimulatedFault.Timeout, SimulatedFault.Truncate, SimulatedFault.RevokeAccessTokens,
+            })
+            {
+                Assert.True(demo.Truth.Faulted(kind) > 0, $"no {kind} fault happened; {counts}");
+            }
+
+            // Slower than the attempt timeout: the client gave up (499) before the simulator's 30 s hang ended.
+            Assert.All(log.Where(r => r.Fault == SimulatedFault.Timeout), r => Assert.Equal(499, r.StatusCode));
+            Assert.True(demo.Truth.TokenCalls("client_credentials") >= 2, "the revoked token was never replaced");
+
+            progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
+            Assert.All(progress, p =>
+            {
+                Assert.True(p.IsComplete, $"{p.TenantId} {p.Endpoint} is not complete");
+                Assert.True(p.Deferred + p.Failed == 0, $"{p.TenantId} {p.Endpoint}: {p.Failed} failed, {p.Deferred} deferred");
+                Assert.True(p.ManifestsWritten == p.ManifestsLoaded, $"{p.TenantId} {p.Endpoint}: {p.ManifestsWritten} manifests written, {p.ManifestsLoaded} loaded");
+            });
+            Assert.Equal(0, pipeline.DeadLettered);
+        }
+
+        demo.AssertViewsEqualTruth();
+    }
+
+    /// <summary>Short attempts (so slow answers time out quickly), patient retries, every message delivered twice.</summary>
+    private static Dispatcher.Local.LocalPipelineSettings Settings(Dispatcher.Local.LocalPipelineSettings settings)
+    {
+        settings.Xero.AttemptTimeout = AttemptTimeout;
+        settings.Xero.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
+        settings.Xero.MaxRetries = 10;
+        return settings with
+        {
+            Queue = new InProcessQueueOptions
+            {
+                DeliveriesPerMessage = 2,
+                MaxDeliveryAttempts = 20,
+                MinimumBackoff = TimeSpan.FromMilliseconds(100),
+                MaximumBackoff = TimeSpan.FromSeconds(2),
+            },
+        };
+    }
+}

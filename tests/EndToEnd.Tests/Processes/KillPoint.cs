@@ -1,0 +1,308 @@
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests.Processes;
+
+/// <summary>
+/// Where to SIGKILL a running <c>sync</c>, armed before the child starts and then awaited with
+/// <see cref="KillAsync"/>. Each point waits for a signal (the simulator holding a call, a file appearing,
+/// the test holding the state database's write lock), kills, and reports the evidence that the child really
+/// was at that point. Written against the CLI's files and the simulator, never against ledger classes.
+/// </summary>
+internal sealed partial class KillPoint : IDisposable
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+
+    private readonly Func<SyncProcess, CancellationToken, Task<KillEvidence>> _kill;
+    private readonly Action? _dispose;
+
+    private KillPoint(string name, Func<SyncProcess, CancellationToken, Task<KillEvidence>> kill, Action? dispose = null)
+    {
+        Name = name;
+        _kill = kill;
+        _dispose = dispose;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for the point, kills the child there and returns the evidence.</summary>
+    public async Task<KillEvidence> KillAsync(SyncProcess child, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            return await _kill(child, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var code = await child.KillAsync();
+            return new KillEvidence(Name, false, $"the point was not reached within {timeout}; killed anyway", code);
+        }
+    }
+
+    public void Dispose() => _dispose?.Invoke();
+
+    /// <summary>
+    /// During a fetch: the simulator holds the <paramref name="nth"/> accepted API call matching
+    /// <paramref name="match"/> (any API call when null) in flight; the child is killed while it waits for the answer.
+    /// </summary>
+    public static KillPoint DuringFetch(CliSimulator simulator, int nth, Func<SimulatedArrival, bool>? match = null)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        var hold = simulator.Hold(a => a.TenantId is not null && (match?.Invoke(a) ?? true), nth);
+        return new KillPoint(
+            "during a fetch",
+            async (child, ct) =>
+            {
+                var held = await FirstOf(child, hold.Reached, ct);
+                if (held is null)
+                {
+                    return new KillEvidence("during a fetch", false, "the child exited before the call was made", await child.KillAsync());
+                }
+
+                var code = await child.KillAsync();
+                hold.Release();
+                var answered = simulator.Truth.Requests.Any(r => r.TenantId == held.TenantId && r.PathAndQuery == held.PathAndQuery && r.Time == held.Time && r.StatusCode != 499);
+                return new KillEvidence("during a fetch", !answered, $"{held.Endpoint} {held.PathAndQuery} of {held.TenantId} was in flight (held by the simulator) at the kill and never answered", code);
+            },
+            hold.Release);
+    }
+
+    /// <summary>
+    /// Between an object write and its ledger update: once a page object appears the test takes the state
+    /// database's write lock; the child is killed when a further page object appears while the lock is held,
+    /// so that object's ledger update cannot have been committed. If no object follows within a few seconds
+    /// (nothing was in flight) the lock is released and the next object is tried.
+    /// </summary>
+    public static KillPoint BetweenObjectWriteAndLedgerUpdate(string dataDirectory)
+    {
+        var pages = new FileSignal(Path.Combine(dataDirectory, "objects"), IsPageObject);
+        var first = pages.NextAsync();
+        return new KillPoint(
+            "between object write and ledger update",
+            async (child, ct) =>
+            {
+                var trigger = first;
+                while (true)
+                {
+                    if (await FirstOf(child, trigger, ct) is null)
+                    {
+                        return new KillEvidence("between object write and ledger update", false, "the child exited before writing a page object", await child.KillAsync());
+                    }
+
+                    await using (await StateWriteLock.AcquireAsync(dataDirectory, ct))
+                    {
+                        // Page objects present once the lock is held; any other one was written under the lock.
+                        var existing = Directory.EnumerateFiles(Path.Combine(dataDirectory, "objects"), "page-*.ndjson.gz", SearchOption.AllDirectories).ToHashSet(StringComparer.Ordinal);
+                        string? orphan = null;
+                        while (orphan is null)
+                        {
+                            var written = await FirstOf(child, OrNullAfter(pages.NextAsync(), Quiet, ct), ct);
+                            if (written is null)
+                            {
+                                break;
+                            }
+
+                            orphan = pages.Seen.FirstOrDefault(p => !existing.Contains(p) && File.Exists(p));
+                        }
+
+                        if (orphan is not null)
+                        {
+                            var code = await child.KillAsync();
+                            var orphans = pages.Seen.Where(p => !existing.Contains(p) && File.Exists(p)).Select(p => Path.GetRelativePath(dataDirectory, p)).Distinct().ToList();
+                            return new KillEvidence(
+                                "between object write and ledger update",
+                                orphans.Count > 0,
+                                $"page object(s) absent when the test took the state database's write lock and written while it held it, so not recorded in the ledger: {string.Join(", ", orphans)}",
+                                code);
+                        }
+
+                        if (child.HasExited)
+                        {
+                            return new KillEvidence("between object write and ledger update", false, "the child exited while the lock was held", await child.KillAsync());
+                        }
+                    }
+
+                    trigger = pages.NextAsync();
+                }
+            },
+            pages.Dispose);
+    }
+
+    /// <summary>
+    /// During a manifest write: killed on the watcher's thread as soon as a manifest's temp file appears (the
+    /// folder store writes a temp file, flushes it to disk and moves it into place). Reached only when, after the
+    /// kill, the temp file is still there and the manifest is not: the write was cut half-way. The window is a
+    /// few milliseconds, so a caller retries with a fresh child until it is reached.
+    /// </summary>
+    public static KillPoint DuringManifestWrite(string dataDirectory)
+    {
+        SyncProcess? target = null;
+        var temps = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".tmp~", StringComparison.Ordinal),
+            react: _ => Volatile.Read(ref target)?.KillNow());
+        var first = temps.NextAsync();
+        return new KillPoint(
+            "during a manifest write",
+            async (child, ct) =>
+            {
+                Volatile.Write(ref target, child);
+                var temp = await FirstOf(child, first, ct);
+                var code = await child.KillAsync();
+                if (temp is null)
+                {
+                    return new KillEvidence("during a manifest write", false, "the child exited before writing a manifest", code);
+                }
+
+                var manifest = temp[..temp.IndexOf(".json", StringComparison.Ordinal)] + ".json";
+                var cut = File.Exists(temp) && !File.Exists(manifest);
+                return new KillEvidence(
+                    "during a manifest write",
+                    cut,
+                    cut ? $"{Path.GetRelativePath(dataDirectory, temp)} left half-written, {Path.GetFileName(manifest)} never moved into place" : $"the kill came after {Path.GetFileName(manifest)} was in place",
+                    code);
+            },
+            temps.Dispose);
+    }
+
+    /// <summary>
+    /// During a load: once a manifest appears, killed on the watcher's thread at the warehouse's next write.
+    /// Reached when, after the kill, the warehouse holds none of that manifest's rows (the load had started, by
+    /// the write, and not committed).
+    /// </summary>
+    public static KillPoint DuringLoad(string dataDirectory)
+    {
+        SyncProcess? target = null;
+        string? armedBy = null;
+        var manifests = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal),
+            react: p => Interlocked.CompareExchange(ref armedBy, p, null));
+        var warehouse = new FileSignal(
+            dataDirectory,
+            p => Path.GetFileName(p).StartsWith("warehouse.duckdb", StringComparison.Ordinal),
+            changes: true,
+            react: _ =>
+            {
+                if (Volatile.Read(ref armedBy) is not null)
+                {
+                    Volatile.Read(ref target)?.KillNow();
+                }
+            });
+        return new KillPoint(
+            "during a load",
+            async (child, ct) =>
+            {
+                Volatile.Write(ref target, child);
+                await child.Exited.WaitAsync(ct);
+                var code = await child.KillAsync();
+                if (Volatile.Read(ref armedBy) is not { } manifest)
+                {
+                    return new KillEvidence("during a load", false, "the child exited before writing a manifest", code);
+                }
+
+                // xero/{table}/tenant={id}/run={id}/_manifest.json: the rows that manifest would load.
+                var parts = Path.GetRelativePath(Path.Combine(dataDirectory, "objects"), manifest).Split(Path.DirectorySeparatorChar);
+                var (table, tenant, run) = (parts[1], parts[2]["tenant=".Length..], parts[3]["run=".Length..]);
+                if (!SafeName().IsMatch(table) || !SafeName().IsMatch(tenant) || !SafeName().IsMatch(run))
+                {
+                    return new KillEvidence("during a load", false, $"unexpected manifest path {Path.GetRelativePath(dataDirectory, manifest)}", code);
+                }
+
+                long rows;
+                using (var reader = new WarehouseReader(Path.Combine(dataDirectory, "warehouse.duckdb")))
+                {
+                    rows = reader.Exists("xero_raw", table, "BASE TABLE")
+                        ? reader.Scalar($"SELECT count(*) FROM xero_raw.{table} WHERE tenant_id = '{tenant}' AND run_id = '{run}'")
+                        : 0;
+                }
+
+                return new KillEvidence(
+                    "during a load",
+                    rows == 0 && warehouse.Seen.Count > 0,
+                    $"killed (on the watcher's thread) at the warehouse's first write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero_raw.{table} afterwards: {rows}",
+                    code);
+            },
+            () =>
+            {
+                manifests.Dispose();
+                warehouse.Dispose();
+            });
+    }
+
+    /// <summary>
+    /// During publishing (run start): <c>/connections</c> is held until the test watches the state database's
+    /// WAL, then answered; the child is killed at its <paramref name="writes"/>th write to the state database after
+    /// that (the run and its pending pages are being recorded before the messages are published). Reached when
+    /// no fetch has arrived at the simulator by then: the run's messages had not been published.
+    /// </summary>
+    public static KillPoint DuringPublishing(CliSimulator simulator, string dataDirectory, int writes = 3)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        var connections = simulator.Hold(a => a.Endpoint == "connections");
+        var wal = new FileSignal(dataDirectory, p => Path.GetFileName(p) == "state.db-wal", changes: true);
+        return new KillPoint(
+            "during publishing",
+            async (child, ct) =>
+            {
+                if (await FirstOf(child, connections.Reached, ct) is null)
+                {
+                    return new KillEvidence("during publishing", false, "the child exited before listing connections", await child.KillAsync());
+                }
+
+                var fetchesBefore = simulator.Truth.Requests.Count(r => r.TenantId is not null);
+                var answered = simulator.WhenLogged(r => r.Endpoint == "connections");
+                connections.Release();
+                await FirstOf(child, answered, ct);
+                for (var i = 0; i < writes; i++)
+                {
+                    if (await FirstOf(child, wal.NextAsync(), ct) is null)
+                    {
+                        return new KillEvidence("during publishing", false, "the child exited while starting the run", await child.KillAsync());
+                    }
+                }
+
+                var code = await child.KillAsync();
+                var fetches = simulator.Truth.Requests.Count(r => r.TenantId is not null) - fetchesBefore;
+                return new KillEvidence(
+                    "during publishing",
+                    fetches == 0,
+                    $"killed after {writes} writes to state.db-wal once /connections was answered; fetches that reached the simulator meanwhile: {fetches}",
+                    code);
+            },
+            () =>
+            {
+                connections.Release();
+                wal.Dispose();
+            });
+    }
+
+    private static bool IsPageObject(string path) => Path.GetFileName(path).StartsWith("page-", StringComparison.Ordinal) && path.EndsWith(".ndjson.gz", StringComparison.Ordinal);
+
+    /// <summary>The signal's result, or null when the child exits first.</summary>
+    private static async Task<T?> FirstOf<T>(SyncProcess child, Task<T> signal, CancellationToken cancellationToken)
+        where T : class?
+    {
+        var done = await Task.WhenAny(signal, child.Exited).WaitAsync(cancellationToken);
+        return done == signal ? await signal : null;
+    }
+
+    /// <summary>The task's result, or null when it takes longer than <paramref name="quiet"/>.</summary>
+    private static async Task<T?> OrNullAfter<T>(Task<T> task, TimeSpan quiet, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await task.WaitAsync(quiet, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
+    private static partial System.Text.RegularExpressions.Regex SafeName();
+}
