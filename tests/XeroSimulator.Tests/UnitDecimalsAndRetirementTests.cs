@@ -45,6 +45,26 @@ public sealed class UnitDecimalsAndRetirementTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_record_read_by_id_follows_the_same_unitdp_rule_as_the_list()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
+        var details = sim.State.GetRecordDetails(sim.TenantId, "Invoices");
+        var (id, json) = details.First(p => UnitAmounts(JsonDocument.Parse(p.Value).RootElement).Exists(t => Decimals(t) == 4 && t[^1] != '0'));
+        var truth = UnitAmounts(JsonDocument.Parse(json).RootElement);
+
+        var precise = (await sim.GetJsonAsync($"Invoices/{id}?unitdp=4")).GetProperty("Invoices").EnumerateArray().Single();
+        Assert.Equal(truth, UnitAmounts(precise));
+
+        var rounded = UnitAmounts((await sim.GetJsonAsync($"Invoices/{id}")).GetProperty("Invoices").EnumerateArray().Single());
+        Assert.Equal(truth.Count, rounded.Count);
+        for (var i = 0; i < rounded.Count; i++)
+        {
+            Assert.Equal(2, Decimals(rounded[i]));
+            Assert.Equal(Math.Round(decimal.Parse(truth[i], System.Globalization.CultureInfo.InvariantCulture), 2, MidpointRounding.AwayFromZero), decimal.Parse(rounded[i], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_retired_endpoint_answers_410_gone_until_it_is_served_again()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.SmallOptions(new FakeTimeProvider(Start)));
