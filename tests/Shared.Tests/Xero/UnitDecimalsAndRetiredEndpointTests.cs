@@ -41,6 +41,24 @@ public sealed class UnitDecimalsAndRetiredEndpointTests
         Assert.True(fourDecimals > 0, "the simulator's invoices carry four-decimal unit amounts");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_record_read_by_id_asks_for_four_decimals_and_a_missing_record_of_a_retiring_endpoint_is_not_retired()
+    {
+        await using var h = await XeroClientHarness.StartAsync();
+        var (id, json) = h.State.GetRecordDetails(h.Tenant(), "Invoices").First();
+        using (var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Invoices"), id, null, Token))
+        {
+            Assert.Equal(json, Assert.Single(page.Records.EnumerateArray()).GetRawText());
+        }
+
+        Assert.Equal($"/api.xro/2.0/Invoices/{id}?unitdp=4", h.State.Requests[^1].PathAndQuery);
+
+        // Receipts' retirement is announced, but a 404 on one record says the record is gone, not the endpoint.
+        var missing = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Receipts"), Guid.Empty.ToString(), null, Token));
+        Assert.Equal(XeroFailure.BadRequest, missing.Failure);
+        Assert.Equal(404, missing.StatusCode);
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("Receipts")]
     [InlineData("ExpenseClaims")]

@@ -271,7 +271,7 @@ public sealed class XeroApiClientTests
         }
 
         var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
-        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&summaryOnly=true&includeArchived=true", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&summaryOnly=true&includeArchived=true&unitdp=4", requests["Invoices"].PathAndQuery);
         Assert.DoesNotContain("summaryOnly", requests["Payments"].PathAndQuery, StringComparison.Ordinal);
     }
 
