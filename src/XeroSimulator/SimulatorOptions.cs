@@ -40,6 +40,12 @@ public sealed class SimulatorOptions
     /// <summary>Zero-based tenant indexes without journal access (when <see cref="JournalsEntitled"/> is true).</summary>
     public IReadOnlyCollection<int> TenantsWithoutJournals { get; init; } = [];
 
+    /// <summary>
+    /// Endpoints Xero no longer serves (e.g. ExpenseClaims, Receipts after their 2027 retirement): answered with
+    /// 410 Gone. Change at runtime with <see cref="SimulatorState.SetRetiredEndpoints"/> or POST /_sim/retired.
+    /// </summary>
+    public IReadOnlyCollection<string> RetiredEndpoints { get; init; } = [];
+
     /// <summary>Faults active from the start; change at runtime with <see cref="SimulatorState.SetFaults"/>.</summary>
     public SimulatorFaults Faults { get; init; } = SimulatorFaults.None;
 

@@ -18,6 +18,9 @@ public static class CliApp
                       --verbose           log every page to stderr
           retry     `retry RUN_ID`: republish a run's failed and deferred pages (same --demo/--data-dir as sync).
           status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N
+          query     `query "SQL"`: run SQL on the local warehouse (read-only) and print the answer.
+                      --format F          table (default), csv or json
+                      --data-dir DIR      the folder holding warehouse.duckdb (default ./data)
           connect   Authorise a Xero standard app in the browser (PKCE) and store its refresh token.
                       --data-dir DIR      where tokens/default.json is written (default ./data)
                       --port N            loopback callback port (default 5005); register
@@ -48,6 +51,7 @@ public static class CliApp
                 "sync" => await SyncCommand.RunAsync(CliArguments.Parse(args, SyncCommand.Options), context, cancellationToken),
                 "retry" => await RetryCommand.RunAsync(CliArguments.Parse(args, RetryCommand.Options), context, cancellationToken),
                 "status" => await StatusCommand.RunAsync(CliArguments.Parse(args, StatusCommand.Options), context, cancellationToken),
+                "query" => await QueryCommand.RunAsync(CliArguments.Parse(args, QueryCommand.Options), context, cancellationToken),
                 "connect" => await ConnectCommand.RunAsync(CliArguments.Parse(args, ConnectCommand.Options), context, cancellationToken),
                 "help" => ShowUsage(context),
                 _ => throw new CliUsageException($"The '{Identifiers.Printable(verb)}' command is not available yet."),

@@ -6,7 +6,10 @@ namespace XeroSync.Dispatcher.Cli;
 /// </summary>
 public sealed class CliArguments
 {
-    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "sync", "status", "retry", "connect", "help" };
+    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "sync", "status", "retry", "query", "connect", "help" };
+
+    private static readonly System.Buffers.SearchValues<char> OptionNameCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     private readonly Dictionary<string, string?> _options;
 
@@ -31,10 +34,18 @@ public sealed class CliArguments
         var verb = args[0] is "--help" or "-h" ? "help" : args[0];
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
         var positionals = new List<string>();
+        var endOfOptions = false;
         for (var i = 1; i < args.Length; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            if (arg == "--" && !endOfOptions)
+            {
+                endOfOptions = true;
+                continue;
+            }
+
+            // Only --name or --name=value is an option: SQL starting with a "-- comment" line is a positional.
+            if (endOfOptions || !IsOptionSyntax(arg))
             {
                 positionals.Add(arg);
                 continue;
@@ -75,6 +86,23 @@ public sealed class CliArguments
     }
 
     public bool Has(string name) => _options.ContainsKey(name);
+
+    private static bool IsOptionSyntax(string arg)
+    {
+        if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+        {
+            return false;
+        }
+
+        var name = arg.AsSpan(2);
+        var equals = name.IndexOf('=');
+        if (equals >= 0)
+        {
+            name = name[..equals];
+        }
+
+        return name.Length > 0 && char.IsAsciiLetterLower(name[0]) && !name.ContainsAnyExcept(OptionNameCharacters);
+    }
 
     public string? Value(string name) => _options.TryGetValue(name, out var value) ? value : null;
 

@@ -20,7 +20,7 @@ public static class RunReport
             context.Console.Write(RunTables.ByTenant(summary));
         }
 
-        context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw and xero)"));
+        context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (pipeline.DeadLettered + pipeline.Poisoned > 0)
         {
             context.Console.MarkupLine(Markup.Escape($"{pipeline.DeadLettered} dead-lettered and {pipeline.Poisoned} poison message(s) in {pipeline.Settings.DeadLetterDirectory}"));

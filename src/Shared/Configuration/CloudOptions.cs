@@ -24,6 +24,9 @@ public sealed partial record CloudOptions
 
     public string ViewDataset { get; init; } = "xero";
 
+    /// <summary>Typed views (columns per field, child views per nested array) over the latest views.</summary>
+    public string TypedDataset { get; init; } = "xero_typed";
+
     public string Location { get; init; } = "EU";
 
     /// <summary>The push subscription's ack deadline; a permit wait must end well before it.</summary>
@@ -101,6 +104,7 @@ public sealed partial record CloudOptions
             Topic = Optional("XEROSYNC_TOPIC", $"{client}-fetch-requests", TopicPattern(), "a Pub/Sub topic id"),
             RawDataset = Optional("XEROSYNC_RAW_DATASET", "xero_raw", DatasetPattern(), "letters, digits and underscores"),
             ViewDataset = Optional("XEROSYNC_VIEW_DATASET", "xero", DatasetPattern(), "letters, digits and underscores"),
+            TypedDataset = Optional("XEROSYNC_TYPED_DATASET", "xero_typed", DatasetPattern(), "letters, digits and underscores"),
             Location = Optional("XEROSYNC_BQ_LOCATION", "EU", LocationPattern(), "a BigQuery location such as EU or europe-west2"),
             PushDeadline = deadline,
             OidcAudience = environment("XEROSYNC_OIDC_AUDIENCE") is { Length: > 0 } audience ? audience : null,

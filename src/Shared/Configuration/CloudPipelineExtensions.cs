@@ -59,7 +59,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<IFetchRequestPublisher>(sp => new PubSubFetchPublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubFetchPublisher>>()));
         services.AddSingleton<IWarehouse>(sp => new BigQueryWarehouse(
             sp.GetRequiredService<BigQueryClient>(),
-            new BigQueryWarehouseOptions(cloud.ProjectId, cloud.Bucket) { RawDataset = cloud.RawDataset, ViewsDataset = cloud.ViewDataset, Location = cloud.Location },
+            new BigQueryWarehouseOptions(cloud.ProjectId, cloud.Bucket) { RawDataset = cloud.RawDataset, ViewsDataset = cloud.ViewDataset, TypedDataset = cloud.TypedDataset, Location = cloud.Location },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BigQueryWarehouse>>()));
 

@@ -7,6 +7,9 @@ namespace XeroSync.Xero;
 /// (see shared/research/xero.md §2–§4 and docs/xero-behaviour.md: orders, summaryOnly, by-id details, deletes).
 /// Employees left the spec in April 2026 and is not listed. ManualJournals send no order: with one, Xero returned
 /// every manual journal instead of a page (singer-io/tap-xero CHANGELOG 2.2.3).
+/// <c>AcceptsUnitDp</c> follows the <c>unitdp</c> parameter of each GET in Xero-OpenAPI xero_accounting.yaml
+/// v16.1.0 (e952d0b): BankTransactions, CreditNotes, Invoices, Items, Overpayments, Prepayments, Receipts.
+/// ExpenseClaims and Receipts are announced for retirement (developer.xero.com changelog 2025-07-31, Feb 2027).
 /// </summary>
 public static class EndpointCatalog
 {
@@ -15,28 +18,28 @@ public static class EndpointCatalog
     public static IReadOnlyList<XeroEndpoint> All { get; } =
     [
         new("Accounts", "accounts", "Accounts", "AccountID", PagingStyle.None, 0, true, Updated),
-        new("BankTransactions", "bank_transactions", "BankTransactions", "BankTransactionID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "BankTransactionID ASC" },
+        new("BankTransactions", "bank_transactions", "BankTransactions", "BankTransactionID", PagingStyle.PageAndSize, 1000, true, Updated, AcceptsUnitDp: true) { Order = "BankTransactionID ASC" },
         new("BankTransfers", "bank_transfers", "BankTransfers", "BankTransferID", PagingStyle.None, 0, true, "CreatedDateUTC", "includeDeleted=true"),
         new("BatchPayments", "batch_payments", "BatchPayments", "BatchPaymentID", PagingStyle.None, 0, true, Updated),
         new("BrandingThemes", "branding_themes", "BrandingThemes", "BrandingThemeID", PagingStyle.None, 0, false, null),
         new("Budgets", "budgets", "Budgets", "BudgetID", PagingStyle.None, 0, false, Updated, NotEntitledIsSkip: true) { DetailOnlyField = "BudgetLines" },
         new("ContactGroups", "contact_groups", "ContactGroups", "ContactGroupID", PagingStyle.None, 0, false, null) { DetailOnlyField = "Contacts" },
         new("Contacts", "contacts", "Contacts", "ContactID", PagingStyle.PageAndSize, 1000, true, Updated, "includeArchived=true") { Order = "ContactID ASC", SupportsSummaryOnly = true },
-        new("CreditNotes", "credit_notes", "CreditNotes", "CreditNoteID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "CreditNoteID ASC" },
+        new("CreditNotes", "credit_notes", "CreditNotes", "CreditNoteID", PagingStyle.PageAndSize, 1000, true, Updated, AcceptsUnitDp: true) { Order = "CreditNoteID ASC" },
         new("Currencies", "currencies", "Currencies", "Code", PagingStyle.None, 0, false, null),
-        new("ExpenseClaims", "expense_claims", "ExpenseClaims", "ExpenseClaimID", PagingStyle.None, 0, true, Updated),
-        new("Invoices", "invoices", "Invoices", "InvoiceID", PagingStyle.PageAndSize, 1000, true, Updated, "includeArchived=true") { Order = "InvoiceID ASC", SupportsSummaryOnly = true },
-        new("Items", "items", "Items", "ItemID", PagingStyle.None, 0, true, Updated),
+        new("ExpenseClaims", "expense_claims", "ExpenseClaims", "ExpenseClaimID", PagingStyle.None, 0, true, Updated, RetirementAnnounced: true),
+        new("Invoices", "invoices", "Invoices", "InvoiceID", PagingStyle.PageAndSize, 1000, true, Updated, "includeArchived=true", AcceptsUnitDp: true) { Order = "InvoiceID ASC", SupportsSummaryOnly = true },
+        new("Items", "items", "Items", "ItemID", PagingStyle.None, 0, true, Updated, AcceptsUnitDp: true),
         new("Journals", "journals", "Journals", "JournalID", PagingStyle.Offset, 100, false, "CreatedDateUTC", NotEntitledIsSkip: true),
         new("LinkedTransactions", "linked_transactions", "LinkedTransactions", "LinkedTransactionID", PagingStyle.PageOnly, 100, false, Updated),
         new("ManualJournals", "manual_journals", "ManualJournals", "ManualJournalID", PagingStyle.PageAndSize, 1000, true, Updated),
         new("Organisation", "organisation", "Organisations", "OrganisationID", PagingStyle.None, 0, false, null),
-        new("Overpayments", "overpayments", "Overpayments", "OverpaymentID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "OverpaymentID ASC" },
+        new("Overpayments", "overpayments", "Overpayments", "OverpaymentID", PagingStyle.PageAndSize, 1000, true, Updated, AcceptsUnitDp: true) { Order = "OverpaymentID ASC" },
         new("Payments", "payments", "Payments", "PaymentID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "PaymentID ASC" },
-        new("Prepayments", "prepayments", "Prepayments", "PrepaymentID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "PrepaymentID ASC" },
+        new("Prepayments", "prepayments", "Prepayments", "PrepaymentID", PagingStyle.PageAndSize, 1000, true, Updated, AcceptsUnitDp: true) { Order = "PrepaymentID ASC" },
         new("PurchaseOrders", "purchase_orders", "PurchaseOrders", "PurchaseOrderID", PagingStyle.PageAndSize, 1000, true, Updated) { Order = "PurchaseOrderID ASC" },
         new("Quotes", "quotes", "Quotes", "QuoteID", PagingStyle.PageOnly, 100, true, Updated) { Order = "QuoteID ASC" },
-        new("Receipts", "receipts", "Receipts", "ReceiptID", PagingStyle.None, 0, true, Updated),
+        new("Receipts", "receipts", "Receipts", "ReceiptID", PagingStyle.None, 0, true, Updated, AcceptsUnitDp: true, RetirementAnnounced: true),
         new("RepeatingInvoices", "repeating_invoices", "RepeatingInvoices", "RepeatingInvoiceID", PagingStyle.None, 0, false, null),
         new("TaxRates", "tax_rates", "TaxRates", "TaxType", PagingStyle.None, 0, false, null),
         new("TrackingCategories", "tracking_categories", "TrackingCategories", "TrackingCategoryID", PagingStyle.None, 0, false, null, "includeArchived=true"),

@@ -73,7 +73,7 @@ public sealed partial class XeroApiClient
                         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, "connections"));
                         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                        await ThrowIfFailedAsync(response, ct);
+                        await ThrowIfFailedAsync(response, null, ct);
                         return await response.Content.ReadFromJsonAsync(XeroJsonContext.Default.ListXeroConnection, ct) ?? [];
                     },
                     token,
@@ -167,7 +167,8 @@ public sealed partial class XeroApiClient
             };
         }
 
-        await ThrowIfFailedAsync(response, cancellationToken);
+        // Only a collection GET says "the endpoint is gone" with a 404; a by-id 404 is a record Xero no longer has.
+        await ThrowIfFailedAsync(response, query.RecordId is null ? query.Endpoint : null, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
         try
@@ -199,6 +200,11 @@ public sealed partial class XeroApiClient
         else
         {
             AddListParameters(query, Add);
+        }
+
+        if (endpoint.AcceptsUnitDp)
+        {
+            Add(string.Create(CultureInfo.InvariantCulture, $"unitdp={XeroEndpoint.UnitDecimalPlaces}"));
         }
 
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiUrl, path.ToString()));
@@ -296,7 +302,7 @@ public sealed partial class XeroApiClient
         return false;
     }
 
-    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, XeroEndpoint? endpoint, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -308,6 +314,8 @@ public sealed partial class XeroApiClient
         var failure = status switch
         {
             401 or 403 => XeroFailure.AccessDenied,
+            410 => XeroFailure.Retired,
+            404 when endpoint?.RetirementAnnounced == true => XeroFailure.Retired,
             408 => XeroFailure.Transient,
             >= 500 => XeroFailure.Transient,
             _ => XeroFailure.BadRequest,

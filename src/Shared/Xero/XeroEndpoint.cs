@@ -11,6 +11,8 @@ namespace XeroSync.Xero;
 /// <param name="UpdatedField">The field that says when a record last changed, if any.</param>
 /// <param name="ExtraQuery">Fixed query parameters (e.g. <c>includeArchived=true</c>).</param>
 /// <param name="NotEntitledIsSkip">A 401/403 means "this app's tier has no access": skip, do not fail.</param>
+/// <param name="AcceptsUnitDp">Xero's spec lists the <c>unitdp</c> parameter: ask for four decimal places of unit amounts.</param>
+/// <param name="RetirementAnnounced">Xero has announced the endpoint's retirement: a 404 or 410 means "gone", not a bad request.</param>
 public sealed record XeroEndpoint(
     string Name,
     string TableName,
@@ -21,8 +23,13 @@ public sealed record XeroEndpoint(
     bool SupportsModifiedSince,
     string? UpdatedField,
     string? ExtraQuery = null,
-    bool NotEntitledIsSkip = false)
+    bool NotEntitledIsSkip = false,
+    bool AcceptsUnitDp = false,
+    bool RetirementAnnounced = false)
 {
+    /// <summary>The <c>unitdp</c> value sent where accepted: Xero rounds unit amounts to 2 dp without it.</summary>
+    public const int UnitDecimalPlaces = 4;
+
     /// <summary>
     /// The <c>order</c> sent on list calls: an immutable key, so an edit during a run moves no record across a page
     /// boundary (inserts still can; docs/xero-behaviour.md). Null where Xero takes no order or ordering is unsafe.

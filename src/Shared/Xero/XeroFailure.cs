@@ -18,6 +18,12 @@ public enum XeroFailure
     /// <summary>401/403 that a token refresh did not cure: re-authorise, or the tier has no access.</summary>
     AccessDenied,
 
+    /// <summary>
+    /// Xero no longer serves the endpoint: 410 Gone, or 404 on an endpoint whose retirement Xero announced
+    /// (a collection GET never 404s otherwise). Not a failure of the run: record the endpoint as retired and skip it.
+    /// </summary>
+    Retired,
+
     /// <summary>400/404/other 4xx: the request is wrong; retrying will not help.</summary>
     BadRequest,
 }

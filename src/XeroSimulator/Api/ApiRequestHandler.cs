@@ -70,6 +70,12 @@ internal sealed class ApiRequestHandler
             return (null, FaultKind.None);
         }
 
+        if (_state.IsRetired(definition.Name))
+        {
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status410Gone, "Gone", $"The {definition.Name} endpoint has been retired and is no longer available.");
+            return ("retired", FaultKind.None);
+        }
+
         if (definition.Name == "Journals" && !_state.IsJournalsEntitled(tenant.Index))
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
@@ -208,7 +214,7 @@ internal sealed class ApiRequestHandler
         {
             var answer = recordId is null
                 ? CollectionQuery.Execute(c, query, ims, now, _state.Options.ProviderName, behaviour)
-                : CollectionQuery.Single(c, recordId, r => SimulatorState.DetailJson(organisation, c, r), now, _state.Options.ProviderName);
+                : CollectionQuery.Single(c, recordId, r => SimulatorState.DetailJson(organisation, c, r, CollectionQuery.FourDecimals(definition, query)), now, _state.Options.ProviderName);
             if (answer.Status == StatusCodes.Status200OK)
             {
                 // Inside the organisation's lock: a change due after this request lands before any later request reads.

@@ -69,11 +69,17 @@ internal static class CollectionQuery
                 break;
         }
 
+        // Where Xero takes unitdp, it rounds unit amounts to 2 dp unless unitdp=4; elsewhere records hold 2 dp already.
+        var fourDecimals = FourDecimals(definition, query);
         var bodies = summary
-            ? selected.Select(r => r.SummaryJson(definition.SummaryOnlyDrops!))
-            : selected.Select(r => r.ListJson(definition.DetailOnlyArray));
+            ? selected.Select(r => r.SummaryJson(definition.SummaryOnlyDrops!, fourDecimals))
+            : selected.Select(r => r.ListJson(definition.DetailOnlyArray, fourDecimals));
         return QueryResult.Ok(EnvelopeWriter.Write(definition.CollectionProperty, bodies, pagination, now, providerName));
     }
+
+    /// <summary>Whether unit amounts are served at four decimal places: always where Xero has no unitdp, else only with unitdp=4.</summary>
+    public static bool FourDecimals(EndpointDefinition definition, IQueryCollection query) =>
+        !definition.AcceptsUnitDp || Int(query["unitdp"]) == 4;
 
     /// <summary>GET /{endpoint}/{id}: the one record in full (an array of one, as the list's envelope), or 404.</summary>
     public static QueryResult Single(RecordCollection collection, string id, Func<StoredRecord, byte[]> detail, DateTimeOffset now, string providerName)

@@ -27,6 +27,18 @@ internal static class ControlEndpoints
             state.SetFaults(faults);
             return Results.Ok(state.Faults);
         });
+        routes.MapGet("/_sim/retired", () => Results.Ok(state.RetiredEndpoints.Order(StringComparer.Ordinal)));
+        routes.MapPost("/_sim/retired", (string? endpoints) =>
+        {
+            var names = (endpoints ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Any(n => XeroSync.XeroSimulator.Data.EndpointCatalog.Find(n) is null))
+            {
+                return Results.BadRequest(new { error = "unknown endpoint" });
+            }
+
+            state.SetRetiredEndpoints(names);
+            return Results.Ok(state.RetiredEndpoints.Order(StringComparer.Ordinal));
+        });
         routes.MapPost("/_sim/revoke", () =>
         {
             state.RevokeTokens();

@@ -212,7 +212,8 @@ internal static class BankingRecordFactory
         }
 
         record["RemainingCredit"] = status == "AUTHORISED" ? total : 0m;
-        record["Allocations"] = new JsonArray();
+        var allocations = new JsonArray();
+        record["Allocations"] = allocations;
         record["Payments"] = new JsonArray();
         record["HasAttachments"] = false;
         record["Contact"] = RecordShapes.ContactSummary(c.Pick(c.References.Contacts));
@@ -227,6 +228,20 @@ internal static class BankingRecordFactory
         record["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp);
         record["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp);
         record["CurrencyCode"] = c.References.BaseCurrency;
+        if (status == "PAID" && c.References.Invoices.Count > 0)
+        {
+            // Fully applied to one invoice (RemainingCredit 0). Drawn last, so the other fields keep their values.
+            var invoice = c.Pick(c.References.Invoices);
+            allocations.Add(new JsonObject
+            {
+                ["AllocationID"] = c.NewId(),
+                ["Amount"] = total,
+                ["Date"] = XeroDates.Record(c.Date),
+                ["Invoice"] = new JsonObject { ["InvoiceID"] = invoice.InvoiceId, ["InvoiceNumber"] = invoice.InvoiceNumber },
+                ["IsDeleted"] = false,
+            });
+        }
+
         return record;
     }
 }

@@ -1,6 +1,9 @@
 namespace XeroSync.XeroSimulator.Data;
 
-/// <summary>The collections the simulator serves, with Xero's paging, ordering, filter and delete behaviour.</summary>
+/// <summary>
+/// The collections the simulator serves, with Xero's paging, ordering, filter and delete behaviour. unitdp: the
+/// GET operations of Xero-OpenAPI xero_accounting.yaml v16.1.0 that list the <c>unitdp</c> parameter.
+/// </summary>
 internal static class EndpointCatalog
 {
     private const string Updated = "UpdatedDateUTC";
@@ -8,7 +11,7 @@ internal static class EndpointCatalog
     public static IReadOnlyList<EndpointDefinition> All { get; } =
     [
         new("Accounts", "Accounts", "AccountID", PagingMode.None, true, Updated, null, null, 60) { SupportsOrder = true, Delete = DeleteMode.Hard },
-        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 4000) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 4000, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("BankTransfers", "BankTransfers", "BankTransferID", PagingMode.None, true, "CreatedDateUTC", "DELETED", "includeDeleted", 80) { SupportsOrder = true, Delete = DeleteMode.SoftSilent },
         new("BatchPayments", "BatchPayments", "BatchPaymentID", PagingMode.None, true, Updated, null, null, 40) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("BrandingThemes", "BrandingThemes", "BrandingThemeID", PagingMode.None, false, null, null, null, 3),
@@ -19,26 +22,26 @@ internal static class EndpointCatalog
             SupportsOrder = true,
             SummaryOnlyDrops = ["Addresses", "Phones", "ContactPersons", "Balances", "BankAccountDetails", "PaymentTerms"],
         },
-        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 600) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 600, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Currencies", "Currencies", "Code", PagingMode.None, false, null, null, null, 5) { SupportsOrder = true },
         new("ExpenseClaims", "ExpenseClaims", "ExpenseClaimID", PagingMode.None, true, Updated, null, null, 30) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
-        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, "ARCHIVED", "includeArchived", 6000)
+        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, "ARCHIVED", "includeArchived", 6000, AcceptsUnitDp: true)
         {
             SupportsOrder = true,
             SummaryOnlyDrops = ["LineItems", "Payments", "CreditNotes", "Prepayments", "Overpayments"],
             Delete = DeleteMode.SoftStatus,
         },
-        new("Items", "Items", "ItemID", PagingMode.None, true, Updated, null, null, 120) { SupportsOrder = true, Delete = DeleteMode.Hard },
+        new("Items", "Items", "ItemID", PagingMode.None, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.Hard },
         new("Journals", "Journals", "JournalID", PagingMode.Offset, true, "CreatedDateUTC", null, null, 1200),
         new("LinkedTransactions", "LinkedTransactions", "LinkedTransactionID", PagingMode.PageOnly, false, Updated, null, null, 150) { Delete = DeleteMode.Hard },
         new("ManualJournals", "ManualJournals", "ManualJournalID", PagingMode.PageAndSize, true, Updated, null, null, 250) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Organisation", "Organisations", "OrganisationID", PagingMode.None, false, null, null, null, 1),
-        new("Overpayments", "Overpayments", "OverpaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120) { SupportsOrder = true },
+        new("Overpayments", "Overpayments", "OverpaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true },
         new("Payments", "Payments", "PaymentID", PagingMode.PageAndSize, true, Updated, null, null, 3000) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
-        new("Prepayments", "Prepayments", "PrepaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120) { SupportsOrder = true },
+        new("Prepayments", "Prepayments", "PrepaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true },
         new("PurchaseOrders", "PurchaseOrders", "PurchaseOrderID", PagingMode.PageAndSize, true, Updated, null, null, 900) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Quotes", "Quotes", "QuoteID", PagingMode.PageOnly, true, Updated, null, null, 350) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
-        new("Receipts", "Receipts", "ReceiptID", PagingMode.None, true, Updated, null, null, 40) { SupportsOrder = true },
+        new("Receipts", "Receipts", "ReceiptID", PagingMode.None, true, Updated, null, null, 40, AcceptsUnitDp: true) { SupportsOrder = true },
         new("RepeatingInvoices", "RepeatingInvoices", "RepeatingInvoiceID", PagingMode.None, false, null, null, null, 25) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("TaxRates", "TaxRates", "TaxType", PagingMode.None, false, null, null, null, 12) { SupportsOrder = true },
         new("TrackingCategories", "TrackingCategories", "TrackingCategoryID", PagingMode.None, false, null, "ARCHIVED", "includeArchived", 3) { SupportsOrder = true, Delete = DeleteMode.Hard },

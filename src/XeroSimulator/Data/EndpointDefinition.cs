@@ -10,6 +10,7 @@ namespace XeroSync.XeroSimulator.Data;
 /// <param name="HiddenStatus">Status excluded unless <paramref name="RevealParameter"/>=true.</param>
 /// <param name="RevealParameter">Query parameter that includes <paramref name="HiddenStatus"/> records.</param>
 /// <param name="BaseCount">Record count at Scale 1.</param>
+/// <param name="AcceptsUnitDp">Xero honours <c>unitdp=4</c> here; otherwise (and without it) unit amounts are served rounded to 2 dp.</param>
 internal sealed record EndpointDefinition(
     string Name,
     string CollectionProperty,
@@ -19,7 +20,8 @@ internal sealed record EndpointDefinition(
     string? TimestampField,
     string? HiddenStatus,
     string? RevealParameter,
-    int BaseCount)
+    int BaseCount,
+    bool AcceptsUnitDp = false)
 {
     /// <summary>Whether the list call takes an <c>order</c> parameter (Xero-OpenAPI v16.1.0).</summary>
     public bool SupportsOrder { get; init; }

@@ -29,6 +29,9 @@ internal sealed class RecordContext
 
     public decimal Money(int min, int max) => Math.Round(Random.Next(min * 100, max * 100) / 100m, 2);
 
+    /// <summary>A unit amount with four decimal places, as Xero stores them (served at 4 dp only with unitdp=4).</summary>
+    public decimal UnitAmount(int min, int max) => Random.Next(min * 10000, max * 10000) / 10000m;
+
     public string NewId() => Random.NextGuid().ToString();
 
     public T Pick<T>(IReadOnlyList<T> items) => items[Random.Next(items.Count)];

@@ -20,8 +20,11 @@ internal static class RecordShapes
 
     public static string Phrase(Random random) => Words[random.Next(Words.Length)] + " " + random.Next(100, 999);
 
-    /// <summary>Line items with 15% tax on each; returns the array and the sub total and tax.</summary>
-    public static JsonArray LineItems(RecordContext context, int count, out decimal subTotal, out decimal totalTax)
+    /// <summary>
+    /// Line items with 15% tax on each; returns the array and the sub total and tax. Unit amounts have four
+    /// decimal places where Xero serves them with unitdp=4 (<paramref name="fourDecimalUnits"/>), two elsewhere.
+    /// </summary>
+    public static JsonArray LineItems(RecordContext context, int count, out decimal subTotal, out decimal totalTax, bool fourDecimalUnits = true)
     {
         var items = new JsonArray();
         subTotal = 0;
@@ -29,8 +32,8 @@ internal static class RecordShapes
         for (var i = 0; i < count; i++)
         {
             var quantity = (decimal)context.Random.Next(1, 10);
-            var unit = context.Money(5, 500);
-            var line = quantity * unit;
+            var unit = fourDecimalUnits ? context.UnitAmount(5, 500) : context.Money(5, 500);
+            var line = Math.Round(quantity * unit, 2, MidpointRounding.AwayFromZero);
             var tax = Math.Round(line * 0.15m, 2);
             subTotal += line;
             totalTax += tax;

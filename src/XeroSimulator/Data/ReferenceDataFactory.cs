@@ -213,7 +213,7 @@ internal static class ReferenceDataFactory
 
     public static JsonObject Item(RecordContext c)
     {
-        var price = c.Money(5, 5000);
+        var price = c.UnitAmount(5, 5000);
         var account = c.Pick(c.References.Accounts);
         return new JsonObject
         {
@@ -221,7 +221,7 @@ internal static class ReferenceDataFactory
             ["Code"] = "ITEM-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
             ["Description"] = RecordShapes.Phrase(c.Random),
             ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
-            ["PurchaseDetails"] = new JsonObject { ["UnitPrice"] = Math.Round(price * 0.6m, 2), ["AccountCode"] = account.Code, ["TaxType"] = "INPUT2" },
+            ["PurchaseDetails"] = new JsonObject { ["UnitPrice"] = Math.Round(price * 0.6m, 4), ["AccountCode"] = account.Code, ["TaxType"] = "INPUT2" },
             ["SalesDetails"] = new JsonObject { ["UnitPrice"] = price, ["AccountCode"] = account.Code, ["TaxType"] = "OUTPUT2" },
             ["Name"] = "Item " + c.Sequence.ToString(CultureInfo.InvariantCulture),
             ["IsTrackedAsInventory"] = false,

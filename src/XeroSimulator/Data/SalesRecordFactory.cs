@@ -112,7 +112,7 @@ internal static class SalesRecordFactory
     public static JsonObject Quote(RecordContext c)
     {
         var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, fourDecimalUnits: false);
         var expiry = c.Date.AddDays(30);
         return new JsonObject
         {
@@ -143,7 +143,7 @@ internal static class SalesRecordFactory
     public static JsonObject PurchaseOrder(RecordContext c)
     {
         var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, fourDecimalUnits: false);
         var names = contact.Name.Split(' ', '-');
         var contactObject = new JsonObject
         {
@@ -189,7 +189,7 @@ internal static class SalesRecordFactory
     public static JsonObject RepeatingInvoice(RecordContext c)
     {
         var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, 1, out var subTotal, out var tax);
+        var lines = RecordShapes.LineItems(c, 1, out var subTotal, out var tax, fourDecimalUnits: false);
         c.References.RepeatingInvoiceIds.Add(c.Id);
         return new JsonObject
         {

@@ -5,8 +5,13 @@ namespace XeroSync.XeroSimulator.Data;
 /// <summary>One record as served: its JSON bytes plus the metadata paging, ordering and filtering need.</summary>
 internal sealed class StoredRecord
 {
+    private static readonly string[] UnitFields = ["UnitAmount", "UnitPrice"];
+
     private byte[]? _summaryJson;
     private byte[]? _listJson;
+    private byte[]? _twoDecimalJson;
+    private byte[]? _twoDecimalSummaryJson;
+    private byte[]? _twoDecimalListJson;
 
     public StoredRecord(string id, int order, long timestampMs, string? status, byte[] json)
     {
@@ -41,10 +46,59 @@ internal sealed class StoredRecord
         Json = json;
         _summaryJson = null;
         _listJson = null;
+        _twoDecimalJson = null;
+        _twoDecimalSummaryJson = null;
+        _twoDecimalListJson = null;
     }
 
-    /// <summary>The record without <paramref name="drops"/> (Invoices without a page, summaryOnly=true).</summary>
-    public byte[] SummaryJson(IReadOnlyList<string> drops)
+    /// <summary>
+    /// The full record (GET /{endpoint}/{id}), with unit amounts at four decimal places or, as Xero serves them
+    /// without unitdp=4, rounded to two.
+    /// </summary>
+    public byte[] FullJson(bool fourDecimals) => fourDecimals ? Json : _twoDecimalJson ??= RoundUnitAmounts(Json);
+
+    /// <summary>Xero without unitdp=4: UnitAmount and UnitPrice rounded to 2 dp (half away from zero), everything else as stored.</summary>
+    private static byte[] RoundUnitAmounts(byte[] json)
+    {
+        var node = JsonNode.Parse(json)!;
+        return Round(node) ? RecordJson.Serialize(node) : json;
+
+        static bool Round(JsonNode? node)
+        {
+            var changed = false;
+            if (node is JsonObject obj)
+            {
+                foreach (var name in UnitFields)
+                {
+                    if (obj[name] is JsonValue value && value.TryGetValue<decimal>(out var amount))
+                    {
+                        obj[name] = Math.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m; // + 0.00m keeps two decimals in the text ("67.60")
+                        changed = true;
+                    }
+                }
+
+                foreach (var child in obj.Select(p => p.Value).ToList())
+                {
+                    changed |= Round(child);
+                }
+            }
+            else if (node is JsonArray array)
+            {
+                foreach (var child in array)
+                {
+                    changed |= Round(child);
+                }
+            }
+
+            return changed;
+        }
+    }
+
+    /// <summary>
+    /// The record without <paramref name="drops"/> (Invoices without a page, summaryOnly=true); unit amounts at four
+    /// decimal places, or rounded to two when <paramref name="fourDecimals"/> is false.
+    /// </summary>
+    public byte[] SummaryJson(IReadOnlyList<string> drops, bool fourDecimals = true)
     {
         if (_summaryJson is null)
         {
@@ -57,15 +111,18 @@ internal sealed class StoredRecord
             _summaryJson = RecordJson.Serialize(node);
         }
 
-        return _summaryJson;
+        return fourDecimals ? _summaryJson : _twoDecimalSummaryJson ??= RoundUnitAmounts(_summaryJson);
     }
 
-    /// <summary>The record as a list call serves it: <paramref name="detailOnlyArray"/> emptied (Budgets without BudgetLines).</summary>
-    public byte[] ListJson(string? detailOnlyArray)
+    /// <summary>
+    /// The record as a list call serves it: <paramref name="detailOnlyArray"/> emptied (Budgets without BudgetLines);
+    /// unit amounts at four decimal places, or rounded to two when <paramref name="fourDecimals"/> is false.
+    /// </summary>
+    public byte[] ListJson(string? detailOnlyArray, bool fourDecimals = true)
     {
         if (detailOnlyArray is null)
         {
-            return Json;
+            return FullJson(fourDecimals);
         }
 
         if (_listJson is null)
@@ -79,6 +136,6 @@ internal sealed class StoredRecord
             _listJson = RecordJson.Serialize(node);
         }
 
-        return _listJson;
+        return fourDecimals ? _listJson : _twoDecimalListJson ??= RoundUnitAmounts(_listJson);
     }
 }

@@ -21,6 +21,7 @@ public sealed class SimulatorState
     private readonly Lock _changesLock = new();
     private readonly List<AppliedChange> _changes = [];
     private readonly ChangeSchedule _schedule;
+    private volatile HashSet<string> _retired;
 
     public SimulatorState(SimulatorOptions options)
     {
@@ -41,8 +42,12 @@ public sealed class SimulatorState
         Limiter = new RateLimiter(options);
         Tokens = new TokenService(options, tenants);
         FaultInjector = new FaultInjector(options.Seed, options.Faults);
+        _retired = RetiredSet(options.RetiredEndpoints);
         _schedule = new ChangeSchedule(options.Behaviour);
     }
+
+    /// <summary>The endpoints currently answered with 410 Gone.</summary>
+    public IReadOnlySet<string> RetiredEndpoints => _retired;
 
     public SimulatorOptions Options { get; }
 
@@ -207,6 +212,23 @@ public sealed class SimulatorState
 
     public void SetFaults(SimulatorFaults faults) => FaultInjector.Set(faults);
 
+    /// <summary>Retires exactly these endpoints from now on (an empty list serves every endpoint again).</summary>
+    public void SetRetiredEndpoints(IEnumerable<string> endpoints) => _retired = RetiredSet(endpoints);
+
+    public bool IsRetired(string endpoint) => _retired.Contains(endpoint);
+
+    private static HashSet<string> RetiredSet(IEnumerable<string> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in endpoints)
+        {
+            set.Add(EndpointCatalog.Get(name).Name);
+        }
+
+        return set;
+    }
+
     /// <summary>Revokes every access and refresh token issued so far (API → 401, refresh → invalid_grant).</summary>
     public void RevokeTokens() => Tokens.RevokeAll();
 
@@ -248,8 +270,9 @@ public sealed class SimulatorState
         }
     }
 
-    internal static byte[] DetailJson(TenantOrganisation organisation, RecordCollection collection, StoredRecord record) =>
-        collection.Definition.Name == "ContactGroups" ? organisation.ContactGroupDetail(record) : record.Json;
+    /// <summary>The record as GET /{endpoint}/{id} serves it; unit amounts rounded to 2 dp unless <paramref name="fourDecimals"/>.</summary>
+    internal static byte[] DetailJson(TenantOrganisation organisation, RecordCollection collection, StoredRecord record, bool fourDecimals = true) =>
+        collection.Definition.Name == "ContactGroups" ? organisation.ContactGroupDetail(record) : record.FullJson(fourDecimals);
 
     private AppliedChange Apply(SimulatedTenant tenant, string endpoint, ChangeKind kind, string? recordId, int? position, bool scheduled)
     {

@@ -29,6 +29,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
 
         AssertWarehouseEqualsTruth(cloud);
         AssertOneLoadPerManifest(cloud, runId);
+        AssertChildViewsCreated(cloud);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
     }
@@ -137,6 +138,27 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             }
 
             Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + table), $"view xero.{table} missing");
+            Assert.True(
+                cloud.BigQuery.Tables.TryGetValue("xero_typed." + table, out var typed) && typed is not null && typed.Contains($".xero.{table}` AS r", StringComparison.Ordinal),
+                $"typed view xero_typed.{table} over the latest view missing");
+        }
+    }
+
+    /// <summary>Child views of nested arrays, created through the BigQuery adapter: one row per element of the parent's array.</summary>
+    private static void AssertChildViewsCreated(CloudEnvironment cloud)
+    {
+        foreach (var (view, parent, array) in new[]
+        {
+            ("invoice_line_items", "Invoices", "LineItems"), ("credit_note_line_items", "CreditNotes", "LineItems"),
+            ("bank_transaction_line_items", "BankTransactions", "LineItems"), ("journal_lines", "Journals", "JournalLines"),
+            ("overpayment_allocations", "Overpayments", "Allocations"), ("prepayment_allocations", "Prepayments", "Allocations"),
+            ("contact_addresses", "Contacts", "Addresses"), ("contact_phones", "Contacts", "Phones"),
+            ("tracking_category_options", "TrackingCategories", "Options"),
+        })
+        {
+            var table = SimulatorTruth.TableName(parent);
+            Assert.True(cloud.BigQuery.Tables.TryGetValue("xero_typed." + view, out var query) && query is not null, $"child view xero_typed.{view} missing");
+            Assert.Contains($".xero.{table}` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{array}'))", query, StringComparison.Ordinal);
         }
     }
 

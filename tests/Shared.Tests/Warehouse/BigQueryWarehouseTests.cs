@@ -52,10 +52,17 @@ public sealed class BigQueryWarehouseTests
             """
             POST /bigquery/v2/projects/p/datasets
             POST /bigquery/v2/projects/p/datasets
+            POST /bigquery/v2/projects/p/datasets
             POST /bigquery/v2/projects/p/datasets/xero_raw/tables
             POST /bigquery/v2/projects/p/datasets/xero/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
             POST /bigquery/v2/projects/p/datasets/xero_raw/tables
             POST /bigquery/v2/projects/p/datasets/xero/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
             """.ReplaceLineEndings("\n"),
             Lines(requests));
 
@@ -66,8 +73,11 @@ public sealed class BigQueryWarehouseTests
         using var views = JsonDocument.Parse(requests[1].Body);
         Assert.Equal("xero", views.RootElement.GetProperty("datasetReference").GetProperty("datasetId").GetString());
         Assert.Equal("EU", views.RootElement.GetProperty("location").GetString());
+        using var typed = JsonDocument.Parse(requests[2].Body);
+        Assert.Equal("xero_typed", typed.RootElement.GetProperty("datasetReference").GetProperty("datasetId").GetString());
+        Assert.Equal("EU", typed.RootElement.GetProperty("location").GetString());
 
-        using var table = JsonDocument.Parse(requests[2].Body);
+        using var table = JsonDocument.Parse(requests[3].Body);
         var t = table.RootElement;
         Assert.Equal("invoices", t.GetProperty("tableReference").GetProperty("tableId").GetString());
         Assert.Equal("xero_raw", t.GetProperty("tableReference").GetProperty("datasetId").GetString());
@@ -85,7 +95,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(["tenant_id", "record_id"], t.GetProperty("clustering").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
         Assert.False(t.TryGetProperty("view", out _));
 
-        using var view = JsonDocument.Parse(requests[3].Body);
+        using var view = JsonDocument.Parse(requests[4].Body);
         var v = view.RootElement;
         Assert.Equal("xero", v.GetProperty("tableReference").GetProperty("datasetId").GetString());
         Assert.Equal("invoices", v.GetProperty("tableReference").GetProperty("tableId").GetString());
@@ -95,8 +105,29 @@ public sealed class BigQueryWarehouseTests
             v.GetProperty("view").GetProperty("query").GetString());
         Assert.False(v.TryGetProperty("schema", out _));
 
-        using var contactsView = JsonDocument.Parse(requests[5].Body);
+        using var contactsView = JsonDocument.Parse(requests[9].Body);
         Assert.Contains("FROM `p.xero_raw.contacts`", contactsView.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
+
+        // Typed views: the record view and one per nested array, standard SQL over the latest view.
+        var typedViews = requests.Where(r => r.PathAndQuery.EndsWith("/xero_typed/tables", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.Clone())
+            .ToList();
+        Assert.Equal(
+            ["invoices", "invoice_line_items", "invoice_payments", "contacts", "contact_addresses", "contact_phones"],
+            typedViews.Select(v => v.GetProperty("tableReference").GetProperty("tableId").GetString()));
+        Assert.All(typedViews, v =>
+        {
+            Assert.Equal("xero_typed", v.GetProperty("tableReference").GetProperty("datasetId").GetString());
+            Assert.False(v.GetProperty("view").GetProperty("useLegacySql").GetBoolean());
+        });
+        var lineItems = typedViews[1].GetProperty("view").GetProperty("query").GetString()!;
+        Assert.Contains("FROM `p.xero.invoices` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.LineItems')) AS element", lineItems, StringComparison.Ordinal);
+        Assert.Contains("SAFE_CAST(JSON_VALUE(element, '$.UnitAmount') AS NUMERIC) AS unit_amount", lineItems, StringComparison.Ordinal);
+        Assert.Contains("JSON_VALUE(r.payload, '$.InvoiceID') AS invoice_id", lineItems, StringComparison.Ordinal);
+        var invoices = typedViews[0].GetProperty("view").GetProperty("query").GetString()!;
+        Assert.Contains("SAFE_CAST(JSON_VALUE(r.payload, '$.Total') AS NUMERIC) AS total", invoices, StringComparison.Ordinal);
+        Assert.Contains("COALESCE(JSON_VALUE(r.payload, '$.Status') = 'DELETED', FALSE) AS is_deleted", invoices, StringComparison.Ordinal);
+        Assert.Contains("FROM `p.xero.invoices` AS r", invoices, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
@@ -106,7 +137,7 @@ public sealed class BigQueryWarehouseTests
         await using var server = await TestHttpServer.StartAsync(r => r.Method == "POST"
             ? new TestResponse(409, """{"error":{"code":409,"message":"Already Exists","status":"ALREADY_EXISTS"}}""")
             : new TestResponse(200));
-        var warehouse = Warehouse(server, Options with { RawDataset = "raw_x", ViewsDataset = "views_x" });
+        var warehouse = Warehouse(server, Options with { RawDataset = "raw_x", ViewsDataset = "views_x", TypedDataset = "typed_x" });
 
         await warehouse.EnsureTablesAsync([Invoices], ct);
 
@@ -115,13 +146,22 @@ public sealed class BigQueryWarehouseTests
             """
             POST /bigquery/v2/projects/p/datasets
             POST /bigquery/v2/projects/p/datasets
+            POST /bigquery/v2/projects/p/datasets
             POST /bigquery/v2/projects/p/datasets/raw_x/tables
             POST /bigquery/v2/projects/p/datasets/views_x/tables
             PUT /bigquery/v2/projects/p/datasets/views_x/tables/invoices
+            POST /bigquery/v2/projects/p/datasets/typed_x/tables
+            PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoices
+            POST /bigquery/v2/projects/p/datasets/typed_x/tables
+            PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoice_line_items
+            POST /bigquery/v2/projects/p/datasets/typed_x/tables
+            PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoice_payments
             """.ReplaceLineEndings("\n"),
             Lines(requests));
-        using var put = JsonDocument.Parse(requests[4].Body);
+        using var put = JsonDocument.Parse(requests[5].Body);
         Assert.Contains("FROM `p.raw_x.invoices`", put.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
+        using var typedPut = JsonDocument.Parse(requests[9].Body);
+        Assert.Contains("FROM `p.views_x.invoices` AS r CROSS JOIN UNNEST", typedPut.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
@@ -175,8 +215,9 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal("fetched_at", load.GetProperty("timePartitioning").GetProperty("field").GetString());
         Assert.Equal(["tenant_id", "record_id"], load.GetProperty("clustering").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
 
-        // The load ensured the table and view first (once).
-        Assert.Equal(4, server.Requests.Count(r => !r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal)));
+        // The load ensured the table and views first (once): three datasets, the raw table, the latest view and the
+        // three typed views over invoices (invoices, invoice_line_items, invoice_payments).
+        Assert.Equal(8, server.Requests.Count(r => !r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal)));
     }
 
     [Fact(Timeout = 60_000)]

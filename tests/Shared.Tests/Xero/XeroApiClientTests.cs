@@ -249,7 +249,7 @@ public sealed class XeroApiClientTests
 
         var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
         Assert.Equal("2026-11-02T08:55:07", requests["Invoices"].IfModifiedSince);
-        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&includeArchived=true", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&includeArchived=true&unitdp=4", requests["Invoices"].PathAndQuery);
         Assert.Equal("/api.xro/2.0/Contacts?page=2&pageSize=1000&order=ContactID%20ASC&includeArchived=true", requests["Contacts"].PathAndQuery);
         Assert.Null(requests["Contacts"].IfModifiedSince);
         Assert.Equal("/api.xro/2.0/Quotes?page=1&order=QuoteID%20ASC", requests["Quotes"].PathAndQuery);
@@ -271,7 +271,7 @@ public sealed class XeroApiClientTests
         }
 
         var requests = h.State.Requests.ToDictionary(r => r.Endpoint!);
-        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&summaryOnly=true&includeArchived=true", requests["Invoices"].PathAndQuery);
+        Assert.Equal("/api.xro/2.0/Invoices?page=1&pageSize=1000&order=InvoiceID%20ASC&summaryOnly=true&includeArchived=true&unitdp=4", requests["Invoices"].PathAndQuery);
         Assert.DoesNotContain("summaryOnly", requests["Payments"].PathAndQuery, StringComparison.Ordinal);
     }
 

@@ -6,13 +6,14 @@ using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using XeroSync.Storage;
+using XeroSync.Warehouse.Typed;
 using XeroSync.Xero;
 
 namespace XeroSync.Warehouse.Local;
 
 /// <summary>
 /// The local shape's warehouse: a DuckDB file with raw tables (<c>xero_raw.{table}</c>) and latest views
-/// (<c>xero.{table}</c>). DuckDB allows one writer process, so this class holds one connection and
+/// (<c>xero.{table}</c>), and typed views (<c>xero_typed.{view}</c>, from <see cref="TypedViewCatalog"/>). DuckDB allows one writer process, so this class holds one connection and
 /// serialises every operation. A load appends all of a job's objects in one transaction together with
 /// its <c>xero_raw._loads</c> row: a crash or a failed check leaves either all or none of the job's rows.
 /// </summary>
@@ -58,7 +59,8 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             var sql = new StringBuilder(LoadsTableSql());
             foreach (var endpoint in endpoints)
             {
-                sql.Append(TableSql(RequireTableName(endpoint)));
+                var table = RequireTableName(endpoint);
+                sql.Append(TableSql(table)).Append(TypedViewsSql(table));
             }
 
             await using var command = connection.CreateCommand();
@@ -247,6 +249,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     private static string LoadsTableSql() => """
         CREATE SCHEMA IF NOT EXISTS xero_raw;
         CREATE SCHEMA IF NOT EXISTS xero;
+        CREATE SCHEMA IF NOT EXISTS xero_typed;
         CREATE TABLE IF NOT EXISTS xero_raw._loads (job_id VARCHAR PRIMARY KEY, table_name VARCHAR, rows BIGINT, loaded_at TIMESTAMPTZ);
 
         """;
@@ -262,6 +265,20 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                 ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) = 1;
 
         """;
+
+    /// <summary>The typed views over one latest view, in the <c>xero_typed</c> schema.</summary>
+    internal static string TypedViewsSql(string table)
+    {
+        var sql = new StringBuilder();
+        foreach (var view in TypedViewCatalog.For(table))
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"CREATE OR REPLACE VIEW {TypedViewCatalog.DefaultSchema}.{view.Name} AS\n")
+                .Append(DuckDbTypedDialect.Instance.ViewSql(view, $"xero.{table}"))
+                .Append(";\n");
+        }
+
+        return sql.ToString();
+    }
 
     private static async Task<long?> GetLoadedRowsAsync(DuckDBConnection connection, string jobId, CancellationToken cancellationToken)
     {

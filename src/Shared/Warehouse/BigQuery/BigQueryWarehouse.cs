@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using XeroSync.Google.BigQuery;
+using XeroSync.Warehouse.Typed;
 using XeroSync.Xero;
 
 namespace XeroSync.Warehouse.BigQuery;
@@ -10,7 +11,7 @@ namespace XeroSync.Warehouse.BigQuery;
 /// <summary>
 /// The cloud shape's warehouse: raw tables <c>xero_raw.{table}</c> (partitioned by <c>fetched_at</c> day, clustered by
 /// <c>tenant_id, record_id</c>) loaded by BigQuery load jobs straight from the page objects in Cloud Storage, and
-/// latest views <c>xero.{table}</c>. A job id is deterministic, so a repeated load finds the existing job (409) and
+/// latest views <c>xero.{table}</c>, and typed views <c>xero_typed.{view}</c> over them. A job id is deterministic, so a repeated load finds the existing job (409) and
 /// returns its row count instead of appending twice.
 /// </summary>
 public sealed partial class BigQueryWarehouse : IWarehouse
@@ -47,6 +48,7 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Bucket);
         RequireIdentifier(options.RawDataset, nameof(options));
         RequireIdentifier(options.ViewsDataset, nameof(options));
+        RequireIdentifier(options.TypedDataset, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SourceUrisPerJob);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SourceUrisPerJob, BigQueryWarehouseOptions.MaxSourceUrisPerJob);
         _client = client;
@@ -59,6 +61,10 @@ public sealed partial class BigQueryWarehouse : IWarehouse
     public static string LatestViewSql(string projectId, string rawDataset, string table) => string.Create(
         CultureInfo.InvariantCulture,
         $"SELECT * EXCEPT(rn) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) AS rn FROM `{projectId}.{rawDataset}.{table}`) WHERE rn = 1");
+
+    /// <summary>The typed views over one table's latest view <c>`{project}.{viewsDataset}.{table}`</c>: (view name, query).</summary>
+    public static IReadOnlyList<(string View, string Sql)> TypedViewsSql(string projectId, string viewsDataset, string table) =>
+        [.. TypedViewCatalog.For(table).Select(v => (v.Name, BigQueryTypedDialect.Instance.ViewSql(v, $"`{projectId}.{viewsDataset}.{table}`")))];
 
     /// <summary>The deterministic job ids a load of <paramref name="objectCount"/> objects uses: the id itself, or <c>{id}_{n}</c> when split.</summary>
     public static IReadOnlyList<string> JobIds(string jobId, int objectCount, int urisPerJob = BigQueryWarehouseOptions.MaxSourceUrisPerJob)
@@ -84,7 +90,9 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         {
             var rawCreated = await _client.CreateDatasetIfAbsentAsync(_options.RawDataset, _options.Location, cancellationToken);
             var viewsCreated = await _client.CreateDatasetIfAbsentAsync(_options.ViewsDataset, _options.Location, cancellationToken);
+            var typedCreated = await _client.CreateDatasetIfAbsentAsync(_options.TypedDataset, _options.Location, cancellationToken);
             LogDatasetsEnsured(_options.RawDataset, rawCreated, _options.ViewsDataset, viewsCreated);
+            LogTypedDatasetEnsured(_options.TypedDataset, typedCreated);
             _datasetsEnsured = true;
         }
 
@@ -103,6 +111,10 @@ public sealed partial class BigQueryWarehouse : IWarehouse
                 replace: true,
                 cancellationToken);
             LogTableEnsured(_options.RawDataset, table, tableCreated, _options.ViewsDataset, viewCreated);
+            foreach (var (view, sql) in TypedViewsSql(_options.ProjectId, _options.ViewsDataset, table))
+            {
+                await _client.CreateViewIfAbsentAsync(_options.TypedDataset, view, sql, replace: true, cancellationToken);
+            }
             _ensuredTables[table] = true;
         }
     }
@@ -213,6 +225,9 @@ public sealed partial class BigQueryWarehouse : IWarehouse
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "BigQuery datasets {RawDataset} (created: {RawCreated}) and {ViewsDataset} (created: {ViewsCreated}) ensured")]
     private partial void LogDatasetsEnsured(string rawDataset, bool rawCreated, string viewsDataset, bool viewsCreated);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "BigQuery dataset {TypedDataset} (created: {TypedCreated}) for typed views ensured")]
+    private partial void LogTypedDatasetEnsured(string typedDataset, bool typedCreated);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "BigQuery table {RawDataset}.{Table} (created: {TableCreated}) and view {ViewsDataset}.{Table} (created: {ViewCreated}) ensured")]
     private partial void LogTableEnsured(string rawDataset, string table, bool tableCreated, string viewsDataset, bool viewCreated);

@@ -16,6 +16,9 @@ public sealed record BigQueryWarehouseOptions(string ProjectId, string Bucket)
     /// <summary>Latest-version views, one per endpoint.</summary>
     public string ViewsDataset { get; init; } = "xero";
 
+    /// <summary>Typed views over the latest views (<see cref="Typed.TypedViewCatalog"/>).</summary>
+    public string TypedDataset { get; init; } = Typed.TypedViewCatalog.DefaultSchema;
+
     /// <summary>Dataset and job location; must be co-located with <see cref="Bucket"/> (e.g. <c>EU</c>). Null: BigQuery's default (US).</summary>
     public string? Location { get; init; }
 

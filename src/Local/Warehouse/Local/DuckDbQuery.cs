@@ -1,0 +1,67 @@
+using DuckDB.NET.Data;
+
+namespace XeroSync.Warehouse.Local;
+
+/// <summary>
+/// Runs an analyst's SQL on a local warehouse file opened read-only (DuckDB <c>ACCESS_MODE=READ_ONLY</c>), so a
+/// query can never change the data a sync wrote. Rows are capped to keep a console answer bounded.
+/// </summary>
+public static class DuckDbQuery
+{
+    public static async Task<WarehouseQueryResult> RunAsync(string databasePath, string sql, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        if (!File.Exists(databasePath))
+        {
+            throw new FileNotFoundException($"No warehouse at {databasePath}.", databasePath);
+        }
+
+        var builder = new DuckDBConnectionStringBuilder { DataSource = databasePath };
+        builder["ACCESS_MODE"] = "READ_ONLY";
+        await using var connection = new DuckDBConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (DuckDBException ex)
+        {
+            throw new WarehouseQueryException($"Cannot open {databasePath} read-only (is a sync still writing it?): {Clean(ex.Message)}", ex);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var columns = new string[reader.FieldCount];
+            var types = new string[reader.FieldCount];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i] = reader.GetName(i);
+                types[i] = reader.GetDataTypeName(i);
+            }
+
+            var rows = new List<object?[]>();
+            while (rows.Count < maxRows && await reader.ReadAsync(cancellationToken))
+            {
+                var row = new object?[columns.Length];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return new WarehouseQueryResult(columns, types, rows);
+        }
+        catch (DuckDBException ex)
+        {
+            throw new WarehouseQueryException(Clean(ex.Message), ex);
+        }
+    }
+
+    private static string Clean(string message) => message.Trim();
+}
