@@ -25,7 +25,7 @@ public sealed record RunSummary(RunState State)
         ArgumentNullException.ThrowIfNull(row);
         return row.Phase switch
         {
-            EndpointPhase.Skipped => "skipped (not entitled)",
+            EndpointPhase.Skipped => "skipped (not entitled or retired)",
             EndpointPhase.Complete => "ok",
             EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
             EndpointPhase.Partial when row.Failed > 0 => "failed pages",
@@ -40,7 +40,7 @@ public sealed record RunSummary(RunState State)
     public static int Severity(string status) => status switch
     {
         "ok" => 0,
-        "skipped (not entitled)" => 1,
+        "skipped (not entitled or retired)" => 1,
         "loading" => 2,
         "running" => 3,
         "deferred (daily limit)" => 4,

@@ -15,6 +15,9 @@ public enum PageStatus
     /// <summary>Not fetched because the tenant hit Xero's day limit; the next run or a retry picks it up.</summary>
     Deferred,
 
-    /// <summary>The tenant's tier has no access to the endpoint (e.g. Journals outside Advanced): skipped.</summary>
+    /// <summary>
+    /// Not to be read: the tenant's tier has no access to the endpoint (e.g. Journals outside Advanced), or Xero has
+    /// retired it (ExpenseClaims, Receipts); the page's error says which. Skipped, never a failed run.
+    /// </summary>
     NotEntitled,
 }

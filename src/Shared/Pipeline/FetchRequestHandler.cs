@@ -312,6 +312,10 @@ public sealed partial class FetchRequestHandler(
             case XeroFailure.RateLimited when ex.Detail == nameof(RateLimitProblem.Day):
                 Log.Deferred(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.RetryAt);
                 return await EndAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", cancellationToken);
+            case XeroFailure.Retired:
+                // Xero says the endpoint is gone (ExpenseClaims and Receipts retire in 2027): a skip, never a failed run.
+                Log.Retired(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"retired by Xero ({ex.StatusCode}): {ex.Detail}", cancellationToken);
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
@@ -397,6 +401,9 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: not entitled ({Status}); skipped")]
         public static partial void NotEntitled(ILogger logger, string runId, string tenantId, string endpoint, int status);
+
+        [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: retired by Xero ({Status}); skipped")]
+        public static partial void Retired(ILogger logger, string runId, string tenantId, string endpoint, int status);
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page} failed: {Reason}")]
         public static partial void PageFailed(ILogger logger, string runId, string tenantId, string endpoint, int page, string reason);
