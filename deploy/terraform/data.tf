@@ -62,3 +62,50 @@ resource "google_bigquery_dataset_access" "views_read_raw" {
     target_types = ["VIEWS"]
   }
 }
+
+# Typed and child views (numbers as NUMERIC, dates as TIMESTAMP/DATE) over the latest views.
+resource "google_bigquery_dataset" "typed" {
+  project     = var.project
+  dataset_id  = local.typed_dataset
+  location    = var.bigquery_location
+  description = "XeroSync typed and child views over the latest views."
+
+  delete_contents_on_destroy = false
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_bigquery_dataset_iam_member" "worker_typed" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.typed.dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = google_service_account.worker.member
+}
+
+# The typed views read the latest views (which read xero_raw): authorise them on both, so readers of
+# `xero_typed` need no access to the datasets below it.
+resource "google_bigquery_dataset_access" "typed_read_views" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.views.dataset_id
+
+  dataset {
+    dataset {
+      project_id = var.project
+      dataset_id = google_bigquery_dataset.typed.dataset_id
+    }
+    target_types = ["VIEWS"]
+  }
+}
+
+resource "google_bigquery_dataset_access" "typed_read_raw" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.raw.dataset_id
+
+  dataset {
+    dataset {
+      project_id = var.project
+      dataset_id = google_bigquery_dataset.typed.dataset_id
+    }
+    target_types = ["VIEWS"]
+  }
+}

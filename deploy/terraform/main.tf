@@ -20,6 +20,7 @@ locals {
   dead_letter_worker = "${var.client_name}-fetch-requests-dead-letter-worker"
   raw_dataset        = "xero_raw"
   view_dataset       = "xero"
+  typed_dataset      = "xero_typed"
 
   dispatcher_service = "${var.client_name}-dispatcher"
   worker_service     = "${var.client_name}-worker"

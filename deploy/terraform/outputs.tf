@@ -33,6 +33,11 @@ output "views_dataset" {
   value       = "${var.project}.${google_bigquery_dataset.views.dataset_id}"
 }
 
+output "typed_dataset" {
+  description = "BigQuery dataset of the typed and child views."
+  value       = "${var.project}.${google_bigquery_dataset.typed.dataset_id}"
+}
+
 output "refresh_token_secret" {
   description = "Standard apps: the secret `connect --secret` writes the first refresh token to (null for custom connections)."
   value       = local.standard ? google_secret_manager_secret.xero_refresh_token[0].id : null

@@ -69,6 +69,11 @@ resource "google_cloud_run_v2_service" "dispatcher" {
       }
 
       env {
+        name  = "XEROSYNC_TYPED_DATASET"
+        value = google_bigquery_dataset.typed.dataset_id
+      }
+
+      env {
         name  = "XEROSYNC_BQ_LOCATION"
         value = var.bigquery_location
       }
@@ -202,6 +207,11 @@ resource "google_cloud_run_v2_service" "worker" {
       env {
         name  = "XEROSYNC_VIEW_DATASET"
         value = google_bigquery_dataset.views.dataset_id
+      }
+
+      env {
+        name  = "XEROSYNC_TYPED_DATASET"
+        value = google_bigquery_dataset.typed.dataset_id
       }
 
       env {
