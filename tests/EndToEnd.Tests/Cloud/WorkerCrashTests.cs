@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+using XeroSync.Ledger;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests.Cloud;
+
+/// <summary>
+/// The cloud shape with two Worker instances as real processes behind a round-robin forwarder, one of them SIGKILLed
+/// while it is mid-page: its pushes fail (Pub/Sub redelivers them to the live instance), its page leases simply
+/// expire, and the live instance takes the pages over without spending the messages' delivery attempts, so nothing
+/// healthy is dead-lettered and the run completes with exactly the simulator's data.
+/// </summary>
+public sealed class WorkerCrashTests(GoogleEmulators emulators)
+{
+    private const string WorkerA = "worker-a";
+    private const string WorkerB = "worker-b";
+
+    // Every Xero answer takes this long, so a Worker with pushes in flight is inside a Xero call (holding a page).
+    private static readonly TimeSpan SlowLatency = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(6);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 600_000)]
+    public async Task A_worker_killed_mid_page_with_a_second_instance_running_dead_letters_nothing_and_the_run_completes_exactly()
+    {
+        emulators.Require();
+        await using var forwarder = await PushForwarder.StartAsync();
+        await using var cloud = await CloudEnvironment.StartAsync(
+            emulators,
+            Token,
+            o => new SimulatorOptions { Seed = o.Seed, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = o.Clock, Faults = new SimulatorFaults { SlowRate = 1.0, SlowLatency = SlowLatency } },
+            externalWorker: forwarder.BaseUri);
+        await using var a = await WorkerProcess.StartAsync(WorkerA, cloud, Token);
+        await using var b = await WorkerProcess.StartAsync(WorkerB, cloud, Token);
+        forwarder.Add(a.Name, a.BaseUri);
+        forwarder.Add(b.Name, b.BaseUri);
+
+        var started = TimeProvider.System.GetUtcNow();
+        var runId = await cloud.StartRunAsync(Token);
+
+        // A is mid-run: it has acknowledged a push (a page done) and holds others in flight.
+        try
+        {
+            await forwarder.WhenBusyAsync(a.Name, acked: 1, inFlight: 3).WaitAsync(BusyTimeout, Token);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"A never had a push acknowledged and 3 in flight within {BusyTimeout}; simulator requests {cloud.Truth.Requests.Count}; {Report(forwarder, a, b)}");
+        }
+
+        await a.KillAsync(Token);
+        var killedAt = TimeProvider.System.GetUtcNow();
+        forwarder.MarkDead(a.Name);
+
+        var state = await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial");
+        var wall = TimeProvider.System.GetUtcNow() - started;
+        var report = Report(forwarder, a, b);
+        Assert.True(state == "complete", $"run ended {state}; {report}");
+
+        // The pushes A had in flight when it died failed (Pub/Sub saw nacks and redelivered them).
+        var killed = forwarder.Finished.Where(p => p.Target == WorkerA && p.Path == "/pubsub" && p.Status == 502 && p.Started < killedAt).ToList();
+        Assert.True(killed.Count > 0, $"A had no push in flight when killed; {report}");
+        Assert.All(killed, p => Assert.NotNull(p.Request));
+        Assert.DoesNotContain(forwarder.Finished, p => p.Target == WorkerA && p.Started > killedAt && p.Status is >= 200 and < 300);
+
+        // A had claimed pages: the simulator served requests for them while A was alive, they were done only after the
+        // kill, and they lay where A's in-flight requests were reading.
+        var taken = await PagesTakenOverAsync(cloud, runId, killed, killedAt);
+        Assert.True(taken.Count > 0, $"no page of A's in-flight requests was requested before the kill and done after it; in flight: {string.Join(", ", killed.Select(p => p.Request!.Key))}; {report}");
+
+        // No healthy work dead-lettered, and no message needed as many deliveries as the dead-letter policy allows.
+        Assert.Empty(await PullDeadLettersAsync(cloud));
+        var attempts = forwarder.Finished.Where(p => p.MessageId is not null).GroupBy(p => p.MessageId).Max(g => g.Count());
+        Assert.True(attempts < 5, $"a message was pushed {attempts} times (the policy dead-letters at 5); {report}");
+
+        CloudSyncTests.AssertWarehouseEqualsTruth(cloud);
+        CloudSyncTests.AssertOneLoadPerManifest(cloud, runId);
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+
+        var calls = cloud.Truth.Tenants.Select(t => cloud.Truth.ApiCalls(t.TenantId)).ToList();
+        var bound = TimeSpan.FromMinutes(calls.Max() / 60.0);
+
+        // Sequential endpoints read one page at a time: their longest chain of answers, each SlowLatency late, bounds the run too.
+        var sequential = cloud.Truth.EndpointRules.Where(e => e.Paging is "page" or "offset").Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var chainCalls = cloud.Truth.Requests.Where(r => r.StatusCode == 200 && r.Endpoint is { } e && sequential.Contains(e)).GroupBy(r => (r.TenantId, r.Endpoint)).Select(g => g.Count()).DefaultIfEmpty(0).Max();
+        var latencyBound = chainCalls * SlowLatency;
+        var first = taken.Min(t => t.DoneAt) - killedAt;
+        var last = taken.Max(t => t.DoneAt) - killedAt;
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"worker-kill: wall {wall.TotalSeconds:F1} s; rate-limit bound {bound.TotalSeconds:F1} s ({string.Join(" + ", calls)} calls, 60/min per tenant); latency bound {latencyBound.TotalSeconds:F0} s (longest sequential chain {chainCalls} calls x {SlowLatency.TotalSeconds:F0} s); " +
+            $"killed {(killedAt - started).TotalSeconds:F1} s in with {killed.Count} pushes in flight; {taken.Count} of A's pages taken over, first {first.TotalSeconds:F1} s after the kill, last {last.TotalSeconds:F1} s; " +
+            $"most pushes of one message {attempts}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
+    }
+
+    /// <summary>
+    /// The pages of A's in-flight requests that the simulator was asked for before the kill and that were done only after it:
+    /// a range's pages, or a chain's first page not done at the kill (a chain reads one page at a time).
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Page, DateTimeOffset DoneAt)>> PagesTakenOverAsync(CloudEnvironment cloud, string runId, IReadOnlyList<ForwardedPush> killed, DateTimeOffset killedAt)
+    {
+        var requests = cloud.Truth.Requests.Where(r => r.Time < killedAt).ToList();
+        var taken = new List<(string, DateTimeOffset)>();
+        foreach (var push in killed.DistinctBy(p => p.Request!.Key))
+        {
+            var request = push.Request!;
+            var rules = cloud.Truth.EndpointRules.Single(e => e.Name == request.Endpoint);
+            var pages = await cloud.Ledger.GetAllPagesAsync(new EndpointKey(runId, request.TenantId, request.Endpoint), Token);
+            var chain = rules.Paging is "page" or "offset" || (rules.Paging == "page+size" && request.Discover && request.FirstPage > 1);
+            var candidates = chain
+                ? pages.Where(p => p.Page >= request.FirstPage).SkipWhile(p => p.Status == PageStatus.Done && p.UpdatedAt < killedAt).Take(1)
+                : pages.Where(p => p.Page >= request.FirstPage && p.Page <= request.LastPage);
+            foreach (var page in candidates)
+            {
+                Assert.True(page.Status == PageStatus.Done, $"{request.Endpoint} page {page.Page} ended {page.Status}: {page.Error}");
+                if (page.UpdatedAt > killedAt && requests.Any(r => r.TenantId == request.TenantId && r.Endpoint == request.Endpoint && Asks(r, rules.Paging, page)))
+                {
+                    taken.Add(($"{request.TenantId[..8]}/{request.Endpoint}/{page.Page}", page.UpdatedAt!.Value));
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Whether a logged simulator request is a read of <paramref name="page"/> (by its page number, or its Journals offset).</summary>
+    private static bool Asks(SimulatedRequest request, string paging, PageRecord page)
+    {
+        var query = QueryHelpers.ParseQuery(new Uri(new Uri("http://simulator"), request.PathAndQuery).Query);
+        return paging switch
+        {
+            "page+size" or "page" => query.TryGetValue("page", out var p) && p.ToString() == page.Page.ToString(CultureInfo.InvariantCulture),
+            "offset" => query.TryGetValue("offset", out var o) && o.ToString() == (page.Offset ?? 0).ToString(CultureInfo.InvariantCulture),
+            _ => true,
+        };
+    }
+
+    /// <summary>What the dead-letter topic's pull subscription holds now (the emulator may hold an empty pull open: 20 s).</summary>
+    private static async Task<IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullDeadLettersAsync(CloudEnvironment cloud)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        wait.CancelAfter(TimeSpan.FromSeconds(20));
+        try
+        {
+            return await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, wait.Token);
+        }
+        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
+    private static string Report(PushForwarder forwarder, WorkerProcess a, WorkerProcess b)
+    {
+        var statuses = string.Join(", ", forwarder.Finished.GroupBy(p => (p.Target, p.Path, p.Status)).OrderBy(g => g.Key).Select(g => $"{g.Key.Target}{g.Key.Path} {g.Key.Status}: {g.Count()}"));
+        return $"forwarded: {statuses}" + (Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1" ? $"{Environment.NewLine}A:{Environment.NewLine}{a.Output}{Environment.NewLine}B:{Environment.NewLine}{b.Output}" : string.Empty);
+    }
+}
