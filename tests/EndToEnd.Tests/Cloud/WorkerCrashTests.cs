@@ -33,7 +33,9 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
             Token,
             o => new SimulatorOptions { Seed = o.Seed, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = o.Clock, Faults = new SimulatorFaults { SlowRate = 1.0, SlowLatency = SlowLatency } },
             externalWorker: forwarder.BaseUri);
-        await using var a = await WorkerProcess.StartAsync(WorkerA, cloud, Token);
+        // A reaches Xero through a tap that records its calls alone: a call in flight is a page A holds.
+        await using var tap = await XeroTap.StartAsync(cloud.Simulator.BaseUrl);
+        await using var a = await WorkerProcess.StartAsync(WorkerA, cloud, Token, new Dictionary<string, string> { ["XERO_API_URL"] = tap.BaseUri.ToString() });
         await using var b = await WorkerProcess.StartAsync(WorkerB, cloud, Token);
         forwarder.Add(a.Name, a.BaseUri);
         forwarder.Add(b.Name, b.BaseUri);
@@ -41,14 +43,15 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         var started = TimeProvider.System.GetUtcNow();
         var runId = await cloud.StartRunAsync(Token);
 
-        // A is mid-run: it has acknowledged a push (a page done) and holds others in flight.
+        // A is mid-run and mid-page: it has acknowledged a push (a page done), and a page read of it is on its way to Xero.
         try
         {
-            await forwarder.WhenBusyAsync(a.Name, acked: 1, inFlight: 3).WaitAsync(BusyTimeout, Token);
+            await forwarder.WhenBusyAsync(a.Name, acked: 1, inFlight: 1).WaitAsync(BusyTimeout, Token);
+            await tap.WhenPageCallInFlightAsync().WaitAsync(BusyTimeout, Token);
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"A never had a push acknowledged and 3 in flight within {BusyTimeout}; simulator requests {cloud.Truth.Requests.Count}; {Report(forwarder, a, b)}");
+            Assert.Fail($"A never had a push acknowledged and a page read in flight within {BusyTimeout}; simulator requests {cloud.Truth.Requests.Count}; {Report(forwarder, a, b)}");
         }
 
         await a.KillAsync(Token);
@@ -60,16 +63,15 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         var report = Report(forwarder, a, b);
         Assert.True(state == "complete", $"run ended {state}; {report}");
 
-        // The pushes A had in flight when it died failed (Pub/Sub saw nacks and redelivered them).
+        // The pushes A had in flight when it died failed (Pub/Sub saw nacks and redelivered them), and none reached it after.
         var killed = forwarder.Finished.Where(p => p.Target == WorkerA && p.Path == "/pubsub" && p.Status == 502 && p.Started < killedAt).ToList();
         Assert.True(killed.Count > 0, $"A had no push in flight when killed; {report}");
-        Assert.All(killed, p => Assert.NotNull(p.Request));
         Assert.DoesNotContain(forwarder.Finished, p => p.Target == WorkerA && p.Started > killedAt && p.Status is >= 200 and < 300);
 
-        // A had claimed pages: the simulator served requests for them while A was alive, they were done only after the
-        // kill, and they lay where A's in-flight requests were reading.
-        var taken = await PagesTakenOverAsync(cloud, runId, killed, killedAt);
-        Assert.True(taken.Count > 0, $"no page of A's in-flight requests was requested before the kill and done after it; in flight: {string.Join(", ", killed.Select(p => p.Request!.Key))}; {report}");
+        // A had claimed pages: its page reads in flight at the kill. Each was done after the kill (by B: A was dead).
+        var held = tap.Calls.Where(c => c.Started < killedAt && c.Ended is null && XeroTap.IsPageRead(c.PathAndQuery)).ToList();
+        Assert.True(held.Count > 0, $"A had no page read in flight when killed; {report}");
+        var taken = await PagesTakenOverAsync(cloud, runId, held, killedAt);
 
         // No healthy work dead-lettered, and no message needed as many deliveries as the dead-letter policy allows.
         Assert.Empty(await PullDeadLettersAsync(cloud));
@@ -93,50 +95,35 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"worker-kill: wall {wall.TotalSeconds:F1} s; rate-limit bound {bound.TotalSeconds:F1} s ({string.Join(" + ", calls)} calls, 60/min per tenant); latency bound {latencyBound.TotalSeconds:F0} s (longest sequential chain {chainCalls} calls x {SlowLatency.TotalSeconds:F0} s); " +
-            $"killed {(killedAt - started).TotalSeconds:F1} s in with {killed.Count} pushes in flight; {taken.Count} of A's pages taken over, first {first.TotalSeconds:F1} s after the kill, last {last.TotalSeconds:F1} s; " +
+            $"killed {(killedAt - started).TotalSeconds:F1} s in with {killed.Count} pushes ({string.Join(", ", killed.Select(p => p.Request?.Key[(runId.Length + 1)..]))}) and {held.Count} page reads in flight ({string.Join(", ", taken.Select(t => t.Page))}); taken over: first done {first.TotalSeconds:F1} s after the kill, last {last.TotalSeconds:F1} s; " +
             $"most pushes of one message {attempts}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
     }
 
     /// <summary>
-    /// The pages of A's in-flight requests that the simulator was asked for before the kill and that were done only after it:
-    /// a range's pages, or a chain's first page not done at the kill (a chain reads one page at a time).
+    /// For each page read A had in flight at the kill (endpoint from the simulator's log of that very request), the
+    /// page's ledger record: it must be done, and only after the kill. Returns when each was done.
     /// </summary>
-    private static async Task<IReadOnlyList<(string Page, DateTimeOffset DoneAt)>> PagesTakenOverAsync(CloudEnvironment cloud, string runId, IReadOnlyList<ForwardedPush> killed, DateTimeOffset killedAt)
+    private static async Task<IReadOnlyList<(string Page, DateTimeOffset DoneAt)>> PagesTakenOverAsync(CloudEnvironment cloud, string runId, IReadOnlyList<TappedCall> held, DateTimeOffset killedAt)
     {
-        var requests = cloud.Truth.Requests.Where(r => r.Time < killedAt).ToList();
+        var log = cloud.Truth.Requests;
         var taken = new List<(string, DateTimeOffset)>();
-        foreach (var push in killed.DistinctBy(p => p.Request!.Key))
+        foreach (var call in held)
         {
-            var request = push.Request!;
-            var rules = cloud.Truth.EndpointRules.Single(e => e.Name == request.Endpoint);
-            var pages = await cloud.Ledger.GetAllPagesAsync(new EndpointKey(runId, request.TenantId, request.Endpoint), Token);
-            var chain = rules.Paging is "page" or "offset" || (rules.Paging == "page+size" && request.Discover && request.FirstPage > 1);
-            var candidates = chain
-                ? pages.Where(p => p.Page >= request.FirstPage).SkipWhile(p => p.Status == PageStatus.Done && p.UpdatedAt < killedAt).Take(1)
-                : pages.Where(p => p.Page >= request.FirstPage && p.Page <= request.LastPage);
-            foreach (var page in candidates)
-            {
-                Assert.True(page.Status == PageStatus.Done, $"{request.Endpoint} page {page.Page} ended {page.Status}: {page.Error}");
-                if (page.UpdatedAt > killedAt && requests.Any(r => r.TenantId == request.TenantId && r.Endpoint == request.Endpoint && Asks(r, rules.Paging, page)))
-                {
-                    taken.Add(($"{request.TenantId[..8]}/{request.Endpoint}/{page.Page}", page.UpdatedAt!.Value));
-                }
-            }
+            var logged = log.FirstOrDefault(r => r.TenantId == call.TenantId && r.PathAndQuery == call.PathAndQuery && r.Time >= call.Started - TimeSpan.FromSeconds(1));
+            Assert.True(logged?.Endpoint is not null, $"the simulator has no log of A's call {call.PathAndQuery}");
+            var endpoint = logged!.Endpoint!;
+            var query = QueryHelpers.ParseQuery(new Uri(new Uri("http://simulator"), call.PathAndQuery).Query);
+            var pages = await cloud.Ledger.GetAllPagesAsync(new EndpointKey(runId, call.TenantId, endpoint), Token);
+            var page = query.TryGetValue("page", out var number)
+                ? pages.SingleOrDefault(p => p.Page.ToString(CultureInfo.InvariantCulture) == number.ToString())
+                : pages.SingleOrDefault(p => (p.Offset ?? 0).ToString(CultureInfo.InvariantCulture) == query["offset"].ToString());
+            Assert.True(page is not null, $"{endpoint} {call.PathAndQuery}: no ledger page");
+            Assert.True(page.Status == PageStatus.Done, $"{endpoint} page {page.Page} ended {page.Status}: {page.Error}");
+            Assert.True(page.UpdatedAt > killedAt, $"{endpoint} page {page.Page} was done at {page.UpdatedAt:O}, before the kill at {killedAt:O}, while A's read of it was in flight");
+            taken.Add(($"{call.TenantId[..8]}/{endpoint}/{page.Page}", page.UpdatedAt!.Value));
         }
 
         return taken;
-    }
-
-    /// <summary>Whether a logged simulator request is a read of <paramref name="page"/> (by its page number, or its Journals offset).</summary>
-    private static bool Asks(SimulatedRequest request, string paging, PageRecord page)
-    {
-        var query = QueryHelpers.ParseQuery(new Uri(new Uri("http://simulator"), request.PathAndQuery).Query);
-        return paging switch
-        {
-            "page+size" or "page" => query.TryGetValue("page", out var p) && p.ToString() == page.Page.ToString(CultureInfo.InvariantCulture),
-            "offset" => query.TryGetValue("offset", out var o) && o.ToString() == (page.Offset ?? 0).ToString(CultureInfo.InvariantCulture),
-            _ => true,
-        };
     }
 
     /// <summary>What the dead-letter topic's pull subscription holds now (the emulator may hold an empty pull open: 20 s).</summary>

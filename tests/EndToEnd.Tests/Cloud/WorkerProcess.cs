@@ -36,7 +36,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>The last lines the process wrote (its own log lines, warnings and errors, not the HTTP client and hosting chatter), for failure messages.</summary>
 
-    public static async Task<WorkerProcess> StartAsync(string name, CloudEnvironment cloud, CancellationToken cancellationToken)
+    /// <param name="overrides">Variables set differently for this instance (e.g. its <c>XERO_API_URL</c> through a tap).</param>
+    public static async Task<WorkerProcess> StartAsync(string name, CloudEnvironment cloud, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "XeroSync.Worker.dll");
         Assert.True(File.Exists(dll), $"{dll} not found: the test project copies the Worker build beside itself (ProjectReference)");
@@ -69,6 +70,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
             {
                 info.Environment[variable] = value;
             }
+        }
+
+        foreach (var (variable, value) in overrides ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
