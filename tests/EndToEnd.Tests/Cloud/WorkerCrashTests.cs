@@ -90,13 +90,15 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         var sequential = cloud.Truth.EndpointRules.Where(e => e.Paging is "page" or "offset").Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var chainCalls = cloud.Truth.Requests.Where(r => r.StatusCode == 200 && r.Endpoint is { } e && sequential.Contains(e)).GroupBy(r => (r.TenantId, r.Endpoint)).Select(g => g.Count()).DefaultIfEmpty(0).Max();
         var latencyBound = chainCalls * SlowLatency;
+        var lastCall = cloud.Truth.Requests.Max(r => r.Time) + SlowLatency - started;
+        var callsAfterKill = cloud.Truth.Requests.Count(r => r.Time >= killedAt);
         var first = taken.Min(t => t.DoneAt) - killedAt;
         var last = taken.Max(t => t.DoneAt) - killedAt;
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"worker-kill: wall {wall.TotalSeconds:F1} s; rate-limit bound {bound.TotalSeconds:F1} s ({string.Join(" + ", calls)} calls, 60/min per tenant); latency bound {latencyBound.TotalSeconds:F0} s (longest sequential chain {chainCalls} calls x {SlowLatency.TotalSeconds:F0} s); " +
             $"killed {(killedAt - started).TotalSeconds:F1} s in with {killed.Count} pushes ({string.Join(", ", killed.Select(p => p.Request?.Key[(runId.Length + 1)..]))}) and {held.Count} page reads in flight ({string.Join(", ", taken.Select(t => t.Page))}); taken over: first done {first.TotalSeconds:F1} s after the kill, last {last.TotalSeconds:F1} s; " +
-            $"most pushes of one message {attempts}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
+            $"last Xero answer {lastCall.TotalSeconds:F1} s in ({callsAfterKill} calls after the kill); most pushes of one message {attempts}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
     }
 
     /// <summary>
