@@ -10,6 +10,7 @@ using XeroSync.Dispatcher;
 using XeroSync.Dispatcher.Routes;
 using XeroSync.Google;
 using XeroSync.Google.PubSub;
+using XeroSync.Ledger;
 using XeroSync.Security;
 using XeroSync.Worker;
 using XeroSync.Worker.Routes;
@@ -33,6 +34,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private bool _duplicateDeliveries;
     private bool _deadLetterToWorker;
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
+    private Uri? _externalWorker;
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
     {
@@ -68,11 +70,24 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
     public Uri DispatcherUri { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>Every name <see cref="Variable"/> answers: the environment a Worker or Dispatcher process is given.</summary>
+    public static IReadOnlyList<string> VariableNames { get; } =
+    [
+        "GOOGLE_CLOUD_PROJECT", "CLIENT_NAME", "XEROSYNC_BUCKET", "XEROSYNC_TOPIC", "XEROSYNC_FIRESTORE_PREFIX", "XEROSYNC_PUSH_DEADLINE_SECONDS",
+        "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_API_URL", "XERO_IDENTITY_URL", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST",
+        "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST",
+    ];
+
+    /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
+    public IRunLedger Ledger => _services[^1].Services.GetRequiredService<IRunLedger>();
+
     /// <param name="duplicateDeliveries">Deliver every Pub/Sub message and every finalize event twice, concurrently
     /// (a second push subscription on the topic to the same Worker, and Eventarc duplicates). Known gap: with this the
     /// run stalls (second tenant's pages stay pending past 120 s); not yet investigated.</param>
+    /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
+    /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -84,7 +99,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker };
         gcs.FinalizeCopies = duplicateDeliveries || duplicateFinalizeEvents ? 2 : 1;
         try
         {
@@ -214,20 +229,28 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         await PubSub.CreateTopicAsync(DeadLetterTopic, cancellationToken);
         await PubSub.CreateSubscriptionAsync(new PubSubSubscriptionConfig(DeadLetterPull, DeadLetterTopic), cancellationToken);
 
-        var worker = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        worker.WebHost.UseUrls("http://127.0.0.1:0");
-        worker.AddWorkerService(Variable);
-        if (_failXeroRequest is { } fail)
+        if (_externalWorker is { } external)
         {
-            worker.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new FailingHandler(fail));
+            WorkerUri = external;
         }
-        Quiet(worker.Logging);
-        var workerApp = worker.Build();
-        workerApp.UseOidcVerification();
-        workerApp.MapWorkerEndpoints();
-        await workerApp.StartAsync(cancellationToken);
-        _services.Add(workerApp);
-        WorkerUri = new Uri(workerApp.Urls.First().TrimEnd('/') + "/");
+        else
+        {
+            var worker = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+            worker.WebHost.UseUrls("http://127.0.0.1:0");
+            worker.AddWorkerService(Variable);
+            if (_failXeroRequest is { } fail)
+            {
+                worker.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new FailingHandler(fail));
+            }
+            Quiet(worker.Logging);
+            var workerApp = worker.Build();
+            workerApp.UseOidcVerification();
+            workerApp.MapWorkerEndpoints();
+            await workerApp.StartAsync(cancellationToken);
+            _services.Add(workerApp);
+            WorkerUri = new Uri(workerApp.Urls.First().TrimEnd('/') + "/");
+        }
+
         Gcs.FinalizeTarget = new Uri(WorkerUri, "events");
 
         await PubSub.CreateSubscriptionAsync(
