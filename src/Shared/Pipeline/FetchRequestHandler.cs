@@ -211,7 +211,9 @@ public sealed partial class FetchRequestHandler(
     /// <summary>One page: claim it (or reuse it if done, or wait while another delivery holds it), then fetch and record it.</summary>
     private async Task<PageResult> ReadPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
     {
-        var lease = options.Value.PageLease;
+        // A crashed holder's lease must run out well inside a waiting delivery's budget, or the waiter nacks and spends an attempt.
+        var budget = options.Value.DeliveryBudget;
+        var lease = budget != Timeout.InfiniteTimeSpan && budget / 3 < options.Value.PageLease ? budget / 3 : options.Value.PageLease;
         while (true)
         {
             var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
