@@ -1,3 +1,4 @@
+using XeroSync.Tests.Google;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -34,6 +35,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private bool _duplicateDeliveries;
     private bool _deadLetterToWorker;
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
+    private SecretManagerStandIn? _secrets;
     private Uri? _externalWorker;
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
@@ -62,6 +64,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
     public FakeGcsServer Gcs { get; }
 
+    /// <summary>With <c>standardApp</c>: the Secret Manager stand-in holding the rotating refresh token.</summary>
+    public SecretManagerStandIn Secrets => _secrets ?? throw new InvalidOperationException("Not a standard-app environment.");
+
     public FakeBigQueryServer BigQuery { get; }
 
     public PubSubClient PubSub { get; }
@@ -75,7 +80,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     [
         "GOOGLE_CLOUD_PROJECT", "CLIENT_NAME", "XEROSYNC_BUCKET", "XEROSYNC_TOPIC", "XEROSYNC_FIRESTORE_PREFIX", "XEROSYNC_PUSH_DEADLINE_SECONDS",
         "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_API_URL", "XERO_IDENTITY_URL", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST",
-        "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST",
+        "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST", "XEROSYNC_REFRESH_TOKEN_SECRET", "SECRETMANAGER_EMULATOR_HOST",
     ];
 
     /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
@@ -87,7 +92,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -100,6 +105,14 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
         var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker };
+        if (standardApp)
+        {
+            // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
+            // checks every request's shape), seeded as `connect --secret` leaves it: a token for every organisation.
+            environment._secrets = await SecretManagerStandIn.StartAsync("xero-refresh-" + id, TimeProvider.System);
+            environment._secrets.Seed(simulator.State.IssueRefreshToken([.. simulator.State.Tenants.Select(t => t.TenantId)]));
+        }
+
         gcs.FinalizeCopies = duplicateDeliveries || duplicateFinalizeEvents ? 2 : 1;
         try
         {
@@ -122,6 +135,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "XEROSYNC_TOPIC" => Topic,
         "XEROSYNC_FIRESTORE_PREFIX" => "e2e_" + Id + "_",
         "XEROSYNC_PUSH_DEADLINE_SECONDS" => "60",
+        "XEROSYNC_REFRESH_TOKEN_SECRET" => _secrets?.SecretName,
+        "SECRETMANAGER_EMULATOR_HOST" => _secrets?.BaseUri.ToString(),
         "XERO_CLIENT_ID" => Truth.Options.ClientId,
         "XERO_CLIENT_SECRET" => Truth.Options.ClientSecret,
         "XERO_API_URL" => Simulator.BaseUrl.ToString(),
@@ -199,6 +214,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         }
 
         await Gcs.DisposeAsync();
+        if (_secrets is not null)
+        {
+            await _secrets.DisposeAsync();
+        }
+
         await BigQuery.DisposeAsync();
         await Simulator.DisposeAsync();
         _http.Dispose();

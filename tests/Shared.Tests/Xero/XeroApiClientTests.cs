@@ -19,14 +19,15 @@ public sealed class XeroApiClientTests
     public async Task Minute_429_backs_off_through_the_limiter_and_then_reads_the_page()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, PerMinuteLimit = 2 });
-        using (await h.DriveAsync(h.Query("Accounts"), Step))
-        using (await h.DriveAsync(h.Query("Currencies"), Step))
+        // Neither call waits on the clock: the fake clock stands still, so both land in the same minute window.
+        using (await h.Client.GetPageAsync(h.Query("Accounts"), Token))
+        using (await h.Client.GetPageAsync(h.Query("Currencies"), Token))
         {
         }
 
         // A second process whose limiter has not seen this minute's calls: Xero rejects, it backs off, it reads.
         await using var other = h.WithFreshLimiter();
-        using (var page = await other.DriveAsync(h.Query("Items"), Step))
+        using (var page = await other.DriveThroughRejectionAsync(h.Query("Items"), Step))
         {
             Assert.Equal(1, page.Throttles);
             Assert.Equal(2, page.Calls);
@@ -110,13 +111,13 @@ public sealed class XeroApiClientTests
     public async Task App_minute_429_backs_off_and_then_reads_the_page()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, AppPerMinuteLimit = 2 });
-        using (await h.DriveAsync(h.Query("Accounts", tenant: 0), Step))
-        using (await h.DriveAsync(h.Query("Currencies", tenant: 0), Step))
+        using (await h.Client.GetPageAsync(h.Query("Accounts", tenant: 0), Token))
+        using (await h.Client.GetPageAsync(h.Query("Currencies", tenant: 0), Token))
         {
         }
 
         await using var other = h.WithFreshLimiter();
-        using (var page = await other.DriveAsync(h.Query("Items", tenant: 1), Step))
+        using (var page = await other.DriveThroughRejectionAsync(h.Query("Items", tenant: 1), Step))
         {
             Assert.True(page.Throttles >= 1);
         }

@@ -69,9 +69,41 @@ internal sealed class XeroClientHarness : IAsyncDisposable
         new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait is { } wait ? Clock.GetUtcNow() + wait : null);
 
     /// <summary>Fetches a page, stepping the fake clock (bounded in real time) whenever the call waits on it.</summary>
-    public async Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step)
+    public Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step) => DriveAsync(Client.GetPageAsync(query, TestContext.Current.CancellationToken), step);
+
+    /// <summary>
+    /// Starts a fetch that Xero is expected to reject first, and moves the fake clock only once the simulator has
+    /// answered that 429: stepping it earlier (while a loaded machine is slow to deliver the request) could reset the
+    /// very window the test is about.
+    /// </summary>
+    public async Task<XeroPage> DriveThroughRejectionAsync(PageQuery query, TimeSpan step)
     {
-        var task = Client.GetPageAsync(query, TestContext.Current.CancellationToken);
+        var rejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLogged(SimulatedRequest request)
+        {
+            if (request.StatusCode == 429)
+            {
+                rejected.TrySetResult();
+            }
+        }
+
+        State.RequestLogged += OnLogged;
+        try
+        {
+            var fetch = Client.GetPageAsync(query, TestContext.Current.CancellationToken);
+            await Task.WhenAny(rejected.Task, fetch).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            return await DriveAsync(fetch, step);
+        }
+        finally
+        {
+            State.RequestLogged -= OnLogged;
+        }
+    }
+
+    /// <summary>Waits for a fetch already under way, stepping the fake clock (bounded in real time) while it is not done.</summary>
+    public async Task<XeroPage> DriveAsync(Task<XeroPage> task, TimeSpan step)
+    {
+        ArgumentNullException.ThrowIfNull(task);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!task.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(20))
         {

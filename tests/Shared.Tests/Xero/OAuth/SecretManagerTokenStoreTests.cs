@@ -103,7 +103,7 @@ public sealed class SecretManagerTokenStoreTests
     public async Task A_secret_without_versions_reads_as_no_token_and_a_foreign_payload_is_refused_without_echoing_it()
     {
         await using var secrets = await SecretManagerStandIn.StartAsync(SecretId, TimeProvider.System);
-        var store = new SecretManagerTokenStore(secrets.NewClient(), secrets.SecretName, SecretId, TimeProvider.System, NullLogger<SecretManagerTokenStore>.Instance);
+        var store = new SecretManagerTokenStore(GoogleTestClients.SecretManager(secrets.BaseUri), secrets.SecretName, SecretId, TimeProvider.System, NullLogger<SecretManagerTokenStore>.Instance);
 
         Assert.Null(await store.ReadAsync(SecretId, Ct));
 
@@ -125,7 +125,7 @@ public sealed class SecretManagerTokenStoreTests
 
     private RefreshTokenSource CreateWorker(OAuthHarness harness, SecretManagerStandIn secrets, TimeProvider time)
     {
-        var store = new SecretManagerTokenStore(secrets.NewClient(), secrets.SecretName, SecretId, time, new FakeLogger<SecretManagerTokenStore>(harness.Logs));
+        var store = new SecretManagerTokenStore(GoogleTestClients.SecretManager(secrets.BaseUri), secrets.SecretName, SecretId, time, new FakeLogger<SecretManagerTokenStore>(harness.Logs));
         var leases = new FirestoreLeaseStore(GoogleTestClients.Firestore(_emulators.FirestoreHost!), time, _prefix);
         return harness.CreateSource(time, store: store, leases: leases, connection: SecretId);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace XeroSync.Tests.Xero.OAuth;
+namespace XeroSync.Tests.Google;
 
 /// <summary>One version held by <see cref="SecretManagerStandIn"/>.</summary>
 internal sealed class StandInVersion(int number, byte[] data, DateTimeOffset createdAt)

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using XeroSync.Google.SecretManager;
 using XeroSync.Tests.Google;
 
-namespace XeroSync.Tests.Xero.OAuth;
+namespace XeroSync.Tests.Google;
 
 /// <summary>
 /// Secret Manager v1 for one secret, in memory behind <see cref="TestHttpServer"/>: access (a version or
@@ -74,8 +74,6 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
             _versions.Add(new StandInVersion(_versions.Count + 1, Encoding.UTF8.GetBytes(payload), _time.GetUtcNow()));
         }
     }
-
-    public SecretManagerClient NewClient() => GoogleTestClients.SecretManager(BaseUri);
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
