@@ -90,7 +90,7 @@ public sealed partial class FetchRequestHandler(
 
     private async Task<IReadOnlyList<(int Page, long? Offset)>> UnfinishedResponsibilityAsync(FetchRequest request, XeroEndpoint endpoint, EndpointKey key, CancellationToken cancellationToken)
     {
-        if (endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1))
+        if (IsChain(request, endpoint))
         {
             // A chain: the first page from here on that is not done; past a done last page there is nothing.
             var offset = request.Offset;
@@ -146,7 +146,7 @@ public sealed partial class FetchRequestHandler(
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
-        var sequential = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1);
+        var sequential = IsChain(request, endpoint);
         var lastInRequest = sequential ? request.FirstPage + options.Value.ChainLength - 1 : request.LastPage;
         var offset = request.Offset;
         HandlerOutcome? retry = null;
@@ -205,6 +205,14 @@ public sealed partial class FetchRequestHandler(
 
         return HandlerOutcome.Ack;
     }
+
+    /// <summary>
+    /// The request reads a chain, one page after another until a short page: Journals offsets, page-only endpoints,
+    /// and a paged endpoint read on from page 2 because page 1 reported no page count.
+    /// </summary>
+    private static bool IsChain(FetchRequest request, XeroEndpoint endpoint) =>
+        endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly ||
+        (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && request.FirstPage > 1);
 
     private bool IsPastDeadline(FetchState state) => state.Deadline is { } deadline && time.GetUtcNow() >= deadline;
 
