@@ -31,6 +31,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     public const string Bucket = "xerosync-e2e-landing";
 
     private readonly List<WebApplication> _services = [];
+    private readonly List<string> _topics = [];
+    private readonly List<string> _subscriptions = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private bool _duplicateDeliveries;
     private bool _deadLetterToWorker;
@@ -200,13 +202,29 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Assert.Fail($"run {runId} not {string.Join('/', states)} within {timeout}; last status: {last}; BigQuery problems: {string.Join("; ", BigQuery.Problems)}");
+            Assert.Fail($"run {runId} not {string.Join('/', states)} within {timeout}; last status: {last}; BigQuery problems: {string.Join("; ", BigQuery.Problems)}; {DescribeXeroTraffic()}");
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Subscriptions first: the emulator is shared by every test in the assembly, and a push subscription left
+        // behind keeps redelivering its unacked messages to a Worker that is gone, taking the emulator's push
+        // capacity from the tests still running.
+        using (var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            foreach (var subscription in _subscriptions)
+            {
+                await DeleteQuietlyAsync(() => PubSub.DeleteSubscriptionAsync(subscription, cleanup.Token));
+            }
+
+            foreach (var topic in _topics)
+            {
+                await DeleteQuietlyAsync(() => PubSub.DeleteTopicAsync(topic, cleanup.Token));
+            }
+        }
+
         foreach (var service in Enumerable.Reverse(_services))
         {
             await service.StopAsync();
@@ -233,6 +251,40 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                 : base.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>What the simulator saw, for a timeout's message: whether deliveries were still reaching Xero at all.</summary>
+    private string DescribeXeroTraffic()
+    {
+        var requests = Truth.Requests.ToList();
+        var byOutcome = requests
+            .GroupBy(r => $"{r.Endpoint ?? "-"} {r.StatusCode}{(r.Problem is null ? string.Empty : " " + r.Problem)}")
+            .Select(g => $"{g.Key} x{g.Count()} (last {g.Max(r => r.Time):HH:mm:ss})");
+        return $"simulator saw {requests.Count} requests: {string.Join(", ", byOutcome)}";
+    }
+
+    private async Task CreateTopicAsync(string topic, CancellationToken cancellationToken)
+    {
+        await PubSub.CreateTopicAsync(topic, cancellationToken);
+        _topics.Add(topic);
+    }
+
+    private async Task CreateSubscriptionAsync(PubSubSubscriptionConfig config, CancellationToken cancellationToken)
+    {
+        await PubSub.CreateSubscriptionAsync(config, cancellationToken);
+        _subscriptions.Add(config.Name);
+    }
+
+    private static async Task DeleteQuietlyAsync(Func<Task<bool>> delete)
+    {
+        try
+        {
+            await delete();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or GoogleApiException)
+        {
+            // Best effort: a leftover subscription costs the emulator work, not this test its result.
+        }
+    }
+
     private static ILoggingBuilder Quiet(ILoggingBuilder logging)
     {
         if (Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") != "1")
@@ -245,9 +297,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
     private async Task StartServicesAsync(CancellationToken cancellationToken)
     {
-        await PubSub.CreateTopicAsync(Topic, cancellationToken);
-        await PubSub.CreateTopicAsync(DeadLetterTopic, cancellationToken);
-        await PubSub.CreateSubscriptionAsync(new PubSubSubscriptionConfig(DeadLetterPull, DeadLetterTopic), cancellationToken);
+        await CreateTopicAsync(Topic, cancellationToken);
+        await CreateTopicAsync(DeadLetterTopic, cancellationToken);
+        await CreateSubscriptionAsync(new PubSubSubscriptionConfig(DeadLetterPull, DeadLetterTopic), cancellationToken);
 
         if (_externalWorker is { } external)
         {
@@ -273,7 +325,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
         Gcs.FinalizeTarget = new Uri(WorkerUri, "events");
 
-        await PubSub.CreateSubscriptionAsync(
+        await CreateSubscriptionAsync(
             new PubSubSubscriptionConfig("fetch-push-" + Id, Topic)
             {
                 PushEndpoint = new Uri(WorkerUri, "pubsub"),
@@ -289,14 +341,14 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         {
             // The dead-letter topic pushed back to the Worker: it records the page as failed (the attribute
             // CloudPubSubDeadLetterSourceDeliveryCount marks a dead-lettered message).
-            await PubSub.CreateSubscriptionAsync(
+            await CreateSubscriptionAsync(
                 new PubSubSubscriptionConfig("fetch-dead-push-" + Id, DeadLetterTopic) { PushEndpoint = new Uri(WorkerUri, "pubsub"), AckDeadlineSeconds = 60 },
                 cancellationToken);
         }
 
         if (_duplicateDeliveries)
         {
-            await PubSub.CreateSubscriptionAsync(
+            await CreateSubscriptionAsync(
                 new PubSubSubscriptionConfig("fetch-push-copy-" + Id, Topic)
                 {
                     PushEndpoint = new Uri(WorkerUri, "pubsub"),
