@@ -11,6 +11,11 @@ namespace XeroSync.Ledger;
 /// <param name="MaxNextOffset">Journals: the highest JournalNumber read by a done page.</param>
 /// <param name="Calls">Xero calls made for this endpoint, throttled ones included.</param>
 /// <param name="Throttles">429 responses seen for this endpoint.</param>
+/// <param name="Pass">The read pass: 0 for the first read, one more for each re-read of the endpoint.</param>
+/// <param name="PassFirstPage">The ledger page the current pass starts at (re-reads continue the page numbers).</param>
+/// <param name="VerificationRequired">Its pages carry record ids: it completes only once verified.</param>
+/// <param name="VerificationNote">What the verification found (counts), or why it failed.</param>
+/// <param name="RereadCalls">Xero calls spent re-reading what moved (included in <paramref name="Calls"/>).</param>
 public sealed record EndpointState(
     string RunId,
     string TenantId,
@@ -30,7 +35,13 @@ public sealed record EndpointState(
     long? MaxNextOffset,
     bool WatermarkAdvanced,
     int Calls,
-    int Throttles)
+    int Throttles,
+    int Pass = 0,
+    int PassFirstPage = 1,
+    bool VerificationRequired = false,
+    VerificationOutcome Verification = VerificationOutcome.Pending,
+    string? VerificationNote = null,
+    int RereadCalls = 0)
 {
     public EndpointKey Key => new(RunId, TenantId, Endpoint);
 
@@ -43,17 +54,24 @@ public sealed record EndpointState(
     public bool IsSettled => Pending == 0 &&
         (LastPage is int last ? Done + Failed + Deferred + NotEntitled >= last : Failed + Deferred + NotEntitled > 0);
 
-    /// <summary>Settled with done pages no manifest lists (or no manifest at all yet): a manifest is due.</summary>
-    public bool NeedsManifest => IsSettled && (Unlisted > 0 || ManifestsClaimed == 0);
+    /// <summary>
+    /// Every page read, none failed, and the reads are still to be checked against what Xero says it holds (a re-read
+    /// may follow): no manifest until that is decided. An endpoint with failed or deferred pages is partial anyway and
+    /// is checked once a retry has read them.
+    /// </summary>
+    public bool AwaitsVerification => VerificationRequired && Verification == VerificationOutcome.Pending && IsSettled && Failed + Deferred + NotEntitled == 0;
 
-    /// <summary>Nothing more happens without a retry: settled, every done page listed, every manifest loaded or failed.</summary>
-    public bool IsFinished => IsSettled && Unlisted == 0 && ManifestsClaimed > 0 && ManifestsLoaded + ManifestsFailed == ManifestsClaimed;
+    /// <summary>Settled with done pages no manifest lists (or no manifest at all yet), and verified where required: a manifest is due.</summary>
+    public bool NeedsManifest => IsSettled && !AwaitsVerification && (Unlisted > 0 || ManifestsClaimed == 0);
+
+    /// <summary>Nothing more happens without a retry: settled, verified, every done page listed, every manifest loaded or failed.</summary>
+    public bool IsFinished => IsSettled && !AwaitsVerification && Unlisted == 0 && ManifestsClaimed > 0 && ManifestsLoaded + ManifestsFailed == ManifestsClaimed;
 
     /// <summary>The tenant may not read this endpoint at all (refused on its first page).</summary>
     public bool IsSkipped => NotEntitled > 0 && Done == 0 && Failed + Deferred == 0;
 
     /// <summary>Something the run should have read is not in the warehouse.</summary>
-    public bool HasGaps => Failed + Deferred > 0 || ManifestsFailed > 0 || (NotEntitled > 0 && !IsSkipped);
+    public bool HasGaps => Failed + Deferred > 0 || ManifestsFailed > 0 || (NotEntitled > 0 && !IsSkipped) || Verification == VerificationOutcome.Failed;
 
     /// <summary>Every page read and loaded (or the endpoint skipped as not entitled).</summary>
     public bool IsComplete => IsFinished && !HasGaps;

@@ -63,6 +63,29 @@ public interface IRunLedger
     /// <summary>Adds to the endpoint's call and throttle counters (for progress and summaries).</summary>
     Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken);
 
+    /// <summary>Adds to the endpoint's count of calls spent re-reading what moved (counted in <see cref="CountCallsAsync"/> too).</summary>
+    Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the endpoint's done pages read: distinct record ids over every pass, and records, distinct ids and the
+    /// largest itemCount of the current pass. Reads the pages it names (1 to the last page), never a scan.
+    /// </summary>
+    Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts the next read pass when the endpoint <see cref="EndpointState.AwaitsVerification"/> in pass
+    /// <paramref name="pass"/>: the pass continues the page numbers after the last page (that page is created pending),
+    /// and the last page becomes unknown until the new pass finds its end. Exactly one concurrent caller starts it and
+    /// gets the pass's first page; every other call (or a pass that moved on) gets null.
+    /// </summary>
+    Task<int?> StartRereadAsync(EndpointKey key, int pass, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the verification of pass <paramref name="pass"/> (verified, or failed: the endpoint ends partial) with
+    /// its note. Only a pending verification of that pass changes; the first outcome recorded wins.
+    /// </summary>
+    Task RecordVerificationAsync(EndpointKey key, int pass, VerificationOutcome outcome, string note, CancellationToken cancellationToken);
+
     /// <summary>The endpoint's state record (an empty one when the run never opened it).</summary>
     Task<EndpointState> GetEndpointAsync(EndpointKey key, CancellationToken cancellationToken);
 

@@ -13,4 +13,15 @@ public sealed record PageDone(
     long? Offset,
     long? NextOffset,
     bool IsLast,
-    int? LastPage);
+    int? LastPage)
+{
+    /// <summary>
+    /// The record ids on the page, in order, where the endpoint's reads are verified (paged and page-only endpoints):
+    /// given, the endpoint needs a verification before it may complete (see <see cref="IdTally"/>). Kept with the page;
+    /// the first record of a page wins, as for the rest of it.
+    /// </summary>
+    public IReadOnlyList<string>? RecordIds { get; init; }
+
+    /// <summary><c>pagination.itemCount</c> as Xero reported it with this page, if it did.</summary>
+    public int? ItemCount { get; init; }
+}

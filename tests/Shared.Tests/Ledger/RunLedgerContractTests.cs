@@ -382,6 +382,89 @@ public abstract class RunLedgerContractTests
         Assert.Equal(2, (await Ledger.GetRunEndpointsAsync(Run, Ct)).Count);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Pages_with_record_ids_hold_the_manifest_until_verified_and_the_ids_are_tallied_per_pass()
+    {
+        await OpenAsync(new EndpointOpening(Tenant, Endpoint, null, false));
+        await IdsDoneAsync(Endpoint, 1, ["a", "b"], itemCount: 5, lastPage: 3);
+        await Ledger.OpenPagesAsync(Key(), [new PendingPage(2), new PendingPage(3)], Ct);
+        await IdsDoneAsync(Endpoint, 2, ["b", "c"], itemCount: 5);
+        await IdsDoneAsync(Endpoint, 3, ["d"], itemCount: 6);
+
+        // Settled, but the ids are not yet checked: no manifest, not finished.
+        var state = await Ledger.GetEndpointAsync(Key(), Ct);
+        Assert.True(state.IsSettled);
+        Assert.True(state.VerificationRequired);
+        Assert.True(state.AwaitsVerification);
+        Assert.False(state.NeedsManifest);
+        Assert.Null(await Ledger.ClaimManifestAsync(Key(), Ct));
+        Assert.Equal(new IdTally(0, 1, 4, 5, 4, 6), await Ledger.TallyIdsAsync(Key(), Ct));
+
+        // A second done record of a page changes neither its ids nor the tally (the first record wins).
+        await IdsDoneAsync(Endpoint, 3, ["d", "e", "f"], itemCount: 9);
+        Assert.Equal(new IdTally(0, 1, 4, 5, 4, 6), await Ledger.TallyIdsAsync(Key(), Ct));
+
+        Assert.Equal((int?)4, await Ledger.StartRereadAsync(Key(), 0, Ct));
+        Assert.Null(await Ledger.StartRereadAsync(Key(), 0, Ct));
+        state = await Ledger.GetEndpointAsync(Key(), Ct);
+        Assert.Equal((1, 4, (int?)null, 1), (state.Pass, state.PassFirstPage, state.LastPage, state.Pending));
+        Assert.False(state.IsSettled);
+        Assert.Equal(EndpointPhase.Running, state.Phase);
+        Assert.Equal(PageClaimKind.Claimed, (await Ledger.ClaimPageAsync(Key(), 4, null, "a", Lease, Ct)).Kind);
+        await IdsDoneAsync(Endpoint, 4, ["a", "b", "c"], itemCount: 6);
+        await Ledger.CountRereadCallsAsync(Key(), 1, Ct);
+        Assert.False((await Ledger.GetEndpointAsync(Key(), Ct)).IsSettled);
+        await IdsDoneAsync(Endpoint, 5, ["d", "e", "f"], itemCount: 6, isLast: true, lastPage: 5);
+        await Ledger.CountRereadCallsAsync(Key(), 1, Ct);
+
+        Assert.Equal(new IdTally(1, 4, 6, 6, 6, 6), await Ledger.TallyIdsAsync(Key(), Ct));
+        state = await Ledger.GetEndpointAsync(Key(), Ct);
+        Assert.Equal((5, 2, true), (state.LastPage, state.RereadCalls, state.AwaitsVerification));
+
+        // Only the current pass's verification counts; the first outcome wins.
+        await Ledger.RecordVerificationAsync(Key(), 0, VerificationOutcome.Failed, "stale", Ct);
+        Assert.True((await Ledger.GetEndpointAsync(Key(), Ct)).AwaitsVerification);
+        await Ledger.RecordVerificationAsync(Key(), 1, VerificationOutcome.Verified, "6 of 6", Ct);
+        await Ledger.RecordVerificationAsync(Key(), 1, VerificationOutcome.Failed, "late", Ct);
+        state = await Ledger.GetEndpointAsync(Key(), Ct);
+        Assert.Equal((VerificationOutcome.Verified, "6 of 6", true), (state.Verification, state.VerificationNote, state.NeedsManifest));
+        Assert.Null(await Ledger.StartRereadAsync(Key(), 1, Ct));
+
+        var claim = await Ledger.ClaimManifestAsync(Key(), Ct);
+        Assert.NotNull(claim);
+        Assert.Equal([1, 2, 3, 4, 5], claim.Pages.Select(p => p.Page));
+        await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
+        Assert.Equal(EndpointPhase.Complete, (await Ledger.MarkManifestLoadedAsync(Key(), 0, 11, Ct)).Phase);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_failed_verification_ends_the_endpoint_partial_and_pages_without_ids_need_none()
+    {
+        await OpenAsync(new EndpointOpening(Tenant, Endpoint, null, false), new EndpointOpening(Tenant, "Journals", 0, false));
+        await IdsDoneAsync(Endpoint, 1, ["a", "a"], itemCount: null, isLast: true, lastPage: 1);
+        var tally = await Ledger.TallyIdsAsync(Key(), Ct);
+        Assert.Equal((2, 1, (int?)null), (tally.PassRecords, tally.PassDistinctIds, tally.PassItemCount));
+        Assert.False(tally.AccountsForAll);
+        await Ledger.RecordVerificationAsync(Key(), 0, VerificationOutcome.Failed, tally.Shortfall, Ct);
+        var state = await Ledger.GetEndpointAsync(Key(), Ct);
+        Assert.True(state.NeedsManifest);
+        Assert.True(state.HasGaps);
+        Assert.Equal(tally.Shortfall, state.VerificationNote);
+        await Ledger.ClaimManifestAsync(Key(), Ct);
+        await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
+        var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 2, Ct);
+        Assert.Equal(EndpointPhase.Partial, loaded.Phase);
+        Assert.False(loaded.MayAdvanceWatermark);
+
+        await DoneAsync("Journals", 1, 40, nextOffset: 40, isLast: true, lastPage: 1);
+        var journals = await Ledger.GetEndpointAsync(Key("Journals"), Ct);
+        Assert.Equal((false, false, true), (journals.VerificationRequired, journals.AwaitsVerification, journals.NeedsManifest));
+        Assert.Equal(new IdTally(0, 1, 0, 0, 0, null), await Ledger.TallyIdsAsync(Key("Journals"), Ct));
+    }
+
+    private Task<PageRecord> IdsDoneAsync(string endpoint, int page, string[] ids, int? itemCount, bool isLast = false, int? lastPage = null) =>
+        Ledger.RecordPageDoneAsync(new PageDone(Key(endpoint), page, ids.Length, $"{endpoint}-{page}", null, null, isLast, lastPage) { RecordIds = ids, ItemCount = itemCount }, Ct);
+
     private async Task OpenAsync(params EndpointOpening[] openings) =>
         await Ledger.CreateRunAsync(new RunInfo(Run, Time.GetUtcNow(), [Tenant], [.. openings.Select(o => o.Endpoint).Distinct()], false), openings, Ct);
 

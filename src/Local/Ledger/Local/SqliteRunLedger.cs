@@ -208,6 +208,22 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (page.RecordIds is { } ids)
+        {
+            // The ids of the record that wins (done is final: a second delivery's ids are ignored like the rest of it).
+            await using var command = Command(connection, transaction, """
+                INSERT INTO ledger_page_ids (run_id, tenant_id, endpoint, page, item_count, ids) VALUES ($run, $tenant, $endpoint, $page, $items, $ids)
+                ON CONFLICT DO NOTHING;
+                INSERT INTO ledger_verification (run_id, tenant_id, endpoint, required) VALUES ($run, $tenant, $endpoint, 1)
+                ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET required = 1;
+                """);
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$page", page.Page);
+            command.Parameters.AddWithValue("$items", (object?)page.ItemCount ?? DBNull.Value);
+            command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids, LedgerJsonContext.Default.IReadOnlyListString));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (page.LastPage is int lastPage)
         {
             await using var command = Command(connection, transaction, $"UPDATE ledger_endpoints SET last_page = $last WHERE {EndpointKeyFilter} AND last_page IS NULL");
@@ -320,6 +336,91 @@ public sealed class SqliteRunLedger : IRunLedger
         AddKey(command, key);
         command.Parameters.AddWithValue("$calls", calls);
         command.Parameters.AddWithValue("$throttles", throttles);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            INSERT INTO ledger_verification (run_id, tenant_id, endpoint, reread_calls) VALUES ($run, $tenant, $endpoint, $calls)
+            ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET reread_calls = ledger_verification.reread_calls + excluded.reread_calls
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$calls", calls);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            SELECT v.pass, v.pass_first_page,
+                (SELECT count(DISTINCT j.value) FROM ledger_page_ids p, json_each(p.ids) j WHERE p.run_id = $run AND p.tenant_id = $tenant AND p.endpoint = $endpoint),
+                (SELECT count(j.value) FROM ledger_page_ids p, json_each(p.ids) j WHERE p.run_id = $run AND p.tenant_id = $tenant AND p.endpoint = $endpoint AND p.page >= v.pass_first_page),
+                (SELECT count(DISTINCT j.value) FROM ledger_page_ids p, json_each(p.ids) j WHERE p.run_id = $run AND p.tenant_id = $tenant AND p.endpoint = $endpoint AND p.page >= v.pass_first_page),
+                (SELECT max(p.item_count) FROM ledger_page_ids p WHERE p.run_id = $run AND p.tenant_id = $tenant AND p.endpoint = $endpoint AND p.page >= v.pass_first_page)
+            FROM (SELECT coalesce(max(pass), 0) AS pass, coalesce(max(pass_first_page), 1) AS pass_first_page FROM ledger_verification WHERE {EndpointKeyFilter}) v
+            """);
+        AddKey(command, key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new IdTally(
+            reader.GetInt32(0),
+            reader.GetInt32(1),
+            reader.GetInt32(2),
+            reader.GetInt32(3),
+            reader.GetInt32(4),
+            reader.IsDBNull(5) ? null : reader.GetInt32(5));
+    }
+
+    public async Task<int?> StartRereadAsync(EndpointKey key, int pass, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        var state = await ReadStateAsync(connection, transaction, key, cancellationToken);
+        if (!state.AwaitsVerification || state.Pass != pass || state.LastPage is not int last)
+        {
+            return null;
+        }
+
+        var first = last + 1;
+        await using (var command = Command(connection, transaction, $"""
+            UPDATE ledger_verification SET pass = $next, pass_first_page = $first WHERE {EndpointKeyFilter} AND pass = $pass;
+            UPDATE ledger_endpoints SET last_page = NULL WHERE {EndpointKeyFilter};
+            """))
+        {
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$pass", pass);
+            command.Parameters.AddWithValue("$next", pass + 1);
+            command.Parameters.AddWithValue("$first", first);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await InsertMissingPageAsync(connection, transaction, key, new PendingPage(first), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return first;
+    }
+
+    public async Task RecordVerificationAsync(EndpointKey key, int pass, VerificationOutcome outcome, string note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(note);
+        if (outcome == VerificationOutcome.Pending)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A verification ends verified or failed.");
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            UPDATE ledger_verification SET outcome = $outcome, note = $note
+            WHERE {EndpointKeyFilter} AND pass = $pass AND outcome = '{nameof(VerificationOutcome.Pending)}'
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$pass", pass);
+        command.Parameters.AddWithValue("$outcome", outcome.ToString());
+        command.Parameters.AddWithValue("$note", note);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -457,6 +558,7 @@ public sealed class SqliteRunLedger : IRunLedger
             SELECT status, count(*), coalesce(sum(records), 0), count(*) FILTER (WHERE manifest_sequence IS NULL), max(next_offset)
             FROM ledger_pages WHERE {EndpointKeyFilter} GROUP BY status;
             SELECT state, count(*) FROM ledger_manifests WHERE {EndpointKeyFilter} GROUP BY state;
+            SELECT pass, pass_first_page, required, outcome, note, reread_calls FROM ledger_verification WHERE {EndpointKeyFilter};
             """);
         AddKey(command, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -495,6 +597,21 @@ public sealed class SqliteRunLedger : IRunLedger
             manifests[Enum.Parse<ManifestState>(reader.GetString(0))] = reader.GetInt32(1);
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        int pass = 0, passFirstPage = 1, rereadCalls = 0;
+        var required = false;
+        var outcome = VerificationOutcome.Pending;
+        string? note = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            pass = reader.GetInt32(0);
+            passFirstPage = reader.GetInt32(1);
+            required = reader.GetInt64(2) != 0;
+            outcome = Enum.Parse<VerificationOutcome>(reader.GetString(3));
+            note = reader.IsDBNull(4) ? null : reader.GetString(4);
+            rereadCalls = reader.GetInt32(5);
+        }
+
         return new EndpointState(
             key.RunId,
             key.TenantId,
@@ -514,7 +631,13 @@ public sealed class SqliteRunLedger : IRunLedger
             MaxNextOffset: maxNextOffset,
             WatermarkAdvanced: advanced,
             Calls: calls,
-            Throttles: throttles);
+            Throttles: throttles,
+            Pass: pass,
+            PassFirstPage: passFirstPage,
+            VerificationRequired: required,
+            Verification: outcome,
+            VerificationNote: note,
+            RereadCalls: rereadCalls);
     }
 
     private static async Task<IReadOnlyList<ManifestRecord>> ReadManifestsAsync(SqliteConnection connection, SqliteTransaction? transaction, EndpointKey key, CancellationToken cancellationToken)

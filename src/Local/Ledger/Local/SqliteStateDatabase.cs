@@ -60,6 +60,25 @@ public sealed class SqliteStateDatabase
             loaded_rows INTEGER,
             error TEXT,
             PRIMARY KEY (run_id, tenant_id, endpoint, sequence));
+        CREATE TABLE IF NOT EXISTS ledger_verification (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            pass INTEGER NOT NULL DEFAULT 0,
+            pass_first_page INTEGER NOT NULL DEFAULT 1,
+            required INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT 'Pending',
+            note TEXT,
+            reread_calls INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, tenant_id, endpoint));
+        CREATE TABLE IF NOT EXISTS ledger_page_ids (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            item_count INTEGER,
+            ids TEXT NOT NULL,
+            PRIMARY KEY (run_id, tenant_id, endpoint, page));
         CREATE TABLE IF NOT EXISTS watermarks (
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,

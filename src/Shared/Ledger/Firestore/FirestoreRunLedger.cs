@@ -11,7 +11,8 @@ namespace XeroSync.Ledger.Firestore;
 /// status, records, unlisted done pages, manifest counts by state, the highest next offset, calls, throttles and the
 /// watermark flag. Page writes change it only with blind field transforms (increment, maximum, minimum), so they do
 /// not contend with each other.</item>
-/// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease.</item>
+/// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease (and,
+/// once done on a verified endpoint, its record ids and the itemCount Xero reported with it).</item>
 /// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
 /// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
 /// </list>
@@ -43,6 +44,14 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string WatermarkAdvancedField = "watermarkAdvanced";
     private const string CallsField = "calls";
     private const string ThrottlesField = "throttles";
+    private const string PassField = "pass";
+    private const string PassFirstPageField = "passFirstPage";
+    private const string VerificationRequiredField = "verificationRequired";
+    private const string VerificationField = "verification";
+    private const string VerificationNoteField = "verificationNote";
+    private const string RereadCallsField = "rereadCalls";
+    private const string RecordIdsField = "recordIds";
+    private const string ItemCountField = "itemCount";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
@@ -218,7 +227,20 @@ public sealed class FirestoreRunLedger : IRunLedger
             delta.Add(RecordsField, page.Records);
             delta.Add(UnlistedField, 1);
             delta.MaxNextOffset = page.NextOffset;
-            if (await TryCommitPageAsync(key, pageSnapshot, done, delta, attempt, cancellationToken))
+            var fields = PageFields(key, done);
+            if (page.RecordIds is { } ids)
+            {
+                fields[RecordIdsField] = FirestoreValue.FromArray([.. ids.Select(FirestoreValue.FromString)]);
+                fields[ItemCountField] = FirestoreFields.OrNull(page.ItemCount);
+                delta.Fields[VerificationRequiredField] = FirestoreValue.FromBoolean(true);
+            }
+
+            FirestoreWrite[] writes =
+            [
+                FirestoreWrite.Set(PageDoc(key, page.Page), fields, pageSnapshot.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist),
+                EndpointWrite(key, delta),
+            ];
+            if (await TryCommitAsync(writes, attempt, cancellationToken))
             {
                 return done;
             }
@@ -299,6 +321,114 @@ public sealed class FirestoreRunLedger : IRunLedger
         delta.Add(CallsField, calls);
         delta.Add(ThrottlesField, throttles);
         await _client.CommitAsync([EndpointWrite(key, delta)], cancellationToken: cancellationToken);
+    }
+
+    public async Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var delta = new EndpointDelta();
+        delta.Add(RereadCallsField, calls);
+        await _client.CommitAsync([EndpointWrite(key, delta)], cancellationToken: cancellationToken);
+    }
+
+    public async Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+        var state = ReadState(key, endpoint);
+
+        // Pages are numbered 1.. without gaps: read each by name (no scan of the endpoint's pages).
+        var pageCount = Math.Max(state.LastPage ?? 0, state.Pages);
+        var snapshots = await BatchGetChunkedAsync([.. Enumerable.Range(1, pageCount).Select(p => PageDoc(key, p))], cancellationToken);
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        var inPass = new HashSet<string>(StringComparer.Ordinal);
+        var passRecords = 0;
+        int? itemCount = null;
+        foreach (var document in snapshots.Select(s => s.Document).OfType<FirestoreDocument>())
+        {
+            if (FirestoreFields.String(document, "status") != nameof(PageStatus.Done) || document.Field(RecordIdsField) is null)
+            {
+                continue;
+            }
+
+            var ids = FirestoreFields.Strings(document, RecordIdsField);
+            all.UnionWith(ids);
+            if ((FirestoreFields.Integer(document, "page") ?? 0) >= state.PassFirstPage)
+            {
+                passRecords += ids.Count;
+                inPass.UnionWith(ids);
+                if (FirestoreFields.Integer(document, ItemCountField) is { } reported)
+                {
+                    itemCount = Math.Max(itemCount ?? 0, (int)reported);
+                }
+            }
+        }
+
+        return new IdTally(state.Pass, state.PassFirstPage, all.Count, passRecords, inPass.Count, itemCount);
+    }
+
+    public async Task<int?> StartRereadAsync(EndpointKey key, int pass, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+            var state = ReadState(key, endpoint);
+            if (endpoint is null || !state.AwaitsVerification || state.Pass != pass || state.LastPage is not int last)
+            {
+                return null;
+            }
+
+            var first = last + 1;
+            var fields = new Dictionary<string, FirestoreValue>
+            {
+                [PassField] = FirestoreValue.FromInteger(pass + 1),
+                [PassFirstPageField] = FirestoreValue.FromInteger(first),
+                [LastPageField] = FirestoreValue.Null,
+            };
+            var delta = new EndpointDelta();
+            delta.Move(null, PageStatus.Pending);
+            var page = new PageRecord(key.RunId, key.TenantId, key.Endpoint, first, PageStatus.Pending, UpdatedAt: Now());
+            FirestoreWrite[] writes =
+            [
+                FirestoreWrite.Merge(EndpointDoc(key), fields, FirestorePrecondition.UpdatedAt(endpoint.UpdateTime!)) with { UpdateTransforms = delta.Transforms() },
+                FirestoreWrite.Create(PageDoc(key, first), PageFields(key, page)),
+            ];
+            if (await TryCommitAsync(writes, attempt, cancellationToken))
+            {
+                return first;
+            }
+        }
+    }
+
+    public async Task RecordVerificationAsync(EndpointKey key, int pass, VerificationOutcome outcome, string note, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(note);
+        if (outcome == VerificationOutcome.Pending)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A verification ends verified or failed.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+            var state = ReadState(key, endpoint);
+            if (endpoint is null || state.Pass != pass || state.Verification != VerificationOutcome.Pending)
+            {
+                return;
+            }
+
+            var fields = new Dictionary<string, FirestoreValue>
+            {
+                [VerificationField] = FirestoreValue.FromString(outcome.ToString()),
+                [VerificationNoteField] = FirestoreValue.FromString(note),
+            };
+            if (await TryCommitAsync([FirestoreWrite.Merge(EndpointDoc(key), fields, FirestorePrecondition.UpdatedAt(endpoint.UpdateTime!))], attempt, cancellationToken))
+            {
+                return;
+            }
+        }
     }
 
     public async Task<EndpointState> GetEndpointAsync(EndpointKey key, CancellationToken cancellationToken)
@@ -536,7 +666,13 @@ public sealed class FirestoreRunLedger : IRunLedger
             MaxNextOffset: document is null ? null : FirestoreFields.Integer(document, MaxNextOffsetField),
             WatermarkAdvanced: document is not null && FirestoreFields.Boolean(document, WatermarkAdvancedField),
             Calls: Count(CallsField),
-            Throttles: Count(ThrottlesField));
+            Throttles: Count(ThrottlesField),
+            Pass: Count(PassField),
+            PassFirstPage: document is not null && FirestoreFields.Integer(document, PassFirstPageField) is { } first ? (int)first : 1,
+            VerificationRequired: document is not null && FirestoreFields.Boolean(document, VerificationRequiredField),
+            Verification: document is not null && FirestoreFields.String(document, VerificationField) is { } outcome ? Enum.Parse<VerificationOutcome>(outcome) : VerificationOutcome.Pending,
+            VerificationNote: document is null ? null : FirestoreFields.String(document, VerificationNoteField),
+            RereadCalls: Count(RereadCallsField));
     }
 
     /// <summary>Timestamps as Firestore keeps them (microseconds), so a returned record equals a later read of it.</summary>
@@ -751,8 +887,16 @@ public sealed class FirestoreRunLedger : IRunLedger
             read.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist);
 
     /// <summary>The endpoint document's identity (merged, so the document exists) plus the delta as blind transforms.</summary>
-    private FirestoreWrite EndpointWrite(EndpointKey key, EndpointDelta delta) =>
-        FirestoreWrite.Merge(EndpointDoc(key), KeyFields(key)) with { UpdateTransforms = delta.Transforms() };
+    private FirestoreWrite EndpointWrite(EndpointKey key, EndpointDelta delta)
+    {
+        var fields = KeyFields(key);
+        foreach (var (name, value) in delta.Fields)
+        {
+            fields[name] = value;
+        }
+
+        return FirestoreWrite.Merge(EndpointDoc(key), fields) with { UpdateTransforms = delta.Transforms() };
+    }
 
     private async Task<(FirestoreDocumentSnapshot Page, FirestoreDocument? Endpoint)> ReadPageAndEndpointAsync(EndpointKey key, int page, CancellationToken cancellationToken)
     {
@@ -831,7 +975,10 @@ public sealed class FirestoreRunLedger : IRunLedger
 
         public int? MinLastPage { get; init; }
 
-        public bool IsEmpty => _increments.Values.All(v => v == 0) && MaxNextOffset is null && MinLastPage is null;
+        /// <summary>Fields set outright (idempotent values such as a flag), merged with the transforms.</summary>
+        public Dictionary<string, FirestoreValue> Fields { get; } = new(StringComparer.Ordinal);
+
+        public bool IsEmpty => _increments.Values.All(v => v == 0) && MaxNextOffset is null && MinLastPage is null && Fields.Count == 0;
 
         public void Add(string field, long by) => _increments[field] = _increments.GetValueOrDefault(field) + by;
 
