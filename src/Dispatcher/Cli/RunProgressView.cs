@@ -38,7 +38,7 @@ public sealed class RunProgressView(IAnsiConsole console, IRunLedger ledger, Tim
                     var summary = await ReadAsync(runId, cancellationToken);
                     console.MarkupLine(Markup.Escape(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"run {runId}: {summary.Complete}/{summary.Rows.Count} endpoints complete, {summary.PagesDone:N0} pages, {summary.Records:N0} records, {summary.Calls:N0} calls, {summary.Throttles:N0} throttled")));
+                        $"run {runId}: {summary.Complete}/{summary.Rows.Count} endpoints complete, {summary.PagesDone:N0} pages, {summary.Records:N0} records, {summary.Calls:N0} calls ({summary.RereadCalls:N0} re-reading), {summary.Throttles:N0} throttled")));
                 }
             }
         }

@@ -20,6 +20,7 @@ public static class RunReport
             context.Console.Write(RunTables.ByTenant(summary));
         }
 
+        RunTables.WriteVerificationNotes(context.Console, summary);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (pipeline.DeadLettered + pipeline.Poisoned > 0)
         {
@@ -29,7 +30,7 @@ public static class RunReport
         if (summary.Phase != RunPhase.Complete)
         {
             context.Console.MarkupLine(Markup.Escape(
-                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit), or a load did not finish. `retry {runId}` finishes it; the next sync also re-reads what is missing."));
+                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit), a load did not finish, or records kept moving while an endpoint was read (see above). `retry {runId}` finishes it; the next sync also re-reads what is missing."));
             return ExitCodes.Partial;
         }
 

@@ -13,6 +13,14 @@ public sealed record RunSummary(RunState State)
 
     public int Throttles => Rows.Sum(r => r.Throttles);
 
+    /// <summary>Calls spent re-reading records that moved while their endpoint was read (included in <see cref="Calls"/>).</summary>
+    public int RereadCalls => Rows.Sum(r => r.RereadCalls);
+
+    /// <summary>(tenant, endpoint, note) for every endpoint that was re-read or whose reads could not be verified.</summary>
+    public IEnumerable<(string TenantId, string Endpoint, string Note)> VerificationNotes() =>
+        Rows.Where(r => r.VerificationNote is not null && (r.Pass > 0 || r.Verification == VerificationOutcome.Failed))
+            .Select(r => (r.TenantId, r.Endpoint, r.VerificationNote!));
+
     public long Records => Rows.Sum(r => r.Records);
 
     public int PagesDone => Rows.Sum(r => r.Done);
@@ -30,7 +38,9 @@ public sealed record RunSummary(RunState State)
             EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
             EndpointPhase.Partial when row.Failed > 0 => "failed pages",
             EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit)",
+            EndpointPhase.Partial when row.Verification == VerificationOutcome.Failed => "not verified (records moved)",
             EndpointPhase.Partial => "partial",
+            EndpointPhase.Loading when row.AwaitsVerification => "verifying",
             EndpointPhase.Loading => "loading",
             _ => "running",
         };
@@ -41,7 +51,7 @@ public sealed record RunSummary(RunState State)
     {
         "ok" => 0,
         "skipped (not entitled or retired)" => 1,
-        "loading" => 2,
+        "loading" or "verifying" => 2,
         "running" => 3,
         "deferred (daily limit)" => 4,
         _ => 5,
@@ -73,5 +83,7 @@ public sealed record RunSummary(RunState State)
             ManifestsFailed = rows.Sum(r => r.ManifestsFailed),
             Calls = rows.Sum(r => r.Calls),
             Throttles = rows.Sum(r => r.Throttles),
+            RereadCalls = rows.Sum(r => r.RereadCalls),
+            Pass = rows.Max(r => r.Pass),
         };
 }

@@ -32,6 +32,17 @@ public static class RunTables
         return table;
     }
 
+    /// <summary>One line per endpoint that was re-read or could not be verified: what the check found.</summary>
+    public static void WriteVerificationNotes(IAnsiConsole console, RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(summary);
+        foreach (var (tenant, endpoint, note) in summary.VerificationNotes())
+        {
+            console.MarkupLine(Markup.Escape($"{tenant} {endpoint}: {note}"));
+        }
+    }
+
     private static Table NewTable(string title, string first)
     {
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
@@ -40,12 +51,13 @@ public static class RunTables
         table.AddColumn(new TableColumn("Records").RightAligned());
         table.AddColumn(new TableColumn("Calls").RightAligned());
         table.AddColumn(new TableColumn("429s").RightAligned());
+        table.AddColumn(new TableColumn("Re-read calls").RightAligned());
         table.AddColumn("Status");
         return table;
     }
 
     private static void AddRow(Table table, string name, EndpointState row, string status) =>
-        table.AddRow(Markup.Escape(name), Pages(row), Number(row.Records), Number(row.Calls), Number(row.Throttles), Markup.Escape(status));
+        table.AddRow(Markup.Escape(name), Pages(row), Number(row.Records), Number(row.Calls), Number(row.Throttles), Number(row.RereadCalls), Markup.Escape(status));
 
     private static void AddTotals(Table table, RunSummary summary) =>
         table.AddRow(
@@ -54,6 +66,7 @@ public static class RunTables
             Number(summary.Records),
             Number(summary.Calls),
             Number(summary.Throttles),
+            Number(summary.RereadCalls),
             $"{summary.Complete}/{summary.Rows.Count} complete, run {summary.Phase.ToString().ToLowerInvariant()}");
 
     private static string Pages(EndpointState row) =>

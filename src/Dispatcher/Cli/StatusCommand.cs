@@ -42,6 +42,7 @@ public static class StatusCommand
             var summary = new RunSummary(state);
             context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
             context.Console.Write(RunTables.ByTenant(summary));
+            RunTables.WriteVerificationNotes(context.Console, summary);
             return ExitCodes.Success;
         }
 

@@ -63,10 +63,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects);
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
-        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
         _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
         _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));

@@ -3,6 +3,12 @@ using XeroSync.Ledger;
 
 namespace XeroSync.Dispatcher.Routes;
 
+/// <summary>
+/// One (tenant, endpoint) of <c>GET /runs/{runId}</c>. <c>reread_calls</c> are the calls spent re-reading records that
+/// moved while the endpoint was read (included in <c>calls</c>), <c>passes</c> how often it was read; <c>verification</c>
+/// (paged and page-only endpoints: pending, verified, failed) says whether the ids read account for what Xero holds,
+/// and <c>verification_note</c> the counts or why not.
+/// </summary>
 public sealed record EndpointStatus(
     [property: JsonPropertyName("tenant_id")] string TenantId,
     [property: JsonPropertyName("endpoint")] string Endpoint,
@@ -18,11 +24,20 @@ public sealed record EndpointStatus(
     [property: JsonPropertyName("throttles")] int Throttles,
     [property: JsonPropertyName("manifests_written")] int ManifestsWritten,
     [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded,
-    [property: JsonPropertyName("manifests_failed")] int ManifestsFailed)
+    [property: JsonPropertyName("manifests_failed")] int ManifestsFailed,
+    [property: JsonPropertyName("reread_calls")] int RereadCalls = 0,
+    [property: JsonPropertyName("passes")] int Passes = 1,
+    [property: JsonPropertyName("verification")] string? Verification = null,
+    [property: JsonPropertyName("verification_note")] string? VerificationNote = null)
 {
     public static EndpointStatus From(EndpointState p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return new(p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed);
+        return new(
+            p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed,
+            p.RereadCalls,
+            p.Pass + 1,
+            p.VerificationRequired ? p.Verification.ToString().ToLowerInvariant() : null,
+            p.VerificationNote);
     }
 }

@@ -12,7 +12,9 @@ public sealed record RunStatusResponse(
     [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt,
     [property: JsonPropertyName("full")] bool Full,
     [property: JsonPropertyName("state")] string State,
-    [property: JsonPropertyName("endpoints")] IReadOnlyList<EndpointStatus> Endpoints)
+    [property: JsonPropertyName("endpoints")] IReadOnlyList<EndpointStatus> Endpoints,
+    [property: JsonPropertyName("calls")] int Calls = 0,
+    [property: JsonPropertyName("reread_calls")] int RereadCalls = 0)
 {
     public static RunStatusResponse From(RunState state)
     {
@@ -22,6 +24,8 @@ public sealed record RunStatusResponse(
             state.Run.StartedAt,
             state.Run.Full,
             state.Phase.ToString().ToLowerInvariant(),
-            [.. state.Endpoints.Select(EndpointStatus.From)]);
+            [.. state.Endpoints.Select(EndpointStatus.From)],
+            state.Endpoints.Sum(e => e.Calls),
+            state.Endpoints.Sum(e => e.RereadCalls));
     }
 }

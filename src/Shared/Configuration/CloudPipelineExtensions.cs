@@ -108,6 +108,7 @@ public static class CloudPipelineExtensions
             sp.GetRequiredService<ILogger<XeroApiClient>>()));
 
         services.AddSingleton<ManifestWriter>();
+        services.AddSingleton<EndpointVerifier>();
         services.AddSingleton<FetchRequestHandler>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();

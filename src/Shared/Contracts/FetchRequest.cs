@@ -49,6 +49,18 @@ public sealed record FetchRequest
     [JsonPropertyName("discover")]
     public bool Discover { get; init; }
 
+    /// <summary>
+    /// A re-read of the endpoint (its pages verified short of what Xero holds): the ledger pages of this request are
+    /// Xero pages shifted by this much (Xero page = ledger page - <see cref="PageBase"/>), so every pass has pages and
+    /// objects of its own. Null for the first read.
+    /// </summary>
+    [JsonPropertyName("page_base")]
+    public int? PageBase { get; init; }
+
+    /// <summary>The Xero page a ledger page of this request reads.</summary>
+    [JsonIgnore]
+    public int XeroPageOffset => PageBase ?? 0;
+
     /// <summary>Stable key of this work item, used as the message's ordering-free dedupe key.</summary>
     [JsonIgnore]
     public string Key => $"{RunId}/{TenantId}/{Endpoint}/{FirstPage}-{LastPage}";

@@ -14,7 +14,8 @@ namespace XeroSync.Pipeline;
 /// renewed while held), a permit, the Xero call, the NDJSON object (create-if-absent), then the page recorded
 /// as done. Page 1 of a paged endpoint opens and publishes the remaining ranges; sequential endpoints (Journals
 /// offsets, page-only endpoints) open and publish their continuation. The ledger decides when the endpoint is
-/// settled; the manifest writer then claims and writes its manifest. Idempotent: a done page is never fetched
+/// settled; the verifier checks its reads against what Xero holds (re-reading what moved), and the manifest writer
+/// then claims and writes its manifest. Idempotent: a done page is never fetched
 /// again, and a page another delivery holds is waited for (never nacked), until the delivery's deadline.
 /// </summary>
 public sealed partial class FetchRequestHandler(
@@ -23,6 +24,7 @@ public sealed partial class FetchRequestHandler(
     IObjectStore objects,
     IFetchRequestPublisher publisher,
     ManifestWriter manifests,
+    EndpointVerifier verifier,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<FetchRequestHandler> logger)
@@ -54,6 +56,7 @@ public sealed partial class FetchRequestHandler(
             return outcome;
         }
 
+        await verifier.VerifyAsync(request, cancellationToken);
         await manifests.TryWriteAsync(run, state.Key, state.Endpoint, cancellationToken);
         return outcome;
     }
@@ -271,7 +274,7 @@ public sealed partial class FetchRequestHandler(
         XeroPage xeroPage;
         try
         {
-            xeroPage = await xero.GetPageAsync(new PageQuery(request.TenantId, endpoint, page, offset, request.ModifiedSince, state.Deadline), cancellationToken);
+            xeroPage = await xero.GetPageAsync(new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline), cancellationToken);
         }
         catch (XeroApiException ex)
         {
@@ -283,6 +286,7 @@ public sealed partial class FetchRequestHandler(
             var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
             var records = written.Records;
             var maxJournalNumber = written.MaxJournalNumber;
+            var recordIds = written.RecordIds;
             string? objectName = null;
             if (written.Records > 0)
             {
@@ -290,7 +294,7 @@ public sealed partial class FetchRequestHandler(
                 if (!await objects.CreateIfAbsentAsync(objectName, written.Content, ContentType, cancellationToken))
                 {
                     // An earlier delivery wrote this page and died before recording it: describe the object that exists.
-                    (records, maxJournalNumber) = await StoredPageSummary.ReadAsync(objects, objectName, cancellationToken);
+                    (records, maxJournalNumber, recordIds) = await StoredPageSummary.ReadAsync(objects, objectName, cancellationToken);
                 }
             }
 
@@ -298,7 +302,7 @@ public sealed partial class FetchRequestHandler(
             var isLast = endpoint.Paging switch
             {
                 PagingStyle.None => true,
-                PagingStyle.PageAndSize => records < pageSize || (xeroPage.Pagination is { PageCount: > 0 } p && page >= p.PageCount),
+                PagingStyle.PageAndSize => records < pageSize || (xeroPage.Pagination is { PageCount: > 0 } p && page - request.XeroPageOffset >= p.PageCount),
                 _ => records < pageSize,
             };
             int? lastPage = isLast ? page
@@ -306,7 +310,19 @@ public sealed partial class FetchRequestHandler(
                 : null;
             var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
             await ledger.CountCallsAsync(state.Key, xeroPage.Calls, xeroPage.Throttles, cancellationToken);
-            var stored = await ledger.RecordPageDoneAsync(new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage), cancellationToken);
+            if (request.PageBase is not null)
+            {
+                await ledger.CountRereadCallsAsync(state.Key, xeroPage.Calls, cancellationToken);
+            }
+
+            // Paged and page-only endpoints keep their record ids: records move between their pages while they are read.
+            var verified = endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.PageOnly;
+            var done = new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage)
+            {
+                RecordIds = verified ? recordIds : null,
+                ItemCount = verified ? xeroPage.Pagination?.ItemCount : null,
+            };
+            var stored = await ledger.RecordPageDoneAsync(done, cancellationToken);
             Log.PageFetched(logger, request.RunId, request.TenantId, endpoint.Name, page, records, written.Content.Length, stopwatch.ElapsedMilliseconds, xeroPage.Calls);
             return PageResult.Done(stored);
         }

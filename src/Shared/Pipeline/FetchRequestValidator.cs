@@ -41,6 +41,11 @@ public static class FetchRequestValidator
             return "invalid page range";
         }
 
+        if (request.PageBase is { } pageBase && (pageBase < 1 || pageBase >= request.FirstPage))
+        {
+            return "invalid page base";
+        }
+
         if (request.Offset is < 0)
         {
             return "invalid offset";

@@ -22,6 +22,7 @@ public static class PageWriter
         ArgumentNullException.ThrowIfNull(endpoint);
         long? maxJournal = null;
         var records = 0;
+        var ids = new List<string>();
         using (var buffer = new MemoryStream())
         {
             using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -33,7 +34,9 @@ public static class PageWriter
                     writer.Reset(gzip);
                     writer.WriteStartObject();
                     writer.WriteString("tenant_id", tenantId);
-                    writer.WriteString("record_id", RecordId(record, endpoint.KeyField));
+                    var id = RecordId(record, endpoint.KeyField);
+                    ids.Add(id);
+                    writer.WriteString("record_id", id);
                     if (UpdatedAt(record, endpoint.UpdatedField) is { } updated)
                     {
                         writer.WriteString("updated_at", FormatTimestamp(updated));
@@ -60,7 +63,7 @@ public static class PageWriter
                 }
             }
 
-            return new WrittenPage(buffer.ToArray(), records, maxJournal);
+            return new WrittenPage(buffer.ToArray(), records, maxJournal, ids);
         }
     }
 

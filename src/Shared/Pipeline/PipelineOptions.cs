@@ -14,6 +14,13 @@ public sealed class PipelineOptions
     public int ChainLength { get; set; } = 10;
 
     /// <summary>
+    /// Re-reads of a paged or page-only endpoint whose reads do not account for what Xero holds (records moved
+    /// while it was read) before it is given up as partial. Each re-read reads the endpoint once more, in page order.
+    /// </summary>
+    [Range(0, 10)]
+    public int MaxRereads { get; set; } = 2;
+
+    /// <summary>
     /// The next incremental read starts this long before the run started, so clock skew between us and
     /// Xero cannot lose a change; re-read records are deduplicated by the latest views.
     /// </summary>

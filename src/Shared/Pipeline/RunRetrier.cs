@@ -21,6 +21,7 @@ public sealed partial class RunRetrier(
     IFetchRequestPublisher publisher,
     ManifestWriter manifests,
     ManifestLoader loader,
+    EndpointVerifier verifier,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<RunRetrier> logger)
@@ -66,6 +67,12 @@ public sealed partial class RunRetrier(
                     await ledger.ReopenPagesAsync(key, pages, cancellationToken);
                     messages.AddRange(pages.Select(p => RequestFor(run, state, endpoint, watermark, p)));
                     continue;
+                }
+
+                if (state.AwaitsVerification)
+                {
+                    // Its last page was read but the delivery stopped before checking the reads: check (or re-read) now.
+                    await verifier.VerifyAsync(RunStarter.FirstRequest(run.RunId, state.TenantId, endpoint, watermark), cancellationToken);
                 }
             }
 
@@ -113,8 +120,11 @@ public sealed partial class RunRetrier(
     {
         var first = RunStarter.FirstRequest(run.RunId, state.TenantId, endpoint, watermark);
 
+        // A page of a re-read pass reads the Xero page it stands for, as a chain.
+        int? pageBase = state.Pass > 0 && page.Page >= state.PassFirstPage ? state.PassFirstPage - 1 : null;
+
         // Chains, and a paged endpoint whose page count is not known yet, read on from this page and discover again.
-        var discover = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly ||
+        var discover = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || pageBase is not null ||
                        (endpoint.Paging == PagingStyle.PageAndSize && (page.Page == 1 || state.LastPage is null));
         return first with
         {
@@ -122,6 +132,7 @@ public sealed partial class RunRetrier(
             LastPage = page.Page,
             Offset = endpoint.Paging == PagingStyle.Offset ? page.Offset ?? first.Offset : null,
             Discover = discover,
+            PageBase = pageBase,
         };
     }
 

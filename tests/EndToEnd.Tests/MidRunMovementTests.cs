@@ -1,0 +1,111 @@
+using XeroSync.Ledger;
+using XeroSync.Pipeline;
+using XeroSync.RateLimiting;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// Records edited and inserted while a sync reads them, in an organisation that lists records by UpdatedDateUTC:
+/// after the first page of every paged and page-only endpoint, one record of that page (in UpdatedDateUTC order)
+/// is edited, which moves it to the end and shifts every later record one place earlier across the page
+/// boundary, and one record is inserted. Nothing may be lost: at the end of the run every view and raw table
+/// holds exactly the simulator's records, and the calls spent re-reading are what the simulator's request log
+/// shows beyond the first pass. Every expectation comes from the simulator's records, rules and log.
+/// </summary>
+public sealed class MidRunMovementTests
+{
+    private const int Cap = 50;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 600_000)]
+    public async Task Edits_and_inserts_during_a_run_lose_no_record_and_the_re_read_calls_are_counted()
+    {
+        await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 1, Token, o => new SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            Scale = 0.7,
+            PerMinuteLimit = 100_000,
+            DailyLimit = 100_000,
+            Behaviour = new SimulatorBehaviour { PageSizeCap = Cap, DefaultOrder = ListOrder.UpdatedDate },
+        });
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        var moving = demo.Truth.EndpointRules.Where(r => r.Paging is "page+size" or "page").ToList();
+        Assert.Equal(11, moving.Count);
+
+        // The edit target: on page 1 when read by UpdatedDateUTC (so its edit shifts a record into that page), and
+        // not on page 1 when read by id (so a sync reading by id reads it after the edit): either way the run reads
+        // its edited content, and the end state is knowable.
+        var changes = new List<ScheduledChange>();
+        var initial = new Dictionary<string, int>();
+        foreach (var rules in moving)
+        {
+            var pageSize = rules.Paging == "page+size" ? Cap : rules.FullPage;
+            var byUpdate = demo.Truth.ListedIds(tenant, rules.Name);
+            var firstById = demo.Truth.GetRecords(tenant, rules.Name).Keys.Order(StringComparer.Ordinal).Take(pageSize).ToHashSet(StringComparer.Ordinal);
+            Assert.True(byUpdate.Count > pageSize, $"{rules.Name}: {byUpdate.Count} records fit one page of {pageSize}");
+            var target = byUpdate.Take(pageSize).FirstOrDefault(id => !firstById.Contains(id));
+            Assert.True(target is not null, $"{rules.Name}: every record on page 1 by UpdatedDateUTC is on page 1 by id too");
+            initial[rules.Name] = byUpdate.Count;
+            changes.Add(new ScheduledChange(rules.Name, AfterRequest: 1, ChangeKind.Edit) { RecordId = target });
+            changes.Add(new ScheduledChange(rules.Name, AfterRequest: 1, ChangeKind.Insert));
+        }
+
+        demo.Truth.SetBehaviour(demo.Truth.Behaviour with { ScheduledChanges = changes });
+        string runId;
+        await using (var pipeline = demo.CreatePipeline(s => s with { RateLimits = new RateLimitOptions { PerMinute = 100_000, PerDay = 100_000 } }))
+        {
+            var started = await pipeline.SyncAsync(new RunRequest(), Token);
+            runId = started.Run.RunId;
+            var state = await pipeline.Ledger.GetRunStateAsync(runId, Token);
+            Assert.NotNull(state);
+            Assert.Equal(RunPhase.Complete, state.Phase);
+
+            var applied = demo.Truth.Changes.Where(c => c.Scheduled).ToList();
+            Assert.Equal(changes.Count, applied.Count);
+            var rereadEndpoints = 0;
+            foreach (var rules in moving)
+            {
+                var endpoint = state.Endpoints.Single(e => e.TenantId == tenant && e.Endpoint == rules.Name);
+                var calls = demo.Truth.Requests.Count(r => r.TenantId == tenant && r.Endpoint == rules.Name);
+                var final = demo.Truth.Count(tenant, rules.Name);
+
+                // The first pass: page+size follows the page count page 1 reported (before any change); a page-only
+                // chain reads until a short page, which it meets after the insert.
+                var firstPass = rules.Paging == "page+size" ? (initial[rules.Name] + Cap - 1) / Cap : (final / rules.FullPage) + 1;
+                Assert.True(endpoint.Calls == calls, $"{rules.Name}: the ledger counts {endpoint.Calls} calls, the simulator saw {calls}");
+                Assert.True(endpoint.RereadCalls == calls - firstPass, $"{rules.Name}: {endpoint.RereadCalls} re-read calls counted, the simulator saw {calls} calls of which {firstPass} are the first pass");
+                Assert.True(endpoint.Verification == VerificationOutcome.Verified, $"{rules.Name}: {endpoint.Verification} ({endpoint.VerificationNote})");
+                rereadEndpoints += endpoint.RereadCalls > 0 ? 1 : 0;
+                TestContext.Current.TestOutputHelper?.WriteLine($"{rules.Name}: {calls} calls, first pass {firstPass}, re-read {endpoint.RereadCalls}; {endpoint.VerificationNote}");
+
+                // Served by UpdatedDateUTC (no order sent, or none allowed), the edit moved a record into page 1
+                // after it was read: only a re-read can have found it.
+                var orderSent = demo.Truth.Requests.Any(r => r.TenantId == tenant && r.Endpoint == rules.Name && r.PathAndQuery.Contains("order=", StringComparison.OrdinalIgnoreCase));
+                if (!orderSent)
+                {
+                    Assert.True(endpoint.RereadCalls > 0, $"{rules.Name} is served by UpdatedDateUTC and lost a record to the edit in its first pass, but was not re-read");
+                }
+            }
+
+            Assert.True(rereadEndpoints > 0, "no endpoint was re-read");
+            Assert.Equal(0, demo.Truth.Throttled());
+        }
+
+        demo.AssertViewsEqualTruth();
+        using var warehouse = demo.OpenWarehouse();
+        foreach (var rules in moving)
+        {
+            // The raw table holds every record the simulator has, and no other (a re-read lands a record twice).
+            var table = SimulatorTruth.TableName(rules.Name);
+            var expected = demo.Truth.GetRecords(tenant, rules.Name).Keys.Order(StringComparer.Ordinal).ToList();
+            var (_, rows) = warehouse.Query($"SELECT DISTINCT record_id FROM xero_raw.{table} ORDER BY record_id");
+            Assert.Equal(expected, rows.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+        }
+    }
+}
