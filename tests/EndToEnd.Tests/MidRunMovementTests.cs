@@ -1,3 +1,5 @@
+using XeroSync.Dispatcher.Cli;
+using XeroSync.Dispatcher.Routes;
 using XeroSync.Ledger;
 using XeroSync.Pipeline;
 using XeroSync.RateLimiting;
@@ -107,5 +109,53 @@ public sealed class MidRunMovementTests
             var (_, rows) = warehouse.Query($"SELECT DISTINCT record_id FROM xero_raw.{table} ORDER BY record_id");
             Assert.Equal(expected, rows.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task An_endpoint_whose_reads_cannot_be_verified_ends_partial_with_the_reason_never_complete()
+    {
+        const string Endpoint = "ManualJournals";
+        await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 1, Token, o => new SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            Scale = 0.7,
+            Behaviour = new SimulatorBehaviour { PageSizeCap = Cap, DefaultOrder = ListOrder.UpdatedDate },
+        });
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        var total = demo.Truth.Count(tenant, Endpoint);
+        Assert.True(total > Cap, $"{Endpoint}: {total} records fit one page of {Cap}");
+
+        // The oldest record (on page 1 when listed by UpdatedDateUTC) is edited after page 1 was read: it moves to the
+        // end and the first record of page 2 moves into page 1. No re-read is allowed, so nothing can find that record.
+        demo.Truth.SetBehaviour(demo.Truth.Behaviour with
+        {
+            ScheduledChanges = [new ScheduledChange(Endpoint, AfterRequest: 1, ChangeKind.Edit) { RecordId = demo.Truth.ListedIds(tenant, Endpoint)[0] }],
+        });
+        await using var pipeline = demo.CreatePipeline(s => s with { Pipeline = new PipelineOptions { MaxRereads = 0 } });
+        var started = await pipeline.SyncAsync(new RunRequest { Endpoints = [Endpoint] }, Token);
+
+        var state = await pipeline.Ledger.GetRunStateAsync(started.Run.RunId, Token);
+        Assert.NotNull(state);
+        Assert.Equal(RunPhase.Partial, state.Phase);
+        var endpoint = Assert.Single(state.Endpoints);
+        Assert.Equal((EndpointPhase.Partial, VerificationOutcome.Failed, 0), (endpoint.Phase, endpoint.Verification, endpoint.RereadCalls));
+        Assert.Equal($"not verified after 0 re-reads: {total - 1} distinct ids read, Xero reports {total}", endpoint.VerificationNote);
+        Assert.False(endpoint.WatermarkAdvanced);
+        Assert.Null(await pipeline.Watermarks.GetAsync(tenant, Endpoint, Token));
+        Assert.Equal("not verified (records moved)", RunSummary.Status(endpoint));
+        var status = RunStatusResponse.From(state);
+        Assert.Equal(("partial", "failed"), (status.State, status.Endpoints[0].Verification));
+        Assert.Equal(endpoint.VerificationNote, status.Endpoints[0].VerificationNote);
+
+        // What was read still loads: every record but the one that moved.
+        using var warehouse = demo.OpenWarehouse();
+        var latest = warehouse.Latest(SimulatorTruth.TableName(Endpoint));
+        var missing = demo.Truth.GetRecords(tenant, Endpoint).Keys.Where(id => !latest.ContainsKey((tenant, id))).ToList();
+        Assert.Single(missing);
+        Assert.Equal(demo.Truth.Requests.Count(r => r.Endpoint == Endpoint), endpoint.Calls);
     }
 }

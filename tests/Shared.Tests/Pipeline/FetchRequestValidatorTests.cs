@@ -33,6 +33,8 @@ public sealed class FetchRequestValidatorTests
         { "last-too-high", "invalid page range" },
         { "range-too-wide", "invalid page range" },
         { "offset", "invalid offset" },
+        { "page-base-zero", "invalid page base" },
+        { "page-base-not-below-first", "invalid page base" },
     };
 
     private static FetchRequest Break(string field) => field switch
@@ -50,11 +52,25 @@ public sealed class FetchRequestValidatorTests
         "last-too-high" => Valid with { FirstPage = 99_999, LastPage = 100_000 },
         "range-too-wide" => Valid with { FirstPage = 1, LastPage = 1001 },
         "offset" => Valid with { Endpoint = "Journals", Offset = -1 },
+        "page-base-zero" => Valid with { FirstPage = 5, LastPage = 5, PageBase = 0 },
+        "page-base-not-below-first" => Valid with { FirstPage = 5, LastPage = 5, PageBase = 5 },
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 
     [Fact]
     public void A_valid_request_passes() => Assert.Null(FetchRequestValidator.Validate(Valid));
+
+    [Fact]
+    public void A_re_read_carries_its_page_base_and_reads_the_xero_page_it_stands_for()
+    {
+        var reread = Valid with { FirstPage = 7, LastPage = 7, PageBase = 6 };
+        Assert.Null(FetchRequestValidator.Validate(reread));
+        Assert.Equal(1, reread.FirstPage - reread.XeroPageOffset);
+        var json = JsonSerializer.Serialize(reread, PipelineJsonContext.Default.FetchRequest);
+        Assert.Contains("\"page_base\":6", json, StringComparison.Ordinal);
+        Assert.Equal(reread, JsonSerializer.Deserialize(json, PipelineJsonContext.Default.FetchRequest));
+        Assert.DoesNotContain("page_base", JsonSerializer.Serialize(Valid, PipelineJsonContext.Default.FetchRequest), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Null_is_empty_message() => Assert.Equal("empty message", FetchRequestValidator.Validate(null));
