@@ -29,7 +29,7 @@ public sealed record RunSummary(RunState State)
             EndpointPhase.Complete => "ok",
             EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
             EndpointPhase.Partial when row.Failed > 0 => "failed pages",
-            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit)",
+            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit or reconcile budget)",
             EndpointPhase.Partial => "partial",
             EndpointPhase.Loading => "loading",
             _ => "running",
@@ -43,7 +43,7 @@ public sealed record RunSummary(RunState State)
         "skipped (not entitled or retired)" => 1,
         "loading" => 2,
         "running" => 3,
-        "deferred (daily limit)" => 4,
+        "deferred (daily limit or reconcile budget)" => 4,
         _ => 5,
     };
 
@@ -73,5 +73,7 @@ public sealed record RunSummary(RunState State)
             ManifestsFailed = rows.Sum(r => r.ManifestsFailed),
             Calls = rows.Sum(r => r.Calls),
             Throttles = rows.Sum(r => r.Throttles),
+            Swept = rows.Any(r => r.Swept is not null) ? rows.Sum(r => r.Swept ?? 0) : null,
+            Deletes = rows.Any(r => r.Deletes is not null) ? rows.Sum(r => r.Deletes ?? 0) : null,
         };
 }

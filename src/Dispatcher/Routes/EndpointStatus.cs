@@ -20,9 +20,23 @@ public sealed record EndpointStatus(
     [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded,
     [property: JsonPropertyName("manifests_failed")] int ManifestsFailed)
 {
+    /// <summary>Reconcile runs: distinct ids Xero returned (null until the sweep is recorded, and on syncs).</summary>
+    [JsonPropertyName("swept")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Swept { get; init; }
+
+    /// <summary>Reconcile runs: records found deleted in Xero and marked (deleted_at) in the latest views.</summary>
+    [JsonPropertyName("deletes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Deletes { get; init; }
+
     public static EndpointStatus From(EndpointState p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return new(p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed);
+        return new(p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed)
+        {
+            Swept = p.Swept,
+            Deletes = p.Deletes,
+        };
     }
 }

@@ -109,8 +109,10 @@ public static class CloudPipelineExtensions
 
         services.AddSingleton<ManifestWriter>();
         services.AddSingleton<FetchRequestHandler>();
+        services.AddSingleton<DeletionSweeper>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
+        services.AddSingleton<ReconcileStarter>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();
         return services;
