@@ -61,13 +61,15 @@ public sealed partial class BigQueryWarehouse : IWarehouse
     /// <summary>
     /// The latest view's query over <c>`{project}.{rawDataset}.{table}`</c>: the newest record row per (tenant, record), and
     /// <c>deleted_at</c> from the newest reconcile tombstone when no record row was fetched after it (the same rule as DuckDB's).
+    /// BigQuery sorts NULLs last under DESC by default, so <c>updated_at DESC</c> is DuckDB's <c>DESC NULLS LAST</c> (written
+    /// without it: the BigQuery-dialect parser that checks this SQL does not take NULLS LAST in a window).
     /// </summary>
     public static string LatestViewSql(string projectId, string rawDataset, string table) => string.Create(
         CultureInfo.InvariantCulture,
-        $"SELECT r.tenant_id, r.record_id, r.updated_at, r.run_id, r.page, r.fetched_at, r.payload, IF(t.deleted_at > r.last_seen_at, t.deleted_at, NULL) AS deleted_at "
+        $"SELECT r.tenant_id AS tenant_id, r.record_id AS record_id, r.updated_at AS updated_at, r.run_id AS run_id, r.page AS page, r.fetched_at AS fetched_at, r.payload AS payload, IF(t.deleted_at > r.last_seen_at, t.deleted_at, NULL) AS deleted_at "
         + $"FROM (SELECT * EXCEPT(rn) FROM (SELECT tenant_id, record_id, updated_at, run_id, page, fetched_at, payload, "
         + $"MAX(fetched_at) OVER (PARTITION BY tenant_id, record_id) AS last_seen_at, "
-        + $"ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) AS rn "
+        + $"ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC, fetched_at DESC, run_id DESC, page DESC) AS rn "
         + $"FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NULL) WHERE rn = 1) AS r "
         + $"LEFT JOIN (SELECT tenant_id, record_id, MAX(deleted_at) AS deleted_at FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NOT NULL GROUP BY tenant_id, record_id) AS t "
         + $"ON t.tenant_id = r.tenant_id AND t.record_id = r.record_id");
