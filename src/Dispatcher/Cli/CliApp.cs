@@ -15,6 +15,11 @@ public static class CliApp
                       --endpoints A,B     only these Xero endpoints (e.g. Invoices,Contacts; case-insensitive)
                       --tenants T1,T2     only these tenant ids (with --demo: the number of demo organisations)
                       --full              ignore watermarks and read everything
+                      --reconcile         instead: sweep ids and refresh in full within each organisation's
+                                          day budget (less 1,500 calls kept for incrementals); records Xero
+                                          no longer returns get deleted_at in the latest views
+                      --budget N          with --reconcile: at most N Xero calls per organisation
+                      --full-refresh      with --reconcile: read Invoices and Contacts in full now
                       --verbose           log every page to stderr
           retry     `retry RUN_ID`: republish a run's failed and deferred pages (same --demo/--data-dir as sync).
           status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N

@@ -37,7 +37,7 @@ public sealed record RunSummary(RunState State)
             EndpointPhase.Complete => "ok",
             EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
             EndpointPhase.Partial when row.Failed > 0 => "failed pages",
-            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit)",
+            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit or reconcile budget)",
             EndpointPhase.Partial when row.Verification == VerificationOutcome.Failed => "not verified (records moved)",
             EndpointPhase.Partial => "partial",
             EndpointPhase.Loading when row.AwaitsVerification => "verifying",
@@ -53,7 +53,7 @@ public sealed record RunSummary(RunState State)
         "skipped (not entitled or retired)" => 1,
         "loading" or "verifying" => 2,
         "running" => 3,
-        "deferred (daily limit)" => 4,
+        "deferred (daily limit or reconcile budget)" => 4,
         _ => 5,
     };
 
@@ -85,5 +85,7 @@ public sealed record RunSummary(RunState State)
             Throttles = rows.Sum(r => r.Throttles),
             RereadCalls = rows.Sum(r => r.RereadCalls),
             Pass = rows.Max(r => r.Pass),
+            Swept = rows.Any(r => r.Swept is not null) ? rows.Sum(r => r.Swept ?? 0) : null,
+            Deletes = rows.Any(r => r.Deletes is not null) ? rows.Sum(r => r.Deletes ?? 0) : null,
         };
 }

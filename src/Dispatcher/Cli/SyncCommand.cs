@@ -17,6 +17,9 @@ public static class SyncCommand
         ["endpoints"] = true,
         ["tenants"] = true,
         ["full"] = false,
+        ["reconcile"] = false,
+        ["budget"] = true,
+        ["full-refresh"] = false,
         ["verbose"] = false,
     };
 
@@ -25,16 +28,51 @@ public static class SyncCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
         var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var reconcile = args.Has("reconcile");
+        if (!reconcile && (args.Has("budget") || args.Has("full-refresh")))
+        {
+            throw new CliUsageException("--budget and --full-refresh go with --reconcile.");
+        }
+
+        int? budget = null;
+        if (args.Value("budget") is { } text)
+        {
+            budget = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 5000
+                ? value
+                : throw new CliUsageException($"--budget must be a whole number of calls from 0 to 5000, not '{Markup.Escape(text)}'.");
+        }
+
         var request = new RunRequest
         {
             Endpoints = ValidateEndpoints(args.List("endpoints")),
             Full = args.Has("full"),
             Tenants = args.Has("demo") ? null : args.List("tenants"),
+            Reconcile = reconcile,
+            CallBudget = budget,
+            FullRefresh = args.Has("full-refresh"),
         };
 
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         {
             await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options), context.Loggers, context.Time);
+            if (reconcile)
+            {
+                StartedReconcile planned;
+                try
+                {
+                    planned = await pipeline.StartReconcileAsync(request, cancellationToken);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new CliUsageException(ex.Message, ex);
+                }
+
+                ReconcileReport.WritePlan(planned, dataDirectory, context);
+                var exit = await RunReport.FollowAndSummariseAsync(pipeline, planned.Run.RunId, planned.Run.Tenants.Count > 1, context, cancellationToken);
+                await ReconcileReport.WriteCostAsync(pipeline.Ledger, planned, context, cancellationToken);
+                return exit;
+            }
+
             StartedRun started;
             try
             {

@@ -29,6 +29,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly ManifestLoader _loader;
     private readonly RunStarter _starter;
     private readonly RunRetrier _retrier;
+    private readonly ReconcileStarter _reconciler;
 
     public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -65,7 +66,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         var manifests = new ManifestWriter(Ledger, Objects);
         var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
         _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
-        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
+        var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
+        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
@@ -96,6 +99,21 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
         return await _starter.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Plans and opens a reconcile (ID sweep and full refresh within each organisation's budget) and publishes it.</summary>
+    public async Task<StartedReconcile> StartReconcileAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        return await _reconciler.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Starts a reconcile and waits until all its work is done.</summary>
+    public async Task<StartedReconcile> ReconcileAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var started = await StartReconcileAsync(request, cancellationToken);
+        await WaitForIdleAsync(cancellationToken);
+        return started;
     }
 
     /// <summary>Republishes a run's failed and deferred pages; <see cref="WaitForIdleAsync"/> then waits for them.</summary>

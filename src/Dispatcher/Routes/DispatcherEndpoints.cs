@@ -19,17 +19,28 @@ public static class DispatcherEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/healthz");
         app.MapPost("/run", StartRunAsync);
+        app.MapPost("/reconcile", StartReconcileAsync);
         app.MapGet("/runs/{runId}", GetRunAsync);
         app.MapPost("/runs/{runId}/retry", RetryAsync);
         return app;
     }
 
-    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, CancellationToken cancellationToken)
     {
         var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
         if (problem is not null)
         {
             return Results.Problem(problem, statusCode: 400);
+        }
+
+        if (runRequest!.Reconcile)
+        {
+            return await ReconcileAsync(runRequest, reconciler, cancellationToken);
+        }
+
+        if (runRequest.CallBudget is not null || runRequest.FullRefresh)
+        {
+            return Results.Problem("call_budget and full_refresh apply to a reconcile (\"reconcile\": true).", statusCode: 400);
         }
 
         try
@@ -38,6 +49,44 @@ public static class DispatcherEndpoints
             return Results.Json(
                 new RunStartedResponse(started.Run.RunId, started.Messages, started.Tenants.Select(t => t.TenantId).ToList(), started.Endpoints.Select(e => e.Name).ToList()),
                 DispatcherJsonContext.Default.RunStartedResponse);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return Results.Problem(ex.Message, statusCode: 400);
+        }
+        catch (NoTenantsToSyncException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: 422);
+        }
+    }
+
+    /// <summary><c>POST /reconcile</c>: the body of <c>POST /run</c> (tenants, endpoints, call_budget, full_refresh), always a reconcile.</summary>
+    private static async Task<IResult> StartReconcileAsync(HttpRequest request, ReconcileStarter reconciler, CancellationToken cancellationToken)
+    {
+        var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
+        return problem is not null
+            ? Results.Problem(problem, statusCode: 400)
+            : await ReconcileAsync(runRequest! with { Reconcile = true }, reconciler, cancellationToken);
+    }
+
+    private static async Task<IResult> ReconcileAsync(RunRequest runRequest, ReconcileStarter reconciler, CancellationToken cancellationToken)
+    {
+        if (runRequest.Full)
+        {
+            return Results.Problem("A reconcile always reads in full; \"full\" applies to a sync.", statusCode: 400);
+        }
+
+        try
+        {
+            var started = await reconciler.StartAsync(runRequest, cancellationToken);
+            return Results.Json(
+                new ReconcileStartedResponse(
+                    started.Run.RunId,
+                    started.Messages,
+                    [.. started.Budgets.Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget))],
+                    started.Run.Reconcile?.SweepOnly ?? [],
+                    [.. started.Endpoints.Where(e => e.Deferred).Select(e => $"{e.TenantId}/{e.Endpoint}")]),
+                DispatcherJsonContext.Default.ReconcileStartedResponse);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
@@ -89,6 +138,11 @@ public static class DispatcherEndpoints
         catch (JsonException ex)
         {
             return (null, "The body must be empty or a JSON object {\"tenants\": [...], \"endpoints\": [...], \"full\": bool}: " + Identifiers.Sanitize(ex.Message, 300));
+        }
+
+        if (runRequest.CallBudget is < 0 or > 5000)
+        {
+            return (null, "call_budget must be from 0 to 5000 calls (Xero's day limit per organisation).");
         }
 
         foreach (var tenant in runRequest.Tenants ?? [])

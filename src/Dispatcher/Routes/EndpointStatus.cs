@@ -30,6 +30,16 @@ public sealed record EndpointStatus(
     [property: JsonPropertyName("verification")] string? Verification = null,
     [property: JsonPropertyName("verification_note")] string? VerificationNote = null)
 {
+    /// <summary>Reconcile runs: distinct ids Xero returned (null until the sweep is recorded, and on syncs).</summary>
+    [JsonPropertyName("swept")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Swept { get; init; }
+
+    /// <summary>Reconcile runs: records found deleted in Xero and marked (deleted_at) in the latest views.</summary>
+    [JsonPropertyName("deletes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Deletes { get; init; }
+
     public static EndpointStatus From(EndpointState p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -38,6 +48,10 @@ public sealed record EndpointStatus(
             p.RereadCalls,
             p.Pass + 1,
             p.VerificationRequired ? p.Verification.ToString().ToLowerInvariant() : null,
-            p.VerificationNote);
+            p.VerificationNote)
+        {
+            Swept = p.Swept,
+            Deletes = p.Deletes,
+        };
     }
 }

@@ -110,8 +110,10 @@ public static class CloudPipelineExtensions
         services.AddSingleton<ManifestWriter>();
         services.AddSingleton<EndpointVerifier>();
         services.AddSingleton<FetchRequestHandler>();
+        services.AddSingleton<DeletionSweeper>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
+        services.AddSingleton<ReconcileStarter>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();
         return services;

@@ -24,6 +24,12 @@ public static class ObjectNames
         return string.Create(CultureInfo.InvariantCulture, $"{Prefix(runId, tenantId, endpoint)}page-{page:D5}.ndjson.gz");
     }
 
+    /// <summary>
+    /// A reconcile's tombstones for the endpoint: one NDJSON line per record Xero no longer returns, loaded into the raw
+    /// table like a page (<c>.../tombstones.ndjson.gz</c>; deterministic, written once).
+    /// </summary>
+    public static string Tombstones(string runId, string tenantId, XeroEndpoint endpoint) => Prefix(runId, tenantId, endpoint) + "tombstones.ndjson.gz";
+
     /// <summary>The run's manifest (sequence 0) or a retry's further manifest (sequence n: <c>_manifest-r00n.json</c>).</summary>
     public static string Manifest(string runId, string tenantId, XeroEndpoint endpoint, int sequence = 0)
     {

@@ -45,6 +45,12 @@ public sealed record EndpointState(
 {
     public EndpointKey Key => new(RunId, TenantId, Endpoint);
 
+    /// <summary>Reconcile runs: the distinct ids Xero returned for the endpoint, once the sweep is recorded (null before, and on syncs).</summary>
+    public long? Swept { get; init; }
+
+    /// <summary>Reconcile runs: the records the sweep found deleted in Xero (tombstones loaded), once recorded.</summary>
+    public long? Deletes { get; init; }
+
     public int Pages => Pending + Done + Failed + Deferred + NotEntitled;
 
     /// <summary>

@@ -113,4 +113,20 @@ public interface IRunLedger
 
     /// <summary>Records that the endpoint's watermark has been advanced to this run's (idempotent).</summary>
     Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reconcile runs: takes one Xero call from the tenant's budget in <paramref name="run"/>'s plan before the call is made;
+    /// false once the budget is spent (the call must not be made). Always true when the run has no budget for the tenant.
+    /// Calls taken are never given back, so concurrent callers together never take more than the budget.
+    /// </summary>
+    Task<bool> TryReserveCallAsync(RunInfo run, string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Reconcile runs: the calls taken from the tenant's budget so far.</summary>
+    Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reconcile runs: records what the endpoint's sweep found (distinct ids Xero returned, records marked deleted);
+    /// the first record wins (a redelivered sweep finds the same object and changes nothing). Shown on <see cref="EndpointState"/>.
+    /// </summary>
+    Task RecordSweepAsync(EndpointKey key, long swept, long deletes, CancellationToken cancellationToken);
 }

@@ -9,4 +9,8 @@ public sealed record RunInfo(
     DateTimeOffset StartedAt,
     IReadOnlyList<string> Tenants,
     IReadOnlyList<string> Endpoints,
-    bool Full);
+    bool Full)
+{
+    /// <summary>Set on a reconcile run (an ID sweep and full refresh under a call budget); null on a sync.</summary>
+    public ReconcilePlan? Reconcile { get; init; }
+}

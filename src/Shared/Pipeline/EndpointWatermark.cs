@@ -16,8 +16,9 @@ public static class EndpointWatermark
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(state);
-        if (!state.MayAdvanceWatermark)
+        if (!state.MayAdvanceWatermark || run.Reconcile?.IsSweepOnly(endpoint.Name) == true)
         {
+            // An ID sweep read ids, not records: the incremental watermark stays where it was.
             return null;
         }
 

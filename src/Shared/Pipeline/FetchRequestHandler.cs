@@ -49,7 +49,7 @@ public sealed partial class FetchRequestHandler(
 
         var budget = options.Value.DeliveryBudget;
         var deadline = budget == Timeout.InfiniteTimeSpan ? (DateTimeOffset?)null : time.GetUtcNow() + budget;
-        var state = new FetchState(request, EndpointCatalog.Get(request.Endpoint), new EndpointKey(request.RunId, request.TenantId, request.Endpoint), deadline);
+        var state = new FetchState(request, EndpointCatalog.Get(request.Endpoint), new EndpointKey(request.RunId, request.TenantId, request.Endpoint), deadline) { Run = run };
         var outcome = await FetchPagesAsync(state, cancellationToken);
         if (outcome.Kind == HandlerOutcomeKind.Retry)
         {
@@ -274,7 +274,19 @@ public sealed partial class FetchRequestHandler(
         XeroPage xeroPage;
         try
         {
-            xeroPage = await xero.GetPageAsync(new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline), cancellationToken);
+            var run = state.Run;
+            var query = new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
+            if (run.Reconcile is { } plan)
+            {
+                // A reconcile: summaryOnly where the plan sweeps ids, and every attempt taken from the tenant's call budget first.
+                query = query with
+                {
+                    SummaryOnly = endpoint.SupportsSummaryOnly && plan.IsSweepOnly(endpoint.Name),
+                    ReserveCall = ct => new ValueTask<bool>(ledger.TryReserveCallAsync(run, request.TenantId, ct)),
+                };
+            }
+
+            xeroPage = await xero.GetPageAsync(query, cancellationToken);
         }
         catch (XeroApiException ex)
         {
@@ -338,6 +350,10 @@ public sealed partial class FetchRequestHandler(
             case XeroFailure.RateLimited when ex.Detail == nameof(RateLimitProblem.Day):
                 Log.Deferred(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.RetryAt);
                 return await EndAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", cancellationToken);
+            case XeroFailure.BudgetSpent:
+                // Not silently dropped: the page (and the rest of its range) is deferred, the endpoint partial, nothing marked deleted.
+                Log.BudgetSpent(logger, request.RunId, request.TenantId, endpoint.Name, page);
+                return await EndAsync(state, page, offset, PageStatus.Deferred, "reconcile call budget spent", cancellationToken);
             case XeroFailure.Retired:
                 // Xero says the endpoint is gone (ExpenseClaims and Receipts retire in 2027): a skip, never a failed run.
                 Log.Retired(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
@@ -394,6 +410,8 @@ public sealed partial class FetchRequestHandler(
 
     private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, EndpointKey Key, DateTimeOffset? Deadline)
     {
+        public required RunInfo Run { get; init; }
+
         /// <summary>This delivery's identity as a page-lease owner.</summary>
         public string Owner { get; } = Guid.NewGuid().ToString("N");
     }
@@ -427,6 +445,9 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: not entitled ({Status}); skipped")]
         public static partial void NotEntitled(ILogger logger, string runId, string tenantId, string endpoint, int status);
+
+        [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: deferred from page {Page}, the reconcile's call budget is spent")]
+        public static partial void BudgetSpent(ILogger logger, string runId, string tenantId, string endpoint, int page);
 
         [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: retired by Xero ({Status}); skipped")]
         public static partial void Retired(ILogger logger, string runId, string tenantId, string endpoint, int status);

@@ -22,6 +22,7 @@ public sealed partial class ManifestLoader(
     IWarehouse warehouse,
     IRunLedger ledger,
     IWatermarkStore watermarks,
+    DeletionSweeper sweeper,
     IOptions<PipelineOptions> options,
     ILogger<ManifestLoader> logger)
 {
@@ -64,7 +65,11 @@ public sealed partial class ManifestLoader(
         }
 
         long rows = 0;
-        if (manifest.Objects.Count > 0)
+        if (run.Reconcile?.IsSweepOnly(endpoint.Name) == true)
+        {
+            // An ID sweep's pages hold summaryOnly records: their ids are what counts (DeletionSweeper), not their content.
+        }
+        else if (manifest.Objects.Count > 0)
         {
             try
             {
@@ -101,6 +106,9 @@ public sealed partial class ManifestLoader(
         {
             return;
         }
+
+        // A reconcile marks what Xero no longer returns before the endpoint counts as finished (a retry redoes a crash here).
+        await sweeper.SweepAsync(run, endpoint, state, cancellationToken);
 
         if (EndpointWatermark.For(run, endpoint, state, options.Value.WatermarkOverlap) is { } watermark)
         {

@@ -41,4 +41,20 @@ public sealed class PipelineOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PageLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reconcile runs: the calls of each organisation's remaining day budget kept for incremental syncs. Hourly syncs of the
+    /// 27 endpoints take about 24 x 27 = 648 calls a day when little changes; 1,500 leaves room for their changed pages too.
+    /// A reconcile may spend what Xero says remains today (<c>X-DayLimit-Remaining</c>) less this.
+    /// </summary>
+    [Range(0, 5000)]
+    public int ReconcileReserve { get; set; } = 1500;
+
+    /// <summary>
+    /// Reconcile runs: how often an endpoint that offers <c>summaryOnly</c> (Invoices, Contacts) is read in full rather than
+    /// ID-swept, for edits that do not bump UpdatedDateUTC. Other endpoints are read in full on every reconcile (a full read
+    /// costs the same calls as any ID sweep Xero allows there).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
+    public TimeSpan FullRefreshEvery { get; set; } = TimeSpan.FromDays(7);
 }

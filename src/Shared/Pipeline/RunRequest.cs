@@ -20,4 +20,19 @@ public sealed record RunRequest
     /// <summary>Ignore watermarks and read everything.</summary>
     [JsonPropertyName("full")]
     public bool Full { get; init; }
+
+    /// <summary>
+    /// A reconcile instead of a sync: an ID sweep and full refresh of every endpoint that fits each organisation's remaining
+    /// day budget (less the reserve for incrementals); records Xero no longer returns are marked deleted.
+    /// </summary>
+    [JsonPropertyName("reconcile")]
+    public bool Reconcile { get; init; }
+
+    /// <summary>Reconcile only: at most this many Xero calls per organisation (the probe included); never exceeded.</summary>
+    [JsonPropertyName("call_budget")]
+    public int? CallBudget { get; init; }
+
+    /// <summary>Reconcile only: read Invoices and Contacts in full now, whenever they were last refreshed.</summary>
+    [JsonPropertyName("full_refresh")]
+    public bool FullRefresh { get; init; }
 }

@@ -92,7 +92,7 @@ public sealed partial class RunStarter(
         return names.Select(EndpointCatalog.Get).Distinct().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static List<XeroConnection> FilterTenants(IReadOnlyList<XeroConnection> connections, IReadOnlyList<string>? wanted)
+    internal static List<XeroConnection> FilterTenants(IReadOnlyList<XeroConnection> connections, IReadOnlyList<string>? wanted)
     {
         var unique = connections.DistinctBy(c => c.TenantId, StringComparer.OrdinalIgnoreCase).ToList();
         if (wanted is null || wanted.Count == 0)
@@ -108,7 +108,7 @@ public sealed partial class RunStarter(
         return unique.Where(c => wanted.Contains(c.TenantId, StringComparer.OrdinalIgnoreCase)).ToList();
     }
 
-    private static string NewRunId(DateTimeOffset startedAt) =>
+    internal static string NewRunId(DateTimeOffset startedAt) =>
         startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 
     private static partial class Log

@@ -16,4 +16,10 @@ public interface IWarehouse
     /// A job id that was already loaded is not loaded again; its earlier row count is returned.
     /// </summary>
     Task<long> LoadAsync(LoadJob job, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The record ids the endpoint's latest view holds for the tenant that are not marked deleted and whose latest row was
+    /// fetched before <paramref name="fetchedBefore"/> (a reconcile compares them with the ids Xero returned).
+    /// </summary>
+    Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken);
 }

@@ -13,6 +13,12 @@ public sealed record PageQuery(
     /// <summary>Sends <c>summaryOnly=true</c> where the endpoint offers it (Invoices, Contacts): lighter records for an ID sweep.</summary>
     public bool SummaryOnly { get; init; }
 
+    /// <summary>
+    /// Asked before every HTTP attempt (retries and 429s included): false means the caller's call budget is spent, and
+    /// the call is not made (<see cref="XeroFailure.BudgetSpent"/>). Null: no budget (syncs).
+    /// </summary>
+    public Func<CancellationToken, ValueTask<bool>>? ReserveCall { get; init; }
+
     /// <summary>Set: <c>GET /{Endpoint}/{RecordId}</c> (no paging, order or filters); the page holds that one record.</summary>
     public string? RecordId { get; init; }
 

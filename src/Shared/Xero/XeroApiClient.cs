@@ -134,6 +134,12 @@ public sealed partial class XeroApiClient
             throw new XeroApiException(XeroFailure.PermitUnavailable, null, "The delivery's deadline passed before a rate-limit permit.") { RetryAt = query.Deadline };
         }
 
+        // A reconcile's call budget is taken before the permit, one call per attempt: retries and 429s spend it too.
+        if (query.ReserveCall is { } reserve && !await reserve(cancellationToken))
+        {
+            throw new XeroApiException(XeroFailure.BudgetSpent, null, "The reconcile's call budget for this tenant is spent.");
+        }
+
         await using var permit = await _limiter.AcquireAsync(query.TenantId, wait, cancellationToken);
         if (!permit.IsGranted)
         {
@@ -157,6 +163,7 @@ public sealed partial class XeroApiClient
         var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
         var observation = RateLimitObservation.FromHeaders(response.Headers, throttled, _time.GetUtcNow());
         await _limiter.ObserveAsync(query.TenantId, observation, cancellationToken);
+        counters.DayRemaining = observation.DayRemaining ?? counters.DayRemaining;
         if (throttled)
         {
             counters.Throttles++;
@@ -280,7 +287,7 @@ public sealed partial class XeroApiClient
             pagination = paginationElement.Deserialize(XeroJsonContext.Default.XeroPagination);
         }
 
-        return new XeroPage(document, records, pagination, serverDate, counters.Calls, counters.Throttles);
+        return new XeroPage(document, records, pagination, serverDate, counters.Calls, counters.Throttles) { DayRemaining = counters.DayRemaining };
     }
 
     private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
@@ -341,6 +348,8 @@ public sealed partial class XeroApiClient
         public int Calls { get; set; }
 
         public int Throttles { get; set; }
+
+        public int? DayRemaining { get; set; }
     }
 
     private static partial class Log

@@ -24,6 +24,9 @@ public enum XeroFailure
     /// </summary>
     Retired,
 
+    /// <summary>A reconcile's call budget for the tenant is spent: the call was not made; defer the page.</summary>
+    BudgetSpent,
+
     /// <summary>400/404/other 4xx: the request is wrong; retrying will not help.</summary>
     BadRequest,
 }

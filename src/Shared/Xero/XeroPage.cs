@@ -36,5 +36,8 @@ public sealed class XeroPage : IDisposable
     /// <summary>429 responses seen while fetching this page.</summary>
     public int Throttles { get; }
 
+    /// <summary>Xero's <c>X-DayLimit-Remaining</c> on the last response, when sent: the organisation's calls left today.</summary>
+    public int? DayRemaining { get; init; }
+
     public void Dispose() => _document.Dispose();
 }

@@ -41,7 +41,22 @@ public sealed class DispatcherHostileTests(DispatcherHostFixture fixture) : ICla
         ["form-urlencoded body"] = (() => new StringContent("tenants=a&full=true", Encoding.UTF8, "application/x-www-form-urlencoded"), HttpStatusCode.BadRequest, "JSON object", []),
         ["invalid utf-8"] = (() => new ByteArrayContent([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}']), HttpStatusCode.BadRequest, "JSON object", []),
         ["chunked body that never closes the object"] = (() => new StreamContent(new MemoryStream("{\"tenants\":["u8.ToArray())), HttpStatusCode.BadRequest, "JSON object", []),
+        ["call budget on a sync"] = (Text("{\"call_budget\":10}"), HttpStatusCode.BadRequest, "reconcile", []),
+        ["full refresh on a sync"] = (Text("{\"full_refresh\":true}"), HttpStatusCode.BadRequest, "reconcile", []),
+        ["reconcile with a negative budget"] = (Text("{\"reconcile\":true,\"call_budget\":-1}"), HttpStatusCode.BadRequest, "call_budget", []),
+        ["reconcile with a budget over the day limit"] = (Text("{\"reconcile\":true,\"call_budget\":5001}"), HttpStatusCode.BadRequest, "call_budget", []),
+        ["reconcile with a budget as a string"] = (Text("{\"reconcile\":true,\"call_budget\":\"lots\"}"), HttpStatusCode.BadRequest, "JSON object", []),
+        ["reconcile asked to be full"] = (Text("{\"reconcile\":true,\"full\":true}"), HttpStatusCode.BadRequest, "always reads in full", []),
+        ["reconcile is a string"] = (Text("{\"reconcile\":\"yes\"}"), HttpStatusCode.BadRequest, "JSON object", []),
     };
+
+    /// <summary>POST /reconcile: the same body as POST /run (always a reconcile), refused the same way.</summary>
+    private static readonly string[] ReconcileCaseNames =
+    [
+        "not json", "json array", "trailing garbage", "tenant with path traversal", "tenant with a newline", "unknown endpoint",
+        "misspelt property", "body over the 64 KiB cap", "invalid utf-8", "reconcile with a negative budget",
+        "reconcile with a budget over the day limit", "reconcile with a budget as a string", "reconcile asked to be full",
+    ];
 
     /// <summary>(path, status, strings never logged).</summary>
     private static readonly Dictionary<string, (string Path, HttpStatusCode Status, string[] Forbidden)> RetryCases = new(StringComparer.Ordinal)
@@ -70,6 +85,26 @@ public sealed class DispatcherHostileTests(DispatcherHostFixture fixture) : ICla
     public static TheoryData<string> RunCaseNames => [.. RunCases.Keys];
 
     public static TheoryData<string> RetryCaseNames => [.. RetryCases.Keys];
+
+    public static TheoryData<string> ReconcileCases => [.. ReconcileCaseNames];
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(ReconcileCases))]
+    public async Task Hostile_reconcile_requests_are_refused_with_a_problem_before_any_backend_call(string name)
+    {
+        var (body, status, detail, forbidden) = RunCases[name];
+        fixture.Host.Logs.Clear();
+
+        using var content = body();
+        using var response = await fixture.Host.Client.PostAsync(new Uri("/reconcile", UriKind.Relative), content, TestContext.Current.CancellationToken);
+
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        using var problem = JsonDocument.Parse(text);
+        var said = problem.RootElement.GetProperty("detail").GetString()!;
+        Assert.True(said.Contains(detail, StringComparison.OrdinalIgnoreCase), $"problem detail '{said}' does not name '{detail}'");
+        AssertNoBackendCallAndSafeLogs(forbidden);
+    }
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(RunCaseNames))]

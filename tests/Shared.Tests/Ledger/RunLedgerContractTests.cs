@@ -8,7 +8,7 @@ namespace XeroSync.Tests.Ledger;
 /// behave the same, because the pipeline cannot tell them apart. The expectations are the contract's own rules
 /// (page plan, leases, manifest lifecycle, watermark flag), stated here from first principles.
 /// </summary>
-public abstract class RunLedgerContractTests
+public abstract partial class RunLedgerContractTests
 {
     protected const string Run = "run-1";
     protected const string Tenant = "tenant-1";

@@ -87,7 +87,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(
             [
                 "tenant_id STRING REQUIRED", "record_id STRING REQUIRED", "updated_at TIMESTAMP NULLABLE", "run_id STRING REQUIRED",
-                "page INT64 REQUIRED", "fetched_at TIMESTAMP REQUIRED", "payload JSON REQUIRED",
+                "page INT64 REQUIRED", "fetched_at TIMESTAMP REQUIRED", "payload JSON REQUIRED", "deleted_at TIMESTAMP NULLABLE",
             ],
             fields);
         Assert.Equal("DAY", t.GetProperty("timePartitioning").GetProperty("type").GetString());
@@ -100,9 +100,11 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal("xero", v.GetProperty("tableReference").GetProperty("datasetId").GetString());
         Assert.Equal("invoices", v.GetProperty("tableReference").GetProperty("tableId").GetString());
         Assert.False(v.GetProperty("view").GetProperty("useLegacySql").GetBoolean());
-        Assert.Equal(
-            "SELECT * EXCEPT(rn) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) AS rn FROM `p.xero_raw.invoices`) WHERE rn = 1",
-            v.GetProperty("view").GetProperty("query").GetString());
+        // The latest record row per key from the raw table, flagged by the raw table's tombstones (DuckDB runs the same rule).
+        var latest = v.GetProperty("view").GetProperty("query").GetString()!;
+        Assert.Contains("ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC, fetched_at DESC, run_id DESC, page DESC) AS rn FROM `p.xero_raw.invoices` WHERE deleted_at IS NULL", latest, StringComparison.Ordinal);
+        Assert.Contains("FROM `p.xero_raw.invoices` WHERE deleted_at IS NOT NULL", latest, StringComparison.Ordinal);
+        Assert.Contains("AS deleted_at", latest, StringComparison.Ordinal);
         Assert.False(v.TryGetProperty("schema", out _));
 
         using var contactsView = JsonDocument.Parse(requests[9].Body);
@@ -210,8 +212,9 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal("xero_raw", load.GetProperty("destinationTable").GetProperty("datasetId").GetString());
         Assert.Equal("invoices", load.GetProperty("destinationTable").GetProperty("tableId").GetString());
         Assert.Equal(
-            ["tenant_id", "record_id", "updated_at", "run_id", "page", "fetched_at", "payload"],
+            ["tenant_id", "record_id", "updated_at", "run_id", "page", "fetched_at", "payload", "deleted_at"],
             load.GetProperty("schema").GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(["ALLOW_FIELD_ADDITION"], load.GetProperty("schemaUpdateOptions").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal("fetched_at", load.GetProperty("timePartitioning").GetProperty("field").GetString());
         Assert.Equal(["tenant_id", "record_id"], load.GetProperty("clustering").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
 

@@ -50,6 +50,14 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (run.Reconcile is { } plan)
+        {
+            await using var command = Command(connection, transaction, "INSERT INTO ledger_reconcile (run_id, plan) VALUES ($run, $plan) ON CONFLICT (run_id) DO NOTHING");
+            command.Parameters.AddWithValue("$run", run.RunId);
+            command.Parameters.AddWithValue("$plan", JsonSerializer.Serialize(plan, ReconcileJsonContext.Default.ReconcilePlan));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var opening in endpoints)
         {
             var key = new EndpointKey(run.RunId, opening.TenantId, opening.Endpoint);
@@ -72,7 +80,7 @@ public sealed class SqliteRunLedger : IRunLedger
     public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT run_id, started_at, tenants, endpoints, full FROM ledger_runs WHERE run_id = $run");
+        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id WHERE r.run_id = $run");
         command.Parameters.AddWithValue("$run", runId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
@@ -82,7 +90,7 @@ public sealed class SqliteRunLedger : IRunLedger
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT run_id, started_at, tenants, endpoints, full FROM ledger_runs ORDER BY started_at DESC, run_id DESC LIMIT $limit");
+        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var runs = new List<RunInfo>();
@@ -559,6 +567,7 @@ public sealed class SqliteRunLedger : IRunLedger
             FROM ledger_pages WHERE {EndpointKeyFilter} GROUP BY status;
             SELECT state, count(*) FROM ledger_manifests WHERE {EndpointKeyFilter} GROUP BY state;
             SELECT pass, pass_first_page, required, outcome, note, reread_calls FROM ledger_verification WHERE {EndpointKeyFilter};
+            SELECT swept, deletes FROM ledger_sweeps WHERE {EndpointKeyFilter};
             """);
         AddKey(command, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -612,6 +621,14 @@ public sealed class SqliteRunLedger : IRunLedger
             rereadCalls = reader.GetInt32(5);
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        long? swept = null, deletes = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            swept = reader.GetInt64(0);
+            deletes = reader.GetInt64(1);
+        }
+
         return new EndpointState(
             key.RunId,
             key.TenantId,
@@ -637,7 +654,58 @@ public sealed class SqliteRunLedger : IRunLedger
             VerificationRequired: required,
             Verification: outcome,
             VerificationNote: note,
-            RereadCalls: rereadCalls);
+            RereadCalls: rereadCalls)
+        {
+            Swept = swept,
+            Deletes = deletes,
+        };
+    }
+
+    public async Task<bool> TryReserveCallAsync(RunInfo run, string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        if (run.Reconcile?.BudgetFor(tenantId) is not int budget)
+        {
+            return true;
+        }
+
+        // One statement: the row is created or incremented only while the count stays within the budget.
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await using var command = Command(connection, transaction, """
+            INSERT INTO ledger_call_budgets (run_id, tenant_id, reserved) SELECT $run, $tenant, 1 WHERE $budget >= 1
+            ON CONFLICT (run_id, tenant_id) DO UPDATE SET reserved = reserved + 1 WHERE reserved < $budget
+            """);
+        command.Parameters.AddWithValue("$run", run.RunId);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$budget", budget);
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return changed > 0;
+    }
+
+    public async Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT reserved FROM ledger_call_budgets WHERE run_id = $run AND tenant_id = $tenant");
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? 0 : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task RecordSweepAsync(EndpointKey key, long swept, long deletes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(swept);
+        ArgumentOutOfRangeException.ThrowIfNegative(deletes);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "INSERT INTO ledger_sweeps (run_id, tenant_id, endpoint, swept, deletes) VALUES ($run, $tenant, $endpoint, $swept, $deletes) ON CONFLICT DO NOTHING");
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$swept", swept);
+        command.Parameters.AddWithValue("$deletes", deletes);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<IReadOnlyList<ManifestRecord>> ReadManifestsAsync(SqliteConnection connection, SqliteTransaction? transaction, EndpointKey key, CancellationToken cancellationToken)
@@ -754,5 +822,8 @@ public sealed class SqliteRunLedger : IRunLedger
         SqliteStateDatabase.ParseTime(reader.GetString(1)),
         JsonSerializer.Deserialize(reader.GetString(2), LedgerJsonContext.Default.IReadOnlyListString) ?? [],
         JsonSerializer.Deserialize(reader.GetString(3), LedgerJsonContext.Default.IReadOnlyListString) ?? [],
-        reader.GetInt64(4) != 0);
+        reader.GetInt64(4) != 0)
+    {
+        Reconcile = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), ReconcileJsonContext.Default.ReconcilePlan),
+    };
 }

@@ -79,6 +79,21 @@ public sealed class SqliteStateDatabase
             item_count INTEGER,
             ids TEXT NOT NULL,
             PRIMARY KEY (run_id, tenant_id, endpoint, page));
+        CREATE TABLE IF NOT EXISTS ledger_reconcile (
+            run_id TEXT PRIMARY KEY,
+            plan TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS ledger_call_budgets (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            reserved INTEGER NOT NULL,
+            PRIMARY KEY (run_id, tenant_id));
+        CREATE TABLE IF NOT EXISTS ledger_sweeps (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            swept INTEGER NOT NULL,
+            deletes INTEGER NOT NULL,
+            PRIMARY KEY (run_id, tenant_id, endpoint));
         CREATE TABLE IF NOT EXISTS watermarks (
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,

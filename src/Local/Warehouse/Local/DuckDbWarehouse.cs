@@ -26,6 +26,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     private static readonly byte[] PageNumber = "page"u8.ToArray();
     private static readonly byte[] FetchedAt = "fetched_at"u8.ToArray();
     private static readonly byte[] Payload = "payload"u8.ToArray();
+    private static readonly byte[] DeletedAt = "deleted_at"u8.ToArray();
 
     private readonly string _databasePath;
     private readonly IObjectStore _objects;
@@ -135,6 +136,39 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         }
     }
 
+    public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var table = RequireTableName(endpoint);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Connection();
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TableSql(table);
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT record_id FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) ORDER BY record_id";
+            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+            command.Parameters.Add(new DuckDBParameter("before", fetchedBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -158,7 +192,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     internal static void AppendLine(DuckDBAppender appender, ReadOnlySpan<byte> line, string objectName, int lineNumber)
     {
         string? tenantId = null, recordId = null, runId = null, payload = null;
-        DateTimeOffset? updatedAt = null, fetchedAt = null;
+        DateTimeOffset? updatedAt = null, fetchedAt = null, deletedAt = null;
         int? page = null;
         try
         {
@@ -185,6 +219,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                     : reader.ValueTextEquals(UpdatedAt) ? 4
                     : reader.ValueTextEquals(FetchedAt) ? 5
                     : reader.ValueTextEquals(PageNumber) ? 6
+                    : reader.ValueTextEquals(DeletedAt) ? 7
                     : 0;
                 reader.Read();
                 if (field == 1)
@@ -211,6 +246,10 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                 {
                     page = reader.GetInt32();
                 }
+                else if (field == 7)
+                {
+                    deletedAt = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
+                }
                 else
                 {
                     reader.Skip();
@@ -235,6 +274,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             .AppendValue(page)
             .AppendValue(fetchedAt)
             .AppendValue(payload)
+            .AppendValue(deletedAt)
             .EndRow();
     }
 
@@ -254,15 +294,33 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
 
         """;
 
+    /// <summary>
+    /// The raw table (append-only; <c>deleted_at</c> is set on a reconcile's tombstone rows only, and added to tables made
+    /// before it) and the latest view: the newest record row per (tenant, record), with <c>deleted_at</c> from the newest
+    /// tombstone when no record row was fetched after it (a record Xero returns again is live again).
+    /// </summary>
     private static string TableSql(string table) => $"""
         CREATE TABLE IF NOT EXISTS xero_raw.{table} (
             tenant_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ, run_id VARCHAR NOT NULL,
-            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL);
+            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL, deleted_at TIMESTAMPTZ);
+        ALTER TABLE xero_raw.{table} ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ;
         CREATE OR REPLACE VIEW xero.{table} AS
-            SELECT * FROM xero_raw.{table}
-            QUALIFY row_number() OVER (
-                PARTITION BY tenant_id, record_id
-                ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) = 1;
+            SELECT r.tenant_id, r.record_id, r.updated_at, r.run_id, r.page, r.fetched_at, r.payload,
+                CASE WHEN t.deleted_at > r.last_seen_at THEN t.deleted_at END AS deleted_at
+            FROM (
+                SELECT tenant_id, record_id, updated_at, run_id, page, fetched_at, payload,
+                    max(fetched_at) OVER (PARTITION BY tenant_id, record_id) AS last_seen_at
+                FROM xero_raw.{table}
+                WHERE deleted_at IS NULL
+                QUALIFY row_number() OVER (
+                    PARTITION BY tenant_id, record_id
+                    ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) = 1) AS r
+            LEFT JOIN (
+                SELECT tenant_id, record_id, max(deleted_at) AS deleted_at
+                FROM xero_raw.{table}
+                WHERE deleted_at IS NOT NULL
+                GROUP BY tenant_id, record_id) AS t
+            ON t.tenant_id = r.tenant_id AND t.record_id = r.record_id;
 
         """;
 

@@ -104,7 +104,8 @@ public sealed partial class BigQueryClient
             load.MaxBadRecords,
             load.IgnoreUnknownValues,
             load.TimePartitioningField is null ? null : new TimePartitioningDto("DAY", load.TimePartitioningField),
-            load.ClusteringFields is { Count: > 0 } ? new ClusteringDto(load.ClusteringFields) : null);
+            load.ClusteringFields is { Count: > 0 } ? new ClusteringDto(load.ClusteringFields) : null,
+            load.SchemaUpdateOptions is { Count: > 0 } ? load.SchemaUpdateOptions : null);
         var body = new JobDto(new JobReferenceDto(_options.ProjectId, jobId, location), new JobConfigurationDto(config));
         using var content = GoogleHttp.JsonContent(body, BigQueryJsonContext.Default.JobDto);
         try
@@ -157,6 +158,46 @@ public sealed partial class BigQueryClient
 
             await Task.Delay(delay, _timeProvider, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxDelay.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Runs a standard-SQL query with named parameters (<c>jobs.query</c>, then <c>getQueryResults</c> until complete and
+    /// every page read) and returns each row's cells as text (null for NULL).
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<string?>>> QueryAsync(string sql, IReadOnlyList<BigQueryParameter> parameters, string? location = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(parameters);
+        const long TimeoutMs = 30_000;
+        const long MaxResults = 10_000;
+        var body = new QueryRequestDto(
+            sql,
+            UseLegacySql: false,
+            "NAMED",
+            [.. parameters.Select(p => new QueryParameterDto(p.Name, new QueryParameterTypeDto(p.Type), new QueryParameterValueDto(p.Value)))],
+            TimeoutMs,
+            MaxResults,
+            location);
+        using var content = GoogleHttp.JsonContent(body, BigQueryJsonContext.Default.QueryRequestDto);
+        var response = await GoogleHttp.SendAsync(_http, HttpMethod.Post, Api("queries"), content, BigQueryJsonContext.Default.QueryResponseDto, cancellationToken);
+        var rows = new List<IReadOnlyList<string?>>();
+        while (true)
+        {
+            if (response.JobComplete)
+            {
+                rows.AddRange((response.Rows ?? []).Select(r => (IReadOnlyList<string?>)[.. r.F.Select(c => c.V.ValueKind == System.Text.Json.JsonValueKind.String ? c.V.GetString() : null)]));
+                if (response.PageToken is null)
+                {
+                    return rows;
+                }
+            }
+
+            var job = response.JobReference ?? throw new InvalidOperationException("BigQuery returned an incomplete query without a job reference.");
+            var query = $"?timeoutMs={TimeoutMs}&maxResults={MaxResults}"
+                + (response.JobComplete && response.PageToken is { } token ? "&pageToken=" + Uri.EscapeDataString(token) : string.Empty)
+                + ((job.Location ?? location) is { } at ? "&location=" + Uri.EscapeDataString(at) : string.Empty);
+            response = await GoogleHttp.SendAsync(_http, HttpMethod.Get, Api($"queries/{Uri.EscapeDataString(job.JobId)}{query}"), null, BigQueryJsonContext.Default.QueryResponseDto, cancellationToken);
         }
     }
 

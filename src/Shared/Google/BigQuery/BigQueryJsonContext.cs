@@ -9,4 +9,6 @@ namespace XeroSync.Google.BigQuery;
 [JsonSerializable(typeof(JobDto))]
 [JsonSerializable(typeof(DatasetDto))]
 [JsonSerializable(typeof(TableDto))]
+[JsonSerializable(typeof(QueryRequestDto))]
+[JsonSerializable(typeof(QueryResponseDto))]
 internal sealed partial class BigQueryJsonContext : JsonSerializerContext;

@@ -17,4 +17,7 @@ public sealed record BigQueryLoadConfiguration(IReadOnlyList<string> SourceUris,
     public string? TimePartitioningField { get; init; }
 
     public IReadOnlyList<string>? ClusteringFields { get; init; }
+
+    /// <summary>E.g. <c>ALLOW_FIELD_ADDITION</c>: a raw table made before a nullable column existed (<c>deleted_at</c>) gains it on the next load.</summary>
+    public IReadOnlyList<string>? SchemaUpdateOptions { get; init; }
 }

@@ -10,4 +10,5 @@ internal sealed record LoadConfigurationDto(
     int MaxBadRecords,
     bool IgnoreUnknownValues,
     TimePartitioningDto? TimePartitioning,
-    ClusteringDto? Clustering);
+    ClusteringDto? Clustering,
+    IReadOnlyList<string>? SchemaUpdateOptions = null);

@@ -13,6 +13,7 @@ namespace XeroSync.Ledger.Firestore;
 /// not contend with each other.</item>
 /// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease (and,
 /// once done on a verified endpoint, its record ids and the itemCount Xero reported with it).</item>
+/// <item><c>runs/{run}/budgets/{tenant}</c>: a reconcile run's calls taken from the tenant's budget (one blind increment per call).</item>
 /// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
 /// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
 /// </list>
@@ -52,6 +53,10 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string RereadCallsField = "rereadCalls";
     private const string RecordIdsField = "recordIds";
     private const string ItemCountField = "itemCount";
+    private const string SweptField = "swept";
+    private const string DeletesField = "deletes";
+    private const string ReservedField = "reserved";
+    private const string ReconcileField = "reconcile";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
@@ -642,7 +647,12 @@ public sealed class FirestoreRunLedger : IRunLedger
         FirestoreFields.Timestamp(document, "startedAt") ?? DateTimeOffset.MinValue,
         FirestoreFields.Strings(document, "tenants"),
         FirestoreFields.Strings(document, "endpoints"),
-        FirestoreFields.Boolean(document, "full"));
+        FirestoreFields.Boolean(document, "full"))
+    {
+        Reconcile = FirestoreFields.String(document, ReconcileField) is { } plan
+            ? System.Text.Json.JsonSerializer.Deserialize(plan, ReconcileJsonContext.Default.ReconcilePlan)
+            : null,
+    };
 
     private static EndpointState ReadState(EndpointKey key, FirestoreDocument? document)
     {
@@ -672,7 +682,71 @@ public sealed class FirestoreRunLedger : IRunLedger
             VerificationRequired: document is not null && FirestoreFields.Boolean(document, VerificationRequiredField),
             Verification: document is not null && FirestoreFields.String(document, VerificationField) is { } outcome ? Enum.Parse<VerificationOutcome>(outcome) : VerificationOutcome.Pending,
             VerificationNote: document is null ? null : FirestoreFields.String(document, VerificationNoteField),
-            RereadCalls: Count(RereadCallsField));
+            RereadCalls: Count(RereadCallsField))
+        {
+            Swept = document is null ? null : FirestoreFields.Integer(document, SweptField),
+            Deletes = document is null ? null : FirestoreFields.Integer(document, DeletesField),
+        };
+    }
+
+    public async Task<bool> TryReserveCallAsync(RunInfo run, string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        if (run.Reconcile?.BudgetFor(tenantId) is not int budget)
+        {
+            return true;
+        }
+
+        if (budget < 1)
+        {
+            return false;
+        }
+
+        // A blind increment (no transaction, no contention) whose result says which call this is: the n-th call may be
+        // made only while n is within the budget. Denied reservations stay counted, so the count only grows.
+        var result = await _client.CommitAsync(
+            [FirestoreWrite.Transform(BudgetDoc(run.RunId, tenantId), [FirestoreFieldTransform.IncrementBy(ReservedField, 1L)])],
+            cancellationToken: cancellationToken);
+        var taken = result.WriteResults is [{ TransformResults: [var value, ..] }, ..] ? value.AsInteger() : null;
+        return taken is long n && n <= budget;
+    }
+
+    public async Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken)
+    {
+        var snapshot = (await _client.BatchGetAsync([BudgetDoc(runId, tenantId)], cancellationToken: cancellationToken))[0];
+        if (snapshot.Document is not { } document || FirestoreFields.Integer(document, ReservedField) is not long taken)
+        {
+            return 0;
+        }
+
+        // Reservations past the budget were denied and never became calls.
+        var run = await GetRunAsync(runId, cancellationToken);
+        return run?.Reconcile?.BudgetFor(tenantId) is int budget ? (int)Math.Min(taken, budget) : (int)taken;
+    }
+
+    public async Task RecordSweepAsync(EndpointKey key, long swept, long deletes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(swept);
+        ArgumentOutOfRangeException.ThrowIfNegative(deletes);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0];
+            if (snapshot.Document is { } existing && FirestoreFields.Integer(existing, SweptField) is not null)
+            {
+                return;
+            }
+
+            var fields = KeyFields(key);
+            fields[SweptField] = FirestoreValue.FromInteger(swept);
+            fields[DeletesField] = FirestoreValue.FromInteger(deletes);
+            var precondition = snapshot.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist;
+            if (await TryCommitAsync([FirestoreWrite.Merge(EndpointDoc(key), fields, precondition)], attempt, cancellationToken))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Timestamps as Firestore keeps them (microseconds), so a returned record equals a later read of it.</summary>
@@ -747,6 +821,11 @@ public sealed class FirestoreRunLedger : IRunLedger
                     ["endpoints"] = FirestoreValue.FromArray([.. run.Endpoints.Select(FirestoreValue.FromString)]),
                     ["full"] = FirestoreValue.FromBoolean(run.Full),
                 };
+                if (run.Reconcile is { } plan)
+                {
+                    fields[ReconcileField] = FirestoreValue.FromString(System.Text.Json.JsonSerializer.Serialize(plan, ReconcileJsonContext.Default.ReconcilePlan));
+                }
+
                 writes.Add(FirestoreWrite.Create(RunDoc(run.RunId), fields));
             }
 
@@ -948,6 +1027,8 @@ public sealed class FirestoreRunLedger : IRunLedger
     }
 
     private string RunDoc(string runId) => $"{_runs}/{FirestoreDocumentId.Encode(runId)}";
+
+    private string BudgetDoc(string runId, string tenantId) => $"{RunDoc(runId)}/budgets/{FirestoreDocumentId.Encode(tenantId)}";
 
     private string EndpointDoc(EndpointKey key) => $"{RunDoc(key.RunId)}/endpoints/{Key(key)}";
 

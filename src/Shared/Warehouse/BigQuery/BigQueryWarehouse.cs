@@ -26,6 +26,7 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         new("page", "INT64", "REQUIRED"),
         new("fetched_at", "TIMESTAMP", "REQUIRED"),
         new("payload", "JSON", "REQUIRED"),
+        new("deleted_at", "TIMESTAMP", "NULLABLE"),
     ];
 
     private const string PartitionField = "fetched_at";
@@ -57,10 +58,26 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         _logger = logger;
     }
 
-    /// <summary>The latest view's query over <c>`{project}.{rawDataset}.{table}`</c>.</summary>
+    /// <summary>
+    /// The latest view's query over <c>`{project}.{rawDataset}.{table}`</c>: the newest record row per (tenant, record), and
+    /// <c>deleted_at</c> from the newest reconcile tombstone when no record row was fetched after it (the same rule as DuckDB's).
+    /// BigQuery sorts NULLs last under DESC by default, so <c>updated_at DESC</c> is DuckDB's <c>DESC NULLS LAST</c> (written
+    /// without it: the BigQuery-dialect parser that checks this SQL does not take NULLS LAST in a window).
+    /// </summary>
     public static string LatestViewSql(string projectId, string rawDataset, string table) => string.Create(
         CultureInfo.InvariantCulture,
-        $"SELECT * EXCEPT(rn) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) AS rn FROM `{projectId}.{rawDataset}.{table}`) WHERE rn = 1");
+        $"SELECT r.tenant_id AS tenant_id, r.record_id AS record_id, r.updated_at AS updated_at, r.run_id AS run_id, r.page AS page, r.fetched_at AS fetched_at, r.payload AS payload, IF(t.deleted_at > r.last_seen_at, t.deleted_at, NULL) AS deleted_at "
+        + $"FROM (SELECT * EXCEPT(rn) FROM (SELECT tenant_id, record_id, updated_at, run_id, page, fetched_at, payload, "
+        + $"MAX(fetched_at) OVER (PARTITION BY tenant_id, record_id) AS last_seen_at, "
+        + $"ROW_NUMBER() OVER (PARTITION BY tenant_id, record_id ORDER BY updated_at DESC, fetched_at DESC, run_id DESC, page DESC) AS rn "
+        + $"FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NULL) WHERE rn = 1) AS r "
+        + $"LEFT JOIN (SELECT tenant_id, record_id, MAX(deleted_at) AS deleted_at FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NOT NULL GROUP BY tenant_id, record_id) AS t "
+        + $"ON t.tenant_id = r.tenant_id AND t.record_id = r.record_id");
+
+    /// <summary>The query <see cref="GetLiveIdsAsync"/> runs (parameters <c>@tenant</c>, <c>@before</c>).</summary>
+    public static string LiveIdsSql(string projectId, string viewsDataset, string table) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT record_id FROM `{projectId}.{viewsDataset}.{table}` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before ORDER BY record_id");
 
     /// <summary>The typed views over one table's latest view <c>`{project}.{viewsDataset}.{table}`</c>: (view name, query).</summary>
     public static IReadOnlyList<(string View, string Sql)> TypedViewsSql(string projectId, string viewsDataset, string table) =>
@@ -159,6 +176,19 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         return rows;
     }
 
+    public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var table = RequireTableName(endpoint);
+        await EnsureTablesAsync([endpoint], cancellationToken);
+        var rows = await _client.QueryAsync(
+            LiveIdsSql(_options.ProjectId, _options.ViewsDataset, table),
+            [new("tenant", "STRING", tenantId), new("before", "TIMESTAMP", fetchedBefore.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00")],
+            _options.Location,
+            cancellationToken);
+        return [.. rows.Select(r => r[0]).OfType<string>()];
+    }
+
     private async Task<long> RunLoadJobAsync(string jobId, string table, IReadOnlyList<string> sourceUris, CancellationToken cancellationToken)
     {
         var load = new BigQueryLoadConfiguration(sourceUris, _options.RawDataset, table, RawSchema)
@@ -170,6 +200,7 @@ public sealed partial class BigQueryWarehouse : IWarehouse
             IgnoreUnknownValues = false,
             TimePartitioningField = PartitionField,
             ClusteringFields = ClusteringFields,
+            SchemaUpdateOptions = ["ALLOW_FIELD_ADDITION"],
         };
         var qualified = $"{_options.RawDataset}.{table}";
         var submitted = await _client.InsertJobAsync(jobId, load, _options.Location, cancellationToken);

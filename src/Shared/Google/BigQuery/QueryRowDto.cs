@@ -1,0 +1,3 @@
+namespace XeroSync.Google.BigQuery;
+
+internal sealed record QueryRowDto(IReadOnlyList<QueryCellDto> F);

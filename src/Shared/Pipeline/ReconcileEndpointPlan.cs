@@ -1,0 +1,7 @@
+namespace XeroSync.Pipeline;
+
+/// <summary>One (tenant, endpoint) of a reconcile as planned: how it is read, what it was estimated to cost, and whether it fit.</summary>
+/// <param name="SweepOnly">Read as an ID sweep (<c>summaryOnly</c>); otherwise a full refresh.</param>
+/// <param name="EstimatedCalls">Calls the plan expects: the pages for the records the warehouse holds (1 for an unpaged endpoint).</param>
+/// <param name="Deferred">Did not fit the tenant's budget: opened in the ledger as deferred, not read.</param>
+public sealed record ReconcileEndpointPlan(string TenantId, string Endpoint, bool SweepOnly, int EstimatedCalls, bool Deferred);

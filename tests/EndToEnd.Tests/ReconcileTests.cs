@@ -1,0 +1,181 @@
+using XeroSync.Dispatcher.Local;
+using XeroSync.Ledger;
+using XeroSync.Pipeline;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// Issue 9, reconciliation, local shape: records Xero deletes outright and edits that do not bump UpdatedDateUTC never
+/// reach an incremental sync; a reconcile brings the latest views back to exactly what Xero holds, with the deleted ones
+/// flagged (deleted_at) and their raw rows kept, and never spends more calls than it was given. Every expectation comes
+/// from the simulator's records, changes and request log.
+/// </summary>
+public sealed class ReconcileTests
+{
+    private static readonly string[] HardDeleting = ["Accounts", "Items", "TrackingCategories", "LinkedTransactions", "ContactGroups"];
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 300_000)]
+    public async Task After_hard_deletes_and_silent_edits_a_reconcile_makes_the_latest_views_equal_the_simulator_with_deleted_ones_flagged()
+    {
+        await using var demo = await StartAsync(behaviour: null);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            await pipeline.SyncAsync(new RunRequest(), Token);
+        }
+
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        foreach (var endpoint in HardDeleting)
+        {
+            var change = demo.Truth.ApplyChange(tenant, endpoint, ChangeKind.Delete);
+            Assert.True(change.HardDelete, $"{endpoint}: the simulator's delete must be a hard one");
+        }
+
+        demo.Truth.ApplyChange(tenant, "Items", ChangeKind.Delete);
+        demo.Truth.ApplyChange(tenant, "BankTransfers", ChangeKind.Delete);
+        foreach (var endpoint in new[] { "Invoices", "Contacts", "Items", "Accounts" })
+        {
+            demo.Truth.ApplyChange(tenant, endpoint, ChangeKind.SilentEdit);
+        }
+
+        // An incremental sync sees none of it: the deleted records stay live, the silent edits stay stale.
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            await pipeline.SyncAsync(new RunRequest(), Token);
+        }
+
+        using (var before = demo.OpenWarehouse())
+        {
+            Assert.True(before.Scalar("SELECT count(*) FROM xero.items WHERE deleted_at IS NULL") > demo.Truth.Count(tenant, "Items"), "an incremental sync cannot see a hard delete");
+        }
+
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        demo.Truth.ResetRequestLog();
+        StartedReconcile started;
+        IReadOnlyList<EndpointState> states;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            started = await pipeline.ReconcileAsync(new RunRequest { Reconcile = true }, Token);
+            states = await pipeline.Ledger.GetRunEndpointsAsync(started.Run.RunId, Token);
+        }
+
+        Assert.All(states, s => Assert.True(s.IsComplete, $"{s.Endpoint}: {s.Phase}"));
+        Assert.DoesNotContain(started.Run.Endpoints, e => e == "Journals");
+        AssertViewsEqualTruthWithDeletesFlagged(demo, tenant);
+
+        // What the run summary shows: per endpoint the ids swept (= what Xero serves) and the deletes found (= the hard deletes).
+        foreach (var state in states)
+        {
+            Assert.Equal(demo.Truth.GetRecords(tenant, state.Endpoint).Count, state.Swept);
+            Assert.Equal(demo.Truth.DeletedIds(tenant, state.Endpoint, hardOnly: true).Count, state.Deletes);
+        }
+
+        Assert.Equal(demo.Truth.Requests.Count(r => r.TenantId == tenant), states.Sum(s => s.Calls) + started.Budgets.Single().ProbeCalls);
+        Assert.Contains(demo.Truth.Requests, r => r.TenantId == tenant && r.Endpoint == "BankTransfers" && r.PathAndQuery.Contains("includeDeleted=true", StringComparison.Ordinal));
+        Assert.DoesNotContain(demo.Truth.Requests, r => r.TenantId == tenant && r.IfModifiedSince is not null);
+
+        // A second reconcile: Invoices and Contacts were refreshed in full moments ago, so they are ID-swept with summaryOnly
+        // now; their summary records are not loaded, so the views still hold the full records. Nothing is deleted twice.
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        demo.Truth.ResetRequestLog();
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            started = await pipeline.ReconcileAsync(new RunRequest { Reconcile = true }, Token);
+            states = await pipeline.Ledger.GetRunEndpointsAsync(started.Run.RunId, Token);
+        }
+
+        Assert.Equal(["Contacts", "Invoices"], started.Run.Reconcile!.SweepOnly.Order(StringComparer.Ordinal));
+        Assert.All(demo.Truth.Requests.Where(r => r.TenantId == tenant && r.Endpoint is "Invoices" or "Contacts"), r => Assert.Contains("summaryOnly=true", r.PathAndQuery, StringComparison.Ordinal));
+        Assert.All(states, s => Assert.True(s.IsComplete && s.Deletes == 0, $"{s.Endpoint}: {s.Phase}, {s.Deletes} deletes"));
+        AssertViewsEqualTruthWithDeletesFlagged(demo, tenant);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_reconcile_given_a_small_budget_never_exceeds_it_and_defers_what_does_not_fit_without_flagging_anything()
+    {
+        // Xero serves 100 a page, so the plan's estimate (1,000 a page) is short for Invoices: the ledger's budget, not the
+        // estimate, has to stop the calls.
+        const int Cap = 100;
+        const int Budget = 5;
+        await using var demo = await StartAsync(new SimulatorBehaviour { PageSizeCap = Cap });
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            await pipeline.SyncAsync(new RunRequest(), Token);
+        }
+
+        Assert.True(demo.Truth.Count(tenant, "Invoices") > 4 * Cap, "Invoices must need more pages than the budget allows");
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        demo.Truth.ApplyChange(tenant, "Items", ChangeKind.Delete);
+        demo.Truth.ResetRequestLog();
+        StartedReconcile started;
+        IReadOnlyList<EndpointState> states;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            started = await pipeline.ReconcileAsync(new RunRequest { Reconcile = true, CallBudget = Budget, Endpoints = ["Invoices", "Items", "Contacts", "Payments", "Users"] }, Token);
+            states = await pipeline.Ledger.GetRunEndpointsAsync(started.Run.RunId, Token);
+        }
+
+        var calls = demo.Truth.Requests.Count(r => r.TenantId == tenant);
+        Assert.True(calls <= Budget, $"the reconcile made {calls} calls for the tenant; its budget was {Budget}");
+        Assert.Equal(calls, states.Sum(s => s.Calls) + started.Budgets.Single().ProbeCalls);
+
+        // Deferred, not dropped: the plan deferred what its estimate could not fit, the ledger what the estimate missed.
+        var invoices = states.Single(s => s.Endpoint == "Invoices");
+        Assert.True(invoices.Deferred > 0 && invoices.Phase == EndpointPhase.Partial, $"Invoices: {invoices.Deferred} deferred pages, {invoices.Phase}");
+        Assert.Contains(started.Endpoints, e => e.Deferred);
+        Assert.All(started.Endpoints.Where(e => e.Deferred), e => Assert.Equal(1, states.Single(s => s.Endpoint == e.Endpoint).Deferred));
+        Assert.All(states.Where(s => !s.IsComplete), s => Assert.Null(s.Swept));
+
+        // An unfinished sweep marks nothing deleted; a finished one (Items, 1 call) marks exactly the hard delete.
+        using var warehouse = demo.OpenWarehouse();
+        var items = states.Single(s => s.Endpoint == "Items");
+        var deleted = warehouse.Scalar("SELECT count(*) FROM xero.invoices WHERE deleted_at IS NOT NULL") + warehouse.Scalar("SELECT count(*) FROM xero.contacts WHERE deleted_at IS NOT NULL") + warehouse.Scalar("SELECT count(*) FROM xero.payments WHERE deleted_at IS NOT NULL");
+        Assert.Equal(0, deleted);
+        Assert.Equal(items.IsComplete ? 1 : 0, warehouse.Scalar("SELECT count(*) FROM xero.items WHERE deleted_at IS NOT NULL"));
+    }
+
+    private static Task<LocalDemoEnvironment> StartAsync(SimulatorBehaviour? behaviour) =>
+        LocalDemoEnvironment.StartAsync(tenants: 1, Token, o => new SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            Scale = 0.1,
+            Behaviour = behaviour ?? new SimulatorBehaviour(),
+        });
+
+    /// <summary>
+    /// Every latest view: the rows without deleted_at are exactly the simulator's records (payload bytes included), the
+    /// rows with deleted_at are exactly its hard-deleted records, and each of those keeps its raw row.
+    /// </summary>
+    private static void AssertViewsEqualTruthWithDeletesFlagged(LocalDemoEnvironment demo, string tenant)
+    {
+        using var warehouse = demo.OpenWarehouse();
+        foreach (var endpoint in demo.Truth.Endpoints.Where(e => e != "Journals"))
+        {
+            var table = SimulatorTruth.TableName(endpoint);
+            var (_, rows) = warehouse.Query($"SELECT record_id, payload::VARCHAR, deleted_at IS NOT NULL FROM xero.{table} WHERE tenant_id = '{tenant}'");
+            var live = rows.Where(r => !(bool)r[2]!).ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+            var flagged = rows.Where(r => (bool)r[2]!).Select(r => (string)r[0]!).ToHashSet();
+            var expected = demo.Truth.GetRecords(tenant, endpoint);
+            Assert.True(expected.Count == live.Count, $"xero.{table}: {live.Count} live rows, the simulator serves {expected.Count}");
+            foreach (var (id, json) in expected)
+            {
+                Assert.True(live.TryGetValue(id, out var payload) && payload == json, $"xero.{table} {id}: missing or not what the simulator serves");
+            }
+
+            Assert.Equal(demo.Truth.DeletedIds(tenant, endpoint, hardOnly: true).Order(StringComparer.Ordinal), flagged.Order(StringComparer.Ordinal));
+            foreach (var id in flagged)
+            {
+                Assert.True(warehouse.Scalar($"SELECT count(*) FROM xero_raw.{table} WHERE record_id = '{id}' AND deleted_at IS NULL") > 0, $"xero_raw.{table} {id}: the raw row is gone");
+            }
+        }
+    }
+}

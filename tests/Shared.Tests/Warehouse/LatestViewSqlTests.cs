@@ -1,0 +1,33 @@
+using XeroSync.Warehouse.BigQuery;
+using XeroSync.Xero;
+
+namespace XeroSync.Tests.Warehouse;
+
+/// <summary>
+/// The BigQuery latest views (with the reconcile's deleted_at) and the reconcile's live-id query, checked by a real
+/// BigQuery-dialect parser (node-sql-parser): each is one SELECT with the columns the design's contract names.
+/// </summary>
+public sealed class LatestViewSqlTests
+{
+    /// <summary>The latest view's columns: the raw table's contract columns, then deleted_at (DESIGN.md, README "Reconcile").</summary>
+    private static readonly string[] LatestColumns = ["tenant_id", "record_id", "updated_at", "run_id", "page", "fetched_at", "payload", "deleted_at"];
+
+    [Fact(Timeout = 120_000)]
+    public async Task Every_bigquery_latest_view_and_the_live_id_query_parse_with_the_contract_columns()
+    {
+        var statements = EndpointCatalog.All
+            .Select(e => (e.TableName, BigQueryWarehouse.LatestViewSql("my-project", "xero_raw", e.TableName)))
+            .Append(("live_ids", BigQueryWarehouse.LiveIdsSql("my-project", "xero", "invoices")))
+            .ToList();
+
+        var parsed = await BigQuerySqlParser.ParseAsync(statements, TestContext.Current.CancellationToken);
+        foreach (var endpoint in EndpointCatalog.All)
+        {
+            var result = parsed[endpoint.TableName];
+            Assert.True(result.Error is null, $"xero.{endpoint.TableName} is not valid BigQuery SQL: {result.Error}");
+            Assert.Equal(LatestColumns, result.Columns);
+        }
+
+        Assert.True(parsed["live_ids"].Error is null, $"the live-id query is not valid BigQuery SQL: {parsed["live_ids"].Error}");
+    }
+}
