@@ -80,14 +80,19 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     /// the simulator serves. With <paramref name="noRawDuplicates"/>, the raw table must hold each record exactly once
     /// too (a single full run; README says where raw duplicates can appear).
     /// </summary>
-    public void AssertViewsEqualTruth(bool noRawDuplicates = false) => AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates);
+    public void AssertViewsEqualTruth(bool noRawDuplicates = false, IReadOnlyCollection<string>? only = null) =>
+        AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates, only);
 
-    /// <summary>Asserts every latest view of the warehouse file equals the simulator's current records, payload bytes included.</summary>
-    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false)
+    /// <summary>
+    /// Asserts every latest view of the warehouse file (or those of the endpoints in <paramref name="only"/>) equals the
+    /// simulator's current records, payload bytes included, and each detail table what its by-id calls serve.
+    /// </summary>
+    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(truth);
         using var warehouse = new WarehouseReader(warehousePath);
-        foreach (var endpoint in truth.Endpoints)
+        var endpoints = truth.Endpoints.Where(e => only is null || only.Contains(e)).ToList();
+        foreach (var endpoint in endpoints)
         {
             var table = SimulatorTruth.TableName(endpoint);
             var expected = new Dictionary<(string, string), string>();
@@ -111,6 +116,33 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             {
                 Assert.Equal(expected.Count, warehouse.Scalar($"SELECT count(*) FROM xero_raw.{table}"));
             }
+        }
+
+        foreach (var endpoint in endpoints.Where(e => SimulatorTruth.HasDetails(truth, e)))
+        {
+            AssertDetailsEqualTruth(truth, warehouse, endpoint);
+        }
+    }
+
+    /// <summary>The detail table's latest view (budgets with lines, groups with members) equals what the simulator's by-id call serves now.</summary>
+    private static void AssertDetailsEqualTruth(SimulatorState truth, WarehouseReader warehouse, string endpoint)
+    {
+        var table = SimulatorTruth.DetailTableName(endpoint);
+        var expected = new Dictionary<(string, string), string>();
+        foreach (var tenant in truth.Tenants)
+        {
+            foreach (var (id, json) in truth.GetRecordDetails(tenant.TenantId, endpoint))
+            {
+                expected[(tenant.TenantId, id)] = json;
+            }
+        }
+
+        var actual = warehouse.Latest(table);
+        Assert.True(expected.Count == actual.Count, $"xero.{table}: {actual.Count} rows, the simulator's by-id calls serve {expected.Count}");
+        foreach (var (key, json) in expected)
+        {
+            Assert.True(actual.TryGetValue(key, out var payload), $"xero.{table} lacks {key}");
+            Assert.True(json == payload, $"xero.{table} {key}: payload differs from what GET /{endpoint}/{{id}} served");
         }
     }
 

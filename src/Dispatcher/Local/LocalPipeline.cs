@@ -63,7 +63,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects);
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
@@ -93,14 +93,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Opens a run and publishes its first messages; the queues take it from there.</summary>
     public async Task<StartedRun> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         return await _starter.StartAsync(request, cancellationToken);
     }
 
     /// <summary>Republishes a run's failed and deferred pages; <see cref="WaitForIdleAsync"/> then waits for them.</summary>
     public async Task<RetryResult> RetryAsync(string runId, CancellationToken cancellationToken)
     {
-        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         return await _retrier.RetryAsync(runId, cancellationToken);
     }
 
