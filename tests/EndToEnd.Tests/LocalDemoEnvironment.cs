@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using XeroSync.Dispatcher.Local;
+using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
 
@@ -14,6 +15,14 @@ namespace XeroSync.Tests;
 internal sealed class LocalDemoEnvironment : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Calls a minute the frozen environment's Xero allows (and the pipeline is told). A frozen clock never lets a
+    /// minute pass, so a sync needing more calls than one minute allows would wait forever: a full sync of a demo
+    /// organisation makes 54 list calls plus one by-id call per budget and per contact group (64). The real-time
+    /// environment, the cloud tests and the rate-limit tests keep Xero's 60.
+    /// </summary>
+    public const int FrozenPerMinuteLimit = 120;
 
     private readonly TempDirectory _data = new();
 
@@ -41,7 +50,7 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     public static async Task<LocalDemoEnvironment> StartAsync(int tenants, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null)
     {
         var clock = new FakeTimeProvider(Start);
-        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start };
+        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start, PerMinuteLimit = FrozenPerMinuteLimit };
         var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
         return new LocalDemoEnvironment(simulator, clock);
     }
@@ -66,7 +75,11 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             IdentityUrl = Simulator.BaseUrl,
             ClientId = Simulator.State.Options.ClientId,
             ClientSecret = Simulator.State.Options.ClientSecret,
-        });
+        })
+        {
+            // The limit the simulated organisation enforces (Xero's 60 unless the environment froze time).
+            RateLimits = new RateLimitOptions { PerMinute = Simulator.State.Options.PerMinuteLimit },
+        };
         var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
