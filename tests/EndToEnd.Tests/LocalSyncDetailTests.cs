@@ -1,5 +1,7 @@
 using System.Text.Json;
+using XeroSync.Dispatcher.Local;
 using XeroSync.Ledger;
+using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;
 using XeroSync.XeroSimulator;
 
@@ -84,6 +86,73 @@ public sealed class LocalSyncDetailTests
             demo.Truth.Requests.Count(r => r.TenantId == tenant.TenantId && r.PathAndQuery.StartsWith("/api.xro/2.0/ContactGroups/", StringComparison.Ordinal)));
         demo.AssertViewsEqualTruth(only: DetailEndpoints);
     }
+
+    [Theory(Timeout = 240_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_by_id_call_or_a_list_failing_every_delivery_ends_the_run_partial_and_retry_completes_it(bool byId)
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        var target = demo.Truth.GetRecords(tenant, "ContactGroups").Keys.Order(StringComparer.Ordinal).First();
+        demo.Truth.SetFaults(new SimulatorFaults { FailingRequests = [byId ? new FailingRequest("ContactGroups") { RecordId = target } : new FailingRequest("ContactGroups")] });
+
+        string runId;
+        await using (var pipeline = demo.CreatePipeline(Fast))
+        {
+            runId = (await pipeline.SyncAsync(new RunRequest { Endpoints = ["ContactGroups"] }, Token)).Run.RunId;
+            var state = await pipeline.Ledger.GetRunStateAsync(runId, Token);
+            Assert.True(RunPhase.Partial == state!.Phase, $"run is {state.Phase}: {string.Join("; ", state.Endpoints)}");
+            Assert.True(pipeline.DeadLettered >= 1);
+            Assert.Equal(2, state.Endpoints.Count);
+            var gaps = state.Endpoints.Where(e => e.Phase == EndpointPhase.Partial).ToList();
+            Assert.True(gaps.Count == (byId ? 1 : 2), $"endpoints with gaps: {string.Join("; ", gaps)}");
+            Assert.All(gaps, e => Assert.True(e.Failed >= 1, e.ToString()));
+        }
+
+        var faulted = demo.Truth.Requests.Where(r => r.Problem == "fault:targeted").ToList();
+        Assert.True(faulted.Count >= Deliveries, $"{faulted.Count} failing calls logged");
+        Assert.All(faulted, r => Assert.Equal(byId ? "/api.xro/2.0/ContactGroups/" + target : "/api.xro/2.0/ContactGroups", r.PathAndQuery.Split('?')[0]));
+        using (var warehouse = demo.OpenWarehouse())
+        {
+            // Exactly what succeeded: every group's members but the failing one's, or (the list failed) nothing.
+            var latest = warehouse.Latest(SimulatorTruth.DetailTableName("ContactGroups"));
+            var truth = demo.Truth.GetRecordDetails(tenant, "ContactGroups");
+            Assert.Equal(byId ? truth.Count - 1 : 0, latest.Count);
+            Assert.DoesNotContain((tenant, target), latest.Keys);
+            Assert.All(latest, r => Assert.Equal(truth[r.Key.Record], r.Value));
+        }
+
+        demo.Truth.SetFaults(SimulatorFaults.None);
+        await using (var pipeline = demo.CreatePipeline(Fast))
+        {
+            var retried = await pipeline.RetryAsync(runId, Token);
+            Assert.True(retried.Republished >= 1);
+            await pipeline.WaitForIdleAsync(Token);
+            var state = await pipeline.Ledger.GetRunStateAsync(runId, Token);
+            Assert.True(RunPhase.Complete == state!.Phase, $"run is {state.Phase}: {string.Join("; ", state.Endpoints)}");
+            var again = await pipeline.RetryAsync(runId, Token);
+            Assert.Equal((0, 0, 0), (again.Republished, again.ManifestsWritten, again.ManifestsLoaded));
+        }
+
+        demo.AssertViewsEqualTruth(noRawDuplicates: true, only: ["ContactGroups"]);
+    }
+
+    private const int Deliveries = 3;
+
+    private static LocalPipelineSettings Fast(LocalPipelineSettings settings) => settings with
+    {
+        Xero = new Xero.XeroOptions
+        {
+            ApiUrl = settings.Xero.ApiUrl,
+            IdentityUrl = settings.Xero.IdentityUrl,
+            ClientId = settings.Xero.ClientId,
+            ClientSecret = settings.Xero.ClientSecret,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+            MaxRetries = 2,
+        },
+        Queue = new InProcessQueueOptions { MaxDeliveryAttempts = Deliveries, MinimumBackoff = TimeSpan.FromMilliseconds(10), MaximumBackoff = TimeSpan.FromMilliseconds(50) },
+    };
 
     /// <summary>Elements of one array across every record the simulator's by-id call serves.</summary>
     private static long Elements(SimulatorState truth, string endpoint, string array) =>
