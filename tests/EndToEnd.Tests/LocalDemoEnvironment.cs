@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using XeroSync.Dispatcher.Local;
+using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
 
@@ -14,6 +15,14 @@ namespace XeroSync.Tests;
 internal sealed class LocalDemoEnvironment : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Calls a minute the frozen environment's Xero allows (and the pipeline is told). A frozen clock never lets a
+    /// minute pass, so a sync needing more calls than one minute allows would wait forever: a full sync of a demo
+    /// organisation makes 54 list calls plus one by-id call per budget and per contact group (64). The real-time
+    /// environment, the cloud tests and the rate-limit tests keep Xero's 60.
+    /// </summary>
+    public const int FrozenPerMinuteLimit = 120;
 
     private readonly TempDirectory _data = new();
 
@@ -41,7 +50,7 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     public static async Task<LocalDemoEnvironment> StartAsync(int tenants, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null)
     {
         var clock = new FakeTimeProvider(Start);
-        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start };
+        var options = new SimulatorOptions { Clock = clock, Seed = 11, Tenants = tenants, CreatedAt = Start, PerMinuteLimit = FrozenPerMinuteLimit };
         var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
         return new LocalDemoEnvironment(simulator, clock);
     }
@@ -66,7 +75,11 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             IdentityUrl = Simulator.BaseUrl,
             ClientId = Simulator.State.Options.ClientId,
             ClientSecret = Simulator.State.Options.ClientSecret,
-        });
+        })
+        {
+            // The limit the simulated organisation enforces (Xero's 60 unless the environment froze time).
+            RateLimits = new RateLimitOptions { PerMinute = Simulator.State.Options.PerMinuteLimit },
+        };
         var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
@@ -80,14 +93,19 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
     /// the simulator serves. With <paramref name="noRawDuplicates"/>, the raw table must hold each record exactly once
     /// too (a single full run; README says where raw duplicates can appear).
     /// </summary>
-    public void AssertViewsEqualTruth(bool noRawDuplicates = false) => AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates);
+    public void AssertViewsEqualTruth(bool noRawDuplicates = false, IReadOnlyCollection<string>? only = null) =>
+        AssertViewsEqualTruth(Truth, Path.Combine(DataDirectory, "warehouse.duckdb"), noRawDuplicates, only);
 
-    /// <summary>Asserts every latest view of the warehouse file equals the simulator's current records, payload bytes included.</summary>
-    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false)
+    /// <summary>
+    /// Asserts every latest view of the warehouse file (or those of the endpoints in <paramref name="only"/>) equals the
+    /// simulator's current records, payload bytes included, and each detail table what its by-id calls serve.
+    /// </summary>
+    public static void AssertViewsEqualTruth(SimulatorState truth, string warehousePath, bool noRawDuplicates = false, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(truth);
         using var warehouse = new WarehouseReader(warehousePath);
-        foreach (var endpoint in truth.Endpoints)
+        var endpoints = truth.Endpoints.Where(e => only is null || only.Contains(e)).ToList();
+        foreach (var endpoint in endpoints)
         {
             var table = SimulatorTruth.TableName(endpoint);
             var expected = new Dictionary<(string, string), string>();
@@ -111,6 +129,33 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             {
                 Assert.Equal(expected.Count, warehouse.Scalar($"SELECT count(*) FROM xero_raw.{table}"));
             }
+        }
+
+        foreach (var endpoint in endpoints.Where(e => SimulatorTruth.HasDetails(truth, e)))
+        {
+            AssertDetailsEqualTruth(truth, warehouse, endpoint);
+        }
+    }
+
+    /// <summary>The detail table's latest view (budgets with lines, groups with members) equals what the simulator's by-id call serves now.</summary>
+    private static void AssertDetailsEqualTruth(SimulatorState truth, WarehouseReader warehouse, string endpoint)
+    {
+        var table = SimulatorTruth.DetailTableName(endpoint);
+        var expected = new Dictionary<(string, string), string>();
+        foreach (var tenant in truth.Tenants)
+        {
+            foreach (var (id, json) in truth.GetRecordDetails(tenant.TenantId, endpoint))
+            {
+                expected[(tenant.TenantId, id)] = json;
+            }
+        }
+
+        var actual = warehouse.Latest(table);
+        Assert.True(expected.Count == actual.Count, $"xero.{table}: {actual.Count} rows, the simulator's by-id calls serve {expected.Count}");
+        foreach (var (key, json) in expected)
+        {
+            Assert.True(actual.TryGetValue(key, out var payload), $"xero.{table} lacks {key}");
+            Assert.True(json == payload, $"xero.{table} {key}: payload differs from what GET /{endpoint}/{{id}} served");
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class PageSizeCapTests
         foreach (var rules in demo.Truth.EndpointRules)
         {
             var records = demo.Truth.Count(tenant, rules.Name);
-            var minimum = SimulatorTruth.MinimumCalls(rules.Paging == "page+size" ? rules with { FullPage = Cap } : rules, records);
+            var minimum = SimulatorTruth.MinimumCalls(demo.Truth, tenant, rules.Paging == "page+size" ? rules with { FullPage = Cap } : rules, records);
             var calls = demo.Truth.Requests.Count(r => r.TenantId == tenant && r.Endpoint == rules.Name);
             Assert.True(minimum == calls, $"{rules.Name}: {calls} calls for {records} records at {Cap} a page, the fewest is {minimum}");
         }

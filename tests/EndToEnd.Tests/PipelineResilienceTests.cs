@@ -68,7 +68,7 @@ public sealed class PipelineResilienceTests
     [Fact(Timeout = 300_000)]
     public async Task Tenant_without_journals_is_recorded_not_entitled_and_the_run_completes()
     {
-        await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token, o => new SimulatorOptions { Clock = o.Clock, Seed = o.Seed, Tenants = o.Tenants, CreatedAt = o.CreatedAt, TenantsWithoutJournals = [1] });
+        await using var demo = await LocalDemoEnvironment.StartAsync(tenants: 2, Token, o => new SimulatorOptions { Clock = o.Clock, Seed = o.Seed, Tenants = o.Tenants, CreatedAt = o.CreatedAt, PerMinuteLimit = o.PerMinuteLimit, TenantsWithoutJournals = [1] });
         var withoutJournals = demo.Truth.Tenants[1].TenantId;
         await using (var pipeline = demo.CreatePipeline())
         {

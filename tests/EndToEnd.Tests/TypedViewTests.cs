@@ -28,6 +28,8 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
         ("contact_addresses", "Contacts", "Addresses"),
         ("contact_phones", "Contacts", "Phones"),
         ("tracking_category_options", "TrackingCategories", "Options"),
+        ("budget_lines", "Budgets", "BudgetLines"),
+        ("contact_group_members", "ContactGroups", "Contacts"),
     ];
 
     private LocalDemoEnvironment Demo => fixture.Demo;
@@ -211,9 +213,11 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
     /// <summary>The rows a view should have, from the simulator's records: the description says which field, the JSON says what.</summary>
     private List<object?[]> ExpectedRows(TypedView view)
     {
-        var endpoint = Demo.Truth.Endpoints.Single(e => SimulatorTruth.TableName(e) == view.Table);
+        // A detail table (budgets_details) holds what the by-id call serves; every other table what the list serves.
+        var detail = Demo.Truth.Endpoints.SingleOrDefault(e => SimulatorTruth.DetailTableName(e) == view.Table);
+        var endpoint = detail ?? Demo.Truth.Endpoints.Single(e => SimulatorTruth.TableName(e) == view.Table);
         var rows = new List<object?[]>();
-        foreach (var record in Records(endpoint))
+        foreach (var record in detail is null ? Records(endpoint) : Details(endpoint))
         {
             if (view.ArrayPath is { } arrayPath)
             {
@@ -245,6 +249,9 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
 
         return rows;
     }
+
+    private List<(string Tenant, JsonElement Json)> Details(string endpoint) =>
+        [.. Demo.Truth.Tenants.SelectMany(t => Demo.Truth.GetRecordDetails(t.TenantId, endpoint).Values.Select(json => (t.TenantId, JsonDocument.Parse(json).RootElement.Clone())))];
 
     private List<(string Tenant, JsonElement Json)> Records(string endpoint) =>
         [.. Demo.Truth.Tenants.SelectMany(t => Demo.Truth.GetRecords(t.TenantId, endpoint).Values.Select(json => (t.TenantId, JsonDocument.Parse(json).RootElement.Clone())))];

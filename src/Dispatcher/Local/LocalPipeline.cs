@@ -65,7 +65,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects);
         var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
@@ -97,7 +97,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Opens a run and publishes its first messages; the queues take it from there.</summary>
     public async Task<StartedRun> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         return await _starter.StartAsync(request, cancellationToken);
     }
 
@@ -119,7 +119,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Republishes a run's failed and deferred pages; <see cref="WaitForIdleAsync"/> then waits for them.</summary>
     public async Task<RetryResult> RetryAsync(string runId, CancellationToken cancellationToken)
     {
-        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         return await _retrier.RetryAsync(runId, cancellationToken);
     }
 

@@ -22,7 +22,7 @@ public static class EndpointWatermark
             return null;
         }
 
-        var modifiedSince = endpoint.SupportsModifiedSince ? run.StartedAt - overlap : (DateTimeOffset?)null;
+        var modifiedSince = endpoint.SupportsModifiedSince || endpoint.SelectsChangedSince ? run.StartedAt - overlap : (DateTimeOffset?)null;
         var journalOffset = endpoint.Paging == PagingStyle.Offset ? state.MaxNextOffset : null;
         return modifiedSince is null && journalOffset is null ? null : new Watermark(modifiedSince, journalOffset);
     }

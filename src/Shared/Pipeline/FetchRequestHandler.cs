@@ -17,6 +17,9 @@ namespace XeroSync.Pipeline;
 /// settled; the verifier checks its reads against what Xero holds (re-reading what moved), and the manifest writer
 /// then claims and writes its manifest. Idempotent: a done page is never fetched
 /// again, and a page another delivery holds is waited for (never nacked), until the delivery's deadline.
+/// A listed endpoint with details (Budgets, ContactGroups) publishes its detail endpoint's page 1 once its list page
+/// is done; that page reads the plan from the stored list page (<see cref="DetailPlan"/>) and publishes the rest, one
+/// <c>GET /{Parent}/{id}</c> per page, under the same permits, leases, retries and dead letters as any page.
 /// </summary>
 public sealed partial class FetchRequestHandler(
     XeroApiClient xero,
@@ -25,6 +28,7 @@ public sealed partial class FetchRequestHandler(
     IFetchRequestPublisher publisher,
     ManifestWriter manifests,
     EndpointVerifier verifier,
+    IWatermarkStore watermarks,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<FetchRequestHandler> logger)
@@ -49,7 +53,7 @@ public sealed partial class FetchRequestHandler(
 
         var budget = options.Value.DeliveryBudget;
         var deadline = budget == Timeout.InfiniteTimeSpan ? (DateTimeOffset?)null : time.GetUtcNow() + budget;
-        var state = new FetchState(request, EndpointCatalog.Get(request.Endpoint), new EndpointKey(request.RunId, request.TenantId, request.Endpoint), deadline) { Run = run };
+        var state = new FetchState(request, run, EndpointCatalog.Get(request.Endpoint), new EndpointKey(request.RunId, request.TenantId, request.Endpoint), deadline);
         var outcome = await FetchPagesAsync(state, cancellationToken);
         if (outcome.Kind == HandlerOutcomeKind.Retry)
         {
@@ -58,6 +62,12 @@ public sealed partial class FetchRequestHandler(
 
         await verifier.VerifyAsync(request, cancellationToken);
         await manifests.TryWriteAsync(run, state.Key, state.Endpoint, cancellationToken);
+        if (state.Details is { } details)
+        {
+            // The list may have ended its details' page 1 (failed, deferred, not entitled): their manifest is due too.
+            await manifests.TryWriteAsync(run, state.DetailsKey, details, cancellationToken);
+        }
+
         return outcome;
     }
 
@@ -85,6 +95,13 @@ public sealed partial class FetchRequestHandler(
         foreach (var (page, offset) in await UnfinishedResponsibilityAsync(request, endpoint, key, cancellationToken))
         {
             await ledger.RecordPageEndedAsync(key, page, offset, PageStatus.Failed, reason, cancellationToken);
+            if (page == 1 && EndpointCatalog.DetailsOf(endpoint) is { } details)
+            {
+                // The list was never read, so nobody will publish its details: they end with it.
+                var detailsKey = key with { Endpoint = details.Name };
+                await ledger.RecordPageEndedAsync(detailsKey, 1, null, PageStatus.Failed, $"the {endpoint.Name} list was not read: {reason}", cancellationToken);
+                await manifests.TryWriteAsync(run, detailsKey, details, cancellationToken);
+            }
         }
 
         Log.Undelivered(logger, request.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
@@ -128,7 +145,7 @@ public sealed partial class FetchRequestHandler(
             }
         }
 
-        if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && unfinished.Count == 0 &&
+        if (endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.Detail && request.Discover && unfinished.Count == 0 &&
             (await ledger.GetEndpointAsync(key, cancellationToken)).LastPage is int last && last > request.LastPage)
         {
             // Page 1 was read, but the ranges it should have published may never have gone out.
@@ -153,6 +170,10 @@ public sealed partial class FetchRequestHandler(
         var lastInRequest = sequential ? request.FirstPage + options.Value.ChainLength - 1 : request.LastPage;
         var offset = request.Offset;
         HandlerOutcome? retry = null;
+        if (endpoint.Paging == PagingStyle.Detail && !await PlanDetailsAsync(state, cancellationToken))
+        {
+            return HandlerOutcome.Ack;
+        }
 
         for (var page = request.FirstPage; page <= lastInRequest; page++)
         {
@@ -184,12 +205,17 @@ public sealed partial class FetchRequestHandler(
 
             var record = result.Page!;
             offset = record.NextOffset ?? offset;
+            if (page == 1 && state.Details is not null)
+            {
+                await PublishDetailsAsync(state, cancellationToken);
+            }
+
             if (record.IsLast)
             {
                 return retry ?? HandlerOutcome.Ack;
             }
 
-            if (endpoint.Paging == PagingStyle.PageAndSize && request.Discover && !sequential)
+            if (endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.Detail && request.Discover && !sequential)
             {
                 await PublishRangesAsync(state, page + 1, cancellationToken);
                 return retry ?? HandlerOutcome.Ack;
@@ -274,19 +300,33 @@ public sealed partial class FetchRequestHandler(
         XeroPage xeroPage;
         try
         {
-            var run = state.Run;
-            var query = new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
-            if (run.Reconcile is { } plan)
+            if (endpoint.Paging == PagingStyle.Detail)
             {
-                // A reconcile: summaryOnly where the plan sweeps ids, and every attempt taken from the tenant's call budget first.
-                query = query with
+                var detailPlan = state.Plan!.RecordIds!;
+                if (page > detailPlan.Count)
                 {
-                    SummaryOnly = endpoint.SupportsSummaryOnly && plan.IsSweepOnly(endpoint.Name),
-                    ReserveCall = ct => new ValueTask<bool>(ledger.TryReserveCallAsync(run, request.TenantId, ct)),
-                };
-            }
+                    // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.
+                    return await RecordEmptyDetailAsync(state, page, cancellationToken);
+                }
 
-            xeroPage = await xero.GetPageAsync(query, cancellationToken);
+                xeroPage = await xero.GetRecordAsync(request.TenantId, EndpointCatalog.ParentOf(endpoint), detailPlan[page - 1], state.Deadline, cancellationToken);
+            }
+            else
+            {
+                var run = state.Run;
+                var query = new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
+                if (run.Reconcile is { } plan)
+                {
+                    // A reconcile: summaryOnly where the plan sweeps ids, and every attempt taken from the tenant's call budget first.
+                    query = query with
+                    {
+                        SummaryOnly = endpoint.SupportsSummaryOnly && plan.IsSweepOnly(endpoint.Name),
+                        ReserveCall = ct => new ValueTask<bool>(ledger.TryReserveCallAsync(run, request.TenantId, ct)),
+                    };
+                }
+
+                xeroPage = await xero.GetPageAsync(query, cancellationToken);
+            }
         }
         catch (XeroApiException ex)
         {
@@ -314,10 +354,12 @@ public sealed partial class FetchRequestHandler(
             var isLast = endpoint.Paging switch
             {
                 PagingStyle.None => true,
+                PagingStyle.Detail => page >= state.Plan!.LastPage,
                 PagingStyle.PageAndSize => records < pageSize || (xeroPage.Pagination is { PageCount: > 0 } p && page - request.XeroPageOffset >= p.PageCount),
                 _ => records < pageSize,
             };
-            int? lastPage = isLast ? page
+            int? lastPage = endpoint.Paging == PagingStyle.Detail ? state.Plan!.LastPage
+                : isLast ? page
                 : endpoint.Paging == PagingStyle.PageAndSize && request.Discover && page == 1 && xeroPage.Pagination is { PageCount: > 0 } pagination ? pagination.PageCount
                 : null;
             var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
@@ -361,6 +403,10 @@ public sealed partial class FetchRequestHandler(
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
+            case XeroFailure.BadRequest when endpoint.Paging == PagingStyle.Detail && ex.StatusCode == 404:
+                // The record was deleted after the list was read: nothing to land, and no retry would find it.
+                Log.DetailGone(logger, request.RunId, request.TenantId, endpoint.Name, page);
+                return await RecordEmptyDetailAsync(state, page, cancellationToken);
             case XeroFailure.AccessDenied:
             case XeroFailure.BadRequest:
                 Log.PageFailed(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.Message);
@@ -377,7 +423,55 @@ public sealed partial class FetchRequestHandler(
     private async Task<PageResult> EndAsync(FetchState state, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
     {
         await ledger.RecordPageEndedAsync(state.Key, page, offset, status, reason, cancellationToken);
+        if (page == 1 && state.Details is not null)
+        {
+            // Without the list there is nothing to read details of: they end as the list did (a skip stays a skip).
+            await ledger.RecordPageEndedAsync(state.DetailsKey, 1, null, status, $"the {state.Endpoint.Name} list was not read: {reason}", cancellationToken);
+        }
+
         return PageResult.Ended(status);
+    }
+
+    /// <summary>
+    /// A detail request's plan, from the parent's list page as this run stored it. False when there is none yet: while
+    /// the list is still being read its fetch publishes the details when done, so this delivery leaves the page as it
+    /// is; a list that ended (failed, deferred, not entitled) ends the requested pages the same way.
+    /// </summary>
+    private async Task<bool> PlanDetailsAsync(FetchState state, CancellationToken cancellationToken)
+    {
+        var parent = EndpointCatalog.ParentOf(state.Endpoint);
+        state.Plan = await DetailPlan.ReadAsync(ledger, objects, state.Key with { Endpoint = parent.Name }, state.Request.ModifiedSince, cancellationToken);
+        if (state.Plan.RecordIds is not null)
+        {
+            return true;
+        }
+
+        if (state.Plan.Parent is { Status: PageStatus.Failed or PageStatus.Deferred or PageStatus.NotEntitled } ended)
+        {
+            for (var page = state.Request.FirstPage; page <= state.Request.LastPage; page++)
+            {
+                await ledger.RecordPageEndedAsync(state.Key, page, null, ended.Status, $"the {parent.Name} list was not read: {ended.Error}", cancellationToken);
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<PageResult> RecordEmptyDetailAsync(FetchState state, int page, CancellationToken cancellationToken)
+    {
+        var lastPage = state.Plan!.LastPage;
+        var stored = await ledger.RecordPageDoneAsync(new PageDone(state.Key, page, 0, null, null, null, page >= lastPage, lastPage), cancellationToken);
+        return PageResult.Done(stored);
+    }
+
+    /// <summary>The list page is done: its details' page 1 goes out, with the details' own watermark (re-read only what changed).</summary>
+    private async Task PublishDetailsAsync(FetchState state, CancellationToken cancellationToken)
+    {
+        var details = state.Details!;
+        var request = state.Request;
+        var watermark = state.Run.Full ? null : await watermarks.GetAsync(request.TenantId, details.Name, cancellationToken);
+        await ledger.OpenPagesAsync(state.DetailsKey, [new PendingPage(1)], cancellationToken);
+        await publisher.PublishAsync([RunStarter.FirstRequest(request.RunId, request.TenantId, details, watermark)], cancellationToken);
     }
 
     private async Task PublishRangesAsync(FetchState state, int firstPage, CancellationToken cancellationToken)
@@ -408,12 +502,18 @@ public sealed partial class FetchRequestHandler(
         await publisher.PublishAsync([next], cancellationToken);
     }
 
-    private sealed record FetchState(FetchRequest Request, XeroEndpoint Endpoint, EndpointKey Key, DateTimeOffset? Deadline)
+    private sealed record FetchState(FetchRequest Request, RunInfo Run, XeroEndpoint Endpoint, EndpointKey Key, DateTimeOffset? Deadline)
     {
-        public required RunInfo Run { get; init; }
-
         /// <summary>This delivery's identity as a page-lease owner.</summary>
         public string Owner { get; } = Guid.NewGuid().ToString("N");
+
+        /// <summary>The detail endpoint this endpoint's list is completed by, if any.</summary>
+        public XeroEndpoint? Details { get; } = EndpointCatalog.DetailsOf(Endpoint);
+
+        public EndpointKey DetailsKey => Key with { Endpoint = Details?.Name ?? Key.Endpoint };
+
+        /// <summary>A detail endpoint's plan, read once per delivery.</summary>
+        public DetailPlan? Plan { get; set; }
     }
 
     private enum PageResultKind
@@ -454,6 +554,9 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page} failed: {Reason}")]
         public static partial void PageFailed(ILogger logger, string runId, string tenantId, string endpoint, int page, string reason);
+
+        [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: the record is gone (404 by id since the list was read); nothing to land")]
+        public static partial void DetailGone(ILogger logger, string runId, string tenantId, string endpoint, int page);
 
         [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} pages {FirstPage}-{LastPage}: every delivery failed (dead-lettered); unfinished pages recorded as failed, the endpoint ends partial")]
         public static partial void Undelivered(ILogger logger, string runId, string tenantId, string endpoint, int firstPage, int lastPage);

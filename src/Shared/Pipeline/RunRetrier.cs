@@ -103,7 +103,7 @@ public sealed partial class RunRetrier(
             .Select(p => new PendingPage(p.Page, p.Offset))
             .ToList();
         var known = pages.Select(p => p.Page).ToHashSet();
-        if (state.LastPage is int last && endpoint.Paging == PagingStyle.PageAndSize)
+        if (state.LastPage is int last && endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.Detail)
         {
             unfinished.AddRange(Enumerable.Range(1, last).Where(p => !known.Contains(p)).Select(p => new PendingPage(p)));
         }
@@ -125,7 +125,8 @@ public sealed partial class RunRetrier(
 
         // Chains, and a paged endpoint whose page count is not known yet, read on from this page and discover again.
         var discover = endpoint.Paging is PagingStyle.Offset or PagingStyle.PageOnly || pageBase is not null ||
-                       (endpoint.Paging == PagingStyle.PageAndSize && (page.Page == 1 || state.LastPage is null));
+                       (endpoint.Paging == PagingStyle.PageAndSize && (page.Page == 1 || state.LastPage is null)) ||
+                       (endpoint.Paging == PagingStyle.Detail && page.Page == 1);
         return first with
         {
             FirstPage = page.Page,

@@ -36,7 +36,11 @@ public sealed partial class RunStarter(
         }
 
         var startedAt = time.GetUtcNow();
-        var run = new RunInfo(NewRunId(startedAt), startedAt, tenants.Select(t => t.TenantId).ToList(), endpoints.Select(e => e.Name).ToList(), request.Full);
+
+        // A listed endpoint's details (budget lines, group members) are part of the run from the start: opened with
+        // page 1 pending, published by the parent's fetch once its list is read, so the run is never complete without them.
+        var details = endpoints.Select(EndpointCatalog.DetailsOf).OfType<XeroEndpoint>().ToList();
+        var run = new RunInfo(NewRunId(startedAt), startedAt, tenants.Select(t => t.TenantId).ToList(), [.. endpoints.Concat(details).Select(e => e.Name)], request.Full);
         var messages = new List<FetchRequest>(tenants.Count * endpoints.Count);
         foreach (var tenant in tenants)
         {
@@ -51,7 +55,10 @@ public sealed partial class RunStarter(
         // pending pages, which a retry republishes; it never leaves an endpoint the ledger does not know.
         await ledger.CreateRunAsync(
             run,
-            [.. messages.Select(m => new EndpointOpening(m.TenantId, m.Endpoint, m.Offset, !EndpointCatalog.Get(m.Endpoint).IsPaged))],
+            [
+                .. messages.Select(m => new EndpointOpening(m.TenantId, m.Endpoint, m.Offset, !EndpointCatalog.Get(m.Endpoint).IsPaged)),
+                .. tenants.SelectMany(t => details.Select(d => new EndpointOpening(t.TenantId, d.Name, null, SingleCall: false))),
+            ],
             cancellationToken);
         await publisher.PublishAsync(messages, cancellationToken);
         Log.RunStarted(logger, run.RunId, tenants.Count, endpoints.Count, messages.Count, request.Full);
@@ -70,7 +77,7 @@ public sealed partial class RunStarter(
             LastPage = 1,
             PageSize = endpoint.PageSize,
             Offset = endpoint.Paging == PagingStyle.Offset ? watermark?.JournalOffset ?? 0 : null,
-            ModifiedSince = endpoint.SupportsModifiedSince ? watermark?.ModifiedSince : null,
+            ModifiedSince = endpoint.SupportsModifiedSince || endpoint.SelectsChangedSince ? watermark?.ModifiedSince : null,
             Discover = endpoint.IsPaged,
         };
     }
@@ -83,7 +90,8 @@ public sealed partial class RunStarter(
             return EndpointCatalog.All;
         }
 
-        var unknown = names.Where(n => !EndpointCatalog.TryGet(n, out _)).Select(Identifiers.Printable).ToList();
+        // Detail endpoints come with their parent; they are not requested on their own.
+        var unknown = names.Where(n => !EndpointCatalog.TryGet(n, out var e) || e.DetailOf is not null).Select(Identifiers.Printable).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"Unknown Xero endpoint(s): {string.Join(", ", unknown)}. Known endpoints: {string.Join(", ", EndpointCatalog.All.Select(e => e.Name))}.");

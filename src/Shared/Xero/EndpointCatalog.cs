@@ -46,11 +46,42 @@ public static class EndpointCatalog
         new("Users", "users", "Users", "UserID", PagingStyle.None, 0, true, Updated),
     ];
 
+    /// <summary>
+    /// What the list calls leave out, read one record at a time after the parent's list (docs/xero-behaviour.md, by-id):
+    /// budgets with their lines, contact groups with their members. Each lands in its own table; a run that syncs the
+    /// parent syncs its details. Not in <see cref="All"/>: they are never requested on their own.
+    /// </summary>
+    public static IReadOnlyList<XeroEndpoint> Details { get; } =
+    [
+        new("BudgetsDetails", "budgets_details", "Budgets", "BudgetID", PagingStyle.Detail, 1, false, Updated, NotEntitledIsSkip: true) { DetailOf = "Budgets" },
+        new("ContactGroupsDetails", "contact_groups_details", "ContactGroups", "ContactGroupID", PagingStyle.Detail, 1, false, null) { DetailOf = "ContactGroups" },
+    ];
+
+    /// <summary>Every endpoint that has a raw table and views: the listed ones and their details.</summary>
+    public static IReadOnlyList<XeroEndpoint> Tables { get; } = [.. All, .. Details];
+
     private static readonly FrozenDictionary<string, XeroEndpoint> ByName =
-        All.ToFrozenDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        Tables.ToFrozenDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenDictionary<string, XeroEndpoint> ByTable =
-        All.ToFrozenDictionary(e => e.TableName, StringComparer.Ordinal);
+        Tables.ToFrozenDictionary(e => e.TableName, StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, XeroEndpoint> DetailsByParent =
+        Details.ToFrozenDictionary(e => e.DetailOf!, StringComparer.Ordinal);
+
+    /// <summary>The detail endpoint that completes <paramref name="endpoint"/>'s list, if any.</summary>
+    public static XeroEndpoint? DetailsOf(XeroEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return DetailsByParent.GetValueOrDefault(endpoint.Name);
+    }
+
+    /// <summary>The listed endpoint a detail endpoint completes (its by-id calls go to that endpoint's path).</summary>
+    public static XeroEndpoint ParentOf(XeroEndpoint details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        return details.DetailOf is { } parent ? Get(parent) : throw new ArgumentException($"{details.Name} is not a detail endpoint.", nameof(details));
+    }
 
     /// <summary>Finds an endpoint by Xero name (case-insensitive) or snake_case table name.</summary>
     public static bool TryGet(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XeroEndpoint? endpoint)

@@ -14,4 +14,10 @@ public enum PagingStyle
 
     /// <summary>Journals: <c>offset</c> = highest JournalNumber seen, 100 per call.</summary>
     Offset,
+
+    /// <summary>
+    /// One call per record of a parent's list, <c>GET /{Parent}/{id}</c> (Budgets' lines, ContactGroups' members):
+    /// page n is the n-th record the parent's list page selected.
+    /// </summary>
+    Detail,
 }

@@ -42,6 +42,18 @@ public sealed record XeroEndpoint(
     /// <summary>The array only <c>GET /{Name}/{id}</c> fills (Budgets' BudgetLines, ContactGroups' Contacts); the list serves it empty.</summary>
     public string? DetailOnlyField { get; init; }
 
+    /// <summary>
+    /// Set on a detail endpoint (<see cref="PagingStyle.Detail"/>): the endpoint whose list it completes, one
+    /// <c>GET /{DetailOf}/{id}</c> per listed record, landed in its own table.
+    /// </summary>
+    public string? DetailOf { get; init; }
+
+    /// <summary>
+    /// A detail endpoint whose parent records carry <see cref="UpdatedField"/>: an incremental run re-reads only the
+    /// records changed since the watermark (the by-id call takes no If-Modified-Since; the filter is on the list's field).
+    /// </summary>
+    public bool SelectsChangedSince => Paging == PagingStyle.Detail && UpdatedField is not null;
+
     /// <summary>Whether the endpoint returns its collection over more than one call.</summary>
     public bool IsPaged => Paging != PagingStyle.None;
 

@@ -172,7 +172,7 @@ internal sealed class ApiRequestHandler
     private async Task<(string? Problem, FaultKind Fault)> ServeAsync(HttpContext context, DateTimeOffset now, EndpointDefinition definition, SimulatedTenant tenant, string? recordId)
     {
         var faults = _state.FaultInjector.Current;
-        if (faults.FailingRequests.Any(r => r.Matches(definition.Name, context.Request.Query)))
+        if (faults.FailingRequests.Any(r => r.Matches(definition.Name, context.Request.Query, recordId)))
         {
             await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status500InternalServerError, Encoding.UTF8.GetBytes("{\"ErrorNumber\":500,\"Type\":\"UnhandledException\",\"Message\":\"An error occurred in Xero.\"}"));
             return ("fault:targeted", FaultKind.None);

@@ -7,10 +7,14 @@ namespace XeroSync.XeroSimulator;
 /// </summary>
 public sealed record FailingRequest(string Endpoint, params string[] QueryParameters)
 {
-    public bool Matches(string endpoint, Microsoft.AspNetCore.Http.IQueryCollection query)
+    /// <summary>Set: only <c>GET /{Endpoint}/{RecordId}</c> fails (one budget's or one group's by-id call).</summary>
+    public string? RecordId { get; init; }
+
+    public bool Matches(string endpoint, Microsoft.AspNetCore.Http.IQueryCollection query, string? recordId = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         return string.Equals(endpoint, Endpoint, StringComparison.OrdinalIgnoreCase) &&
+               (RecordId is null || string.Equals(recordId, RecordId, StringComparison.OrdinalIgnoreCase)) &&
                QueryParameters.All(p => p.Split('=', 2) is [var name, var value] && string.Equals(query[name].ToString(), value, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -141,7 +141,28 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             Assert.True(
                 cloud.BigQuery.Tables.TryGetValue("xero_typed." + table, out var typed) && typed is not null && typed.Contains($".xero.{table}` AS r", StringComparison.Ordinal),
                 $"typed view xero_typed.{table} over the latest view missing");
+            if (SimulatorTruth.HasDetails(cloud.Truth, name))
+            {
+                AssertDetailsEqualTruth(cloud, name);
+            }
         }
+    }
+
+    /// <summary>Budgets' lines, groups' members: the detail table holds exactly what the simulator's by-id calls serve.</summary>
+    private static void AssertDetailsEqualTruth(CloudEnvironment cloud, string endpoint)
+    {
+        var table = SimulatorTruth.DetailTableName(endpoint);
+        var expected = cloud.Truth.Tenants
+            .SelectMany(t => cloud.Truth.GetRecordDetails(t.TenantId, endpoint).Select(d => ((t.TenantId, d.Key), d.Value)))
+            .ToDictionary(e => e.Item1, e => e.Value);
+        var actual = cloud.BigQuery.Latest("xero_raw." + table);
+        Assert.True(expected.Count == actual.Count, $"xero_raw.{table}: {actual.Count} latest rows, the simulator's by-id calls serve {expected.Count}");
+        foreach (var (key, json) in expected)
+        {
+            Assert.True(actual.TryGetValue(key, out var row) && json == row.Payload, $"xero_raw.{table} {key}: missing or differs from GET /{endpoint}/{{id}}");
+        }
+
+        Assert.True(cloud.BigQuery.Tables.ContainsKey("xero." + table), $"view xero.{table} missing");
     }
 
     /// <summary>Child views of nested arrays, created through the BigQuery adapter: one row per element of the parent's array.</summary>
@@ -154,9 +175,11 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             ("overpayment_allocations", "Overpayments", "Allocations"), ("prepayment_allocations", "Prepayments", "Allocations"),
             ("contact_addresses", "Contacts", "Addresses"), ("contact_phones", "Contacts", "Phones"),
             ("tracking_category_options", "TrackingCategories", "Options"),
+            ("budget_lines", "Budgets", "BudgetLines"), ("contact_group_members", "ContactGroups", "Contacts"),
         })
         {
-            var table = SimulatorTruth.TableName(parent);
+            // Budget lines and group members come only from the by-id calls: their child views read the detail tables.
+            var table = array is "BudgetLines" or "Contacts" ? SimulatorTruth.DetailTableName(parent) : SimulatorTruth.TableName(parent);
             Assert.True(cloud.BigQuery.Tables.TryGetValue("xero_typed." + view, out var query) && query is not null, $"child view xero_typed.{view} missing");
             Assert.Contains($".xero.{table}` AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{array}'))", query, StringComparison.Ordinal);
         }
@@ -167,7 +190,8 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     {
         var objects = cloud.Gcs.Objects;
         var manifests = objects.Keys.Where(n => ObjectNames.IsManifest(n) && n.Contains("/run=" + runId + "/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(cloud.Truth.Tenants.Count * cloud.Truth.Endpoints.Count, manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
+        var details = cloud.Truth.Endpoints.Count(e => SimulatorTruth.HasDetails(cloud.Truth, e));
+        Assert.Equal(cloud.Truth.Tenants.Count * (cloud.Truth.Endpoints.Count + details), manifests.Count(n => n.EndsWith("/_manifest.json", StringComparison.Ordinal)));
         var jobs = cloud.BigQuery.LoadJobs.GroupBy(j => j.JobId).ToDictionary(g => g.Key, g => g.ToList());
         var loads = 0;
         foreach (var name in manifests)

@@ -160,6 +160,12 @@ public static class TypedViewCatalog
         Child("tracking_category_options", "tracking_categories", "Options",
             [C("tracking_category_id", "TrackingCategoryID"), C("tracking_category_name", "Name")],
             [C("tracking_option_id", "TrackingOptionID"), C("name", "Name"), C("status", "Status")]),
+
+        // Only the by-id calls carry these arrays: they read the detail tables (EndpointCatalog.Details), not the lists.
+        Child("budget_lines", "budgets_details", "BudgetLines", [C("budget_id", "BudgetID"), C("budget_description", "Description")],
+            [C("account_id", "AccountID"), C("account_code", "AccountCode")]),
+        Child("contact_group_members", "contact_groups_details", "Contacts", [C("contact_group_id", "ContactGroupID"), C("contact_group_name", "Name")],
+            [C("contact_id", "ContactID"), C("name", "Name")]),
     ];
 
     /// <summary>The typed views over one endpoint's latest view (its record view first, then its child views).</summary>
