@@ -555,7 +555,7 @@ public sealed partial class FetchRequestHandler(
         [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page} failed: {Reason}")]
         public static partial void PageFailed(ILogger logger, string runId, string tenantId, string endpoint, int page, string reason);
 
-        [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: the record is gone (404 by id since the list was read); nothing to land")]
+        [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: the record is gone (404 by id since the list was read); nothing to land")]
         public static partial void DetailGone(ILogger logger, string runId, string tenantId, string endpoint, int page);
 
         [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} pages {FirstPage}-{LastPage}: every delivery failed (dead-lettered); unfinished pages recorded as failed, the endpoint ends partial")]
