@@ -1,6 +1,8 @@
 using XeroSync.Dispatcher.Cli;
+using XeroSync.Dispatcher.Local;
 using XeroSync.Dispatcher.Routes;
 using XeroSync.Ledger;
+using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;
 using XeroSync.RateLimiting;
 using XeroSync.XeroSimulator;
@@ -158,4 +160,74 @@ public sealed class MidRunMovementTests
         Assert.Single(missing);
         Assert.Equal(demo.Truth.Requests.Count(r => r.Endpoint == Endpoint), endpoint.Calls);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_retry_that_completes_a_failed_page_verifies_the_reads_and_re_reads_what_moved()
+    {
+        const string Endpoint = "LinkedTransactions";
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token, o => new SimulatorOptions
+        {
+            Clock = o.Clock,
+            Seed = o.Seed,
+            Tenants = o.Tenants,
+            CreatedAt = o.CreatedAt,
+            ChangesPerMinute = 0,
+            Scale = 0.7,
+            Behaviour = new SimulatorBehaviour { DefaultOrder = ListOrder.UpdatedDate },
+            Faults = new SimulatorFaults { FailingRequests = [new FailingRequest(Endpoint, ["page=2"])] },
+        });
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        var rules = demo.Truth.Rules(Endpoint);
+        var total = demo.Truth.Count(tenant, Endpoint);
+        Assert.True(total > rules.FullPage, $"{Endpoint}: {total} records fit one page");
+
+        // After page 1 the oldest record is edited: it moves to page 2 and the first record of page 2 into page 1.
+        demo.Truth.SetBehaviour(demo.Truth.Behaviour with
+        {
+            ScheduledChanges = [new ScheduledChange(Endpoint, AfterRequest: 1, ChangeKind.Edit) { RecordId = demo.Truth.ListedIds(tenant, Endpoint)[0] }],
+        });
+        string runId;
+        await using (var pipeline = demo.CreatePipeline(Fast))
+        {
+            runId = (await pipeline.SyncAsync(new RunRequest { Endpoints = [Endpoint] }, Token)).Run.RunId;
+            var endpoint = Assert.Single((await pipeline.Ledger.GetRunStateAsync(runId, Token))!.Endpoints);
+            Assert.Equal((EndpointPhase.Partial, 1, VerificationOutcome.Pending), (endpoint.Phase, endpoint.Failed, endpoint.Verification));
+        }
+
+        // The retry reads page 2, which holds the edited record a second time: the pass is re-read, page by page.
+        demo.Truth.SetFaults(SimulatorFaults.None);
+        var before = demo.Truth.Requests.Count(r => r.Endpoint == Endpoint && r.StatusCode == 200);
+        await using (var pipeline = demo.CreatePipeline(Fast))
+        {
+            await pipeline.RetryAsync(runId, Token);
+            await pipeline.WaitForIdleAsync(Token);
+            var state = (await pipeline.Ledger.GetRunStateAsync(runId, Token))!;
+            Assert.Equal(RunPhase.Complete, state.Phase);
+            var endpoint = Assert.Single(state.Endpoints);
+            var after = demo.Truth.Requests.Count(r => r.Endpoint == Endpoint && r.StatusCode == 200);
+            var rereads = (total / rules.FullPage) + 1;
+            Assert.Equal((1, VerificationOutcome.Verified), (endpoint.Pass, endpoint.Verification));
+            Assert.True(endpoint.RereadCalls == rereads && after - before == 1 + rereads, $"{endpoint.RereadCalls} re-read calls counted, the simulator served {after - before} calls after the retry; a pass is {rereads}");
+        }
+
+        using var warehouse = demo.OpenWarehouse();
+        var latest = warehouse.Latest(SimulatorTruth.TableName(Endpoint));
+        var truth = demo.Truth.GetRecords(tenant, Endpoint);
+        Assert.Equal(truth.Count, latest.Count);
+        Assert.All(truth, r => Assert.Equal(r.Value, latest[(tenant, r.Key)]));
+    }
+
+    private static LocalPipelineSettings Fast(LocalPipelineSettings settings) => settings with
+    {
+        Xero = new Xero.XeroOptions
+        {
+            ApiUrl = settings.Xero.ApiUrl,
+            IdentityUrl = settings.Xero.IdentityUrl,
+            ClientId = settings.Xero.ClientId,
+            ClientSecret = settings.Xero.ClientSecret,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+            MaxRetries = 2,
+        },
+        Queue = new InProcessQueueOptions { MaxDeliveryAttempts = 3, MinimumBackoff = TimeSpan.FromMilliseconds(10), MaximumBackoff = TimeSpan.FromMilliseconds(50) },
+    };
 }
