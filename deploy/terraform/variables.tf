@@ -40,6 +40,12 @@ variable "schedule" {
   default     = "0 * * * *"
 }
 
+variable "reconcile_schedule" {
+  description = "Cron schedule of the reconcile (ID sweep, full refresh, deletes), in schedule_time_zone; daily, at 22:30 by default."
+  type        = string
+  default     = "30 22 * * *"
+}
+
 variable "schedule_time_zone" {
   description = "Time zone of the schedule."
   type        = string

@@ -136,6 +136,12 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Contains("POST /run", dispatcherRoutes);
         Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(http, "oidc_token"), "service_account_email"));
 
+        var reconcile = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "reconcile"), "http_target");
+        Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/reconcile", TerraformModel.Raw(reconcile, "uri"));
+        Assert.Equal("POST", model.Value(reconcile, "http_method"));
+        Assert.Contains("POST /reconcile", dispatcherRoutes);
+        Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(reconcile, "oidc_token"), "service_account_email"));
+
         foreach (var (service, routes) in new[] { ("dispatcher", dispatcherRoutes), ("worker", workerRoutes) })
         {
             var container = Container(model, service);

@@ -40,6 +40,10 @@ public sealed class CliTests
     [InlineData("sync", "--demo", "--tenants", "51")]
     [InlineData("sync", "--nonsense")]
     [InlineData("sync", "--data-dir")]
+    [InlineData("sync", "--demo", "--budget", "5")]
+    [InlineData("sync", "--demo", "--full-refresh")]
+    [InlineData("sync", "--demo", "--reconcile", "--budget", "lots")]
+    [InlineData("sync", "--demo", "--reconcile", "--budget", "5001")]
     [InlineData("retry")]
     [InlineData("retry", "../../etc")]
     public async Task Bad_arguments_exit_2_with_a_message(params string[] args)
@@ -88,5 +92,23 @@ public sealed class CliTests
         var (statusExit, status) = await CliHarness.RunAsync(["status", "--data-dir", data.Path]);
         Assert.Equal(ExitCodes.Success, statusExit);
         Assert.Contains("complete", status, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Sync_reconcile_reports_its_budget_cost_and_deferrals_and_exits_partial_when_something_did_not_fit()
+    {
+        using var data = new TempDirectory();
+        var (syncExit, syncOutput) = await CliHarness.RunAsync(["sync", "--demo", "--data-dir", data.Path, "--endpoints", "Items,Users,Accounts,Currencies"]);
+        Assert.True(syncExit == ExitCodes.Success, syncOutput);
+
+        // A budget of 3: the probe and two one-call endpoints; the other two are deferred and said to be.
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--reconcile", "--demo", "--data-dir", data.Path, "--budget", "3", "--endpoints", "Items,Users,Accounts,Currencies"]);
+
+        Assert.True(exitCode == ExitCodes.Partial, output);
+        Assert.Contains("2 deferred for budget", output, StringComparison.Ordinal);
+        Assert.Contains("capped at 3: budget 2 calls after a 1-call probe", output, StringComparison.Ordinal);
+        Assert.Contains("cost and findings", output, StringComparison.Ordinal);
+        Assert.Contains("3 of 3 calls (probe included)", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("deferred (budget)").Length - 1);
     }
 }

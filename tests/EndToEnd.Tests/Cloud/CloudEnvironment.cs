@@ -161,6 +161,17 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return json.RootElement.GetProperty("run_id").GetString()!;
     }
 
+    /// <summary>POST /reconcile on the Dispatcher (body: endpoints and call_budget); returns the run id.</summary>
+    public async Task<string> StartReconcileAsync(IReadOnlyList<string> endpoints, int callBudget, CancellationToken cancellationToken)
+    {
+        using var body = new StringContent(JsonSerializer.Serialize(new { endpoints, call_budget = callBudget }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(DispatcherUri, "reconcile"), body, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /reconcile: {(int)response.StatusCode} {text}");
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("run_id").GetString()!;
+    }
+
     public async Task<JsonDocument> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri(DispatcherUri, "runs/" + runId), cancellationToken);

@@ -114,6 +114,27 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
                 g => g.OrderByDescending(r => r.UpdatedAt.HasValue).ThenByDescending(r => r.UpdatedAt).ThenByDescending(r => r.FetchedAt)
                     .ThenByDescending(r => r.RunId, StringComparer.Ordinal).ThenByDescending(r => r.Page).First());
 
+    /// <summary>
+    /// What the latest view returns with the reconcile's rule (README "Reconcile"): the newest record row per key, and
+    /// <c>deleted_at</c> from the newest tombstone when no record row was fetched after it.
+    /// </summary>
+    public IReadOnlyDictionary<(string TenantId, string RecordId), (BigQueryRow Row, DateTimeOffset? DeletedAt)> LatestWithDeletes(string table)
+    {
+        var rows = Rows(table);
+        var tombstones = rows.Where(r => r.DeletedAt is not null).GroupBy(r => (r.TenantId, r.RecordId)).ToDictionary(g => g.Key, g => g.Max(r => r.DeletedAt!.Value));
+        return rows.Where(r => r.DeletedAt is null)
+            .GroupBy(r => (r.TenantId, r.RecordId))
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                {
+                    var latest = g.OrderByDescending(r => r.UpdatedAt.HasValue).ThenByDescending(r => r.UpdatedAt).ThenByDescending(r => r.FetchedAt)
+                        .ThenByDescending(r => r.RunId, StringComparer.Ordinal).ThenByDescending(r => r.Page).First();
+                    var lastSeen = g.Max(r => r.FetchedAt);
+                    return (latest, tombstones.TryGetValue(g.Key, out var deleted) && deleted > lastSeen ? deleted : (DateTimeOffset?)null);
+                });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -168,6 +189,10 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
                 }
 
                 await JsonAsync(context, 200, json.RootElement);
+            }
+            else if (method == "POST" && QueriesPath().Match(path) is { Success: true })
+            {
+                await QueryAsync(context, body.ToArray());
             }
             else if (method == "POST" && JobsPath().Match(path) is { Success: true })
             {
@@ -368,7 +393,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     private static BigQueryRow ParseLine(ReadOnlySpan<byte> line, string uri, int lineNumber)
     {
         string? tenantId = null, recordId = null, runId = null, payload = null;
-        DateTimeOffset? updatedAt = null, fetchedAt = null;
+        DateTimeOffset? updatedAt = null, fetchedAt = null, deletedAt = null;
         int? page = null;
         var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -405,6 +430,9 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
                 case "page":
                     page = reader.GetInt32();
                     break;
+                case "deleted_at":
+                    deletedAt = reader.TokenType == JsonTokenType.Null ? null : DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+                    break;
                 default:
                     // ignoreUnknownValues is false in the pipeline's job: an unknown column fails the load.
                     throw new InvalidDataException($"{uri} line {lineNumber}: unknown field {name}");
@@ -413,8 +441,58 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
 
         return tenantId is null || recordId is null || runId is null || fetchedAt is null || payload is null || page is null
             ? throw new InvalidDataException($"{uri} line {lineNumber}: a required field is missing")
-            : new BigQueryRow(tenantId, recordId, updatedAt, runId, page.Value, fetchedAt.Value, payload, uri);
+            : new BigQueryRow(tenantId, recordId, updatedAt, runId, page.Value, fetchedAt.Value, payload, uri) { DeletedAt = deletedAt };
     }
+
+    /// <summary>
+    /// jobs.query for the one query the pipeline runs (the reconcile's live ids, named parameters only), answered from the
+    /// loaded rows with the latest view's rule; any other SQL is a problem.
+    /// </summary>
+    private async Task QueryAsync(HttpContext context, byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var sql = root.GetProperty("query").GetString()!;
+        var match = LiveIdsQuery().Match(sql);
+        if (!match.Success || root.GetProperty("useLegacySql").GetBoolean() || root.GetProperty("parameterMode").GetString() != "NAMED")
+        {
+            await ErrorAsync(context, 400, Problem($"FakeBigQueryServer answers only the live-id query with named parameters, not: {sql}"));
+            return;
+        }
+
+        var parameters = root.GetProperty("queryParameters").EnumerateArray().ToDictionary(
+            p => p.GetProperty("name").GetString()!,
+            p => p.GetProperty("parameterValue").GetProperty("value").GetString()!,
+            StringComparer.Ordinal);
+        var tenant = parameters["tenant"];
+        var before = DateTimeOffset.Parse(parameters["before"].Replace(' ', 'T') + ":00", CultureInfo.InvariantCulture);
+        string? rawTable;
+        lock (_gate)
+        {
+            // Only raw tables receive loads: the view's table name is the raw table's.
+            rawTable = _rows.Keys.FirstOrDefault(k => k.EndsWith("." + match.Groups["table"].Value, StringComparison.Ordinal));
+        }
+
+        var latest = rawTable is null ? new Dictionary<(string TenantId, string RecordId), (BigQueryRow Row, DateTimeOffset? DeletedAt)>() : LatestWithDeletes(rawTable);
+        var ids = latest
+            .Where(e => e.Key.TenantId == tenant && e.Value.DeletedAt is null && e.Value.Row.FetchedAt < before)
+            .Select(e => e.Key.RecordId)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var answer = new
+        {
+            jobComplete = true,
+            jobReference = new { projectId = "p", jobId = "query-" + Guid.NewGuid().ToString("N"), location = root.TryGetProperty("location", out var at) ? at.GetString() : null },
+            rows = ids.Select(id => new { f = new[] { new { v = id } } }).ToList(),
+            totalRows = ids.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(answer), context.RequestAborted);
+    }
+
+    [GeneratedRegex(@"^SELECT record_id FROM `[^.`]+\.[A-Za-z0-9_]+\.(?<table>[a-z_]+)` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before ORDER BY record_id$", RegexOptions.CultureInvariant)]
+    private static partial Regex LiveIdsQuery();
 
     private string Problem(string message)
     {
@@ -467,6 +545,9 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets/(?<dataset>[^/]+)/tables/(?<table>[^/]+)$")]
     private static partial Regex TablePath();
 
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/queries$")]
+    private static partial Regex QueriesPath();
+
     [GeneratedRegex("^/bigquery/v2/projects/[^/]+/jobs$")]
     private static partial Regex JobsPath();
 
@@ -475,7 +556,11 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
 }
 
 /// <summary>One loaded row; <see cref="Payload"/> is the payload's JSON text exactly as it was in the line.</summary>
-public sealed record BigQueryRow(string TenantId, string RecordId, DateTimeOffset? UpdatedAt, string RunId, int Page, DateTimeOffset FetchedAt, string Payload, string SourceUri);
+public sealed record BigQueryRow(string TenantId, string RecordId, DateTimeOffset? UpdatedAt, string RunId, int Page, DateTimeOffset FetchedAt, string Payload, string SourceUri)
+{
+    /// <summary>Set on a reconcile's tombstone rows only.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+}
 
 /// <summary>A load job as first inserted.</summary>
 public sealed record LoadJobRecord(string JobId, string Table, IReadOnlyList<string> SourceUris, long Rows, int Sequence);
