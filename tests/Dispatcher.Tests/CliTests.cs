@@ -108,7 +108,7 @@ public sealed class CliTests
         Assert.Contains("2 deferred for budget", output, StringComparison.Ordinal);
         Assert.Contains("capped at 3: budget 2 calls after a 1-call probe", output, StringComparison.Ordinal);
         Assert.Contains("cost and findings", output, StringComparison.Ordinal);
-        Assert.Contains("3 of 3 calls (probe included)", output, StringComparison.Ordinal);
+        Assert.Contains("3 of 3 calls (probe included)", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Equal(2, output.Split("deferred (budget)").Length - 1);
     }
 }

@@ -30,45 +30,50 @@ public static class ReconcileReport
         ArgumentNullException.ThrowIfNull(context);
         var states = (await ledger.GetRunEndpointsAsync(planned.Run.RunId, cancellationToken))
             .ToDictionary(s => (s.TenantId, s.Endpoint));
-        var table = new Table { Title = new TableTitle(Markup.Escape($"Reconcile {planned.Run.RunId}: cost and findings")) };
-        table.AddColumn("Tenant");
-        table.AddColumn("Endpoint");
-        table.AddColumn("Read as");
-        table.AddColumn(new TableColumn("Est. calls").RightAligned());
-        table.AddColumn(new TableColumn("Calls").RightAligned());
-        table.AddColumn(new TableColumn("Ids swept").RightAligned());
-        table.AddColumn(new TableColumn("Deletes found").RightAligned());
-        table.AddColumn("Status");
-        foreach (var plan in planned.Endpoints.OrderBy(p => p.TenantId, StringComparer.Ordinal).ThenBy(p => p.Endpoint, StringComparer.Ordinal))
-        {
-            states.TryGetValue((plan.TenantId, plan.Endpoint), out var state);
-            var status = plan.Deferred ? "deferred (budget)" : state is null ? "running" : RunSummary.Status(state);
-            table.AddRow(
-                Markup.Escape(plan.TenantId),
-                Markup.Escape(plan.Endpoint),
-                plan.SweepOnly ? "id sweep (summaryOnly)" : "full refresh",
-                Number(plan.EstimatedCalls),
-                Number(state?.Calls ?? 0),
-                state?.Swept is long swept ? Number(swept) : "-",
-                state?.Deletes is long deletes ? Number(deletes) : "-",
-                Markup.Escape(status));
-        }
-
         foreach (var budget in planned.Budgets)
         {
-            var calls = states.Values.Where(s => s.TenantId == budget.TenantId).Sum(s => s.Calls);
+            // One table per organisation: the endpoint rows stay readable in an 80-column terminal.
+            var table = new Table { Title = new TableTitle(Markup.Escape($"Reconcile {planned.Run.RunId}, tenant {budget.TenantId}: cost and findings")) };
+            table.AddColumn(new TableColumn("Endpoint").NoWrap());
+            table.AddColumn("Read as");
+            table.AddColumn(new TableColumn("Est.").RightAligned());
+            table.AddColumn(new TableColumn("Calls").RightAligned());
+            table.AddColumn(new TableColumn("Ids swept").RightAligned());
+            table.AddColumn(new TableColumn("Deletes").RightAligned());
+            table.AddColumn("Status");
+            var mine = planned.Endpoints.Where(p => p.TenantId == budget.TenantId).OrderBy(p => p.Endpoint, StringComparer.Ordinal).ToList();
+            var calls = 0;
+            long swept = 0, deletes = 0;
+            foreach (var plan in mine)
+            {
+                states.TryGetValue((plan.TenantId, plan.Endpoint), out var state);
+                calls += state?.Calls ?? 0;
+                swept += state?.Swept ?? 0;
+                deletes += state?.Deletes ?? 0;
+                var status = plan.Deferred ? "deferred (budget)" : state is null ? "running" : RunSummary.Status(state);
+                table.AddRow(
+                    Markup.Escape(plan.Endpoint),
+                    plan.SweepOnly ? "id sweep" : "refresh",
+                    Number(plan.EstimatedCalls),
+                    Number(state?.Calls ?? 0),
+                    state?.Swept is long s ? Number(s) : "-",
+                    state?.Deletes is long d ? Number(d) : "-",
+                    Markup.Escape(status));
+            }
+
             table.AddRow(
-                "[bold]" + Markup.Escape(budget.TenantId) + "[/]",
                 "[bold]total[/]",
                 string.Empty,
-                Number(planned.Endpoints.Where(e => e.TenantId == budget.TenantId && !e.Deferred).Sum(e => e.EstimatedCalls)),
+                Number(mine.Where(e => !e.Deferred).Sum(e => e.EstimatedCalls)),
                 Number(calls + budget.ProbeCalls),
-                Number(states.Values.Where(s => s.TenantId == budget.TenantId).Sum(s => s.Swept ?? 0)),
-                Number(states.Values.Where(s => s.TenantId == budget.TenantId).Sum(s => s.Deletes ?? 0)),
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{calls + budget.ProbeCalls} of {budget.Budget + budget.ProbeCalls} calls (probe included)")));
+                Number(swept),
+                Number(deletes),
+                string.Empty);
+            context.Console.Write(table);
+            context.Console.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  {budget.TenantId}: {calls + budget.ProbeCalls:N0} of {budget.Budget + budget.ProbeCalls:N0} calls (probe included), {swept:N0} ids swept, {deletes:N0} deletes found, {mine.Count(e => e.Deferred)} endpoint(s) deferred for budget")));
         }
-
-        context.Console.Write(table);
     }
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
