@@ -39,6 +39,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
     private SecretManagerStandIn? _secrets;
     private Uri? _externalWorker;
+    private int? _attemptTimeoutSeconds;
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
     {
@@ -83,6 +84,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "GOOGLE_CLOUD_PROJECT", "CLIENT_NAME", "XEROSYNC_BUCKET", "XEROSYNC_TOPIC", "XEROSYNC_FIRESTORE_PREFIX", "XEROSYNC_PUSH_DEADLINE_SECONDS",
         "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_API_URL", "XERO_IDENTITY_URL", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST",
         "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST", "XEROSYNC_REFRESH_TOKEN_SECRET", "SECRETMANAGER_EMULATOR_HOST",
+        "XERO_ATTEMPT_TIMEOUT_SECONDS",
     ];
 
     /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
@@ -93,8 +95,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// run stalls (second tenant's pages stay pending past 120 s); not yet investigated.</param>
     /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
+    /// <param name="attemptTimeoutSeconds">XERO_ATTEMPT_TIMEOUT_SECONDS for the services (null: unset, the 60 s default).</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -106,7 +109,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
@@ -147,6 +150,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "FIRESTORE_EMULATOR_HOST" => Emulators.FirestoreHost,
         "STORAGE_EMULATOR_HOST" => Gcs.BaseUri.ToString(),
         "BIGQUERY_EMULATOR_HOST" => BigQuery.BaseUri.ToString(),
+        "XERO_ATTEMPT_TIMEOUT_SECONDS" => _attemptTimeoutSeconds?.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
 
