@@ -58,7 +58,8 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
         return new LocalDemoEnvironment(simulator, clock);
     }
 
-    public LocalPipeline CreatePipeline(Func<LocalPipelineSettings, LocalPipelineSettings>? configure = null)
+    /// <param name="loggers">Where the pipeline logs (a test's capture); default: nowhere, or the console with XEROSYNC_TEST_LOG=1.</param>
+    public LocalPipeline CreatePipeline(Func<LocalPipelineSettings, LocalPipelineSettings>? configure = null, ILoggerFactory? loggers = null)
     {
         var settings = new LocalPipelineSettings(DataDirectory, new XeroOptions
         {
@@ -67,7 +68,7 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             ClientId = Simulator.State.Options.ClientId,
             ClientSecret = Simulator.State.Options.ClientSecret,
         });
-        var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
+        loggers ??= Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
         return new LocalPipeline(configure?.Invoke(settings) ?? settings, loggers, Time);
