@@ -22,6 +22,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         ["XERO_API_URL"] = "points at the simulator; production uses Xero's URL",
         ["XERO_IDENTITY_URL"] = "points at the simulator; production uses Xero's URL",
         ["XEROSYNC_FIRESTORE_PREFIX"] = "test isolation; empty in production",
+        ["XERO_ATTEMPT_TIMEOUT_SECONDS"] = "optional tuning; unset keeps the documented 60 s per-attempt timeout",
         ["PUBSUB_EMULATOR_HOST"] = "emulator",
         ["FIRESTORE_EMULATOR_HOST"] = "emulator",
         ["STORAGE_EMULATOR_HOST"] = "emulator",

@@ -34,6 +34,25 @@ public sealed class CliTests
         Assert.Contains("loopback", output, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("601")]
+    public async Task A_bad_attempt_timeout_exits_2_naming_the_variable(string value)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["XERO_CLIENT_ID"] = "id",
+            ["XERO_CLIENT_SECRET"] = "secret",
+            ["XERO_ATTEMPT_TIMEOUT_SECONDS"] = value,
+        };
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync"], env);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("XERO_ATTEMPT_TIMEOUT_SECONDS", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sync", "--demo", "--endpoints", "Invoices,Bogus")]
     [InlineData("sync", "--demo", "--tenants", "0")]

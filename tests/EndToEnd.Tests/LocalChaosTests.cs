@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;
 using XeroSync.XeroSimulator;
@@ -7,7 +9,8 @@ namespace XeroSync.Tests;
 /// <summary>
 /// The local shape under every fault at once (issue 11's chaos list): 5 % 5xx, 2 % 429 of each kind, 1 %
 /// answers slower than the attempt timeout, 2 % truncated bodies, one token revocation, one day 429, and
-/// every message delivered twice. The simulator's log proves each fault happened; the views must still
+/// every message delivered twice. The simulator's log proves each fault happened and the queues' delivery log that
+/// every message was delivered twice; the views must still
 /// equal the simulator's records and the run must be complete (after a retry, as a user would, when the
 /// day limit deferred pages).
 /// </summary>
@@ -48,9 +51,14 @@ public sealed class LocalChaosTests
             Faults = Chaos,
         });
         var clock = (AdjustableTimeProvider)demo.Time;
+        var deliveries = new FakeLogCollector();
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Debug)
+            .AddFilter((category, _) => category is not null && category.StartsWith("XeroSync.Queue.", StringComparison.Ordinal))
+            .AddProvider(new FakeLoggerProvider(deliveries)));
 
         string runId;
-        await using (var pipeline = demo.CreatePipeline(Settings))
+        await using (var pipeline = demo.CreatePipeline(Settings, loggers))
         {
             runId = (await pipeline.SyncAsync(new RunRequest(), Token)).Run.RunId;
             var progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
@@ -89,7 +97,28 @@ public sealed class LocalChaosTests
             Assert.Equal(0, pipeline.DeadLettered);
         }
 
-        demo.AssertViewsEqualTruth();
+        AssertEveryMessageDeliveredTwice(deliveries);
+        demo.AssertViewsEqualTruth(noRawDuplicates: true);
+    }
+
+    /// <summary>
+    /// From the queues' own delivery log (event 604, one record per delivery): every message of the fetch and the load
+    /// queue had exactly two first deliveries (the copies; redeliveries after a failure come on top).
+    /// </summary>
+    private static void AssertEveryMessageDeliveredTwice(FakeLogCollector deliveries)
+    {
+        var first = deliveries.GetSnapshot()
+            .Where(r => r.Id.Id == 604 && r.GetStructuredStateValue("Attempt") == "1")
+            .GroupBy(r => (Queue: r.GetStructuredStateValue("Queue"), Message: r.GetStructuredStateValue("MessageId")))
+            .ToList();
+        var perQueue = string.Join(", ", first.GroupBy(g => g.Key.Queue).Select(q => $"{q.Key}: {q.Count()} messages, {q.Sum(m => m.Count())} first deliveries"));
+        TestContext.Current.TestOutputHelper?.WriteLine(perQueue);
+        foreach (var queue in new[] { "fetch", "load" })
+        {
+            Assert.True(first.Any(g => g.Key.Queue == queue), $"no {queue} deliveries logged; {perQueue}");
+        }
+
+        Assert.All(first, g => Assert.True(g.Count() == 2, $"{g.Key.Queue} message {g.Key.Message}: {g.Count()} first deliveries; {perQueue}"));
     }
 
     /// <summary>Short attempts (so slow answers time out quickly), patient retries, every message delivered twice.</summary>

@@ -67,7 +67,8 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
         return new LocalDemoEnvironment(simulator, clock);
     }
 
-    public LocalPipeline CreatePipeline(Func<LocalPipelineSettings, LocalPipelineSettings>? configure = null)
+    /// <param name="loggers">Where the pipeline logs (a test's capture); default: nowhere, or the console with XEROSYNC_TEST_LOG=1.</param>
+    public LocalPipeline CreatePipeline(Func<LocalPipelineSettings, LocalPipelineSettings>? configure = null, ILoggerFactory? loggers = null)
     {
         var settings = new LocalPipelineSettings(DataDirectory, new XeroOptions
         {
@@ -80,7 +81,7 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
             // The limit the simulated organisation enforces (Xero's 60 unless the environment froze time).
             RateLimits = new RateLimitOptions { PerMinute = Simulator.State.Options.PerMinuteLimit },
         };
-        var loggers = Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
+        loggers ??= Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") == "1"
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
         return new LocalPipeline(configure?.Invoke(settings) ?? settings, loggers, Time);

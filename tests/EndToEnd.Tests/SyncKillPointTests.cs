@@ -15,17 +15,19 @@ public sealed class SyncKillPointTests
     [Theory(Timeout = 600_000)]
     [InlineData("fetch")]
     [InlineData("object-ledger")]
-    // "During a manifest write" (a window of about a millisecond between the temp file and its rename) was missed
-    // five times in a row in a clean-clone CI run, so it is not proven by a real kill here; a manifest claimed but never
-    // written is handed out again to the next writer or a retry (RunLedgerContractTests, ManifestWriter, RunRetrier).
+    // "During a manifest write" is a window of about a millisecond between the temp file and its rename (a watcher
+    // missed it five times in a row in CI); an LD_PRELOAD shim holds the writer at that rename instead, so it is hit
+    // on the first attempt, every time (ManifestRenameHold).
+    [InlineData("manifest")]
     [InlineData("load")]
     [InlineData("publishing")]
     public async Task Killed_at_the_point_then_rerun_lands_exactly_the_simulators_records(string point)
     {
+        using var hold = point == "manifest" ? await ManifestRenameHold.BuildAsync(Token) : null;
         await using var simulator = await CliSimulator.StartAsync(tenants: 1, Token);
         using var data = new TempDirectory();
-        // A point with a millisecond window (a manifest write) may be missed; each miss is a crash too, and the
-        // next child on the same data folder tries again.
+        // A point that depends on timing may be missed; each miss is a crash too, and the next child on the same
+        // data folder tries again.
         var attempts = new List<KillEvidence>();
         while (attempts.Count == 0 || (!attempts[^1].Reached && attempts.Count < MaxAttempts))
         {
@@ -33,11 +35,12 @@ public sealed class SyncKillPointTests
             {
                 "fetch" => KillPoint.DuringFetch(simulator, 10),
                 "object-ledger" => KillPoint.BetweenObjectWriteAndLedgerUpdate(data.Path),
-                "manifest" => KillPoint.DuringManifestWrite(data.Path),
+                "manifest" => KillPoint.DuringManifestWrite(data.Path, hold!),
                 "load" => KillPoint.DuringLoad(data.Path),
                 _ => KillPoint.DuringPublishing(simulator, data.Path),
             };
-            await using var child = SyncProcess.StartSync(data.Path, simulator.Environment);
+            var environment = simulator.Environment.Concat(kill.Environment).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+            await using var child = SyncProcess.StartSync(data.Path, environment);
             var evidence = await kill.KillAsync(child, TimeSpan.FromMinutes(2), Token);
             TestContext.Current.TestOutputHelper?.WriteLine(evidence.ToString());
             Assert.Equal(SyncProcess.KilledExitCode, evidence.ExitCode);
@@ -45,6 +48,11 @@ public sealed class SyncKillPointTests
         }
 
         Assert.True(attempts[^1].Reached, string.Join("\n", attempts));
+        if (hold is not null)
+        {
+            // The hold makes the manifest write deterministic: the first child is killed inside it.
+            Assert.True(attempts.Count == 1, string.Join("\n", attempts));
+        }
 
         await using (var rerun = SyncProcess.StartSync(data.Path, simulator.Environment))
         {

@@ -18,6 +18,11 @@ public static class XeroEnvironment
         options.IdentityUrl = ParseUrl(environment("XERO_IDENTITY_URL"), "XERO_IDENTITY_URL") ?? options.IdentityUrl;
         options.LoginUrl = ParseUrl(environment("XERO_LOGIN_URL"), "XERO_LOGIN_URL") ?? options.LoginUrl;
         var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
+        if (options.ReadAttemptTimeout(environment) is { } attemptTimeout)
+        {
+            problems.Add(attemptTimeout);
+        }
+
         if (problems.Count > 0)
         {
             throw new CliUsageException(string.Join(Environment.NewLine, problems));

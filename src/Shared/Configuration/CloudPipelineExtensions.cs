@@ -138,7 +138,7 @@ public static class CloudPipelineExtensions
                 $"Invalid configuration:{Environment.NewLine}  XEROSYNC_REFRESH_TOKEN_SECRET '{Identifiers.Printable(value)}' is invalid: a secret id or projects/PROJECT/secrets/SECRET.");
     }
 
-    /// <summary>Xero settings from <c>XERO_*</c> variables (on Cloud Run the secrets arrive as env vars from Secret Manager).</summary>
+    /// <summary>Xero settings from <c>XERO_*</c> variables (on Cloud Run the secrets arrive as env vars from Secret Manager), <c>XERO_ATTEMPT_TIMEOUT_SECONDS</c> included.</summary>
     public static XeroOptions ReadXero(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -158,6 +158,11 @@ public static class CloudPipelineExtensions
         }
 
         var problems = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(r => r.ErrorMessage).ToList();
+        if (options.ReadAttemptTimeout(environment) is { } attemptTimeout)
+        {
+            problems.Add(attemptTimeout);
+        }
+
         if (!options.HasClientCredentials)
         {
             problems.Add("XERO_CLIENT_ID and XERO_CLIENT_SECRET must be set (the Xero app's credentials: a custom connection, or a standard app with XEROSYNC_REFRESH_TOKEN_SECRET).");

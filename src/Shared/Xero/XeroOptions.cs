@@ -30,7 +30,7 @@ public sealed class XeroOptions : IValidatableObject
     /// </summary>
     public string? RefreshToken { get; set; }
 
-    /// <summary>Timeout of one HTTP attempt.</summary>
+    /// <summary>Timeout of one HTTP attempt (<c>XERO_ATTEMPT_TIMEOUT_SECONDS</c>); waiting for a permit is not part of it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -41,6 +41,29 @@ public sealed class XeroOptions : IValidatableObject
     /// <summary>Base delay of the jittered exponential back-off between retries.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Reads <c>XERO_ATTEMPT_TIMEOUT_SECONDS</c> (whole seconds, 1 to 600; unset or empty keeps 60 s) into
+    /// <see cref="AttemptTimeout"/>. The one path the services and the CLI share; a bad value is returned as the
+    /// problem to report at start (null when the value is good or absent).
+    /// </summary>
+    public string? ReadAttemptTimeout(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var value = environment("XERO_ATTEMPT_TIMEOUT_SECONDS");
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 600)
+        {
+            AttemptTimeout = TimeSpan.FromSeconds(seconds);
+            return null;
+        }
+
+        return $"XERO_ATTEMPT_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 600 (the timeout of one HTTP attempt to Xero); got '{Identifiers.Printable(value)}'.";
+    }
 
     public bool HasClientCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 

@@ -39,6 +39,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
     private SecretManagerStandIn? _secrets;
     private Uri? _externalWorker;
+    private int? _attemptTimeoutSeconds;
+    private int _pushDeadlineSeconds = 60;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PushDelivery> _pushDeliveries = new();
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
     {
@@ -83,7 +86,14 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "GOOGLE_CLOUD_PROJECT", "CLIENT_NAME", "XEROSYNC_BUCKET", "XEROSYNC_TOPIC", "XEROSYNC_FIRESTORE_PREFIX", "XEROSYNC_PUSH_DEADLINE_SECONDS",
         "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_API_URL", "XERO_IDENTITY_URL", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST",
         "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST", "XEROSYNC_REFRESH_TOKEN_SECRET", "SECRETMANAGER_EMULATOR_HOST",
+        "XERO_ATTEMPT_TIMEOUT_SECONDS",
     ];
+
+    /// <summary>
+    /// With <c>duplicateDeliveries</c>: every push the in-process Worker received on /pubsub (which subscription, which
+    /// message), recorded before the Worker reads it: the proof that each message really came twice.
+    /// </summary>
+    public IReadOnlyList<PushDelivery> PushDeliveries => [.. _pushDeliveries];
 
     /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
     public IRunLedger Ledger => _services[^1].Services.GetRequiredService<IRunLedger>();
@@ -93,8 +103,10 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// run stalls (second tenant's pages stay pending past 120 s); not yet investigated.</param>
     /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
+    /// <param name="pushDeadlineSeconds">The push subscriptions' ack deadline and XEROSYNC_PUSH_DEADLINE_SECONDS (default 60: a 30 s delivery budget).</param>
+    /// <param name="attemptTimeoutSeconds">XERO_ATTEMPT_TIMEOUT_SECONDS for the services (null: unset, the 60 s default).</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 60)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -106,7 +118,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
@@ -136,7 +148,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "XEROSYNC_BUCKET" => Bucket,
         "XEROSYNC_TOPIC" => Topic,
         "XEROSYNC_FIRESTORE_PREFIX" => "e2e_" + Id + "_",
-        "XEROSYNC_PUSH_DEADLINE_SECONDS" => "60",
+        "XEROSYNC_PUSH_DEADLINE_SECONDS" => _pushDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
         "XEROSYNC_REFRESH_TOKEN_SECRET" => _secrets?.SecretName,
         "SECRETMANAGER_EMULATOR_HOST" => _secrets?.BaseUri.ToString(),
         "XERO_CLIENT_ID" => Truth.Options.ClientId,
@@ -147,6 +159,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "FIRESTORE_EMULATOR_HOST" => Emulators.FirestoreHost,
         "STORAGE_EMULATOR_HOST" => Gcs.BaseUri.ToString(),
         "BIGQUERY_EMULATOR_HOST" => BigQuery.BaseUri.ToString(),
+        "XERO_ATTEMPT_TIMEOUT_SECONDS" => _attemptTimeoutSeconds?.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
 
@@ -272,6 +285,33 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return $"simulator saw {requests.Count} requests: {string.Join(", ", byOutcome)}";
     }
 
+    /// <summary>Records a wrapped push's subscription and message id, then hands the request on with its body intact.</summary>
+    private async Task RecordPushAsync(Microsoft.AspNetCore.Http.HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Path == "/pubsub" && Microsoft.AspNetCore.Http.HttpMethods.IsPost(context.Request.Method))
+        {
+            Microsoft.AspNetCore.Http.HttpRequestRewindExtensions.EnableBuffering(context.Request);
+            try
+            {
+                using var push = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                if (push.RootElement.TryGetProperty("subscription", out var subscription) &&
+                    push.RootElement.TryGetProperty("message", out var message) &&
+                    message.TryGetProperty("messageId", out var messageId))
+                {
+                    _pushDeliveries.Enqueue(new PushDelivery(subscription.GetString() ?? string.Empty, messageId.GetString() ?? string.Empty));
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a wrapped push: the Worker answers it as it would anyway.
+            }
+
+            context.Request.Body.Position = 0;
+        }
+
+        await next();
+    }
+
     private async Task CreateTopicAsync(string topic, CancellationToken cancellationToken)
     {
         await PubSub.CreateTopicAsync(topic, cancellationToken);
@@ -327,6 +367,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             }
             Quiet(worker.Logging);
             var workerApp = worker.Build();
+            if (_duplicateDeliveries)
+            {
+                workerApp.Use(RecordPushAsync);
+            }
+
             workerApp.UseOidcVerification();
             workerApp.MapWorkerEndpoints();
             await workerApp.StartAsync(cancellationToken);
@@ -340,7 +385,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new PubSubSubscriptionConfig("fetch-push-" + Id, Topic)
             {
                 PushEndpoint = new Uri(WorkerUri, "pubsub"),
-                AckDeadlineSeconds = 60,
+                AckDeadlineSeconds = _pushDeadlineSeconds,
                 MinimumBackoff = TimeSpan.FromSeconds(1),
                 MaximumBackoff = TimeSpan.FromSeconds(2),
                 DeadLetterTopic = DeadLetterTopic,
@@ -353,7 +398,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             // The dead-letter topic pushed back to the Worker: it records the page as failed (the attribute
             // CloudPubSubDeadLetterSourceDeliveryCount marks a dead-lettered message).
             await CreateSubscriptionAsync(
-                new PubSubSubscriptionConfig("fetch-dead-push-" + Id, DeadLetterTopic) { PushEndpoint = new Uri(WorkerUri, "pubsub"), AckDeadlineSeconds = 60 },
+                new PubSubSubscriptionConfig("fetch-dead-push-" + Id, DeadLetterTopic) { PushEndpoint = new Uri(WorkerUri, "pubsub"), AckDeadlineSeconds = _pushDeadlineSeconds },
                 cancellationToken);
         }
 
@@ -363,7 +408,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                 new PubSubSubscriptionConfig("fetch-push-copy-" + Id, Topic)
                 {
                     PushEndpoint = new Uri(WorkerUri, "pubsub"),
-                    AckDeadlineSeconds = 60,
+                    AckDeadlineSeconds = _pushDeadlineSeconds,
                     MinimumBackoff = TimeSpan.FromSeconds(1),
                     MaximumBackoff = TimeSpan.FromSeconds(2),
                 },

@@ -15,14 +15,18 @@ internal sealed partial class KillPoint : IDisposable
     private readonly Func<SyncProcess, CancellationToken, Task<KillEvidence>> _kill;
     private readonly Action? _dispose;
 
-    private KillPoint(string name, Func<SyncProcess, CancellationToken, Task<KillEvidence>> kill, Action? dispose = null)
+    private KillPoint(string name, Func<SyncProcess, CancellationToken, Task<KillEvidence>> kill, Action? dispose = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Name = name;
         _kill = kill;
         _dispose = dispose;
+        Environment = environment ?? new Dictionary<string, string>();
     }
 
     public string Name { get; }
+
+    /// <summary>Variables the child must be started with for this point (on top of the simulator's).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>Waits (at most <paramref name="timeout"/>) for the point, kills the child there and returns the evidence.</summary>
     public async Task<KillEvidence> KillAsync(SyncProcess child, TimeSpan timeout, CancellationToken cancellationToken)
@@ -131,40 +135,41 @@ internal sealed partial class KillPoint : IDisposable
     }
 
     /// <summary>
-    /// During a manifest write: killed on the watcher's thread as soon as a manifest's temp file appears (the
-    /// folder store writes a temp file, flushes it to disk and moves it into place). Reached only when, after the
-    /// kill, the temp file is still there and the manifest is not: the write was cut half-way. The window is a
-    /// few milliseconds, so a caller retries with a fresh child until it is reached.
+    /// During a manifest write: the child runs with <see cref="ManifestRenameHold"/> preloaded, which holds the
+    /// thread writing the first manifest at the entry of the rename that would move its temp file into place
+    /// (written and flushed, not yet visible under its name) and tells the test so through a signal file. The
+    /// child is killed there. Reached when the temp file existed and the manifest did not, both just before the
+    /// kill (the writer was held, so nothing could move it) and after it.
     /// </summary>
-    public static KillPoint DuringManifestWrite(string dataDirectory)
+    public static KillPoint DuringManifestWrite(string dataDirectory, ManifestRenameHold hold)
     {
-        SyncProcess? target = null;
-        var temps = new FileSignal(
-            Path.Combine(dataDirectory, "objects"),
-            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".tmp~", StringComparison.Ordinal),
-            react: _ => Volatile.Read(ref target)?.KillNow());
-        var first = temps.NextAsync();
+        ArgumentNullException.ThrowIfNull(hold);
+        var signals = new FileSignal(hold.SignalFolder, p => p == hold.SignalFile);
+        var first = signals.NextAsync();
         return new KillPoint(
             "during a manifest write",
             async (child, ct) =>
             {
-                Volatile.Write(ref target, child);
-                var temp = await FirstOf(child, first, ct);
-                var code = await child.KillAsync();
-                if (temp is null)
+                if (await FirstOf(child, first, ct) is null)
                 {
-                    return new KillEvidence("during a manifest write", false, "the child exited before writing a manifest", code);
+                    return new KillEvidence("during a manifest write", false, "the child exited before renaming a manifest into place", await child.KillAsync());
                 }
 
-                var manifest = temp[..temp.IndexOf(".json", StringComparison.Ordinal)] + ".json";
-                var cut = File.Exists(temp) && !File.Exists(manifest);
+                var temp = (await File.ReadAllTextAsync(hold.SignalFile, ct)).Trim();
+                var manifest = temp[..(temp.IndexOf(".json", StringComparison.Ordinal) + ".json".Length)];
+                var before = (Temp: File.Exists(temp), Manifest: File.Exists(manifest));
+                var code = await child.KillAsync();
+                var after = (Temp: File.Exists(temp), Manifest: File.Exists(manifest));
+                var cut = temp.StartsWith(Path.Combine(dataDirectory, "objects") + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    && before is { Temp: true, Manifest: false } && after is { Temp: true, Manifest: false };
                 return new KillEvidence(
                     "during a manifest write",
                     cut,
-                    cut ? $"{Path.GetRelativePath(dataDirectory, temp)} left half-written, {Path.GetFileName(manifest)} never moved into place" : $"the kill came after {Path.GetFileName(manifest)} was in place",
+                    $"held at the rename of {Path.GetRelativePath(dataDirectory, temp)}; at the kill: temp file {(before.Temp ? "present" : "absent")}, {Path.GetFileName(manifest)} {(before.Manifest ? "present" : "absent")}; after it: temp {(after.Temp ? "present" : "absent")}, manifest {(after.Manifest ? "present" : "absent")}",
                     code);
             },
-            temps.Dispose);
+            signals.Dispose,
+            hold.Environment);
     }
 
     /// <summary>

@@ -167,6 +167,7 @@ public sealed partial class InProcessQueue<TMessage> : IAsyncDisposable
     private async Task DeliverAsync(Func<QueuedMessage<TMessage>, CancellationToken, Task<HandlerOutcome>> handler, QueuedMessage<TMessage> message, CancellationToken cancellationToken)
     {
         HandlerOutcome outcome;
+        Log.Delivering(_logger, Name, message.MessageId, message.DeliveryAttempt);
         try
         {
             outcome = await handler(message, cancellationToken);
@@ -282,5 +283,8 @@ public sealed partial class InProcessQueue<TMessage> : IAsyncDisposable
 
         [LoggerMessage(EventId = 603, Level = LogLevel.Critical, Message = "Queue {Queue}: consumer failed")]
         public static partial void ConsumerFault(ILogger logger, string queue, Exception exception);
+
+        [LoggerMessage(EventId = 604, Level = LogLevel.Debug, Message = "Queue {Queue}: delivering message {MessageId}, attempt {Attempt}")]
+        public static partial void Delivering(ILogger logger, string queue, string messageId, int attempt);
     }
 }
