@@ -99,8 +99,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     public IRunLedger Ledger => _services[^1].Services.GetRequiredService<IRunLedger>();
 
     /// <param name="duplicateDeliveries">Deliver every Pub/Sub message and every finalize event twice, concurrently
-    /// (a second push subscription on the topic to the same Worker, and Eventarc duplicates). Known gap: with this the
-    /// run stalls (second tenant's pages stay pending past 120 s); not yet investigated.</param>
+    /// (a second push subscription on the topic to the same Worker, and Eventarc duplicates). Twice the deliveries wait
+    /// for the same permits: with the default 60 s push deadline (a 30 s delivery budget, shorter than a rate-limit minute)
+    /// they can give up before a permit frees; CloudChaosTests uses 180 s for that reason.</param>
     /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
     /// <param name="pushDeadlineSeconds">The push subscriptions' ack deadline and XEROSYNC_PUSH_DEADLINE_SECONDS (default 60: a 30 s delivery budget).</param>

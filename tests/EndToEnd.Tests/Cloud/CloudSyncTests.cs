@@ -72,7 +72,11 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             emulators,
             Token,
             o => new SimulatorOptions { Seed = o.Seed, Tenants = 1, ChangesPerMinute = 0, Scale = 0.6, Clock = o.Clock, Faults = new SimulatorFaults { FailingRequests = failing } },
-            deadLetterToWorker: true);
+            deadLetterToWorker: true,
+            // Every failing delivery retries 6 times: the tenant's minute can fill, and with a 60 s push deadline (a
+            // 30 s delivery budget) waiting deliveries gave up before a permit freed (CI stalled 15 min). 180 s gives
+            // a 90 s budget, longer than a rate-limit minute, as production's 540 s does.
+            pushDeadlineSeconds: 180);
         var tenant = cloud.Truth.Tenants[0].TenantId;
 
         var runId = await cloud.StartRunAsync(Token, endpoints);
