@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace XeroSync.Bench;
+
+/// <summary>
+/// A child process run to its end while its peak resident set (VmHWM in /proc/PID/status, the kernel's own high-water
+/// mark, which only grows) is sampled every 100 ms; the last sample before exit is the peak to within that interval.
+/// </summary>
+public sealed class MeasuredProcess
+{
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+
+    private MeasuredProcess()
+    {
+    }
+
+    public int ExitCode { get; private set; }
+
+    public TimeSpan Wall { get; private set; }
+
+    /// <summary>Peak resident set size in MiB (VmHWM); null when /proc is not available.</summary>
+    public double? PeakRssMiB { get; private set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<MeasuredProcess> RunAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var measured = new MeasuredProcess();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => measured.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => measured.Append(e.Data);
+        var clock = Stopwatch.StartNew();
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"{start.FileName} did not start.");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var exited = process.WaitForExitAsync(deadline.Token);
+        var status = $"/proc/{process.Id}/status";
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            while (!exited.IsCompleted)
+            {
+                if (Machine.ReadKib(status, "VmHWM") is { } kib)
+                {
+                    measured.PeakRssMiB = kib / 1024.0;
+                }
+
+                await Task.WhenAny(exited, timer.WaitForNextTickAsync(deadline.Token).AsTask());
+            }
+
+            await exited;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}:\n{measured.Tail()}");
+        }
+
+        measured.Wall = clock.Elapsed;
+        process.WaitForExit();
+        measured.ExitCode = process.ExitCode;
+        return measured;
+    }
+
+    /// <summary>The last lines of the output, for error messages.</summary>
+    public string Tail(int lines = 30) => string.Join('\n', Output.Split('\n').TakeLast(lines));
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
