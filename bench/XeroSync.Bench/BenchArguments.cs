@@ -2,15 +2,16 @@ using System.Globalization;
 
 namespace XeroSync.Bench;
 
-/// <summary><c>[--quick] [--only 1,3] [--out path.json]</c>.</summary>
-public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string Output)
+/// <summary><c>[--quick] [--only 1,3] [--out path.json] [--serial]</c>.</summary>
+public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string Output, bool Serial)
 {
-    public const string Usage = "Usage: dotnet run -c Release --project bench/XeroSync.Bench -- [--quick] [--only N[,N...]] [--out results.json]";
+    public const string Usage = "Usage: dotnet run -c Release --project bench/XeroSync.Bench -- [--quick] [--only N[,N...]] [--out results.json] [--serial]";
 
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         var quick = false;
+        var serial = false;
         var only = new HashSet<int>();
         string? output = null;
         for (var i = 0; i < args.Count; i++)
@@ -19,6 +20,9 @@ public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string O
             {
                 case "--quick":
                     quick = true;
+                    break;
+                case "--serial":
+                    serial = true;
                     break;
                 case "--only" when i + 1 < args.Count:
                     foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -35,7 +39,7 @@ public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string O
             }
         }
 
-        return new BenchArguments(quick, only, output ?? Path.Combine("bench", "results", quick ? "quick.json" : "full.json"));
+        return new BenchArguments(quick, only, output ?? Path.Combine("bench", "results", quick ? "quick.json" : "full.json"), serial);
     }
 
     public bool Selected(int figure) => Only.Count == 0 || Only.Contains(figure);

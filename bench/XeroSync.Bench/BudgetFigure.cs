@@ -29,7 +29,7 @@ public static class BudgetFigure
         // --quick keeps the pressure (demand 20 % above the app budget) at a tenth of the size.
         var appPerMinute = quick ? 1_000 : 10_000;
         const int instanceCount = 8;
-        var duration = TimeSpan.FromMinutes(quick ? 2 : 3);
+        var duration = TimeSpan.FromSeconds(quick ? 120 : 90);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
         var prefix = "bench" + Guid.NewGuid().ToString("N")[..8] + "_";
         var options = Options.Create(new RateLimitOptions { AppPerMinute = appPerMinute });

@@ -23,6 +23,9 @@ public sealed class MeasuredProcess
     /// <summary>Peak resident set size in MiB (VmHWM); null when /proc is not available.</summary>
     public double? PeakRssMiB { get; private set; }
 
+    /// <summary>The last VmRSS sample, in MiB.</summary>
+    public double CurrentRssMiB { get; private set; }
+
     public string Output
     {
         get
@@ -42,8 +45,9 @@ public sealed class MeasuredProcess
         start.RedirectStandardError = true;
         var measured = new MeasuredProcess();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => measured.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => measured.Append(e.Data);
+        var trace = Environment.GetEnvironmentVariable("XEROSYNC_BENCH_TRACE") == "1";
+        process.OutputDataReceived += (_, e) => measured.Append(e.Data, trace);
+        process.ErrorDataReceived += (_, e) => measured.Append(e.Data, trace);
         var clock = Stopwatch.StartNew();
         if (!process.Start())
         {
@@ -64,6 +68,7 @@ public sealed class MeasuredProcess
                 if (Machine.ReadKib(status, "VmHWM") is { } kib)
                 {
                     measured.PeakRssMiB = kib / 1024.0;
+                    measured.CurrentRssMiB = (Machine.ReadKib(status, "VmRSS") ?? 0) / 1024.0;
                 }
 
                 await Task.WhenAny(exited, timer.WaitForNextTickAsync(deadline.Token).AsTask());
@@ -86,11 +91,17 @@ public sealed class MeasuredProcess
     /// <summary>The last lines of the output, for error messages.</summary>
     public string Tail(int lines = 30) => string.Join('\n', Output.Split('\n').TakeLast(lines));
 
-    private void Append(string? line)
+    private void Append(string? line, bool trace)
     {
         if (line is null)
         {
             return;
+        }
+
+        if (trace)
+        {
+            // Development aid: each line of the child's output with its resident set at that moment.
+            Console.WriteLine($"  [{CurrentRssMiB:F0} MiB] {line}");
         }
 
         lock (_gate)
