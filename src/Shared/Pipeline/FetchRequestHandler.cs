@@ -280,7 +280,7 @@ public sealed partial class FetchRequestHandler(
 
         using (xeroPage)
         {
-            var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
+            using var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
             var records = written.Records;
             var maxJournalNumber = written.MaxJournalNumber;
             string? objectName = null;

@@ -28,7 +28,8 @@ public static class PageWriter
         var records = 0;
 
         // Lines are written into one reused buffer and handed to gzip in large chunks (a write per record costs more
-        // than the deflate itself at this size); gzip writes into a pooled buffer sized for the usual ratio.
+        // than the deflate itself at this size); gzip writes into a pooled buffer sized for the usual ratio, which the
+        // returned page owns until it is disposed.
         var lines = new ArrayBufferWriter<byte>(LineChunk + (LineChunk / 4));
         using var buffer = new PooledBufferStream(RawLength(page.Records) / 4);
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -75,7 +76,8 @@ public static class PageWriter
             gzip.Write(lines.WrittenSpan);
         }
 
-        return new WrittenPage(buffer.ToArray(), records, maxJournal);
+        var (bytes, length) = buffer.Detach();
+        return new WrittenPage(bytes, length, records, maxJournal);
     }
 
     /// <summary>The records' size in the response, for sizing the output (gzip of NDJSON is well under a quarter of it).</summary>

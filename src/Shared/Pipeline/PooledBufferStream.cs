@@ -4,8 +4,8 @@ namespace XeroSync.Pipeline;
 
 /// <summary>
 /// A write-only stream into one buffer rented from <see cref="ArrayPool{T}.Shared"/> (grown by renting twice the size),
-/// returned to the pool on dispose: a page's gzip output costs one exact-size copy (<see cref="ToArray"/>) instead of a
-/// MemoryStream's doubling allocations.
+/// returned to the pool on dispose unless <see cref="Detach"/> handed it on: a page's gzip output costs no allocation
+/// per page instead of a MemoryStream's doubling ones and its final copy.
 /// </summary>
 internal sealed class PooledBufferStream(int initialCapacity) : Stream
 {
@@ -26,7 +26,15 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
         set => throw new NotSupportedException();
     }
 
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    /// <summary>Hands the rented buffer and the length written to the caller, who returns it to the pool; the stream is done.</summary>
+    public (byte[] Buffer, int Length) Detach()
+    {
+        ObjectDisposedException.ThrowIf(_length < 0, this);
+        var detached = (_buffer, _length);
+        _buffer = [];
+        _length = -1;
+        return detached;
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
