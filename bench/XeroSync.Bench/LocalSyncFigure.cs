@@ -24,7 +24,7 @@ public static class LocalSyncFigure
             await using var simulator = await BenchSimulator.StartAsync(1, size, cancellationToken);
             using var data = new TempDirectory();
             var records = BenchSimulator.CountRecords(simulator.State);
-            var run = await SyncCli.RunAsync(simulator, data.Path, TimeSpan.FromMinutes(30), cancellationToken);
+            var run = await SyncCli.RunAsync(simulator, data.Path, TimeSpan.FromMinutes(28), cancellationToken);
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException($"sync exited {run.ExitCode}:\n{run.Tail()}");

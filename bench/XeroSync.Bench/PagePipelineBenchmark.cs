@@ -76,7 +76,7 @@ public class PagePipelineBenchmark
     public async Task<int> WritePageAsync()
     {
         using var page = await _client.GetPageAsync(_query, CancellationToken.None);
-        var written = PageWriter.Write(page, _query.Endpoint, _query.TenantId, "bench-run", 1, FetchedAt);
+        using var written = PageWriter.Write(page, _query.Endpoint, _query.TenantId, "bench-run", 1, FetchedAt);
         return written.Records + (written.Content.Length > 0 ? 0 : -1);
     }
 }

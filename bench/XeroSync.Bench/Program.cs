@@ -25,6 +25,7 @@ var machine = Machine.Describe();
 Console.WriteLine("Machine: " + machine);
 var results = new List<FigureResult>();
 GoogleEmulators? emulators = null;
+using var writeGate = new SemaphoreSlim(1, 1);
 
 async Task<GoogleEmulators> EmulatorsAsync()
 {
@@ -72,6 +73,43 @@ async Task RunAsync(int number, string name, string target, string how, Func<Tas
     {
         results.Add(result);
     }
+
+    // Written after every figure, so a run cut short still leaves what it measured.
+    await WriteAsync(final: false);
+}
+
+async Task WriteAsync(bool final)
+{
+    BenchReport report;
+    lock (results)
+    {
+        report = new BenchReport(
+            "dotnet run -c Release --project bench/XeroSync.Bench -- " + string.Join(' ', args),
+            arguments.Quick,
+            started,
+            TimeProvider.System.GetUtcNow(),
+            machine with { LoadAverageAtEnd = Machine.LoadAverage() },
+            [.. results.OrderBy(r => r.Number)]);
+    }
+
+    var output = Path.GetFullPath(arguments.Output);
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    await writeGate.WaitAsync(CancellationToken.None);
+    try
+    {
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport), CancellationToken.None);
+    }
+    finally
+    {
+        writeGate.Release();
+    }
+
+    if (final)
+    {
+        Console.WriteLine();
+        Console.WriteLine(ResultTable.Render(report));
+        Console.WriteLine("Written: " + output);
+    }
 }
 
 try
@@ -103,17 +141,5 @@ finally
     }
 }
 
-var report = new BenchReport(
-    "dotnet run -c Release --project bench/XeroSync.Bench -- " + string.Join(' ', args),
-    arguments.Quick,
-    started,
-    TimeProvider.System.GetUtcNow(),
-    machine with { LoadAverageAtEnd = Machine.LoadAverage() },
-    [.. results.OrderBy(r => r.Number)]);
-Console.WriteLine();
-Console.WriteLine(ResultTable.Render(report));
-var output = Path.GetFullPath(arguments.Output);
-Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport), stop.Token);
-Console.WriteLine("Written: " + output);
+await WriteAsync(final: true);
 return results.Any(r => r.Met == false) ? 1 : 0;
