@@ -119,7 +119,7 @@ try
     await RunAsync(1, PagePipelineFigure.Name, PagePipelineFigure.Target, "BenchmarkDotNet", () => PagePipelineFigure.RunAsync(arguments.Quick, stop.Token));
 
     // Figure 3 spends most of its wall time waiting on Xero's 60 calls a minute: unless --serial it runs beside the
-    // others (the table says so), which keeps the full run near 13 minutes instead of 20.
+    // others (the table says so), which keeps the full run near 17 minutes instead of 20 or more.
     var local = RunAsync(3, LocalSyncFigure.Name, LocalSyncFigure.Target, "sync CLI", () => LocalSyncFigure.RunAsync(arguments.Quick, stop.Token));
     if (arguments.Serial)
     {
