@@ -7,10 +7,10 @@ namespace XeroSync.Tests;
 /// <summary>
 /// The Pub/Sub and Firestore emulators from google-cloud-cli, each on a free loopback port, started once per test
 /// project (use as an xunit assembly fixture: <c>[assembly: AssemblyFixture(typeof(GoogleEmulators))]</c>) and killed
-/// with their whole process tree (gcloud → launcher → java) on dispose. Tests call <see cref="Require"/> first: it skips
-/// when gcloud is not installed, and fails under <c>CI=true</c>.
+/// with their whole process tree (gcloud → launcher → java) on dispose. Tests call <c>Require</c> first (GoogleEmulators.Xunit.cs:
+/// it skips when gcloud is not installed, and fails under <c>CI=true</c>); this half uses no test framework, so bench/ links it.
 /// </summary>
-public sealed class GoogleEmulators : IAsyncLifetime
+public sealed partial class GoogleEmulators
 {
     /// <summary>The project id the emulators are used with.</summary>
     public const string ProjectId = "test-project";
@@ -32,22 +32,6 @@ public sealed class GoogleEmulators : IAsyncLifetime
 
     /// <summary>Why the emulators are not available (null when they are running).</summary>
     public string? UnavailableReason { get; private set; }
-
-    /// <summary>Skips the calling test when the emulators are unavailable; fails it under <c>CI=true</c>.</summary>
-    public void Require()
-    {
-        if (UnavailableReason is null)
-        {
-            return;
-        }
-
-        if (RepositoryPaths.IsCi)
-        {
-            Assert.Fail(UnavailableReason + " Under CI=true this is a failure.");
-        }
-
-        Assert.Skip(UnavailableReason);
-    }
 
     public async ValueTask InitializeAsync()
     {

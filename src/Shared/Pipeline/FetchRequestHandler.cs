@@ -335,7 +335,7 @@ public sealed partial class FetchRequestHandler(
 
         using (xeroPage)
         {
-            var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
+            using var written = PageWriter.Write(xeroPage, endpoint, request.TenantId, request.RunId, page, time.GetUtcNow());
             var records = written.Records;
             var maxJournalNumber = written.MaxJournalNumber;
             var recordIds = written.RecordIds;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
@@ -14,6 +15,9 @@ namespace XeroSync.Pipeline;
 /// </summary>
 public static class PageWriter
 {
+    /// <summary>How many bytes of NDJSON are collected before they go to gzip.</summary>
+    private const int LineChunk = 64 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     public static WrittenPage Write(XeroPage page, XeroEndpoint endpoint, string tenantId, string runId, int pageNumber, DateTimeOffset fetchedAt)
@@ -22,48 +26,78 @@ public static class PageWriter
         ArgumentNullException.ThrowIfNull(endpoint);
         long? maxJournal = null;
         var records = 0;
-        var ids = new List<string>();
-        using (var buffer = new MemoryStream())
-        {
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            using (var writer = new Utf8JsonWriter(gzip, WriterOptions))
-            {
-                var fetched = FormatTimestamp(fetchedAt);
-                foreach (var record in page.Records.EnumerateArray())
-                {
-                    writer.Reset(gzip);
-                    writer.WriteStartObject();
-                    writer.WriteString("tenant_id", tenantId);
-                    var id = RecordId(record, endpoint.KeyField);
-                    ids.Add(id);
-                    writer.WriteString("record_id", id);
-                    if (UpdatedAt(record, endpoint.UpdatedField) is { } updated)
-                    {
-                        writer.WriteString("updated_at", FormatTimestamp(updated));
-                    }
-                    else
-                    {
-                        writer.WriteNull("updated_at");
-                    }
 
-                    writer.WriteString("run_id", runId);
-                    writer.WriteNumber("page", pageNumber);
-                    writer.WriteString("fetched_at", fetched);
-                    writer.WritePropertyName("payload");
-                    writer.WriteRawValue(SingleLine(JsonMarshal.GetRawUtf8Value(record)), skipInputValidation: true);
-                    writer.WriteEndObject();
-                    writer.Flush();
-                    gzip.WriteByte((byte)'\n');
-                    records++;
-                    if (endpoint.Paging == PagingStyle.Offset && record.ValueKind == JsonValueKind.Object &&
-                        record.TryGetProperty("JournalNumber", out var number) && number.TryGetInt64(out var journalNumber))
-                    {
-                        maxJournal = Math.Max(maxJournal ?? journalNumber, journalNumber);
-                    }
+        // Lines are written into one reused buffer and handed to gzip in large chunks (a write per record costs more
+        // than the deflate itself at this size); gzip writes into a pooled buffer sized for the usual ratio, which the
+        // returned page owns until it is disposed.
+        var ids = new List<string>();
+        var lines = new ArrayBufferWriter<byte>(LineChunk + (LineChunk / 4));
+        using var buffer = new PooledBufferStream(RawLength(page.Records) / 4);
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            using var writer = new Utf8JsonWriter(lines, WriterOptions);
+            var fetched = FormatTimestamp(fetchedAt);
+            foreach (var record in page.Records.EnumerateArray())
+            {
+                writer.Reset(lines);
+                writer.WriteStartObject();
+                writer.WriteString("tenant_id", tenantId);
+                var id = RecordId(record, endpoint.KeyField);
+                ids.Add(id);
+                writer.WriteString("record_id", id);
+                if (UpdatedAt(record, endpoint.UpdatedField) is { } updated)
+                {
+                    WriteTimestamp(writer, "updated_at", updated);
+                }
+                else
+                {
+                    writer.WriteNull("updated_at");
+                }
+
+                writer.WriteString("run_id", runId);
+                writer.WriteNumber("page", pageNumber);
+                writer.WriteString("fetched_at", fetched);
+                writer.WritePropertyName("payload");
+                writer.WriteRawValue(SingleLine(JsonMarshal.GetRawUtf8Value(record)), skipInputValidation: true);
+                writer.WriteEndObject();
+                writer.Flush();
+                lines.Write("\n"u8);
+                if (lines.WrittenCount >= LineChunk)
+                {
+                    gzip.Write(lines.WrittenSpan);
+                    lines.ResetWrittenCount();
+                }
+
+                records++;
+                if (endpoint.Paging == PagingStyle.Offset && record.ValueKind == JsonValueKind.Object &&
+                    record.TryGetProperty("JournalNumber", out var number) && number.TryGetInt64(out var journalNumber))
+                {
+                    maxJournal = Math.Max(maxJournal ?? journalNumber, journalNumber);
                 }
             }
 
-            return new WrittenPage(buffer.ToArray(), records, maxJournal, ids);
+            gzip.Write(lines.WrittenSpan);
+        }
+
+        var (bytes, length) = buffer.Detach();
+        return new WrittenPage(bytes, length, records, maxJournal, ids);
+    }
+
+    /// <summary>The records' size in the response, for sizing the output (gzip of NDJSON is well under a quarter of it).</summary>
+    private static int RawLength(JsonElement records) =>
+        records.ValueKind == JsonValueKind.Array ? JsonMarshal.GetRawUtf8Value(records).Length : 0;
+
+    /// <summary><see cref="FormatTimestamp"/> without a string per record.</summary>
+    private static void WriteTimestamp(Utf8JsonWriter writer, string name, DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (value.UtcDateTime.TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+        {
+            writer.WriteString(name, text[..length]);
+        }
+        else
+        {
+            writer.WriteString(name, FormatTimestamp(value));
         }
     }
 

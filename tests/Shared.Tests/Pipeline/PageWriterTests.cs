@@ -111,4 +111,25 @@ public sealed class PageWriterTests
         Assert.Null(written.MaxJournalNumber);
         Assert.Equal(0, written.Records);
     }
+
+    [Fact]
+    public void A_full_page_larger_than_the_writers_chunks_keeps_every_record_in_order()
+    {
+        // 1000 records of ~1 KB: the NDJSON crosses the 64 KB chunks handed to gzip many times, and records of
+        // different sizes put the chunk boundary at a different place within a record each time.
+        var records = Enumerable.Range(0, 1000)
+            .Select(i => $$"""{"InvoiceID":"id-{{i}}","Reference":"{{new string((char)('a' + (i % 26)), 700 + (i % 97))}}","UpdatedDateUTC":"/Date({{1_700_000_000_000L + i}}+0000)/"}""")
+            .ToList();
+        using var page = Page($$"""{"Invoices":[{{string.Join(',', records)}}]}""", "Invoices");
+        var written = PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt);
+
+        var lines = Lines(written);
+        Assert.Equal(1000, lines.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            Assert.Equal(records[i], lines[i].RawPayload);
+            Assert.Equal($"id-{i}", lines[i].Line.GetProperty("record_id").GetString());
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000L + i), lines[i].Line.GetProperty("updated_at").GetDateTimeOffset());
+        }
+    }
 }
