@@ -43,6 +43,13 @@ public sealed class PubSubEmulatorTests(GoogleEmulators emulators)
         }
 
         Assert.Equal(ids.Order(), seen.Keys.Order());
+
+        // The ids come back in input order, though the three batches are published concurrently.
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Assert.Equal("m-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), seen[ids[i]]);
+        }
+
         Assert.Equal(messages.Select(m => Encoding.UTF8.GetString(m.Data.Span)).Order(), seen.Values.Order());
         Assert.True(await client.DeleteSubscriptionAsync(subscription, ct));
         Assert.True(await client.DeleteTopicAsync(topic, ct));
