@@ -7,8 +7,9 @@ namespace XeroSync.Tests.Configuration;
 
 /// <summary>
 /// <c>XEROSYNC_RECONCILE_RESERVE_CALLS</c>, <c>XEROSYNC_FULL_REFRESH_DAYS</c> and <c>XEROSYNC_MAX_REREADS</c> as the services
+/// (and the older pipeline tuning: pages per message, chain length, watermark overlap, page lease) as the services
 /// read them at start (<see cref="CloudPipelineExtensions.AddCloudPipeline"/>; the CLI shares the parser). Defaults are
-/// README's configuration table: 1,500 calls, 7 days, 2 re-reads.
+/// README's configuration table: 1,500 calls, 7 days, 2 re-reads; 5 pages a message, 10 a chain, 300 s overlap, 30 s lease.
 /// </summary>
 public sealed class PipelineTuningVariableTests
 {
@@ -24,6 +25,12 @@ public sealed class PipelineTuningVariableTests
     [InlineData("XEROSYNC_MAX_REREADS", "11", "0 to 10")]
     [InlineData("XEROSYNC_MAX_REREADS", "two", "0 to 10")]
     [InlineData("XEROSYNC_MAX_REREADS", "99999999999", "0 to 10")]
+    [InlineData("XEROSYNC_PAGES_PER_MESSAGE", "0", "1 to 100")]
+    [InlineData("XEROSYNC_CHAIN_LENGTH", "101", "1 to 100")]
+    [InlineData("XEROSYNC_WATERMARK_OVERLAP_SECONDS", "86401", "0 to 86400")]
+    [InlineData("XEROSYNC_WATERMARK_OVERLAP_SECONDS", "5m", "0 to 86400")]
+    [InlineData("XEROSYNC_PAGE_LEASE_SECONDS", "0", "1 to 600")]
+    [InlineData("XEROSYNC_PAGE_LEASE_SECONDS", "601", "1 to 600")]
     public void A_bad_value_stops_the_start_with_the_variable_named(string variable, string value, string range)
     {
         var environment = Valid();
@@ -70,6 +77,26 @@ public sealed class PipelineTuningVariableTests
     }
 
     [Theory]
+    [InlineData("1", "1", "0", "1")]
+    [InlineData("20", "50", "600", "90")]
+    [InlineData("100", "100", "86400", "600")]
+    public void The_message_and_lease_tuning_sets_the_services_options(string pages, string chain, string overlapSeconds, string leaseSeconds)
+    {
+        var environment = Valid();
+        environment["XEROSYNC_PAGES_PER_MESSAGE"] = pages;
+        environment["XEROSYNC_CHAIN_LENGTH"] = chain;
+        environment["XEROSYNC_WATERMARK_OVERLAP_SECONDS"] = overlapSeconds;
+        environment["XEROSYNC_PAGE_LEASE_SECONDS"] = leaseSeconds;
+
+        var options = Start(environment);
+
+        Assert.Equal(int.Parse(pages, System.Globalization.CultureInfo.InvariantCulture), options.PagesPerMessage);
+        Assert.Equal(int.Parse(chain, System.Globalization.CultureInfo.InvariantCulture), options.ChainLength);
+        Assert.Equal(TimeSpan.FromSeconds(int.Parse(overlapSeconds, System.Globalization.CultureInfo.InvariantCulture)), options.WatermarkOverlap);
+        Assert.Equal(TimeSpan.FromSeconds(int.Parse(leaseSeconds, System.Globalization.CultureInfo.InvariantCulture)), options.PageLease);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("  ")]
@@ -81,6 +108,10 @@ public sealed class PipelineTuningVariableTests
             environment["XEROSYNC_RECONCILE_RESERVE_CALLS"] = value;
             environment["XEROSYNC_FULL_REFRESH_DAYS"] = value;
             environment["XEROSYNC_MAX_REREADS"] = value;
+            environment["XEROSYNC_PAGES_PER_MESSAGE"] = value;
+            environment["XEROSYNC_CHAIN_LENGTH"] = value;
+            environment["XEROSYNC_WATERMARK_OVERLAP_SECONDS"] = value;
+            environment["XEROSYNC_PAGE_LEASE_SECONDS"] = value;
         }
 
         var options = Start(environment);
@@ -88,6 +119,10 @@ public sealed class PipelineTuningVariableTests
         Assert.Equal(1500, options.ReconcileReserve);
         Assert.Equal(TimeSpan.FromDays(7), options.FullRefreshEvery);
         Assert.Equal(2, options.MaxRereads);
+        Assert.Equal(5, options.PagesPerMessage);
+        Assert.Equal(10, options.ChainLength);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.WatermarkOverlap);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.PageLease);
     }
 
     /// <summary>The services' composition as the Dispatcher and Worker call it; only the options are resolved (no Google call).</summary>
