@@ -53,6 +53,36 @@ public sealed class CliTests
         Assert.Contains("XERO_ATTEMPT_TIMEOUT_SECONDS", output, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("sync", "XEROSYNC_RECONCILE_RESERVE_CALLS", "5001")]
+    [InlineData("sync", "XEROSYNC_FULL_REFRESH_DAYS", "a week")]
+    [InlineData("sync", "XEROSYNC_MAX_REREADS", "-1")]
+    [InlineData("retry", "XEROSYNC_MAX_REREADS", "11")]
+    public async Task A_bad_pipeline_tuning_value_exits_2_naming_the_variable(string command, string variable, string value)
+    {
+        using var data = new TempDirectory();
+        var env = new Dictionary<string, string> { [variable] = value };
+        string[] args = command == "sync" ? ["sync", "--demo", "--data-dir", data.Path] : ["retry", "20260101T000000Z-0000", "--demo", "--data-dir", data.Path];
+
+        var (exitCode, output) = await CliHarness.RunAsync(args, env);
+
+        Assert.True(exitCode == ExitCodes.Usage, output);
+        Assert.Contains(variable, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Demo: Xero simulator", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_reconcile_reserve_variable_sets_the_calls_a_cli_reconcile_keeps_for_incrementals()
+    {
+        using var data = new TempDirectory();
+        var env = new Dictionary<string, string> { ["XEROSYNC_RECONCILE_RESERVE_CALLS"] = "1234" };
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--reconcile", "--demo", "--data-dir", data.Path, "--endpoints", "Users"], env);
+
+        Assert.True(exitCode == ExitCodes.Success, output);
+        Assert.Contains("1,234 kept for incrementals", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sync", "--demo", "--endpoints", "Invoices,Bogus")]
     [InlineData("sync", "--demo", "--tenants", "0")]

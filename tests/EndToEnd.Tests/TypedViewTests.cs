@@ -186,7 +186,10 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
     private static string Key(object?[] row, int[] columns) =>
         string.Join("/", columns.Select(i => Convert.ToString(row[i], CultureInfo.InvariantCulture)));
 
-    /// <summary>The kind of each column in select order; null for tenant_id and item_index (checked through the key) and updated_at.</summary>
+    /// <summary>
+    /// The kind of each column in select order; null for tenant_id and item_index (checked through the key) and updated_at.
+    /// The last, deleted_at, is checked too: NULL on every row, since the simulator deleted nothing (ReconcileTests covers the flagged ones).
+    /// </summary>
     private static List<TypedKind?> Kinds(TypedView view)
     {
         var kinds = new List<TypedKind?> { null };
@@ -195,6 +198,7 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
             kinds.AddRange((view.ParentColumns ?? []).Select(c => (TypedKind?)c.Kind));
             kinds.Add(null);
             kinds.AddRange(view.Columns.Select(c => (TypedKind?)c.Kind));
+            kinds.Add(TypedKind.Timestamp);
         }
         else
         {
@@ -205,6 +209,7 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
             }
 
             kinds.Add(null);
+            kinds.Add(TypedKind.Timestamp);
         }
 
         return kinds;
@@ -229,6 +234,7 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
                     row.AddRange((view.ParentColumns ?? []).Select(c => TruthValue.Expected(TruthValue.At(record.Json, c.Path), c.Kind)));
                     row.Add(++index);
                     row.AddRange(view.Columns.Select(c => TruthValue.Expected(TruthValue.At(element, c.Path), c.Kind)));
+                    row.Add(null);
                     rows.Add([.. row]);
                 }
             }
@@ -242,6 +248,7 @@ public sealed class TypedViewTests(TypedViewFixture fixture) : IClassFixture<Typ
                     row.AddRange([status, status == "DELETED", status == "VOIDED"]);
                 }
 
+                row.Add(null);
                 row.Add(null);
                 rows.Add([.. row]);
             }

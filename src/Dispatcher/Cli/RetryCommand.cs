@@ -24,8 +24,9 @@ public static class RetryCommand
         }
 
         var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var pipelineOptions = PipelineEnvironment.Read(context.Environment);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
-        await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options), context.Loggers, context.Time);
+        await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);
         Pipeline.RetryResult result;
         try
         {

@@ -52,9 +52,10 @@ public static class SyncCommand
             FullRefresh = args.Has("full-refresh"),
         };
 
+        var pipelineOptions = PipelineEnvironment.Read(context.Environment);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         {
-            await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options), context.Loggers, context.Time);
+            await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);
             if (reconcile)
             {
                 StartedReconcile planned;

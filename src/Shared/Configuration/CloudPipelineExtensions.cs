@@ -38,12 +38,17 @@ public static class CloudPipelineExtensions
         var xero = ReadXero(environment);
         var collectionPrefix = environment("XEROSYNC_FIRESTORE_PREFIX") ?? string.Empty;
         var refreshTokenSecret = ReadRefreshTokenSecret(environment);
+        var pipeline = new PipelineOptions { DeliveryBudget = cloud.DeliveryBudget };
+        if (pipeline.ReadEnvironment(environment) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException("Invalid pipeline configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(cloud);
         services.AddSingleton(Options.Create(xero));
         services.AddSingleton(Options.Create(new RateLimitOptions()));
-        services.AddSingleton(Options.Create(new PipelineOptions { DeliveryBudget = cloud.DeliveryBudget }));
+        services.AddSingleton(Options.Create(pipeline));
         services.AddGoogleRestClients(cloud.ProjectId, environment);
 
         services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));

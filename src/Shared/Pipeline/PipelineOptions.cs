@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace XeroSync.Pipeline;
 
@@ -57,4 +58,71 @@ public sealed class PipelineOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
     public TimeSpan FullRefreshEvery { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Reads the tuning variables into these options: <c>XEROSYNC_RECONCILE_RESERVE_CALLS</c> (<see cref="ReconcileReserve"/>,
+    /// whole calls 0 to 5000), <c>XEROSYNC_FULL_REFRESH_DAYS</c> (<see cref="FullRefreshEvery"/>, whole days 0 to 90; 0: a full
+    /// refresh on every reconcile), <c>XEROSYNC_MAX_REREADS</c> (<see cref="MaxRereads"/>, 0 to 10),
+    /// <c>XEROSYNC_PAGES_PER_MESSAGE</c> and <c>XEROSYNC_CHAIN_LENGTH</c> (1 to 100), <c>XEROSYNC_WATERMARK_OVERLAP_SECONDS</c>
+    /// (0 to 86400) and <c>XEROSYNC_PAGE_LEASE_SECONDS</c> (1 to 600); unset or empty keeps the default. The one path the services and the CLI share: each bad value is returned as a problem naming its
+    /// variable, to report at start (empty when all are good).
+    /// </summary>
+    public IReadOnlyList<string> ReadEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var problems = new List<string>();
+        int? Optional(string name, int min, int max, string what)
+        {
+            var value = environment(name);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+            {
+                return number;
+            }
+
+            problems.Add($"{name} must be a whole number from {min} to {max} ({what}); got '{Identifiers.Printable(value)}'.");
+            return null;
+        }
+
+        if (Optional("XEROSYNC_RECONCILE_RESERVE_CALLS", 0, 5000, "calls of each organisation's day kept for incremental syncs when a reconcile runs") is { } reserve)
+        {
+            ReconcileReserve = reserve;
+        }
+
+        if (Optional("XEROSYNC_FULL_REFRESH_DAYS", 0, 90, "days between full refreshes of Invoices and Contacts in a reconcile") is { } days)
+        {
+            FullRefreshEvery = TimeSpan.FromDays(days);
+        }
+
+        if (Optional("XEROSYNC_MAX_REREADS", 0, 10, "re-reads of an endpoint whose records moved while it was read") is { } rereads)
+        {
+            MaxRereads = rereads;
+        }
+
+        if (Optional("XEROSYNC_PAGES_PER_MESSAGE", 1, 100, "pages one fetch message carries") is { } pages)
+        {
+            PagesPerMessage = pages;
+        }
+
+        if (Optional("XEROSYNC_CHAIN_LENGTH", 1, 100, "pages one message of a sequential endpoint reads before its continuation") is { } chain)
+        {
+            ChainLength = chain;
+        }
+
+        if (Optional("XEROSYNC_WATERMARK_OVERLAP_SECONDS", 0, 86400, "seconds an incremental read starts before the last run started") is { } overlap)
+        {
+            WatermarkOverlap = TimeSpan.FromSeconds(overlap);
+        }
+
+        if (Optional("XEROSYNC_PAGE_LEASE_SECONDS", 1, 600, "seconds a page's lease lasts without renewal") is { } lease)
+        {
+            PageLease = TimeSpan.FromSeconds(lease);
+        }
+
+        return problems;
+    }
 }

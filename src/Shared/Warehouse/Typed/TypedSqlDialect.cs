@@ -13,6 +13,12 @@ public abstract partial class TypedSqlDialect
     /// <summary>The 1-based position of an element within its array, on every child view.</summary>
     public const string ItemIndexColumn = "item_index";
 
+    /// <summary>
+    /// When a reconcile found the record gone from Xero (NULL while Xero still serves it), from the latest view: last on
+    /// every view, and on a child view the parent's, so the lines of a deleted record are recognisable.
+    /// </summary>
+    public const string DeletedAtColumn = "deleted_at";
+
     /// <summary>The view's SELECT over <paramref name="latestView"/> (already quoted/qualified for this engine).</summary>
     public string ViewSql(TypedView view, string latestView)
     {
@@ -34,6 +40,7 @@ public abstract partial class TypedSqlDialect
                 select.Add(Column(column, ElementExpression));
             }
 
+            select.Add($"r.deleted_at AS {DeletedAtColumn}");
             from = ChildFrom(latestView, arrayPath);
         }
         else
@@ -52,6 +59,7 @@ public abstract partial class TypedSqlDialect
             }
 
             select.Add("r.updated_at AS updated_at");
+            select.Add($"r.deleted_at AS {DeletedAtColumn}");
             from = $"{latestView} AS r";
         }
 
@@ -71,6 +79,7 @@ public abstract partial class TypedSqlDialect
             names.AddRange((view.ParentColumns ?? []).Select(c => c.Name));
             names.Add(ItemIndexColumn);
             names.AddRange(view.Columns.Select(c => c.Name));
+            names.Add(DeletedAtColumn);
         }
         else
         {
@@ -81,6 +90,7 @@ public abstract partial class TypedSqlDialect
             }
 
             names.Add("updated_at");
+            names.Add(DeletedAtColumn);
         }
 
         return names;
