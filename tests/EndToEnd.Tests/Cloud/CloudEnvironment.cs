@@ -39,6 +39,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
     private SecretManagerStandIn? _secrets;
     private Uri? _externalWorker;
+    private bool _pullDriven;
+    private PullPushDriver? _driver;
     private int? _attemptTimeoutSeconds;
     private int _pushDeadlineSeconds = 60;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PushDelivery> _pushDeliveries = new();
@@ -106,8 +108,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
     /// <param name="pushDeadlineSeconds">The push subscriptions' ack deadline and XEROSYNC_PUSH_DEADLINE_SECONDS (default 60: a 30 s delivery budget).</param>
     /// <param name="attemptTimeoutSeconds">XERO_ATTEMPT_TIMEOUT_SECONDS for the services (null: unset, the 60 s default).</param>
+    /// <param name="pullDriven">The fetch subscription is a pull subscription (same ack deadline, retry and dead-letter
+    /// policies) whose messages a <see cref="PullPushDriver"/> pushes to the Worker as the emulator would: for tests that
+    /// need a message nacked five times (the emulator's own push stops redelivering after three failures).</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 60)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 60, bool pullDriven = false)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -119,7 +124,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
@@ -237,6 +242,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         // Subscriptions first: the emulator is shared by every test in the assembly, and a push subscription left
         // behind keeps redelivering its unacked messages to a Worker that is gone, taking the emulator's push
         // capacity from the tests still running.
+        if (_driver is not null)
+        {
+            await _driver.DisposeAsync();
+        }
+
         using (var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
             foreach (var subscription in _subscriptions)
@@ -385,7 +395,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         await CreateSubscriptionAsync(
             new PubSubSubscriptionConfig("fetch-push-" + Id, Topic)
             {
-                PushEndpoint = new Uri(WorkerUri, "pubsub"),
+                PushEndpoint = _pullDriven ? null : new Uri(WorkerUri, "pubsub"),
                 AckDeadlineSeconds = _pushDeadlineSeconds,
                 MinimumBackoff = TimeSpan.FromSeconds(1),
                 MaximumBackoff = TimeSpan.FromSeconds(2),
@@ -393,6 +403,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                 MaxDeliveryAttempts = 5,
             },
             cancellationToken);
+        if (_pullDriven)
+        {
+            _driver = new PullPushDriver(PubSub, Emulators.PubSubHost!, "fetch-push-" + Id, WorkerUri);
+            _driver.Start();
+        }
 
         if (_deadLetterToWorker)
         {

@@ -73,10 +73,13 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             Token,
             o => new SimulatorOptions { Seed = o.Seed, Tenants = 1, ChangesPerMinute = 0, Scale = 0.6, Clock = o.Clock, Faults = new SimulatorFaults { FailingRequests = failing } },
             deadLetterToWorker: true,
-            // Every failing delivery retries 6 times: the tenant's minute can fill, and with a 60 s push deadline (a
-            // 30 s delivery budget) waiting deliveries gave up before a permit freed (CI stalled 15 min). 180 s gives
-            // a 90 s budget, longer than a rate-limit minute, as production's 540 s does.
-            pushDeadlineSeconds: 180);
+            // A 180 s deadline gives a 90 s delivery budget, longer than a rate-limit minute (production: 540 s), so
+            // the failing deliveries' retries (6 calls each) never leave a delivery short of a permit.
+            pushDeadlineSeconds: 180,
+            // The emulator's push redelivers a failing message 3 times and then stops (measured; the run then sat
+            // "running" for 15 min in CI): the subscription is pulled and pushed to the Worker by the test instead,
+            // with the same ack deadline, retry policy and dead-letter policy (5 attempts).
+            pullDriven: true);
         var tenant = cloud.Truth.Tenants[0].TenantId;
 
         var runId = await cloud.StartRunAsync(Token, endpoints);
