@@ -17,7 +17,7 @@ resource "google_pubsub_topic" "dead_letter" {
 }
 
 # Fetch requests pushed to the Worker. The ack deadline is the Worker's budget for one request
-# (XEROSYNC_PUSH_DEADLINE_SECONDS; a permit wait ends 45 s before it).
+# (XEROSYNC_PUSH_DEADLINE_SECONDS, 180-600; a delivery stops waiting for permits 90 s before it, or at half of it at 180 s).
 resource "google_pubsub_subscription" "worker" {
   name    = local.push_subscription
   project = var.project

@@ -112,13 +112,13 @@ variable "firestore_location" {
 }
 
 variable "push_deadline_seconds" {
-  description = "The push subscription's ack deadline and the Worker's request timeout (XEROSYNC_PUSH_DEADLINE_SECONDS, 10-600)."
+  description = "The push subscription's ack deadline and the Worker's request timeout (XEROSYNC_PUSH_DEADLINE_SECONDS, 180-600: below 180 s a delivery's budget is shorter than a rate-limit minute)."
   type        = number
   default     = 540
 
   validation {
-    condition     = var.push_deadline_seconds >= 10 && var.push_deadline_seconds <= 600
-    error_message = "push_deadline_seconds is 10 to 600."
+    condition     = var.push_deadline_seconds >= 180 && var.push_deadline_seconds <= 600
+    error_message = "push_deadline_seconds is 180 to 600."
   }
 }
 

@@ -29,6 +29,12 @@ public sealed partial record CloudOptions
 
     public string Location { get; init; } = "EU";
 
+    /// <summary>
+    /// The shortest push deadline accepted: its delivery budget (<see cref="DeliveryBudget"/>, half of it) is 90 s, more
+    /// than the rate-limit minute a throttled organisation may wait for its next permit.
+    /// </summary>
+    public const int MinPushDeadlineSeconds = 180;
+
     /// <summary>The push subscription's ack deadline; a permit wait must end well before it.</summary>
     public TimeSpan PushDeadline { get; init; } = TimeSpan.FromSeconds(540);
 
@@ -86,13 +92,13 @@ public sealed partial record CloudOptions
         var deadline = TimeSpan.FromSeconds(540);
         if (environment("XEROSYNC_PUSH_DEADLINE_SECONDS") is { Length: > 0 } seconds)
         {
-            if (int.TryParse(seconds, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 10 and <= 600)
+            if (int.TryParse(seconds, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= MinPushDeadlineSeconds and <= 600)
             {
                 deadline = TimeSpan.FromSeconds(value);
             }
             else
             {
-                problems.Add("XEROSYNC_PUSH_DEADLINE_SECONDS must be 10 to 600 (the push subscription's ack deadline).");
+                problems.Add($"XEROSYNC_PUSH_DEADLINE_SECONDS must be {MinPushDeadlineSeconds} to 600 (the push subscription's ack deadline): below {MinPushDeadlineSeconds} s a delivery's budget is shorter than a rate-limit minute, so a throttled organisation's deliveries give up before a permit frees and are dead-lettered.");
             }
         }
 

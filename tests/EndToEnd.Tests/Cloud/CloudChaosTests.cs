@@ -28,8 +28,8 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
 
     /// <summary>
     /// The push ack deadline (XEROSYNC_PUSH_DEADLINE_SECONDS): a minute 429 spends the tenant's window, so its waiting
-    /// deliveries need more than a minute of budget (production: 540 s, a 450 s budget). With the other tests' 60 s
-    /// (a 30 s budget) every waiting delivery nacked at once, the subscription dead-lettered them after 5 attempts,
+    /// deliveries need more than a minute of budget (production: 540 s, a 450 s budget). With 60 s (a
+    /// 30 s budget; the services now refuse anything below 180 s) every waiting delivery nacked at once, the subscription dead-lettered them after 5 attempts,
     /// the emulator backed its pushes off and the run stood still for 15 minutes.
     /// </summary>
     private const int PushDeadlineSeconds = 180;

@@ -42,7 +42,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private bool _pullDriven;
     private PullPushDriver? _driver;
     private int? _attemptTimeoutSeconds;
-    private int _pushDeadlineSeconds = 60;
+    private int _pushDeadlineSeconds = 180;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PushDelivery> _pushDeliveries = new();
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
@@ -102,17 +102,17 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
     /// <param name="duplicateDeliveries">Deliver every Pub/Sub message and every finalize event twice, concurrently
     /// (a second push subscription on the topic to the same Worker, and Eventarc duplicates). Twice the deliveries wait
-    /// for the same permits: with the default 60 s push deadline (a 30 s delivery budget, shorter than a rate-limit minute)
-    /// they can give up before a permit frees; CloudChaosTests uses 180 s for that reason.</param>
+    /// for the same permits, so the push deadline must leave a delivery more than a rate-limit minute (180 s, the
+    /// shortest the services accept, leaves 90 s).</param>
     /// <param name="externalWorker">Where the push subscription and finalize events go instead of an in-process Worker
     /// (a forwarder in front of Worker processes the test starts itself with <see cref="Variable"/>); none is started here.</param>
-    /// <param name="pushDeadlineSeconds">The push subscriptions' ack deadline and XEROSYNC_PUSH_DEADLINE_SECONDS (default 60: a 30 s delivery budget).</param>
+    /// <param name="pushDeadlineSeconds">The push subscriptions' ack deadline and XEROSYNC_PUSH_DEADLINE_SECONDS (default 180, the shortest the services accept: a 90 s delivery budget).</param>
     /// <param name="attemptTimeoutSeconds">XERO_ATTEMPT_TIMEOUT_SECONDS for the services (null: unset, the 60 s default).</param>
     /// <param name="pullDriven">The fetch subscription is a pull subscription (same ack deadline, retry and dead-letter
     /// policies) whose messages a <see cref="PullPushDriver"/> pushes to the Worker as the emulator would: for tests that
     /// need a message nacked five times (the emulator's own push stops redelivering after three failures).</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 60, bool pullDriven = false)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];

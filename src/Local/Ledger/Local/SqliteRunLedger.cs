@@ -413,12 +413,7 @@ public sealed class SqliteRunLedger : IRunLedger
 
     public async Task RecordVerificationAsync(EndpointKey key, int pass, VerificationOutcome outcome, string note, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(note);
-        if (outcome == VerificationOutcome.Pending)
-        {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A verification ends verified or failed.");
-        }
+        VerificationGuard.ThrowIfInvalid(key, outcome, note);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, $"""

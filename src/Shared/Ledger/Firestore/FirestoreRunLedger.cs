@@ -408,12 +408,7 @@ public sealed class FirestoreRunLedger : IRunLedger
 
     public async Task RecordVerificationAsync(EndpointKey key, int pass, VerificationOutcome outcome, string note, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(note);
-        if (outcome == VerificationOutcome.Pending)
-        {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A verification ends verified or failed.");
-        }
+        VerificationGuard.ThrowIfInvalid(key, outcome, note);
 
         for (var attempt = 1; ; attempt++)
         {
