@@ -47,7 +47,7 @@ public sealed class DeadLetterTests
         Assert.True(rules.Paging == "none" || total > failingPage * rules.FullPage - rules.FullPage, $"{endpoint} needs more than {failingPage - 1} full pages for this test ({total} records)");
 
         string runId;
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, Deliveries)))
         {
             var started = await pipeline.SyncAsync(new RunRequest { Endpoints = [endpoint] }, Token);
             runId = started.Run.RunId;
@@ -84,7 +84,7 @@ public sealed class DeadLetterTests
         }
 
         demo.Truth.SetFaults(SimulatorFaults.None);
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, Deliveries)))
         {
             var retried = await pipeline.RetryAsync(runId, Token);
             Assert.True(retried.Republished >= 1);
@@ -110,18 +110,4 @@ public sealed class DeadLetterTests
             Assert.Equal(truth.Count, warehouse.Scalar($"SELECT count(*) FROM xero_raw.{table}"));
         }
     }
-
-    private static LocalPipelineSettings Fast(LocalPipelineSettings settings) => settings with
-    {
-        Xero = new Xero.XeroOptions
-        {
-            ApiUrl = settings.Xero.ApiUrl,
-            IdentityUrl = settings.Xero.IdentityUrl,
-            ClientId = settings.Xero.ClientId,
-            ClientSecret = settings.Xero.ClientSecret,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-            MaxRetries = 2,
-        },
-        Queue = new InProcessQueueOptions { MaxDeliveryAttempts = Deliveries, MinimumBackoff = TimeSpan.FromMilliseconds(10), MaximumBackoff = TimeSpan.FromMilliseconds(50) },
-    };
 }

@@ -98,7 +98,7 @@ public sealed class LocalSyncDetailTests
         demo.Truth.SetFaults(new SimulatorFaults { FailingRequests = [byId ? new FailingRequest("ContactGroups") { RecordId = target } : new FailingRequest("ContactGroups")] });
 
         string runId;
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, Deliveries)))
         {
             runId = (await pipeline.SyncAsync(new RunRequest { Endpoints = ["ContactGroups"] }, Token)).Run.RunId;
             var state = await pipeline.Ledger.GetRunStateAsync(runId, Token);
@@ -124,7 +124,7 @@ public sealed class LocalSyncDetailTests
         }
 
         demo.Truth.SetFaults(SimulatorFaults.None);
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, Deliveries)))
         {
             var retried = await pipeline.RetryAsync(runId, Token);
             Assert.True(retried.Republished >= 1);
@@ -140,19 +140,6 @@ public sealed class LocalSyncDetailTests
 
     private const int Deliveries = 3;
 
-    private static LocalPipelineSettings Fast(LocalPipelineSettings settings) => settings with
-    {
-        Xero = new Xero.XeroOptions
-        {
-            ApiUrl = settings.Xero.ApiUrl,
-            IdentityUrl = settings.Xero.IdentityUrl,
-            ClientId = settings.Xero.ClientId,
-            ClientSecret = settings.Xero.ClientSecret,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-            MaxRetries = 2,
-        },
-        Queue = new InProcessQueueOptions { MaxDeliveryAttempts = Deliveries, MinimumBackoff = TimeSpan.FromMilliseconds(10), MaximumBackoff = TimeSpan.FromMilliseconds(50) },
-    };
 
     /// <summary>Elements of one array across every record the simulator's by-id call serves.</summary>
     private static long Elements(SimulatorState truth, string endpoint, string array) =>

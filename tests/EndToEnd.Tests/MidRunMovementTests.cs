@@ -187,7 +187,7 @@ public sealed class MidRunMovementTests
             ScheduledChanges = [new ScheduledChange(Endpoint, AfterRequest: 1, ChangeKind.Edit) { RecordId = demo.Truth.ListedIds(tenant, Endpoint)[0] }],
         });
         string runId;
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, 3)))
         {
             runId = (await pipeline.SyncAsync(new RunRequest { Endpoints = [Endpoint] }, Token)).Run.RunId;
             var endpoint = Assert.Single((await pipeline.Ledger.GetRunStateAsync(runId, Token))!.Endpoints);
@@ -197,7 +197,7 @@ public sealed class MidRunMovementTests
         // The retry reads page 2, which holds the edited record a second time: the pass is re-read, page by page.
         demo.Truth.SetFaults(SimulatorFaults.None);
         var before = demo.Truth.Requests.Count(r => r.Endpoint == Endpoint && r.StatusCode == 200);
-        await using (var pipeline = demo.CreatePipeline(Fast))
+        await using (var pipeline = demo.CreatePipeline(s => FastFailure.Settings(s, 3)))
         {
             await pipeline.RetryAsync(runId, Token);
             await pipeline.WaitForIdleAsync(Token);
@@ -216,18 +216,4 @@ public sealed class MidRunMovementTests
         Assert.Equal(truth.Count, latest.Count);
         Assert.All(truth, r => Assert.Equal(r.Value, latest[(tenant, r.Key)]));
     }
-
-    private static LocalPipelineSettings Fast(LocalPipelineSettings settings) => settings with
-    {
-        Xero = new Xero.XeroOptions
-        {
-            ApiUrl = settings.Xero.ApiUrl,
-            IdentityUrl = settings.Xero.IdentityUrl,
-            ClientId = settings.Xero.ClientId,
-            ClientSecret = settings.Xero.ClientSecret,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-            MaxRetries = 2,
-        },
-        Queue = new InProcessQueueOptions { MaxDeliveryAttempts = 3, MinimumBackoff = TimeSpan.FromMilliseconds(10), MaximumBackoff = TimeSpan.FromMilliseconds(50) },
-    };
 }
