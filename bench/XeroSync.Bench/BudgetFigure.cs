@@ -53,7 +53,7 @@ public static class BudgetFigure
 
         real.Stop();
         var arrivals = simulation.Arrivals;
-        var busiest = MaxInAnyMinute(arrivals.Select(a => a.Arrival));
+        var busiest = simulation.MaxInAnyMinute();
         var perTenant = tenants.Select(t => arrivals.Count(a => a.Tenant == t)).ToList();
         var mean = perTenant.Average();
         var slowest = perTenant.Min();
@@ -80,24 +80,5 @@ public static class BudgetFigure
         var measured = string.Create(CultureInfo.InvariantCulture, $"busiest 60 s {busiest:N0} calls (budget {appPerMinute:N0}); {served}/{tenantCount} tenants served, slowest {slowest} vs mean {mean:F1} permits ({slowest / mean:P0}); {throttled} simulated 429s; max {simulation.MaxInFlight} in flight per tenant; {duration.TotalSeconds:F0} s fake time in {real.Elapsed.TotalSeconds:F0} s real");
         var met = busiest <= appPerMinute && served == tenantCount && slowest >= 0.9 * mean && throttled == 0;
         return new FigureResult(6, Name, Target, measured, "8 FirestoreRateLimiter instances on the Firestore emulator and one FakeTimeProvider, LimiterSimulation (tests/Shared.Tests) in 0.5 s steps, latency 0.5-1 s; 429s counted against Xero's fixed windows (tenant 60/min, app budget/min)", met, values);
-    }
-
-    /// <summary>The most instants in any 60-second interval.</summary>
-    private static int MaxInAnyMinute(IEnumerable<DateTimeOffset> instants)
-    {
-        var times = instants.Order().ToList();
-        var max = 0;
-        var start = 0;
-        for (var end = 0; end < times.Count; end++)
-        {
-            while (times[end] - times[start] >= TimeSpan.FromMinutes(1))
-            {
-                start++;
-            }
-
-            max = Math.Max(max, end - start + 1);
-        }
-
-        return max;
     }
 }

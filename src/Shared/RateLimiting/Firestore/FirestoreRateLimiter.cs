@@ -712,8 +712,8 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
     /// <summary>
     /// Under the tenant's gate: one free slot of a held app block for a call from <paramref name="block"/>, if that tenant
-    /// block is under its part of this instance's app slots (the slots spread evenly over the tenant blocks held here, the
-    /// fraction given to a pseudo-random half of the blocks, reshuffled every minute).
+    /// block is under its part of this instance's app slots: the slots spread evenly over the tenant blocks held here, the
+    /// fraction as one more slot for a pseudo-random share of the blocks (reshuffled every minute), and at least one.
     /// </summary>
     private bool TryTakeAppSlot(string tenantId, HeldBlock block, DateTimeOffset now, out AppBlock app, out int appSlot, out TimeSpan wait)
     {
@@ -725,7 +725,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             var perBlock = (double)_appSlotsHeld / Math.Max(1, Volatile.Read(ref _tenantBlockCount));
             var minute = nowMicros / (Window.Ticks / 10);
             var offset = (uint)HashCode.Combine(tenantId, block.Index, minute) / ((double)uint.MaxValue + 1);
-            if (block.UsedSlots(nowMicros) >= (int)Math.Floor(perBlock + offset))
+            if (block.UsedSlots(nowMicros) >= Math.Max(1, (int)Math.Floor(perBlock + offset)))
             {
                 var next = block.FreeAtMicros.Where(f => f > nowMicros && f != HeldBlock.InFlightMarker).DefaultIfEmpty(long.MaxValue).Min();
                 wait = next == long.MaxValue ? ClaimRetry : Min(FirestoreDocumentId.FromMicros(next) - now, ClaimRetry);
