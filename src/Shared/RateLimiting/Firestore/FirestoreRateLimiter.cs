@@ -34,12 +34,25 @@ namespace XeroSync.RateLimiting.Firestore;
 /// <c>60 / (60 + latency)</c> of Xero's rate (≈ 99 % at 0.5 s).</para>
 /// <para><b>Pauses and budgets.</b> <c>limits/{tenant}</c> holds <c>pausedUntilMicros</c> and <c>deferredUntilMicros</c>,
 /// written with blind <c>maximum</c> transforms only when a 429 (or an exhausted day budget) moves them; every instance
-/// re-reads it every <see cref="RefreshInterval"/> while it has demand (reads, not writes). The app-wide budget is
-/// <c>limitsApp/app</c> (pause after an AppMinute 429) plus a per-minute counter <c>limitsApp/app/minutes/{minute}</c>
-/// that renewals and releases increment by the permits granted since the last report (same commit): approximate,
-/// reported with up to a minute's lag. A response whose <c>X-MinLimit-Remaining</c> is below the number of this
-/// instance's free slots proves foreign usage (free slots have no call in Xero's current window): the excess slots are
-/// marked used and the instance stops claiming for a minute.</para>
+/// re-reads it every <see cref="RefreshInterval"/> while it has demand (reads, not writes), with <c>limitsApp/app</c>, whose
+/// <c>pausedUntilMicros</c> an AppMinute 429 moves the same way. A response whose <c>X-MinLimit-Remaining</c> is below the
+/// number of this instance's free slots proves foreign usage (free slots have no call in Xero's current window): the excess
+/// slots are marked used and the instance stops claiming for a minute.</para>
+/// <para><b>The app-wide budget, the same argument.</b> <see cref="RateLimitOptions.AppPerMinute"/> (10,000) app slots are
+/// spread over <see cref="AppBlockCount"/> (64) app block documents <c>limitsApp/app/blocks/{k}</c>, each with
+/// <c>holder</c>, <c>leaseUntilMicros</c>, <c>freeAtMicros[]</c> and the holder's <c>demand</c>, claimed, renewed and
+/// released exactly like tenant blocks (updateTime preconditions, lease, <see cref="Guard"/>, crash rule). A call needs a
+/// free tenant slot and a free app slot held by this instance; both become free at response + 60 s, so no 60-second
+/// interval holds more than AppPerMinute calls of the app, whatever its phase. An instance's demand is the tenant slots it
+/// holds; every <see cref="AppRefreshInterval"/> while it has demand it reads all app blocks (one batchGet), and from the
+/// demand the live holders published works out its share: what it needs if everyone's need fits, otherwise the blocks
+/// less one shared in proportion to demand (one stays free so an instance holding none can take one and be seen). It
+/// claims up to its share, drains and releases what is above it, and renews what it keeps at half a lease (one write per
+/// block a minute, carrying its demand). Within an instance, a tenant block may take an app slot while its slots used in
+/// the last minute are under its part of the instance's app slots (spread evenly over the tenant blocks held here), so
+/// each tenant's rate is proportional to its blocks. Cost: with the app saturated, 64 app block writes a minute for the
+/// whole app (about 0.006 per call at 10,000 a minute); with few tenants, one app block per instance, renewed with one
+/// write a minute.</para>
 /// </summary>
 public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 {
