@@ -77,7 +77,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     /// <summary>The app-wide minute budget's slots are spread over this many block documents (fewer if the budget is smaller).</summary>
     public const int AppBlockCount = 64;
 
-    private const int MaxAppClaimsPerRefresh = 4;
+    private const int MaxAppClaimsPerRefresh = 16;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ClaimHorizon = TimeSpan.FromSeconds(5);
@@ -95,6 +95,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     private DateTimeOffset _appRefreshedAt = DateTimeOffset.MinValue;
     private DateTimeOffset _appNextClaimAt;
     private int _appTarget;
+    private int _publishedDemand;
     private int _appSlotsHeld;
     private int _appRefreshing;
     private int _tenantBlockCount;
@@ -809,15 +810,19 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     var document = snapshots[k].Document;
                     var holder = document?.Field("holder")?.StringValue ?? string.Empty;
                     var leaseUntil = document?.Field("leaseUntilMicros")?.AsInteger() ?? 0;
-                    if (_appBlocks.ContainsKey(k))
+                    if (_appBlocks.TryGetValue(k, out var mine))
                     {
-                        if (holder != InstanceId)
+                        if (holder != InstanceId || (!mine.Writing && now >= mine.LeaseUntil - Guard))
                         {
-                            // Taken over after our lease lapsed: it is theirs now.
+                            // Taken over after our lease lapsed (it is theirs now), or lapsed (renewal failed): claimed
+                            // afresh, under the crash rule, if still wanted.
                             _appBlocks.Remove(k);
                         }
 
-                        continue;
+                        if (_appBlocks.ContainsKey(k) || (holder == InstanceId && leaseUntil > nowMicros))
+                        {
+                            continue;
+                        }
                     }
 
                     if (holder.Length > 0 && holder != InstanceId && leaseUntil > nowMicros)
@@ -868,18 +873,45 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     }
                 }
 
+                // Demand moved by more than a tenant block or a tenth since it was last written: republish it now, not at
+                // the next renewal, so shares follow it (renewing the earliest lease makes it the latest, which the others read).
+                if (renew.Count == 0 && Math.Abs(demand - _publishedDemand) > Math.Max(SlotsOf(0), _publishedDemand / 10)
+                    && _appBlocks.Values.Where(b => !b.Writing && !b.Draining).OrderBy(b => b.LeaseUntil).FirstOrDefault() is { } republish)
+                {
+                    republish.Writing = true;
+                    renew.Add((republish, republish.Snapshot()));
+                }
+
                 candidates = [.. candidates.OrderBy(c => c.FreeAt.Min()).ThenBy(_ => Random.Shared.Next()).Take(Math.Min(MaxAppClaimsPerRefresh, Math.Max(0, _appTarget - usable.Count)))];
+
+                if (renew.Count > 0 || candidates.Count > 0)
+                {
+                    _publishedDemand = demand;
+                }
+
                 RecountAppSlots();
             }
 
-            foreach (var (block, freeAt) in renew)
+            var pending = renew.Select(r => (r.Block, r.FreeAt, Release: false)).Concat(release.Select(r => (r.Block, r.FreeAt, Release: true))).ToList();
+            try
             {
-                await WriteAppBlockAsync(block, freeAt, release: false, demand, now, cancellationToken);
+                while (pending.Count > 0)
+                {
+                    var (block, freeAt, releasing) = pending[0];
+                    pending.RemoveAt(0);
+                    await WriteAppBlockAsync(block, freeAt, releasing, releasing ? 0 : demand, now, cancellationToken);
+                }
             }
-
-            foreach (var (block, freeAt) in release)
+            finally
             {
-                await WriteAppBlockAsync(block, freeAt, release: true, 0, now, cancellationToken);
+                lock (_appGate)
+                {
+                    // A failed write leaves the rest unwritten: tried again at the next refresh.
+                    foreach (var (block, _, _) in pending)
+                    {
+                        block.Writing = false;
+                    }
+                }
             }
 
             var claimed = false;
