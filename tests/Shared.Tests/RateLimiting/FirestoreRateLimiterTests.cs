@@ -202,12 +202,12 @@ public sealed class FirestoreRateLimiterTests
         var busiest = sim.MaxInAnyMinute();
         var perTenant = tenants.Select(t => sim.Arrivals.Count(a => a.Tenant == t)).ToList();
         var mean = perTenant.Average();
-        var appRejections = new Random(5);
+        var phases = new Random(5);
         _output.WriteLine($"{sim.Arrivals.Count} permits in {duration.TotalMinutes} min fake ({started.Elapsed.TotalSeconds:F0} s real); busiest 60 s {busiest} (budget {budget}); per tenant min {perTenant.Min()} mean {mean:F1} max {perTenant.Max()}; {(double)Documents / sim.Arrivals.Count:F3} writes/permit");
         Assert.True(busiest <= budget, $"busiest 60 s held {busiest} calls, budget {budget}");
         for (var p = 0; p < 20; p++)
         {
-            var phase = TimeSpan.FromMilliseconds(appRejections.Next(0, 60_000));
+            var phase = TimeSpan.FromMilliseconds(phases.Next(0, 60_000));
             var origin = DateTimeOffset.UnixEpoch + phase;
             Assert.All(sim.Arrivals.GroupBy(a => (long)Math.Floor((a.Arrival - origin).TotalMinutes)), g => Assert.True(g.Count() <= budget));
         }
