@@ -19,11 +19,21 @@ internal static class EmulatorClients
             NullLogger<PubSubClient>.Instance);
     }
 
-    public static FirestoreClient Firestore(GoogleEmulators emulators)
+    public static FirestoreClient Firestore(GoogleEmulators emulators) => Firestore(emulators, null);
+
+    /// <param name="outer">A handler to put in front (e.g. one counting writes), or null.</param>
+    public static FirestoreClient Firestore(GoogleEmulators emulators, DelegatingHandler? outer)
     {
         var baseUri = GoogleEndpoint.ParseHost(emulators.FirestoreHost!);
+        HttpMessageHandler handler = new GoogleAuthHandler(new GoogleEndpoint(GoogleService.Firestore, baseUri, IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() };
+        if (outer is not null)
+        {
+            outer.InnerHandler = handler;
+            handler = outer;
+        }
+
         return new FirestoreClient(
-            new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.Firestore, baseUri, IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }) { Timeout = TimeSpan.FromSeconds(60) },
+            new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) },
             new GoogleClientOptions(GoogleEmulators.ProjectId, baseUri),
             TimeProvider.System,
             NullLogger<FirestoreClient>.Instance);

@@ -185,7 +185,113 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(steady / steadyAllowed >= 0.97, $"steady rate {steady / steadyAllowed:P1}");
     }
 
-    private List<FirestoreRateLimiter> Instances(int count)
+    [Fact(Timeout = 600_000)]
+    public async Task A_saturated_app_never_exceeds_its_budget_in_any_minute_and_serves_every_tenant_alike()
+    {
+        // 40 tenants wanting 60 a minute each from every one of 8 instances: about 2,400 a minute against a budget of
+        // 2,000 (demand 20 % above it), the app-wide limit the bench's figure 6 applies at 10,000.
+        const int budget = 2_000;
+        var instances = Instances(8, new RateLimitOptions { AppPerMinute = budget });
+        var tenants = Enumerable.Range(0, 40).Select(i => $"tenant-{i:D2}").ToList();
+        var duration = TimeSpan.FromMinutes(3);
+        var sim = new LimiterSimulation(instances, _time, tenants, workers: 3, TimeSpan.FromMilliseconds(500), seed: 17);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await sim.RunAsync(duration, null, Ct);
+
+        // Counted from the simulation's own arrivals: every 60-second interval, whatever its phase.
+        var busiest = sim.MaxInAnyMinute();
+        var perTenant = tenants.Select(t => sim.Arrivals.Count(a => a.Tenant == t)).ToList();
+        var mean = perTenant.Average();
+        var phases = new Random(5);
+        _output.WriteLine($"{sim.Arrivals.Count} permits in {duration.TotalMinutes} min fake ({started.Elapsed.TotalSeconds:F0} s real); busiest 60 s {busiest} (budget {budget}); per tenant min {perTenant.Min()} mean {mean:F1} max {perTenant.Max()}; {(double)Documents / sim.Arrivals.Count:F3} writes/permit");
+        Assert.True(busiest <= budget, $"busiest 60 s held {busiest} calls, budget {budget}");
+        for (var p = 0; p < 20; p++)
+        {
+            var phase = TimeSpan.FromMilliseconds(phases.Next(0, 60_000));
+            var origin = DateTimeOffset.UnixEpoch + phase;
+            Assert.All(sim.Arrivals.GroupBy(a => (long)Math.Floor((a.Arrival - origin).TotalMinutes)), g => Assert.True(g.Count() <= budget));
+        }
+
+        Assert.All(tenants, t => Assert.True(sim.MaxInAnyMinute(t) <= 60));
+        Assert.True(sim.MaxInFlight <= 5, $"max in flight {sim.MaxInFlight}");
+        Assert.True(perTenant.Min() >= 0.9 * mean, $"slowest tenant {perTenant.Min()} permits, mean {mean:F1}");
+        Assert.True(perTenant.Max() <= 1.1 * mean, $"fastest tenant {perTenant.Max()} permits, mean {mean:F1}");
+
+        // The budget is used, not just respected: the last two minutes run at >= 90 % of it.
+        var lastTwo = sim.Arrivals.Count(a => a.Arrival >= _time.Start + TimeSpan.FromMinutes(1));
+        Assert.True(lastTwo >= 0.9 * 2 * budget, $"{lastTwo} permits in the last two minutes, budget {2 * budget}");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_crashed_instance_s_app_slots_are_not_reused_before_a_minute_after_its_lease_ends()
+    {
+        // A budget of one call a minute: one app block of one slot. Instance 0 takes it at t0 and keeps wanting permits
+        // every second; its second call falls a little under a minute before the lease ends (leases are renewed below
+        // half, looked at every few seconds, so a live instance's last call can be that close), then it dies.
+        var instances = Instances(2, new RateLimitOptions { AppPerMinute = 1 });
+        var calls = new List<DateTimeOffset>();
+        async Task<XeroPermit> CallAsync(FirestoreRateLimiter instance, string tenant)
+        {
+            var permit = await instance.AcquireAsync(tenant, TimeSpan.Zero, Ct);
+            if (permit.IsGranted)
+            {
+                calls.Add(_time.GetUtcNow());
+            }
+
+            return permit;
+        }
+
+        var t0 = _time.GetUtcNow();
+        var first = await CallAsync(instances[0], "t1");
+        Assert.True(first.IsGranted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await first.DisposeAsync();
+        XeroPermit? second = null;
+        while (second is null && _time.GetUtcNow() < t0 + TimeSpan.FromSeconds(90))
+        {
+            var permit = await CallAsync(instances[0], "t1");
+            if (permit.IsGranted)
+            {
+                second = permit;
+            }
+            else
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.Equal(2, calls.Count);
+        var lastCall = calls[1];
+        Assert.True(lastCall < t0 + FirestoreRateLimiter.LeaseTtl - TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(5), $"second call at t0 + {(lastCall - t0).TotalSeconds:F1} s");
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        await second!.DisposeAsync();
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        instances[0].Dispose();
+
+        // Instance 1 wants another tenant's permits every half second from the moment instance 0's lease has lapsed.
+        _time.Advance(t0 + FirestoreRateLimiter.LeaseTtl + TimeSpan.FromSeconds(0.1) - _time.GetUtcNow());
+        var firstAfter = DateTimeOffset.MaxValue;
+        while (_time.GetUtcNow() < t0 + TimeSpan.FromSeconds(200))
+        {
+            var permit = await CallAsync(instances[1], "t2");
+            if (permit.IsGranted)
+            {
+                firstAfter = firstAfter == DateTimeOffset.MaxValue ? _time.GetUtcNow() : firstAfter;
+                await permit.DisposeAsync();
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        _output.WriteLine($"calls at t0 + {string.Join(", ", calls.Select(c => (c - t0).TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))} s");
+        Assert.True(LimiterSimulation.MaxInAnyMinute(calls) <= 1, $"{LimiterSimulation.MaxInAnyMinute(calls)} calls in one minute with a budget of 1");
+        Assert.True(firstAfter < t0 + TimeSpan.FromSeconds(200), "instance 1 never got the dead instance's slot");
+        Assert.True(firstAfter >= t0 + FirestoreRateLimiter.LeaseTtl + TimeSpan.FromMinutes(1), $"reused at t0 + {(firstAfter - t0).TotalSeconds:F1} s");
+    }
+
+    private List<FirestoreRateLimiter> Instances(int count) => Instances(count, new RateLimitOptions());
+
+    private List<FirestoreRateLimiter> Instances(int count, RateLimitOptions options)
     {
         var baseUri = GoogleEndpoint.ParseHost(_emulators.FirestoreHost!);
         var list = new List<FirestoreRateLimiter>();
@@ -201,7 +307,7 @@ public sealed class FirestoreRateLimiterTests
                 new GoogleClientOptions(GoogleEmulators.ProjectId, baseUri),
                 TimeProvider.System,
                 NullLogger<FirestoreClient>.Instance);
-            list.Add(new FirestoreRateLimiter(client, Options.Create(new RateLimitOptions()), _time, NullLogger<FirestoreRateLimiter>.Instance, _prefix, $"instance-{i}"));
+            list.Add(new FirestoreRateLimiter(client, Options.Create(options), _time, NullLogger<FirestoreRateLimiter>.Instance, _prefix, $"instance-{i}"));
         }
 
         return list;

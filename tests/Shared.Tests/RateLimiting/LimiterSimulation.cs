@@ -122,9 +122,15 @@ internal sealed class LimiterSimulation(IReadOnlyList<FirestoreRateLimiter> inst
     }
 
     /// <summary>The most arrivals of one tenant in any 60-second interval.</summary>
-    public int MaxInAnyMinute(string tenant)
+    public int MaxInAnyMinute(string tenant) => MaxInAnyMinute(Arrivals.Where(a => a.Tenant == tenant).Select(a => a.Arrival));
+
+    /// <summary>The most arrivals of all tenants together (the app) in any 60-second interval.</summary>
+    public int MaxInAnyMinute() => MaxInAnyMinute(Arrivals.Select(a => a.Arrival));
+
+    /// <summary>The most instants in any 60-second interval.</summary>
+    public static int MaxInAnyMinute(IEnumerable<DateTimeOffset> instants)
     {
-        var times = Arrivals.Where(a => a.Tenant == tenant).Select(a => a.Arrival).Order().ToList();
+        var times = instants.Order().ToList();
         var max = 0;
         var start = 0;
         for (var end = 0; end < times.Count; end++)

@@ -34,12 +34,25 @@ namespace XeroSync.RateLimiting.Firestore;
 /// <c>60 / (60 + latency)</c> of Xero's rate (≈ 99 % at 0.5 s).</para>
 /// <para><b>Pauses and budgets.</b> <c>limits/{tenant}</c> holds <c>pausedUntilMicros</c> and <c>deferredUntilMicros</c>,
 /// written with blind <c>maximum</c> transforms only when a 429 (or an exhausted day budget) moves them; every instance
-/// re-reads it every <see cref="RefreshInterval"/> while it has demand (reads, not writes). The app-wide budget is
-/// <c>limitsApp/app</c> (pause after an AppMinute 429) plus a per-minute counter <c>limitsApp/app/minutes/{minute}</c>
-/// that renewals and releases increment by the permits granted since the last report (same commit): approximate,
-/// reported with up to a minute's lag. A response whose <c>X-MinLimit-Remaining</c> is below the number of this
-/// instance's free slots proves foreign usage (free slots have no call in Xero's current window): the excess slots are
-/// marked used and the instance stops claiming for a minute.</para>
+/// re-reads it every <see cref="RefreshInterval"/> while it has demand (reads, not writes), with <c>limitsApp/app</c>, whose
+/// <c>pausedUntilMicros</c> an AppMinute 429 moves the same way. A response whose <c>X-MinLimit-Remaining</c> is below the
+/// number of this instance's free slots proves foreign usage (free slots have no call in Xero's current window): the excess
+/// slots are marked used and the instance stops claiming for a minute.</para>
+/// <para><b>The app-wide budget, the same argument.</b> <see cref="RateLimitOptions.AppPerMinute"/> (10,000) app slots are
+/// spread over <see cref="AppBlockCount"/> (64) app block documents <c>limitsApp/app/blocks/{k}</c>, each with
+/// <c>holder</c>, <c>leaseUntilMicros</c>, <c>freeAtMicros[]</c> and the holder's <c>demand</c>, claimed, renewed and
+/// released exactly like tenant blocks (updateTime preconditions, lease, <see cref="Guard"/>, crash rule). A call needs a
+/// free tenant slot and a free app slot held by this instance; both become free at response + 60 s, so no 60-second
+/// interval holds more than AppPerMinute calls of the app, whatever its phase. An instance's demand is the tenant slots it
+/// holds; every <see cref="AppRefreshInterval"/> while it has demand it reads all app blocks (one batchGet), and from the
+/// demand the live holders published works out its share: what it needs if everyone's need fits, otherwise the blocks
+/// less one shared in proportion to demand (one stays free so an instance holding none can take one and be seen). It
+/// claims up to its share, drains and releases what is above it, and renews what it keeps at half a lease (one write per
+/// block a minute, carrying its demand). Within an instance, a tenant block may take an app slot while its slots used in
+/// the last minute are under its part of the instance's app slots (spread evenly over the tenant blocks held here), so
+/// each tenant's rate is proportional to its blocks. Cost: with the app saturated, 64 app block writes a minute for the
+/// whole app (about 0.006 per call at 10,000 a minute); with few tenants, one app block per instance, renewed with one
+/// write a minute.</para>
 /// </summary>
 public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 {
@@ -58,6 +71,13 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     /// <summary>A block is released after this long without demand on its instance.</summary>
     public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often an instance with demand re-reads the app blocks (its share) and renews or releases its own.</summary>
+    public static readonly TimeSpan AppRefreshInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The app-wide minute budget's slots are spread over this many block documents (fewer if the budget is smaller).</summary>
+    public const int AppBlockCount = 64;
+
+    private const int MaxAppClaimsPerRefresh = 16;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ClaimHorizon = TimeSpan.FromSeconds(5);
@@ -70,7 +90,15 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     private readonly string _app;
     private readonly ConcurrentDictionary<string, TenantLimits> _tenants = new(StringComparer.Ordinal);
     private readonly object _appGate = new();
+    private readonly Dictionary<int, AppBlock> _appBlocks = [];
     private DateTimeOffset _appPausedUntil;
+    private DateTimeOffset _appRefreshedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _appNextClaimAt;
+    private int _appTarget;
+    private int _publishedDemand;
+    private int _appSlotsHeld;
+    private int _appRefreshing;
+    private int _tenantBlockCount;
     private bool _disposed;
 
     /// <param name="collectionPrefix">Prefix of the top-level collections (test isolation); empty in production.</param>
@@ -123,9 +151,15 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     await RefreshAsync(state, now, cancellationToken);
                 }
 
+                if (Volatile.Read(ref _tenantBlockCount) > 0 && now - AppRefreshedAt() >= AppRefreshInterval)
+                {
+                    await RefreshAppAsync(now, cancellationToken);
+                }
+
                 TimeSpan wait;
                 HeldBlock? toRenew = null;
                 var mayClaim = false;
+                var mayClaimApp = false;
                 lock (state.Gate)
                 {
                     if (state.DeferredUntil <= now && state.DayRemaining is <= 0)
@@ -145,11 +179,13 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     }
                     else
                     {
-                        var permit = TryGrant(state, now, out wait, out toRenew);
+                        var permit = TryGrant(state, now, out wait, out toRenew, out var appShort);
                         if (permit is not null)
                         {
                             return permit;
                         }
+
+                        mayClaimApp = toRenew is null && appShort && MayClaimApp(now);
 
                         mayClaim = toRenew is null && state.Blocks.Count < _options.Concurrent && now >= state.NextClaimAt;
                         if (toRenew is null && state.Blocks.Count < _options.Concurrent)
@@ -166,6 +202,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                 }
 
                 if (mayClaim && await TryClaimAsync(state, now, deadline, cancellationToken))
+                {
+                    continue;
+                }
+
+                if (mayClaimApp && await RefreshAppAsync(now, cancellationToken))
                 {
                     continue;
                 }
@@ -283,7 +324,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         }
     }
 
-    /// <summary>Releases every block this instance holds that has no call in flight (call on shutdown).</summary>
+    /// <summary>Releases every tenant and app block this instance holds that has no call in flight (call on shutdown).</summary>
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
         foreach (var state in _tenants.Values)
@@ -293,6 +334,8 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                 await WriteBlockAsync(state, block, release: true, cancellationToken);
             }
         }
+
+        await ReleaseAppBlocksAsync(cancellationToken);
     }
 
     public void Dispose()
@@ -347,9 +390,10 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     private int SlotsOf(int index) => (_options.PerMinute / _options.Concurrent) + (index < _options.PerMinute % _options.Concurrent ? 1 : 0);
 
     /// <summary>Under the tenant's gate: a permit from a held block, or how long to wait (and maybe a block to renew first).</summary>
-    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew)
+    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew, out bool appShort)
     {
         toRenew = null;
+        appShort = false;
         wait = TimeSpan.MaxValue;
         var nowMicros = FirestoreDocumentId.ToMicros(now);
         foreach (var block in state.Blocks.Values.ToList())
@@ -363,7 +407,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             if (now >= block.LeaseUntil - Guard)
             {
                 // Lapsed (renewal failed or never needed): others take it over once it expires.
-                state.Blocks.Remove(block.Index);
+                RemoveBlock(state, block.Index);
                 continue;
             }
 
@@ -381,21 +425,27 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                 return null;
             }
 
+            if (state.DayRemaining is <= 0)
+            {
+                state.DeferredUntil = Later(state.DeferredUntil, now + TimeSpan.FromHours(1));
+                return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
+            }
+
+            if (!TryTakeAppSlot(state.TenantId, block, now, out var app, out var appSlot, out var appWait))
+            {
+                wait = Min(wait, appWait);
+                appShort = true;
+                continue;
+            }
+
             if (state.DayRemaining is int remaining)
             {
-                if (remaining <= 0)
-                {
-                    state.DeferredUntil = Later(state.DeferredUntil, now + TimeSpan.FromHours(1));
-                    return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
-                }
-
                 state.DayRemaining = remaining - 1;
             }
 
             block.FreeAtMicros[slot] = HeldBlock.InFlightMarker;
             block.InFlight = true;
-            block.Unreported++;
-            return XeroPermit.Granted(() => Complete(state, block, slot));
+            return XeroPermit.Granted(() => Complete(state, block, slot, app, appSlot));
         }
 
         if (state.Blocks.Count == 0)
@@ -406,12 +456,19 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         return null;
     }
 
-    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot)
+    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot, AppBlock app, int appSlot)
     {
         var now = _time.GetUtcNow();
+        var freeAt = FirestoreDocumentId.ToMicros(now + Window);
+        lock (_appGate)
+        {
+            app.FreeAtMicros[appSlot] = freeAt;
+            app.InFlight--;
+        }
+
         lock (state.Gate)
         {
-            block.FreeAtMicros[slot] = FirestoreDocumentId.ToMicros(now + Window);
+            block.FreeAtMicros[slot] = freeAt;
             block.InFlight = false;
             if (!_disposed)
             {
@@ -436,6 +493,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             foreach (var block in TakeIdleBlocks(state, force: false))
             {
                 await WriteBlockAsync(state, block, release: true, CancellationToken.None);
+            }
+
+            if (Volatile.Read(ref _tenantBlockCount) == 0)
+            {
+                await ReleaseAppBlocksAsync(CancellationToken.None);
             }
         }
         catch (Exception e) when (e is HttpRequestException or GoogleApiException or TaskCanceledException or FirestoreAbortedException)
@@ -464,16 +526,14 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         }
     }
 
-    /// <summary>Renews (or releases) a held block with one updateTime-guarded write, plus the app counter in the same commit.</summary>
+    /// <summary>Renews (or releases) a held block with one updateTime-guarded write.</summary>
     private async Task WriteBlockAsync(TenantLimits state, HeldBlock block, bool release, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         long[] freeAt;
-        int unreported;
         lock (state.Gate)
         {
             freeAt = [.. block.FreeAtMicros];
-            unreported = block.Unreported;
         }
 
         var leaseUntil = release ? now : now + LeaseTtl;
@@ -481,10 +541,6 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         {
             FirestoreWrite.Set(BlockDoc(state.TenantId, block.Index), BlockFields(release ? string.Empty : InstanceId, leaseUntil, freeAt), FirestorePrecondition.UpdatedAt(block.UpdateTime)),
         };
-        if (unreported > 0)
-        {
-            writes.Add(AppMinuteIncrement(now, unreported));
-        }
 
         try
         {
@@ -492,10 +548,9 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             lock (state.Gate)
             {
                 block.Writing = false;
-                block.Unreported -= unreported;
                 if (release)
                 {
-                    state.Blocks.Remove(block.Index);
+                    RemoveBlock(state, block.Index);
                 }
                 else
                 {
@@ -511,7 +566,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             lock (state.Gate)
             {
                 block.Writing = false;
-                state.Blocks.Remove(block.Index);
+                RemoveBlock(state, block.Index);
             }
         }
         catch
@@ -589,7 +644,8 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     cancellationToken: cancellationToken);
                 lock (state.Gate)
                 {
-                    state.Blocks[candidate.Index] = new HeldBlock(candidate.Index, candidate.FreeAt, leaseUntil, result.WriteResults![0].UpdateTime!, now);
+                    state.Blocks.Add(candidate.Index, new HeldBlock(candidate.Index, candidate.FreeAt, leaseUntil, result.WriteResults![0].UpdateTime!, now));
+                    Interlocked.Increment(ref _tenantBlockCount);
                     state.NextClaimAt = now;
                 }
 
@@ -611,8 +667,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
     private async Task RefreshAsync(TenantLimits state, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var minute = AppMinuteDoc(now);
-        var snapshots = await _client.BatchGetAsync([TenantDoc(state.TenantId), _app, minute], cancellationToken: cancellationToken);
+        var snapshots = await _client.BatchGetAsync([TenantDoc(state.TenantId), _app], cancellationToken: cancellationToken);
         lock (state.Gate)
         {
             state.RefreshedAt = now;
@@ -636,13 +691,403 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             {
                 _appPausedUntil = Later(_appPausedUntil, FirestoreDocumentId.FromMicros(appPaused));
             }
+        }
+    }
 
-            if (snapshots[2].Document?.Field("count")?.AsInteger() is { } count && count >= _options.AppPerMinute)
+    private void RemoveBlock(TenantLimits state, int index)
+    {
+        if (state.Blocks.Remove(index))
+        {
+            Interlocked.Decrement(ref _tenantBlockCount);
+        }
+    }
+
+    private DateTimeOffset AppRefreshedAt()
+    {
+        lock (_appGate)
+        {
+            return _appRefreshedAt;
+        }
+    }
+
+    /// <summary>Below this instance's share of app blocks (at least one) and not just failed to claim one.</summary>
+    private bool MayClaimApp(DateTimeOffset now)
+    {
+        lock (_appGate)
+        {
+            return now >= _appNextClaimAt && _appBlocks.Values.Count(b => !b.Draining) < Math.Max(1, _appTarget);
+        }
+    }
+
+    private int AppBlocks => Math.Min(AppBlockCount, _options.AppPerMinute);
+
+    /// <summary>Slots of app block <paramref name="index"/>: the app's minute budget spread over the app blocks.</summary>
+    private int AppSlotsOf(int index) => (_options.AppPerMinute / AppBlocks) + (index < _options.AppPerMinute % AppBlocks ? 1 : 0);
+
+    /// <summary>
+    /// Under the tenant's gate: one free slot of a held app block for a call from <paramref name="block"/>, if that tenant
+    /// block is under its part of this instance's app slots: the slots spread evenly over the tenant blocks held here, the
+    /// fraction as one more slot for a pseudo-random share of the blocks (reshuffled every minute), and at least one.
+    /// </summary>
+    private bool TryTakeAppSlot(string tenantId, HeldBlock block, DateTimeOffset now, out AppBlock app, out int appSlot, out TimeSpan wait)
+    {
+        var nowMicros = FirestoreDocumentId.ToMicros(now);
+        app = null!;
+        appSlot = -1;
+        lock (_appGate)
+        {
+            var perBlock = (double)_appSlotsHeld / Math.Max(1, Volatile.Read(ref _tenantBlockCount));
+            var minute = nowMicros / (Window.Ticks / 10);
+            var offset = (uint)HashCode.Combine(tenantId, block.Index, minute) / ((double)uint.MaxValue + 1);
+            if (block.UsedSlots(nowMicros) >= Math.Max(1, (int)Math.Floor(perBlock + offset)))
             {
-                var minuteEnd = DateTimeOffset.UnixEpoch.AddMinutes(Math.Floor((now - DateTimeOffset.UnixEpoch).TotalMinutes) + 1);
-                _appPausedUntil = Later(_appPausedUntil, minuteEnd);
+                var next = block.FreeAtMicros.Where(f => f > nowMicros && f != HeldBlock.InFlightMarker).DefaultIfEmpty(long.MaxValue).Min();
+                wait = next == long.MaxValue ? ClaimRetry : Min(FirestoreDocumentId.FromMicros(next) - now, ClaimRetry);
+                return false;
+            }
+
+            wait = ClaimRetry;
+            foreach (var candidate in _appBlocks.Values)
+            {
+                if (candidate.Draining || now >= candidate.LeaseUntil - Guard)
+                {
+                    continue;
+                }
+
+                var slot = candidate.FreeSlot(nowMicros, out var nextFree);
+                if (slot < 0)
+                {
+                    wait = Min(wait, nextFree == HeldBlock.InFlightMarker ? Poll : FirestoreDocumentId.FromMicros(nextFree) - now);
+                    continue;
+                }
+
+                candidate.FreeAtMicros[slot] = HeldBlock.InFlightMarker;
+                candidate.InFlight++;
+                app = candidate;
+                appSlot = slot;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The instance-wide app refresh: publishes this instance's demand (the tenant slots it holds) in the app blocks it
+    /// writes, reads every app block (one batchGet), works out this instance's share, and renews, drains, releases or
+    /// claims app blocks to match it. Returns whether a block was claimed. At most one runs at a time.
+    /// </summary>
+    private async Task<bool> RefreshAppAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _appRefreshing, 1) == 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            var demand = 0;
+            foreach (var state in _tenants.Values)
+            {
+                lock (state.Gate)
+                {
+                    demand += state.Blocks.Keys.Sum(SlotsOf);
+                }
+            }
+
+            var count = AppBlocks;
+            var snapshots = await _client.BatchGetAsync([.. Enumerable.Range(0, count).Select(AppBlockDoc)], cancellationToken: cancellationToken);
+            var nowMicros = FirestoreDocumentId.ToMicros(now);
+            var others = new Dictionary<string, (long LeaseUntil, int Demand)>(StringComparer.Ordinal);
+            var candidates = new List<(int Index, long[] FreeAt, FirestorePrecondition Precondition)>();
+            var renew = new List<(AppBlock Block, long[] FreeAt)>();
+            var release = new List<(AppBlock Block, long[] FreeAt)>();
+            lock (_appGate)
+            {
+                _appRefreshedAt = now;
+                for (var k = 0; k < count; k++)
+                {
+                    var document = snapshots[k].Document;
+                    var holder = document?.Field("holder")?.StringValue ?? string.Empty;
+                    var leaseUntil = document?.Field("leaseUntilMicros")?.AsInteger() ?? 0;
+                    if (_appBlocks.TryGetValue(k, out var mine))
+                    {
+                        if (holder != InstanceId || (!mine.Writing && now >= mine.LeaseUntil - Guard))
+                        {
+                            // Taken over after our lease lapsed (it is theirs now), or lapsed (renewal failed): claimed
+                            // afresh, under the crash rule, if still wanted.
+                            _appBlocks.Remove(k);
+                        }
+
+                        if (_appBlocks.ContainsKey(k) || (holder == InstanceId && leaseUntil > nowMicros))
+                        {
+                            continue;
+                        }
+                    }
+
+                    if (holder.Length > 0 && holder != InstanceId && leaseUntil > nowMicros)
+                    {
+                        var published = (int)(document!.Field("demand")?.AsInteger() ?? 0);
+                        if (!others.TryGetValue(holder, out var known) || leaseUntil > known.LeaseUntil)
+                        {
+                            others[holder] = (leaseUntil, published);
+                        }
+
+                        continue;
+                    }
+
+                    var freeAt = new long[AppSlotsOf(k)];
+                    var stored = document?.Field("freeAtMicros")?.ArrayValue?.Values ?? [];
+                    for (var s = 0; s < freeAt.Length; s++)
+                    {
+                        freeAt[s] = s < stored.Count ? stored[s].AsInteger() ?? 0 : 0;
+
+                        // Not released: every slot counts as used at the lease's end.
+                        if (holder.Length > 0)
+                        {
+                            freeAt[s] = Math.Max(freeAt[s], leaseUntil + (Window.Ticks / 10));
+                        }
+                    }
+
+                    candidates.Add((k, freeAt, document is null ? FirestorePrecondition.MustNotExist : FirestorePrecondition.UpdatedAt(document.UpdateTime!)));
+                }
+
+                _appTarget = AppShare(demand, [.. others.Select(o => (o.Key, o.Value.Demand))]);
+                var usable = _appBlocks.Values.Where(b => !b.Draining).OrderBy(b => b.InFlight).ToList();
+                foreach (var block in usable.Take(Math.Max(0, usable.Count - _appTarget)))
+                {
+                    block.Draining = true;
+                }
+
+                foreach (var block in _appBlocks.Values.Where(b => !b.Writing))
+                {
+                    if (block.Draining && block.InFlight == 0)
+                    {
+                        block.Writing = true;
+                        release.Add((block, block.Snapshot()));
+                    }
+                    else if (!block.Draining && block.LeaseUntil - now < LeaseTtl / 2)
+                    {
+                        block.Writing = true;
+                        renew.Add((block, block.Snapshot()));
+                    }
+                }
+
+                // Demand moved by more than a tenant block or a tenth since it was last written: republish it now, not at
+                // the next renewal, so shares follow it (renewing the earliest lease makes it the latest, which the others read).
+                if (renew.Count == 0 && Math.Abs(demand - _publishedDemand) > Math.Max(SlotsOf(0), _publishedDemand / 10)
+                    && _appBlocks.Values.Where(b => !b.Writing && !b.Draining).OrderBy(b => b.LeaseUntil).FirstOrDefault() is { } republish)
+                {
+                    republish.Writing = true;
+                    renew.Add((republish, republish.Snapshot()));
+                }
+
+                candidates = [.. candidates.OrderBy(c => c.FreeAt.Min()).ThenBy(_ => Random.Shared.Next()).Take(Math.Min(MaxAppClaimsPerRefresh, Math.Max(0, _appTarget - usable.Count)))];
+
+                if (renew.Count > 0 || candidates.Count > 0)
+                {
+                    _publishedDemand = demand;
+                }
+
+                RecountAppSlots();
+            }
+
+            var pending = renew.Select(r => (r.Block, r.FreeAt, Release: false)).Concat(release.Select(r => (r.Block, r.FreeAt, Release: true))).ToList();
+            try
+            {
+                while (pending.Count > 0)
+                {
+                    var (block, freeAt, releasing) = pending[0];
+                    pending.RemoveAt(0);
+                    await WriteAppBlockAsync(block, freeAt, releasing, releasing ? 0 : demand, now, cancellationToken);
+                }
+            }
+            finally
+            {
+                lock (_appGate)
+                {
+                    // A failed write leaves the rest unwritten: tried again at the next refresh.
+                    foreach (var (block, _, _) in pending)
+                    {
+                        block.Writing = false;
+                    }
+                }
+            }
+
+            var claimed = false;
+            foreach (var candidate in candidates)
+            {
+                var leaseUntil = now + LeaseTtl;
+                try
+                {
+                    var result = await _client.CommitAsync(
+                        [FirestoreWrite.Set(AppBlockDoc(candidate.Index), AppBlockFields(InstanceId, leaseUntil, candidate.FreeAt, demand), candidate.Precondition)],
+                        cancellationToken: cancellationToken);
+                    lock (_appGate)
+                    {
+                        _appBlocks[candidate.Index] = new AppBlock(candidate.Index, candidate.FreeAt, leaseUntil, result.WriteResults![0].UpdateTime!);
+                        RecountAppSlots();
+                    }
+
+                    claimed = true;
+                }
+                catch (Exception e) when (e is FirestoreAlreadyExistsException or FirestorePreconditionFailedException or FirestoreAbortedException)
+                {
+                    // Another instance took it first: try the next one.
+                }
+            }
+
+            if (!claimed)
+            {
+                lock (_appGate)
+                {
+                    _appNextClaimAt = now + ClaimRetry;
+                }
+            }
+
+            return claimed;
+        }
+        finally
+        {
+            Volatile.Write(ref _appRefreshing, 0);
+        }
+    }
+
+    /// <summary>
+    /// This instance's number of app blocks. Every instance with demand wants enough blocks for the tenant slots it
+    /// holds; if all of that fits, each gets what it wants. Otherwise the blocks less one are shared in proportion to
+    /// demand (water-filling: an instance wanting less than its proportional part gets what it wants and the rest is shared
+    /// again), the remainders by largest fraction then instance id, so every instance computes the same split from the
+    /// same documents. The one block left over stays free so that an instance holding none yet (whose demand nobody can
+    /// see) can take one and be counted.
+    /// </summary>
+    private int AppShare(int demand, IReadOnlyList<(string Instance, int Demand)> others)
+    {
+        if (demand <= 0)
+        {
+            return 0;
+        }
+
+        var perBlock = (double)_options.AppPerMinute / AppBlocks;
+        var all = others.Where(o => o.Demand > 0).Append((Instance: InstanceId, Demand: demand)).ToList();
+        int Want(int d) => Math.Clamp((int)Math.Ceiling(d / perBlock), 1, AppBlocks);
+        if (all.Sum(a => Want(a.Demand)) <= AppBlocks)
+        {
+            return Want(demand);
+        }
+
+        var pool = (double)(AppBlocks - 1);
+        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+        var open = all.ToList();
+        while (open.Count > 0)
+        {
+            var total = open.Sum(a => (double)a.Demand);
+            var capped = open.Where(a => Want(a.Demand) <= pool * a.Demand / total).ToList();
+            if (capped.Count == 0)
+            {
+                foreach (var a in open)
+                {
+                    shares[a.Instance] = pool * a.Demand / total;
+                }
+
+                break;
+            }
+
+            foreach (var a in capped)
+            {
+                shares[a.Instance] = Want(a.Demand);
+                pool -= Want(a.Demand);
+                open.Remove(a);
             }
         }
+
+        var whole = shares.ToDictionary(p => p.Key, p => (int)Math.Floor(p.Value), StringComparer.Ordinal);
+        var left = (AppBlocks - 1) - whole.Values.Sum();
+        foreach (var extra in shares.OrderByDescending(p => p.Value - Math.Floor(p.Value)).ThenBy(p => p.Key, StringComparer.Ordinal).Take(Math.Max(0, left)))
+        {
+            whole[extra.Key]++;
+        }
+
+        return Math.Max(1, whole[InstanceId]);
+    }
+
+    /// <summary>Under the app gate: the slots of the app blocks calls may be granted from.</summary>
+    private void RecountAppSlots() => _appSlotsHeld = _appBlocks.Values.Where(b => !b.Draining).Sum(b => b.FreeAtMicros.Length);
+
+    /// <summary>Renews (or releases) a held app block with one updateTime-guarded write carrying this instance's demand.</summary>
+    private async Task WriteAppBlockAsync(AppBlock block, long[] freeAt, bool release, int demand, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leaseUntil = release ? now : now + LeaseTtl;
+        try
+        {
+            var result = await _client.CommitAsync(
+                [FirestoreWrite.Set(AppBlockDoc(block.Index), AppBlockFields(release ? string.Empty : InstanceId, leaseUntil, freeAt, demand), FirestorePrecondition.UpdatedAt(block.UpdateTime))],
+                cancellationToken: cancellationToken);
+            lock (_appGate)
+            {
+                block.Writing = false;
+                if (release)
+                {
+                    _appBlocks.Remove(block.Index);
+                }
+                else
+                {
+                    block.LeaseUntil = leaseUntil;
+                    block.UpdateTime = result.WriteResults![0].UpdateTime!;
+                }
+
+                RecountAppSlots();
+            }
+        }
+        catch (Exception e) when (e is FirestorePreconditionFailedException or FirestoreAbortedException or FirestoreAlreadyExistsException)
+        {
+            LogAppBlockLost(block.Index);
+            lock (_appGate)
+            {
+                block.Writing = false;
+                _appBlocks.Remove(block.Index);
+                RecountAppSlots();
+            }
+        }
+        catch
+        {
+            lock (_appGate)
+            {
+                block.Writing = false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Releases the app blocks with no call in flight (no tenant demand left, or shutting down).</summary>
+    private async Task ReleaseAppBlocksAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        List<(AppBlock Block, long[] FreeAt)> idle;
+        lock (_appGate)
+        {
+            idle = [.. _appBlocks.Values.Where(b => !b.Writing && b.InFlight == 0).Select(b => (b, b.Snapshot()))];
+            foreach (var (block, _) in idle)
+            {
+                block.Writing = true;
+                block.Draining = true;
+            }
+
+            RecountAppSlots();
+        }
+
+        foreach (var (block, freeAt) in idle)
+        {
+            await WriteAppBlockAsync(block, freeAt, release: true, 0, now, cancellationToken);
+        }
+    }
+
+    private static Dictionary<string, FirestoreValue> AppBlockFields(string holder, DateTimeOffset leaseUntil, long[] freeAt, int demand)
+    {
+        var fields = BlockFields(holder, leaseUntil, freeAt);
+        fields["demand"] = FirestoreValue.FromInteger(demand);
+        return fields;
     }
 
     private static Dictionary<string, FirestoreValue> BlockFields(string holder, DateTimeOffset leaseUntil, long[] freeAt) => new()
@@ -652,11 +1097,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         ["freeAtMicros"] = FirestoreValue.FromArray([.. freeAt.Select(FirestoreValue.FromInteger)]),
     };
 
-    private FirestoreWrite AppMinuteIncrement(DateTimeOffset now, int calls) =>
-        FirestoreWrite.Transform(AppMinuteDoc(now), [FirestoreFieldTransform.IncrementBy("count", calls)]);
-
-    private string AppMinuteDoc(DateTimeOffset now) =>
-        $"{_app}/minutes/{((long)Math.Floor((now - DateTimeOffset.UnixEpoch).TotalMinutes)).ToString(CultureInfo.InvariantCulture)}";
+    private string AppBlockDoc(int index) => $"{_app}/blocks/{index.ToString(CultureInfo.InvariantCulture)}";
 
     private string TenantDoc(string tenantId) => $"{_limits}/{FirestoreDocumentId.Encode(tenantId)}";
 
@@ -673,4 +1114,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Tenant {TenantId}: releasing idle rate-limit blocks failed")]
     private partial void LogReleaseFailed(string tenantId, Exception exception);
+
+    [LoggerMessage(EventId = 214, Level = LogLevel.Debug, Message = "Lost app rate-limit block {Block}")]
+    private partial void LogAppBlockLost(int block);
 }

@@ -24,8 +24,8 @@ internal sealed class HeldBlock(int index, long[] freeAtMicros, DateTimeOffset l
     /// <summary>A renewal or release write of this block is in progress.</summary>
     public bool Writing { get; set; }
 
-    /// <summary>Permits granted from this block not yet added to the app-wide minute counter.</summary>
-    public int Unreported { get; set; }
+    /// <summary>Slots that carried a call in the last minute (or carry one now, or are otherwise not yet free).</summary>
+    public int UsedSlots(long nowMicros) => FreeAtMicros.Count(f => f > nowMicros);
 
     /// <summary>Index of a slot free at <paramref name="nowMicros"/>, or -1; <paramref name="nextFree"/> is the earliest free time.</summary>
     public int FreeSlot(long nowMicros, out long nextFree)
