@@ -40,6 +40,9 @@ public static class CloudFigure
             }
 
             parts.Add(label + ": " + run.Summary);
+
+            // Printed as each tenant count ends: the x20 run can take long on a loaded machine.
+            Console.WriteLine($"   {label}: {run.Summary}");
             met &= run.Met && !quick;
         }
 
