@@ -126,8 +126,8 @@ try
         await local;
     }
 
-    await RunAsync(2, "Cloud, real time", "8 Worker processes, x1 and x20 tenants: wall / lower bound <= 1.03, 0 throttled, <= 5 in flight per tenant, Firestore writes per Xero call <= 0.25", "-", () => Task.FromResult(CloudFigure.NotBuilt()));
-    await RunAsync(4, "Worker memory", "80 concurrent push requests of 1000-record pages: peak RSS bounded and stated", "-", () => Task.FromResult(CloudFigure.WorkerMemoryNotBuilt()));
+    await RunAsync(2, CloudFigure.Name, CloudFigure.Target, "Pub/Sub + Firestore emulators", async () => await CloudFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
+    await RunAsync(4, WorkerMemoryFigure.Name, WorkerMemoryFigure.Target, "Pub/Sub + Firestore emulators", async () => await WorkerMemoryFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
     await RunAsync(5, PublishFigure.Name, PublishFigure.Target, "Pub/Sub emulator", async () => await PublishFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
     await RunAsync(6, BudgetFigure.Name, BudgetFigure.Target, "Firestore emulator", async () => await BudgetFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
     await RunAsync(7, CallsFigure.Name, CallsFigure.Target, "sync CLI", () => CallsFigure.RunAsync(arguments.Quick, stop.Token));

@@ -40,7 +40,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public static async Task<WorkerProcess> StartAsync(string name, CloudEnvironment cloud, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "XeroSync.Worker.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: the test project copies the Worker build beside itself (ProjectReference)");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} not found: the test project copies the Worker build beside itself (ProjectReference)");
+        }
+
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
@@ -84,7 +88,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var worker = new WorkerProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Append(e.Data);
-        Assert.True(process.Start(), $"could not start {name}");
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start {name}");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -148,7 +156,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             while (true)
             {
-                Assert.False(_process.HasExited, $"{Name} exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was healthy:{Environment.NewLine}{Output}");
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} before it was healthy:{Environment.NewLine}{Output}");
+                }
+
                 try
                 {
                     using var response = await http.GetAsync(new Uri(BaseUri, "healthz"), deadline.Token);
@@ -171,7 +183,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Assert.Fail($"{Name} not healthy within {HealthTimeout}:{Environment.NewLine}{Output}");
+            throw new InvalidOperationException($"{Name} not healthy within {HealthTimeout}:{Environment.NewLine}{Output}");
         }
     }
 
