@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using XeroSync.Xero;
 
@@ -20,6 +20,9 @@ public static class PageWriter
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
+    /// <summary>Decodes as a JSON element's raw text does: invalid UTF-8 is an error, not a replacement character.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static WrittenPage Write(XeroPage page, XeroEndpoint endpoint, string tenantId, string runId, int pageNumber, DateTimeOffset fetchedAt)
     {
         ArgumentNullException.ThrowIfNull(page);
@@ -32,20 +35,21 @@ public static class PageWriter
         // returned page owns until it is disposed.
         var ids = new List<string>();
         var lines = new ArrayBufferWriter<byte>(LineChunk + (LineChunk / 4));
-        using var buffer = new PooledBufferStream(RawLength(page.Records) / 4);
+        using var buffer = new PooledBufferStream(page.ArrayBytes.Length / 4);
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         {
             using var writer = new Utf8JsonWriter(lines, WriterOptions);
             var fetched = FormatTimestamp(fetchedAt);
-            foreach (var record in page.Records.EnumerateArray())
+            foreach (var record in page.Records(endpoint))
             {
+                var raw = page.Bytes(record.Start, record.Length);
                 writer.Reset(lines);
                 writer.WriteStartObject();
                 writer.WriteString("tenant_id", tenantId);
-                var id = RecordId(record, endpoint.KeyField);
+                var id = RecordId(page, record, raw);
                 ids.Add(id);
                 writer.WriteString("record_id", id);
-                if (UpdatedAt(record, endpoint.UpdatedField) is { } updated)
+                if (UpdatedAt(page, record.Updated) is { } updated)
                 {
                     WriteTimestamp(writer, "updated_at", updated);
                 }
@@ -58,7 +62,7 @@ public static class PageWriter
                 writer.WriteNumber("page", pageNumber);
                 writer.WriteString("fetched_at", fetched);
                 writer.WritePropertyName("payload");
-                writer.WriteRawValue(SingleLine(JsonMarshal.GetRawUtf8Value(record)), skipInputValidation: true);
+                writer.WriteRawValue(SingleLine(raw), skipInputValidation: true);
                 writer.WriteEndObject();
                 writer.Flush();
                 lines.Write("\n"u8);
@@ -69,8 +73,7 @@ public static class PageWriter
                 }
 
                 records++;
-                if (endpoint.Paging == PagingStyle.Offset && record.ValueKind == JsonValueKind.Object &&
-                    record.TryGetProperty("JournalNumber", out var number) && number.TryGetInt64(out var journalNumber))
+                if (endpoint.Paging == PagingStyle.Offset && JournalNumber(page, record.JournalNumber) is { } journalNumber)
                 {
                     maxJournal = Math.Max(maxJournal ?? journalNumber, journalNumber);
                 }
@@ -82,10 +85,6 @@ public static class PageWriter
         var (bytes, length) = buffer.Detach();
         return new WrittenPage(bytes, length, records, maxJournal, ids);
     }
-
-    /// <summary>The records' size in the response, for sizing the output (gzip of NDJSON is well under a quarter of it).</summary>
-    private static int RawLength(JsonElement records) =>
-        records.ValueKind == JsonValueKind.Array ? JsonMarshal.GetRawUtf8Value(records).Length : 0;
 
     /// <summary><see cref="FormatTimestamp"/> without a string per record.</summary>
     private static void WriteTimestamp(Utf8JsonWriter writer, string name, DateTimeOffset value)
@@ -123,40 +122,84 @@ public static class PageWriter
         return copy;
     }
 
-    private static string RecordId(JsonElement record, string keyField)
+    private static string RecordId(XeroPage page, IndexedRecord record, ReadOnlySpan<byte> raw)
     {
-        if (record.ValueKind == JsonValueKind.Object && record.TryGetProperty(keyField, out var key))
+        var key = record.Key;
+        switch (key.Type)
         {
-            switch (key.ValueKind)
-            {
-                case JsonValueKind.String when ReadString(key) is { Length: > 0 } text:
+            case JsonTokenType.String:
+                var literal = page.Bytes(key.Start, key.Length);
+                if (ReadString(literal) is { Length: > 0 } text)
+                {
                     return text;
-                case JsonValueKind.String when key.GetRawText() is { Length: > 2 } raw:
+                }
+
+                if (literal.Length > 2)
+                {
                     // An escaped lone surrogate ("\ud800") is valid JSON but no .NET string: keep the id as
                     // sent, still escaped, so the record lands under a deterministic id.
-                    return raw[1..^1];
-                case JsonValueKind.Number:
-                    return key.GetRawText();
-            }
+                    return StrictUtf8.GetString(literal[1..^1]);
+                }
+
+                break;
+            case JsonTokenType.Number:
+                return StrictUtf8.GetString(page.Bytes(key.Start, key.Length));
         }
 
         // No key: identify the record by its content so it still lands, deduplicated only against itself.
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(JsonMarshal.GetRawUtf8Value(record)));
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
     }
 
-    private static DateTimeOffset? UpdatedAt(JsonElement record, string? field) =>
-        field is not null && record.ValueKind == JsonValueKind.Object &&
-        record.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String &&
-        XeroDate.TryParse(ReadString(value), out var parsed)
-            ? parsed
-            : null;
-
-    /// <summary>The string's value, or null when it holds an escaped lone surrogate (which GetString refuses).</summary>
-    private static string? ReadString(JsonElement value)
+    private static DateTimeOffset? UpdatedAt(XeroPage page, RawToken value)
     {
+        if (value.Type != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(page.Bytes(value.Start, value.Length));
+        reader.Read();
+        Span<char> text = stackalloc char[64];
         try
         {
-            return value.GetString();
+            // Unescaped, a string has at most as many chars as its literal has bytes.
+            return reader.ValueSpan.Length <= text.Length
+                ? XeroDate.TryParse(text[..reader.CopyString(text)], out var parsed) ? parsed : null
+                : XeroDate.TryParse(reader.GetString(), out parsed) ? parsed : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate or invalid UTF-8: no date.
+            return null;
+        }
+    }
+
+    /// <summary>The record's JournalNumber; like a JSON element's TryGetInt64, anything but a number there is an error.</summary>
+    private static long? JournalNumber(XeroPage page, RawToken value)
+    {
+        if (!value.IsPresent)
+        {
+            return null;
+        }
+
+        if (value.Type != JsonTokenType.Number)
+        {
+            throw new InvalidOperationException($"A journal's JournalNumber is a JSON {value.Type}, not a number.");
+        }
+
+        var reader = new Utf8JsonReader(page.Bytes(value.Start, value.Length));
+        reader.Read();
+        return reader.TryGetInt64(out var number) ? number : null;
+    }
+
+    /// <summary>The string literal's value, or null when it holds an escaped lone surrogate (which GetString refuses).</summary>
+    private static string? ReadString(ReadOnlySpan<byte> literal)
+    {
+        var reader = new Utf8JsonReader(literal);
+        reader.Read();
+        try
+        {
+            return reader.GetString();
         }
         catch (InvalidOperationException)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,10 +13,15 @@ public sealed class PageWriterTests
     private const string TenantId = "3b0d6f8e-1a2b-4c3d-9e8f-0a1b2c3d4e5f";
     private static readonly DateTimeOffset FetchedAt = new(2026, 11, 2, 9, 0, 0, 123, TimeSpan.Zero);
 
-    internal static XeroPage Page(string body, string collection)
+    /// <summary>Parses a body for the named endpoint as the client does (the body in a pooled buffer the page owns).</summary>
+    internal static XeroPage Page(string body, string endpoint) => Page(body, EndpointCatalog.Get(endpoint));
+
+    internal static XeroPage Page(string body, XeroEndpoint endpoint)
     {
-        var document = JsonDocument.Parse(body);
-        return new XeroPage(document, document.RootElement.GetProperty(collection), null, null, 1, 0);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(rented, 0);
+        return XeroPageParser.Parse(rented, bytes.Length, endpoint);
     }
 
     /// <summary>Gunzips and splits an object; each line parsed, plus the raw payload text of each line.</summary>
