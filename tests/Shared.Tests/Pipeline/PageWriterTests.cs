@@ -192,4 +192,20 @@ public sealed class PageWriterTests
         Assert.Equal(["3f1e2d3c-0000-4000-8000-00000000abcd", "a<b>&'+`c \u00e9 caf\u00e9 \"q\"", "sha256:ab.c_d-E", "12.50"], written.RecordIds.Take(4));
         Assert.Equal("\u20ac\U0001F600", written.RecordIds[5]);
     }
+
+    [Fact(Timeout = 10_000)]
+    public void A_record_larger_than_a_whole_chunk_is_kept_between_its_neighbours()
+    {
+        // 300 KB of one record: larger than the chunk the writer collects lines in, so it goes to gzip on its own.
+        string[] records =
+        [
+            """{"InvoiceID":"before","Reference":"x"}""",
+            $$"""{"InvoiceID":"huge","Reference":"{{new string('q', 300_000)}}","Total":1.00}""",
+            """{"InvoiceID":"after","Reference":"y"}""",
+        ];
+        using var page = Page($$"""{"Invoices":[{{string.Join(',', records)}}]}""", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal(records, lines.Select(l => l.RawPayload));
+        Assert.Equal(["before", "huge", "after"], lines.Select(l => l.Line.GetProperty("record_id").GetString()));
+    }
 }
