@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -21,6 +22,9 @@ namespace XeroSync.Xero;
 public sealed partial class XeroApiClient
 {
     private const int MaxThrottlesPerPage = 20;
+
+    /// <summary>The largest Content-Length trusted to size the body's buffer up front (a page is a few MB at most).</summary>
+    private const int MaxPresizedBody = 64 * 1024 * 1024;
     private readonly HttpClient _http;
     private readonly IAccessTokenSource _tokens;
     private readonly IRateLimiter _limiter;
@@ -176,15 +180,48 @@ public sealed partial class XeroApiClient
 
         // Only a collection GET says "the endpoint is gone" with a 404; a by-id 404 is a record Xero no longer has.
         await ThrowIfFailedAsync(response, query.RecordId is null ? query.Endpoint : null, cancellationToken);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+        var (body, length) = await ReadBodyAsync(response.Content, cancellationToken);
         try
         {
-            return ToPage(document, query.Endpoint, response.Headers.Date, counters);
+            return XeroPageParser.Parse(body, length, query.Endpoint, response.Headers.Date, counters.Calls, counters.Throttles, counters.DayRemaining);
         }
         catch
         {
-            document.Dispose();
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The whole body in one buffer rented from <see cref="ArrayPool{T}.Shared"/> (the page returns it on dispose), sized
+    /// from Content-Length when sent so a page is read without regrowing; a body longer than announced still grows it.
+    /// </summary>
+    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var announced = content.Headers.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(announced is > 0 and < MaxPresizedBody ? (int)announced + 1 : 64 * 1024);
+        var length = 0;
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
     }
@@ -267,47 +304,6 @@ public sealed partial class XeroApiClient
     /// <summary>A GUID, or a short code such as a TaxType or currency code: nothing that could change the path.</summary>
     private static bool IsValidRecordId(string id) =>
         Guid.TryParse(id, out _) || (id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
-
-    private static XeroPage ToPage(JsonDocument document, XeroEndpoint endpoint, DateTimeOffset? serverDate, CallCounters counters)
-    {
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException($"Xero's {endpoint.Name} response is not a JSON object.");
-        }
-
-        if (!TryGetProperty(root, endpoint.CollectionProperty, out var records) || records.ValueKind != JsonValueKind.Array)
-        {
-            throw new JsonException($"Xero's {endpoint.Name} response has no '{endpoint.CollectionProperty}' array.");
-        }
-
-        XeroPagination? pagination = null;
-        if (TryGetProperty(root, "pagination", out var paginationElement) && paginationElement.ValueKind == JsonValueKind.Object)
-        {
-            pagination = paginationElement.Deserialize(XeroJsonContext.Default.XeroPagination);
-        }
-
-        return new XeroPage(document, records, pagination, serverDate, counters.Calls, counters.Throttles) { DayRemaining = counters.DayRemaining };
-    }
-
-    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
-    {
-        if (element.TryGetProperty(name, out value))
-        {
-            return true;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static async Task ThrowIfFailedAsync(HttpResponseMessage response, XeroEndpoint? endpoint, CancellationToken cancellationToken)
     {

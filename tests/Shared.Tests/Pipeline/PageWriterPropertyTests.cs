@@ -71,8 +71,7 @@ public sealed class PageWriterPropertyTests
             (records, ws, pageNumber) =>
             {
                 var body = "{\"Invoices\":[" + ws + string.Join(ws + "," + ws, records.Select(r => r.Text)) + ws + "]}";
-                using var document = JsonDocument.Parse(body);
-                var page = new XeroPage(document, document.RootElement.GetProperty("Invoices"), null, null, pageNumber, 0);
+                using var page = PageWriterTests.Page(body, Invoices);
 
                 var written = PageWriter.Write(page, Invoices, TenantId, RunId, pageNumber, FetchedAt);
 
@@ -121,8 +120,7 @@ public sealed class PageWriterPropertyTests
     public void A_key_with_a_lone_surrogate_escape_is_written_not_thrown(string key)
     {
         var record = "{\"InvoiceID\":\"" + key + "\",\"Name\":\"" + key + "\"}";
-        using var document = JsonDocument.Parse("{\"Invoices\":[" + record + "]}");
-        var page = new XeroPage(document, document.RootElement.GetProperty("Invoices"), null, null, 1, 0);
+        using var page = PageWriterTests.Page("{\"Invoices\":[" + record + "]}", Invoices);
 
         var written = PageWriter.Write(page, Invoices, TenantId, RunId, 1, FetchedAt);
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,10 +13,15 @@ public sealed class PageWriterTests
     private const string TenantId = "3b0d6f8e-1a2b-4c3d-9e8f-0a1b2c3d4e5f";
     private static readonly DateTimeOffset FetchedAt = new(2026, 11, 2, 9, 0, 0, 123, TimeSpan.Zero);
 
-    internal static XeroPage Page(string body, string collection)
+    /// <summary>Parses a body for the named endpoint as the client does (the body in a pooled buffer the page owns).</summary>
+    internal static XeroPage Page(string body, string endpoint) => Page(body, EndpointCatalog.Get(endpoint));
+
+    internal static XeroPage Page(string body, XeroEndpoint endpoint)
     {
-        var document = JsonDocument.Parse(body);
-        return new XeroPage(document, document.RootElement.GetProperty(collection), null, null, 1, 0);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(rented, 0);
+        return XeroPageParser.Parse(rented, bytes.Length, endpoint);
     }
 
     /// <summary>Gunzips and splits an object; each line parsed, plus the raw payload text of each line.</summary>
@@ -131,5 +137,75 @@ public sealed class PageWriterTests
             Assert.Equal($"id-{i}", lines[i].Line.GetProperty("record_id").GetString());
             Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000L + i), lines[i].Line.GetProperty("updated_at").GetDateTimeOffset());
         }
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData("3b0d6f8e-1a2b-4c3d-9e8f-0a1b2c3d4e5f", "run-1", 7)]
+    [InlineData("t<e>n&a'n+t`\"\\\u00e9\u2028", "r\u0001u\nn", 99_999)]
+    public void Each_line_is_byte_for_byte_what_utf8_json_writer_writes_for_it(string tenant, string run, int pageNumber)
+    {
+        // Ids plain and needing escapes, numeric, missing; dates present, absent, at the ends of the range.
+        string[] records =
+        [
+            """{"InvoiceID":"3f1e2d3c-0000-4000-8000-00000000abcd","UpdatedDateUTC":"\/Date(1439434356790+0000)\/"}""",
+            """{"InvoiceID":"a<b>&'+`c \u00e9 caf\u00e9 \"q\"","UpdatedDateUTC":"\/Date(-62135596800000)\/"}""",
+            """{"InvoiceID":"sha256:ab.c_d-E","UpdatedDateUTC":"9999-12-31T23:59:59.999Z"}""",
+            """{"InvoiceID":12.50}""",
+            """{"Name":"no key"}""",
+            """{"InvoiceID":"\u20ac\ud83d\ude00","UpdatedDateUTC":null}""",
+        ];
+        using var page = Page($$"""{"Invoices":[{{string.Join(',', records)}}]}""", "Invoices");
+        var written = PageWriter.Write(page, EndpointCatalog.Get("Invoices"), tenant, run, pageNumber, FetchedAt);
+        using var gzip = new GZipStream(new MemoryStream(written.Content.ToArray()), CompressionMode.Decompress);
+        using var actual = new MemoryStream();
+        gzip.CopyTo(actual);
+
+        var expected = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < records.Length; i++)
+        {
+            using var record = JsonDocument.Parse(records[i]);
+            var root = record.RootElement;
+            using var writer = new Utf8JsonWriter(expected);
+            writer.WriteStartObject();
+            writer.WriteString("tenant_id", tenant);
+            writer.WriteString("record_id", written.RecordIds[i]);
+            if (root.TryGetProperty("UpdatedDateUTC", out var updated) && updated.ValueKind == JsonValueKind.String && XeroDate.TryParse(updated.GetString(), out var at))
+            {
+                writer.WriteString("updated_at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                writer.WriteNull("updated_at");
+            }
+
+            writer.WriteString("run_id", run);
+            writer.WriteNumber("page", pageNumber);
+            writer.WriteString("fetched_at", "2026-11-02T09:00:00.123Z");
+            writer.WritePropertyName("payload");
+            writer.WriteRawValue(records[i], skipInputValidation: true);
+            writer.WriteEndObject();
+            writer.Flush();
+            expected.Write("\n"u8);
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(actual.ToArray()));
+        Assert.Equal(["3f1e2d3c-0000-4000-8000-00000000abcd", "a<b>&'+`c \u00e9 caf\u00e9 \"q\"", "sha256:ab.c_d-E", "12.50"], written.RecordIds.Take(4));
+        Assert.Equal("\u20ac\U0001F600", written.RecordIds[5]);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public void A_record_larger_than_a_whole_chunk_is_kept_between_its_neighbours()
+    {
+        // 300 KB of one record: larger than the chunk the writer collects lines in, so it goes to gzip on its own.
+        string[] records =
+        [
+            """{"InvoiceID":"before","Reference":"x"}""",
+            $$"""{"InvoiceID":"huge","Reference":"{{new string('q', 300_000)}}","Total":1.00}""",
+            """{"InvoiceID":"after","Reference":"y"}""",
+        ];
+        using var page = Page($$"""{"Invoices":[{{string.Join(',', records)}}]}""", "Invoices");
+        var lines = Lines(PageWriter.Write(page, EndpointCatalog.Get("Invoices"), TenantId, "run-1", 1, FetchedAt));
+        Assert.Equal(records, lines.Select(l => l.RawPayload));
+        Assert.Equal(["before", "huge", "after"], lines.Select(l => l.Line.GetProperty("record_id").GetString()));
     }
 }

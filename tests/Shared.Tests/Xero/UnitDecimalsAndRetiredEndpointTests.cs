@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using XeroSync.Xero;
 
@@ -29,7 +30,7 @@ public sealed class UnitDecimalsAndRetiredEndpointTests
         using var invoices = await h.Client.GetPageAsync(h.Query("Invoices"), Token);
         var truth = h.State.GetRecords(h.Tenant(), "Invoices");
         var fourDecimals = 0;
-        foreach (var invoice in invoices.Records.EnumerateArray())
+        foreach (var invoice in invoices.RecordElements())
         {
             using var expected = JsonDocument.Parse(truth[invoice.GetProperty("InvoiceID").GetString()!]);
             var expectedUnits = expected.RootElement.GetProperty("LineItems").EnumerateArray().Select(l => l.GetProperty("UnitAmount").GetRawText()).ToList();
@@ -48,7 +49,8 @@ public sealed class UnitDecimalsAndRetiredEndpointTests
         var (id, json) = h.State.GetRecordDetails(h.Tenant(), "Invoices").First();
         using (var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get("Invoices"), id, null, Token))
         {
-            Assert.Equal(json, Assert.Single(page.Records.EnumerateArray()).GetRawText());
+            Assert.Equal(1, page.Count);
+            Assert.Equal(json, Encoding.UTF8.GetString(page.RecordJson(0)));
         }
 
         Assert.Equal($"/api.xro/2.0/Invoices/{id}?unitdp=4", h.State.Requests[^1].PathAndQuery);

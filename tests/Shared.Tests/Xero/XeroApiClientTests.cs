@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -264,7 +265,7 @@ public sealed class XeroApiClientTests
         await using var h = await XeroClientHarness.StartAsync();
         using (var invoices = await h.Client.GetPageAsync(h.Query("Invoices") with { SummaryOnly = true }, Token))
         {
-            Assert.All(invoices.Records.EnumerateArray(), i => Assert.False(i.TryGetProperty("LineItems", out _)));
+            Assert.All(invoices.RecordElements(), i => Assert.False(i.TryGetProperty("LineItems", out _)));
         }
 
         using (await h.Client.GetPageAsync(h.Query("Payments") with { SummaryOnly = true }, Token))
@@ -306,9 +307,10 @@ public sealed class XeroApiClientTests
             foreach (var (id, json) in details)
             {
                 using var page = await h.Client.GetRecordAsync(h.Tenant(), EndpointCatalog.Get(endpoint), id, null, Token);
-                var record = Assert.Single(page.Records.EnumerateArray());
-                Assert.Equal(json, record.GetRawText());
-                Assert.NotEqual(listed[id], record.GetRawText());
+                Assert.Equal(1, page.Count);
+                var record = Encoding.UTF8.GetString(page.RecordJson(0));
+                Assert.Equal(json, record);
+                Assert.NotEqual(listed[id], record);
                 Assert.Equal($"/api.xro/2.0/{endpoint}/{id}", h.State.Requests[^1].PathAndQuery);
             }
         }
@@ -344,7 +346,7 @@ public sealed class XeroApiClientTests
             for (var page = 1; ; page++)
             {
                 using var result = await h.Client.GetPageAsync(h.Query(name, page: page), Token);
-                read.UnionWith(result.Records.EnumerateArray().Select(r => r.GetProperty(endpoint.KeyField).GetString()!));
+                read.UnionWith(result.RecordElements().Select(r => r.GetProperty(endpoint.KeyField).GetString()!));
                 if (result.Count == 0 || (result.Pagination is { } p ? page >= p.PageCount : result.Count < 100))
                 {
                     break;
