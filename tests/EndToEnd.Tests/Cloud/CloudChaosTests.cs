@@ -38,6 +38,9 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
     // over, plus retries after every fault: minutes, with room for a loaded 2-core machine.
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(12);
 
+    /// <summary>How long the copies of the last messages may trail the run's completion (a push deadline and some).</summary>
+    private static readonly TimeSpan CopyTimeout = TimeSpan.FromSeconds(PushDeadlineSeconds + 60);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static SimulatorFaults Chaos => new()
@@ -97,10 +100,15 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
         Assert.All(log.Where(r => r.Fault == SimulatedFault.Timeout), r => Assert.Equal(499, r.StatusCode));
         Assert.True(cloud.Truth.TokenCalls("client_credentials") >= 2, "the revoked token was never replaced");
 
-        // Every message the Dispatcher published reached the Worker through both push subscriptions.
-        var bySubscription = pushes.GroupBy(p => p.Subscription, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.MessageId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-        var primary = bySubscription.Where(s => s.Key.EndsWith("/fetch-push-" + cloud.Id, StringComparison.Ordinal)).SelectMany(s => s.Value).ToHashSet(StringComparer.Ordinal);
-        var copy = bySubscription.Where(s => s.Key.EndsWith("/fetch-push-copy-" + cloud.Id, StringComparison.Ordinal)).SelectMany(s => s.Value).ToHashSet(StringComparer.Ordinal);
+        // Every message the Dispatcher published reached the Worker through both push subscriptions. The run can complete
+        // on one subscription's deliveries while the other's copies of its last messages still queue behind deliveries
+        // waiting for permits: wait for them (woken by each push), then compare.
+        HashSet<string> Pushed(IReadOnlyList<PushDelivery> all, string name) =>
+            all.Where(p => p.Subscription.EndsWith("/" + name + cloud.Id, StringComparison.Ordinal)).Select(p => p.MessageId).ToHashSet(StringComparer.Ordinal);
+        await cloud.WaitForPushesAsync(all => Pushed(all, "fetch-push-").SetEquals(Pushed(all, "fetch-push-copy-")), CopyTimeout, Token);
+        pushes = cloud.PushDeliveries;
+        var primary = Pushed(pushes, "fetch-push-");
+        var copy = Pushed(pushes, "fetch-push-copy-");
         Assert.NotEmpty(primary);
         Assert.True(primary.SetEquals(copy), $"{primary.Count} messages pushed by the subscription, {copy.Count} by its copy, {primary.Intersect(copy).Count()} by both");
 

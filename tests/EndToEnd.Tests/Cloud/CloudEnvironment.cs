@@ -45,6 +45,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private int _pushDeadlineSeconds = 180;
     private string? _firestoreHost;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PushDelivery> _pushDeliveries = new();
+    private readonly SemaphoreSlim _pushArrived = new(0);
 
     private CloudEnvironment(GoogleEmulators emulators, string id, XeroSimulatorHost simulator, FakeGcsServer gcs, FakeBigQueryServer bigQuery, PubSubClient pubSub)
     {
@@ -255,6 +256,31 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits, woken by each recorded push, until <paramref name="done"/> holds for <see cref="PushDeliveries"/>; false when
+    /// <paramref name="timeout"/> passes first. A run can complete on one subscription's deliveries while the other's
+    /// copies of its last messages are still queued behind deliveries that wait for permits.
+    /// </summary>
+    public async Task<bool> WaitForPushesAsync(Func<IReadOnlyList<PushDelivery>, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            while (!done(PushDeliveries))
+            {
+                await _pushArrived.WaitAsync(limit.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return done(PushDeliveries);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Subscriptions first: the emulator is shared by every test in the assembly, and a push subscription left
@@ -293,6 +319,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         await BigQuery.DisposeAsync();
         await Simulator.DisposeAsync();
         _http.Dispose();
+        _pushArrived.Dispose();
     }
 
     /// <summary>Answers 500 to the Worker's Xero requests <paramref name="fail"/> picks (while it does), without calling Xero.</summary>
@@ -328,6 +355,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                     message.TryGetProperty("messageId", out var messageId))
                 {
                     _pushDeliveries.Enqueue(new PushDelivery(subscription.GetString() ?? string.Empty, messageId.GetString() ?? string.Empty));
+                    _pushArrived.Release();
                 }
             }
             catch (JsonException)
