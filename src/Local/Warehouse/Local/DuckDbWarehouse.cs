@@ -31,7 +31,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
 
     private const string StagingSchema = "xero_staging";
     private const int ReadBufferSize = 64 * 1024;
-    private const string MemoryLimit = "32MB";
+    private const string MemoryLimit = "1GB";
     private const int RowGroupSize = 8192;
 
     private readonly string _databasePath;
@@ -480,8 +480,9 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     }
 
     /// <summary>
-    /// Memory that does not grow with the organisation: DuckDB's buffer pool capped (it spills to the temp folder beside
-    /// the file), one thread (this class serialises every operation anyway), its allocator's freed memory returned by a
+    /// Memory that does not grow with the organisation: DuckDB's buffer pool capped below its default of 80 % of RAM (it
+    /// spills to the temp folder beside the file; a cap of 64 MB was too small: at 500k records a checkpoint failed
+    /// to pin a block and DuckDB invalidated the database for the rest of the process), one thread (this class serialises every operation anyway), its allocator's freed memory returned by a
     /// background thread (the callers are thread-pool threads, each leaving an allocator cache behind), and row groups of 8,192 rows instead of
     /// 122,880 (a row group is built in memory before it is compressed and written; at Xero's record sizes a full
     /// default one is about 200 MB). Row group size is an ATTACH option, so the file is attached to an in-memory
