@@ -480,7 +480,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     }
 
     /// <summary>
-    /// Memory that does not grow with the organisation: DuckDB's buffer pool capped below its default of 80 % of RAM (it
+    /// Bounds on DuckDB's own memory: its buffer pool capped below its default of 80 % of RAM (it
     /// spills to the temp folder beside the file; a cap of 64 MB was too small: at 500k records a checkpoint failed
     /// to pin a block and DuckDB invalidated the database for the rest of the process), one thread (this class serialises every operation anyway), its allocator's freed memory returned by a
     /// background thread (the callers are thread-pool threads, each leaving an allocator cache behind), and row groups of 8,192 rows instead of
