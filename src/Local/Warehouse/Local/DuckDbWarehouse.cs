@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -28,11 +27,6 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     private static readonly byte[] FetchedAt = "fetched_at"u8.ToArray();
     private static readonly byte[] Payload = "payload"u8.ToArray();
     private static readonly byte[] DeletedAt = "deleted_at"u8.ToArray();
-
-    private const string StagingSchema = "xero_staging";
-    private const int ReadBufferSize = 64 * 1024;
-    private const string MemoryLimit = "1GB";
-    private const int RowGroupSize = 8192;
 
     private readonly string _databasePath;
     private readonly IObjectStore _objects;
@@ -89,7 +83,12 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         try
         {
             var connection = Connection();
-            await EnsureTablesAsync(connection, table, cancellationToken);
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TableSql(table);
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (await GetLoadedRowsAsync(connection, job.JobId, cancellationToken) is long earlier)
             {
                 LogAlreadyLoaded(job.JobId, earlier);
@@ -97,27 +96,36 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             }
 
             var started = _time.GetTimestamp();
-            long rows;
-            try
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            long rows = 0;
+            using (var appender = connection.CreateAppender("xero_raw", table))
             {
-                // What a load that did not finish (a crash, a failed check) left in the staging table is not this job's.
-                await ClearStagingAsync(connection, table, cancellationToken);
-                rows = await StageObjectsAsync(connection, table, job, cancellationToken);
-                if (rows != job.ExpectedRows)
+                foreach (var objectName in job.ObjectNames)
                 {
-                    throw new InvalidOperationException(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"Load job '{job.JobId}' into xero_raw.{table} read {rows} rows from {job.ObjectNames.Count} objects but the manifest expects {job.ExpectedRows}; nothing was loaded."));
+                    rows += await AppendObjectAsync(appender, objectName, cancellationToken);
                 }
-
-                await PublishStagedAsync(connection, table, job.JobId, rows, cancellationToken);
             }
-            catch
+
+            if (rows != job.ExpectedRows)
             {
-                await ClearStagingAsync(connection, table, CancellationToken.None);
-                throw;
+                await transaction.RollbackAsync(cancellationToken);
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Load job '{job.JobId}' into xero_raw.{table} read {rows} rows from {job.ObjectNames.Count} objects but the manifest expects {job.ExpectedRows}; nothing was loaded."));
             }
 
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, $table, $rows, CAST($at AS TIMESTAMPTZ))";
+                record.Parameters.Add(new DuckDBParameter("job", job.JobId));
+                record.Parameters.Add(new DuckDBParameter("table", table));
+                record.Parameters.Add(new DuckDBParameter("rows", rows));
+                record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
             var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
             LogLoaded(job.JobId, rows, table, job.ObjectNames.Count, elapsedMs);
             return rows;
@@ -136,7 +144,12 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         try
         {
             var connection = Connection();
-            await EnsureTablesAsync(connection, table, cancellationToken);
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TableSql(table);
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT record_id FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) ORDER BY record_id";
             command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
@@ -273,15 +286,6 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             : throw new ArgumentException($"Table name '{Identifiers.Printable(endpoint.TableName)}' is not a snake_case catalog name.", nameof(endpoint));
     }
 
-    /// <summary>A load's rows before they are published; a schema of its own, outside what users query.</summary>
-    private static string StagingTableSql(string table) => $"""
-        CREATE SCHEMA IF NOT EXISTS {StagingSchema};
-        CREATE TABLE IF NOT EXISTS {StagingSchema}.{table} (
-            tenant_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ, run_id VARCHAR NOT NULL,
-            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL, deleted_at TIMESTAMPTZ);
-
-        """;
-
     private static string LoadsTableSql() => """
         CREATE SCHEMA IF NOT EXISTS xero_raw;
         CREATE SCHEMA IF NOT EXISTS xero;
@@ -343,110 +347,40 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The _loads table, the raw table with its latest view, and the raw table's staging table.</summary>
-    private static async Task EnsureTablesAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
+    private async Task<long> AppendObjectAsync(DuckDBAppender appender, string objectName, CancellationToken cancellationToken)
     {
-        await using var ensure = connection.CreateCommand();
-        ensure.CommandText = LoadsTableSql() + TableSql(table) + StagingTableSql(table);
-        await ensure.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Appends every object of the job to the staging table, one transaction per object, so DuckDB holds one page's
-    /// rows at a time (its transaction-local storage keeps a whole uncommitted transaction in memory).
-    /// </summary>
-    private async Task<long> StageObjectsAsync(DuckDBConnection connection, string table, LoadJob job, CancellationToken cancellationToken)
-    {
-        long rows = 0;
-        foreach (var objectName in job.ObjectNames)
+        var stream = await _objects.OpenReadAsync(objectName, cancellationToken)
+            ?? throw new FileNotFoundException($"Load object '{objectName}' does not exist.", objectName);
+        using var content = new MemoryStream();
+        await using (stream.ConfigureAwait(false))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            using (var appender = connection.CreateAppender(StagingSchema, table))
+            await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+            await gzip.CopyToAsync(content, cancellationToken);
+        }
+
+        var data = new ReadOnlySpan<byte>(content.GetBuffer(), 0, (int)content.Length);
+        long rows = 0;
+        var lineNumber = 0;
+        while (!data.IsEmpty)
+        {
+            var end = data.IndexOf((byte)'\n');
+            var line = end < 0 ? data : data[..end];
+            data = end < 0 ? [] : data[(end + 1)..];
+            lineNumber++;
+            line = line.TrimEnd(WhiteSpace);
+            if (line.IsEmpty)
             {
-                rows += await AppendObjectAsync(appender, objectName, cancellationToken);
+                continue;
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            AppendLine(appender, line, objectName, lineNumber);
+            rows++;
         }
 
         return rows;
     }
 
-    /// <summary>Moves the staged rows into the raw table with the job's <c>_loads</c> row, in one transaction: all of the job's rows or none.</summary>
-    private async Task PublishStagedAsync(DuckDBConnection connection, string table, string jobId, long rows, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var move = connection.CreateCommand())
-        {
-            move.Transaction = transaction;
-            move.CommandText = $"INSERT INTO xero_raw.{table} BY NAME SELECT * FROM {StagingSchema}.{table}; DELETE FROM {StagingSchema}.{table};";
-            await move.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var record = connection.CreateCommand())
-        {
-            record.Transaction = transaction;
-            record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, $table, $rows, CAST($at AS TIMESTAMPTZ))";
-            record.Parameters.Add(new DuckDBParameter("job", jobId));
-            record.Parameters.Add(new DuckDBParameter("table", table));
-            record.Parameters.Add(new DuckDBParameter("rows", rows));
-            record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static async Task ClearStagingAsync(DuckDBConnection connection, string table, CancellationToken cancellationToken)
-    {
-        await using var clear = connection.CreateCommand();
-        clear.CommandText = $"DELETE FROM {StagingSchema}.{table}";
-        await clear.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Streams the gzip object's lines into the appender through one pooled buffer (grown only for a longer line).</summary>
-    private async Task<long> AppendObjectAsync(DuckDBAppender appender, string objectName, CancellationToken cancellationToken)
-    {
-        var stream = await _objects.OpenReadAsync(objectName, cancellationToken)
-            ?? throw new FileNotFoundException($"Load object '{objectName}' does not exist.", objectName);
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
-        try
-        {
-            await using (stream.ConfigureAwait(false))
-            {
-                await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-                var lines = new NdjsonLineCursor(objectName);
-                var end = 0;
-                while (true)
-                {
-                    if (end == buffer.Length)
-                    {
-                        // One line fills the buffer: grow it (a record is at most a few hundred kB).
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, end).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    var read = await gzip.ReadAsync(buffer.AsMemory(end), cancellationToken);
-                    if (read == 0)
-                    {
-                        lines.AppendLast(appender, buffer.AsSpan(0, end));
-                        return lines.Rows;
-                    }
-
-                    end += read;
-                    var consumed = lines.AppendComplete(appender, buffer.AsSpan(0, end));
-                    buffer.AsSpan(consumed, end - consumed).CopyTo(buffer);
-                    end -= consumed;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    private static ReadOnlySpan<byte> WhiteSpace => " \t\r"u8;
 
     private DuckDBConnection Connection()
     {
@@ -459,46 +393,12 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                 Directory.CreateDirectory(folder);
             }
 
-            var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = DuckDBConnectionStringBuilder.InMemoryDataSource }.ConnectionString);
+            var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = _databasePath }.ConnectionString);
             connection.Open();
-            try
-            {
-                using var setup = connection.CreateCommand();
-                setup.CommandText = SessionSql(_databasePath);
-                setup.ExecuteNonQuery();
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-
             _connection = connection;
         }
 
         return _connection;
-    }
-
-    /// <summary>
-    /// Bounds on DuckDB's own memory: its buffer pool capped below its default of 80 % of RAM (it
-    /// spills to the temp folder beside the file; a cap of 64 MB was too small: at 500k records a checkpoint failed
-    /// to pin a block and DuckDB invalidated the database for the rest of the process), one thread (this class serialises every operation anyway), its allocator's freed memory returned by a
-    /// background thread (the callers are thread-pool threads, each leaving an allocator cache behind), and row groups of 8,192 rows instead of
-    /// 122,880 (a row group is built in memory before it is compressed and written; at Xero's record sizes a full
-    /// default one is about 200 MB). Row group size is an ATTACH option, so the file is attached to an in-memory
-    /// session and made the default catalog.
-    /// </summary>
-    private static string SessionSql(string databasePath)
-    {
-        var file = databasePath.Replace("'", "''", StringComparison.Ordinal);
-        return $"""
-            SET memory_limit = '{MemoryLimit}';
-            SET threads = 1;
-            SET allocator_background_threads = true;
-            SET temp_directory = '{file}.tmp';
-            ATTACH '{file}' AS warehouse (ROW_GROUP_SIZE {RowGroupSize});
-            USE warehouse;
-            """;
     }
 
     [GeneratedRegex(@"^[a-z_]+\z", RegexOptions.CultureInvariant)]
