@@ -23,21 +23,7 @@ internal sealed class AppBlock(int index, long[] freeAtMicros, DateTimeOffset le
     public bool Writing { get; set; }
 
     /// <summary>Index of a slot free at <paramref name="nowMicros"/>, or -1; <paramref name="nextFree"/> is the earliest free time.</summary>
-    public int FreeSlot(long nowMicros, out long nextFree)
-    {
-        nextFree = long.MaxValue;
-        for (var i = 0; i < FreeAtMicros.Length; i++)
-        {
-            if (FreeAtMicros[i] <= nowMicros)
-            {
-                return i;
-            }
-
-            nextFree = Math.Min(nextFree, FreeAtMicros[i]);
-        }
-
-        return -1;
-    }
+    public int FreeSlot(long nowMicros, out long nextFree) => SlotTimes.FirstFree(FreeAtMicros, nowMicros, out nextFree);
 
     /// <summary>The free times to write: a slot in flight is written as 0, the crash rule (used at the lease's end) covers it.</summary>
     public long[] Snapshot() => [.. FreeAtMicros.Select(f => f == HeldBlock.InFlightMarker ? 0 : f)];

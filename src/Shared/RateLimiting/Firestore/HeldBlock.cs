@@ -28,19 +28,5 @@ internal sealed class HeldBlock(int index, long[] freeAtMicros, DateTimeOffset l
     public int UsedSlots(long nowMicros) => FreeAtMicros.Count(f => f > nowMicros);
 
     /// <summary>Index of a slot free at <paramref name="nowMicros"/>, or -1; <paramref name="nextFree"/> is the earliest free time.</summary>
-    public int FreeSlot(long nowMicros, out long nextFree)
-    {
-        nextFree = long.MaxValue;
-        for (var i = 0; i < FreeAtMicros.Length; i++)
-        {
-            if (FreeAtMicros[i] <= nowMicros)
-            {
-                return i;
-            }
-
-            nextFree = Math.Min(nextFree, FreeAtMicros[i]);
-        }
-
-        return -1;
-    }
+    public int FreeSlot(long nowMicros, out long nextFree) => SlotTimes.FirstFree(FreeAtMicros, nowMicros, out nextFree);
 }
