@@ -20,6 +20,7 @@ public static class PageWriter
 
     /// <summary>The length of <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     private const int TimestampLength = 24;
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
@@ -155,39 +156,19 @@ public static class PageWriter
     /// <summary><see cref="FormatTimestamp"/> as a JSON string literal, without a string per record (its characters need no escaping).</summary>
     private static ReadOnlySpan<byte> TimestampLiteral(DateTimeOffset value, Span<byte> scratch)
     {
-        var utc = value.UtcDateTime;
         scratch[0] = (byte)'"';
-        Digits(scratch.Slice(1, 4), utc.Year);
-        scratch[5] = (byte)'-';
-        Digits(scratch.Slice(6, 2), utc.Month);
-        scratch[8] = (byte)'-';
-        Digits(scratch.Slice(9, 2), utc.Day);
-        scratch[11] = (byte)'T';
-        Digits(scratch.Slice(12, 2), utc.Hour);
-        scratch[14] = (byte)':';
-        Digits(scratch.Slice(15, 2), utc.Minute);
-        scratch[17] = (byte)':';
-        Digits(scratch.Slice(18, 2), utc.Second);
-        scratch[20] = (byte)'.';
-        Digits(scratch.Slice(21, 3), utc.Millisecond);
-        scratch[24] = (byte)'Z';
-        scratch[25] = (byte)'"';
-        return scratch[..(TimestampLength + 2)];
-    }
-
-    /// <summary>The value's last <c>digits.Length</c> decimal digits, zero-padded.</summary>
-    private static void Digits(Span<byte> digits, int value)
-    {
-        for (var i = digits.Length - 1; i >= 0; i--)
+        if (!value.UtcDateTime.TryFormat(scratch[1..], out var written, TimestampFormat, CultureInfo.InvariantCulture) || written != TimestampLength)
         {
-            digits[i] = (byte)('0' + (value % 10));
-            value /= 10;
+            throw new InvalidOperationException($"Timestamp {value:O} does not format in {TimestampLength} bytes.");
         }
+
+        scratch[written + 1] = (byte)'"';
+        return scratch[..(written + 2)];
     }
 
     /// <summary>ISO-8601 UTC with milliseconds, accepted by DuckDB and BigQuery TIMESTAMP loads.</summary>
     public static string FormatTimestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The record's bytes on one line: a pretty-printed response puts line breaks inside a record, which
