@@ -53,6 +53,6 @@ public static class LocalSyncFigure
         values["peak_rss_growth"] = Math.Round(growth, 3);
         met &= growth <= 1.10;
         parts.Add(string.Create(CultureInfo.InvariantCulture, $"peak RSS large/small {growth:F2}"));
-        return new FigureResult(3, Name, Target, string.Join("; ", parts), "`dotnet XeroSync.Dispatcher.dll sync` as a child process (custom connection) against the in-process simulator on a real clock; peak RSS = the child's VmHWM from /proc/PID/status; lower bound = whole minutes of 60 calls after the first", met, values);
+        return new FigureResult(3, Name, Target, string.Join("; ", parts), "`dotnet xerosync.dll sync` as a child process (custom connection) against the in-process simulator on a real clock; peak RSS = the child's VmHWM from /proc/PID/status; lower bound = whole minutes of 60 calls after the first", met, values);
     }
 }

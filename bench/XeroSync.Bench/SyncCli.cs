@@ -3,10 +3,10 @@ using XeroSync.XeroSimulator;
 
 namespace XeroSync.Bench;
 
-/// <summary>The real <c>sync</c> CLI (the XeroSync.Dispatcher.dll this project builds beside itself) against a simulator, as a custom connection.</summary>
+/// <summary>The real <c>sync</c> CLI (the xerosync.dll this project builds beside itself) against a simulator, as a custom connection.</summary>
 public static class SyncCli
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "XeroSync.Dispatcher.dll");
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "xerosync.dll");
 
     public static Task<MeasuredProcess> RunAsync(XeroSimulatorHost simulator, string dataDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {

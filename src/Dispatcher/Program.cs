@@ -1,23 +1,11 @@
 using XeroSync.Configuration;
 using XeroSync.Dispatcher;
-using XeroSync.Dispatcher.Cli;
 using XeroSync.Dispatcher.Routes;
 using XeroSync.Security;
 
 if (ContainerHealthProbe.IsRequested(args))
 {
     return await ContainerHealthProbe.RunAsync(Environment.GetEnvironmentVariable, CancellationToken.None);
-}
-
-if (CliArguments.IsCli(args))
-{
-    using var cancel = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        cancel.Cancel();
-    };
-    return await CliApp.RunAsync(args, null, cancel.Token);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -4,12 +4,12 @@ namespace XeroSync.Tests;
 /// Runs the build stage of Dockerfile.worker and Dockerfile.dispatcher without a Docker engine: their
 /// COPY instructions lay the context out in a temp folder, then their own <c>dotnet restore</c> and
 /// <c>dotnet publish</c> commands run there (output redirected from /app). The output must hold what the
-/// image runs, and the Worker's nothing of the local shape or the simulator. One publish per image.
+/// image runs, and nothing of the command line, the local shape or the simulator. One publish per image.
 /// </summary>
 public sealed class ImagePublishTests
 {
-    /// <summary>File name parts of the local shape (src/Local: DuckDB, SQLite) and the simulator.</summary>
-    private static readonly string[] NotInWorker = ["duckdb", "sqlite", "XeroSimulator", "XeroSync.Local", "Spectre.Console"];
+    /// <summary>File name parts of the command line (src/Cli, assembly xerosync), the local shape (src/Local: DuckDB, SQLite), the simulator and the CLI's console library.</summary>
+    private static readonly string[] NotInServices = ["duckdb", "sqlite", "XeroSimulator", "XeroSync.Local", "Spectre.Console", "xerosync.dll"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -25,7 +25,7 @@ public sealed class ImagePublishTests
         Assert.Contains(dockerfile.EntryAssembly, files);
         Assert.Contains("XeroSync.Shared.dll", files);
         Assert.Contains("XeroSync.Worker.runtimeconfig.json", files);
-        foreach (var part in NotInWorker)
+        foreach (var part in NotInServices)
         {
             Assert.DoesNotContain(files, f => f.Contains(part, StringComparison.OrdinalIgnoreCase));
         }
@@ -34,7 +34,7 @@ public sealed class ImagePublishTests
     }
 
     [Fact(Timeout = 900_000)]
-    public async Task The_dispatcher_image_carries_its_entry_assembly_and_linux_x64_native_libraries_only()
+    public async Task The_dispatcher_image_carries_the_dispatcher_and_neither_the_cli_nor_duckdb_nor_sqlite_nor_the_simulator()
     {
         var dockerfile = Dockerfile.Read(Path.Combine(RepositoryPaths.Root, "Dockerfile.dispatcher"));
         using var stage = new TempDirectory();
@@ -43,11 +43,16 @@ public sealed class ImagePublishTests
 
         var files = Files(output);
         Assert.Contains(dockerfile.EntryAssembly, files);
+        Assert.Contains("XeroSync.Shared.dll", files);
         Assert.Contains("XeroSync.Dispatcher.runtimeconfig.json", files);
+        foreach (var part in NotInServices)
+        {
+            Assert.DoesNotContain(files, f => f.Contains(part, StringComparison.OrdinalIgnoreCase));
+        }
 
-        // The CLI's DuckDB comes as the linux-x64 native library only (a RID-specific publish, no runtimes/ tree).
-        Assert.Contains(files, f => Path.GetFileName(f) == "libduckdb.so");
-        Assert.DoesNotContain(files, f => f.EndsWith(".dylib", StringComparison.Ordinal) || f.EndsWith("duckdb.dll", StringComparison.OrdinalIgnoreCase) && !f.Contains("DuckDB.NET", StringComparison.Ordinal));
+        var deps = File.ReadAllText(Path.Combine(output, "XeroSync.Dispatcher.deps.json"));
+        Assert.DoesNotContain("DuckDB", deps, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Sqlite", deps, StringComparison.OrdinalIgnoreCase);
         Assert.False(Directory.Exists(Path.Combine(output, "runtimes")), "a linux-x64 publish has no runtimes/ folder");
     }
 

@@ -276,7 +276,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         return result;
     }
 
-    /// <summary>Environment variables read by the code the two services run (src/Shared, src/Worker, the Dispatcher's service side).</summary>
+    /// <summary>Environment variables read by the code the two services run (src/Shared, src/Worker, src/Dispatcher).</summary>
     private static HashSet<string> VariablesReadByServices()
     {
         var read = new HashSet<string>(StringComparer.Ordinal);
@@ -302,9 +302,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         var root = RepositoryPaths.Root;
         var files = Directory.EnumerateFiles(Path.Combine(root, "src", "Shared"), "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Worker"), "*.cs", SearchOption.AllDirectories))
-            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Dispatcher"), "*.cs", SearchOption.AllDirectories)
-                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Cli{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                    && !f.Contains($"{Path.DirectorySeparatorChar}Local{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Dispatcher"), "*.cs", SearchOption.AllDirectories));
         return files.Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
     }
 

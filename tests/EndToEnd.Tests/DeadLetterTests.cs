@@ -1,4 +1,4 @@
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli.Local;
 using XeroSync.Ledger;
 using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;

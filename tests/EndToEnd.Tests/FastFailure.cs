@@ -1,4 +1,4 @@
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli.Local;
 using XeroSync.Messaging.Local;
 
 namespace XeroSync.Tests;

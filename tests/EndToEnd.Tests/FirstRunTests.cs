@@ -41,11 +41,11 @@ public sealed partial class FirstRunTests : IDisposable
     [Fact(Timeout = 600_000)]
     public async Task Readmes_first_command_writes_data_where_it_was_typed_and_query_answers_readmes_examples()
     {
-        var projectData = Path.Combine(RepositoryPaths.Root, "src", "Dispatcher", "data");
+        var projectData = Path.Combine(RepositoryPaths.Root, "src", "Cli", "data");
         var projectDataExisted = Directory.Exists(projectData);
         var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"), TestContext.Current.CancellationToken);
-        var firstCommand = Regex.Match(readme, @"```bash\n(dotnet run --project src/Dispatcher -- sync --demo)\b").Groups[1].Value;
-        Assert.Equal("dotnet run --project src/Dispatcher -- sync --demo", firstCommand);
+        var firstCommand = Regex.Match(readme, @"```bash\n(dotnet run --project src/Cli -- sync --demo)\b").Groups[1].Value;
+        Assert.Equal("dotnet run --project src/Cli -- sync --demo", firstCommand);
 
         var (exit, output) = await DotnetRunAsync(["sync", "--demo"], SyncTimeout);
         var wroteIntoProject = !projectDataExisted && Directory.Exists(projectData);
@@ -55,7 +55,7 @@ public sealed partial class FirstRunTests : IDisposable
         }
 
         Assert.True(exit == 0, $"sync --demo exited {exit}:\n{output}");
-        Assert.False(wroteIntoProject, "sync --demo wrote src/Dispatcher/data instead of ./data");
+        Assert.False(wroteIntoProject, "sync --demo wrote src/Cli/data instead of ./data");
         Assert.True(File.Exists(Path.Combine(_root.Path, "data", "warehouse.duckdb")), $"no ./data/warehouse.duckdb in the folder the command ran from:\n{output}");
 
         var examples = SqlBlock().Matches(readme).Select(m => m.Groups[1].Value.Trim()).ToList();
@@ -91,7 +91,7 @@ public sealed partial class FirstRunTests : IDisposable
         _root.Dispose();
     }
 
-    /// <summary><c>dotnet run --project src/Dispatcher --no-build -- ARGS</c> with the temp root as the working directory.</summary>
+    /// <summary><c>dotnet run --project src/Cli --no-build -- ARGS</c> with the temp root as the working directory.</summary>
     private async Task<(int ExitCode, string Output)> DotnetRunAsync(string[] args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -102,7 +102,7 @@ public sealed partial class FirstRunTests : IDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var arg in (string[])["run", "--project", "src/Dispatcher", "--no-build", "-c", BuildConfiguration(), "--", .. args])
+        foreach (var arg in (string[])["run", "--project", "src/Cli", "--no-build", "-c", BuildConfiguration(), "--", .. args])
         {
             start.ArgumentList.Add(arg);
         }
@@ -128,7 +128,7 @@ public sealed partial class FirstRunTests : IDisposable
         }
     }
 
-    /// <summary>The configuration this test assembly was built in (bin/{Configuration}/net10.0/), which built the Dispatcher too.</summary>
+    /// <summary>The configuration this test assembly was built in (bin/{Configuration}/net10.0/), which built the CLI too.</summary>
     private static string BuildConfiguration() =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 

@@ -122,7 +122,7 @@ public sealed class LocalChaosTests
     }
 
     /// <summary>Short attempts (so slow answers time out quickly), patient retries, every message delivered twice.</summary>
-    private static Dispatcher.Local.LocalPipelineSettings Settings(Dispatcher.Local.LocalPipelineSettings settings)
+    private static XeroSync.Cli.Local.LocalPipelineSettings Settings(XeroSync.Cli.Local.LocalPipelineSettings settings)
     {
         settings.Xero.AttemptTimeout = AttemptTimeout;
         settings.Xero.RetryBaseDelay = TimeSpan.FromMilliseconds(50);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli.Local;
 using XeroSync.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;

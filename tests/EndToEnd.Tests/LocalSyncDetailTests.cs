@@ -1,5 +1,5 @@
 using System.Text.Json;
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli.Local;
 using XeroSync.Ledger;
 using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;

@@ -1,5 +1,5 @@
-using XeroSync.Dispatcher.Cli;
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli;
+using XeroSync.Cli.Local;
 using XeroSync.Dispatcher.Routes;
 using XeroSync.Ledger;
 using XeroSync.Messaging.Local;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using XeroSync.Dispatcher.Local;
+using XeroSync.Cli.Local;
 using XeroSync.Ledger;
 using XeroSync.Pipeline;
 using XeroSync.XeroSimulator;

@@ -4,7 +4,7 @@ using System.Text;
 namespace XeroSync.Tests.Processes;
 
 /// <summary>
-/// The built CLI (<c>dotnet XeroSync.Dispatcher.dll sync ...</c>) as a child process with its own data folder:
+/// The built CLI (<c>dotnet xerosync.dll sync ...</c>) as a child process with its own data folder:
 /// stdout and stderr captured, exit code, and a real SIGKILL (<see cref="Process.Kill(bool)"/> on Linux).
 /// </summary>
 internal sealed class SyncProcess : IAsyncDisposable
@@ -25,14 +25,14 @@ internal sealed class SyncProcess : IAsyncDisposable
 
     /// <summary>
     /// The CLI under test: <c>XEROSYNC_CLI_DLL</c> when set (e.g. an older build, to measure a regression), else
-    /// the XeroSync.Dispatcher.dll this test project builds and copies beside itself.
+    /// the xerosync.dll this test project builds and copies beside itself.
     /// </summary>
     public static string CliDll
     {
         get
         {
             var configured = Environment.GetEnvironmentVariable("XEROSYNC_CLI_DLL");
-            var path = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "XeroSync.Dispatcher.dll") : configured;
+            var path = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "xerosync.dll") : configured;
             Assert.True(File.Exists(path), $"The CLI was not built at {path}.");
             return path;
         }

@@ -17,7 +17,7 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
     /// <summary>What <c>invalid_grant</c> means and what to do about it.</summary>
     public const string InvalidGrantMessage =
         "Xero refused the stored refresh token (invalid_grant): it was revoked, expired after 60 days unused, " +
-        "or already rotated by another client. Run `dotnet run --project src/Dispatcher -- connect` to authorise again.";
+        "or already rotated by another client. Run `dotnet run --project src/Cli -- connect` to authorise again.";
 
     /// <summary>The lease name prefix; the lease of a connection is <c>xero-refresh:{connection}</c>.</summary>
     public const string LeasePrefix = "xero-refresh:";
@@ -174,7 +174,7 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
         return stored ?? throw new XeroApiException(
             XeroFailure.AccessDenied,
             null,
-            $"No Xero refresh token is stored for connection '{_options.Connection}'. Run `dotnet run --project src/Dispatcher -- connect` to authorise, or set XERO_REFRESH_TOKEN once.");
+            $"No Xero refresh token is stored for connection '{_options.Connection}'. Run `dotnet run --project src/Cli -- connect` to authorise, or set XERO_REFRESH_TOKEN once.");
     }
 
     private async Task<TokenGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken)

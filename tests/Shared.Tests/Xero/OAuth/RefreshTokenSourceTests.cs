@@ -129,7 +129,7 @@ public sealed class RefreshTokenSourceTests
         Assert.Equal(XeroFailure.AccessDenied, ex.Failure);
         Assert.Equal("invalid_grant", ex.Detail);
         Assert.Equal(
-            "Xero refused the stored refresh token (invalid_grant): it was revoked, expired after 60 days unused, or already rotated by another client. Run `dotnet run --project src/Dispatcher -- connect` to authorise again.",
+            "Xero refused the stored refresh token (invalid_grant): it was revoked, expired after 60 days unused, or already rotated by another client. Run `dotnet run --project src/Cli -- connect` to authorise again.",
             ex.Message);
     }
 

@@ -1,0 +1,170 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XeroSync.Contracts;
+using XeroSync.Ledger;
+using XeroSync.Ledger.Local;
+using XeroSync.Messaging.Local;
+using XeroSync.Pipeline;
+using XeroSync.RateLimiting;
+using XeroSync.Storage;
+using XeroSync.Warehouse.Local;
+using XeroSync.Xero;
+
+namespace XeroSync.Cli.Local;
+
+/// <summary>
+/// The local shape in one process: the same Dispatcher and Worker steps as the cloud, on embedded
+/// stand-ins (in-process queues with Pub/Sub semantics, a folder, SQLite state, DuckDB).
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly IAccessTokenSource _tokens;
+    private readonly InProcessRateLimiter _limiter;
+    private readonly DuckDbWarehouse _warehouse;
+    private readonly InProcessQueue<FetchRequest> _fetchQueue;
+    private readonly InProcessQueue<ObjectFinalized> _loadQueue;
+    private readonly FetchRequestHandler _fetchHandler;
+    private readonly ManifestLoader _loader;
+    private readonly RunStarter _starter;
+    private readonly RunRetrier _retrier;
+    private readonly ReconcileStarter _reconciler;
+
+    public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(loggers);
+        Settings = settings;
+        Directory.CreateDirectory(settings.DataDirectory);
+        var state = SqliteStateDatabase.InFolder(settings.DataDirectory);
+        Ledger = new SqliteRunLedger(state, time);
+        Watermarks = new SqliteWatermarkStore(state);
+        Leases = new SqliteLeaseStore(state, time);
+
+        _fetchQueue = new InProcessQueue<FetchRequest>("fetch", settings.Queue, PipelineJsonContext.Default.FetchRequest, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Fetch"));
+        _loadQueue = new InProcessQueue<ObjectFinalized>("load", new InProcessQueueOptions { Concurrency = 1, MaxDeliveryAttempts = settings.Queue.MaxDeliveryAttempts, MinimumBackoff = settings.Queue.MinimumBackoff, MaximumBackoff = settings.Queue.MaximumBackoff, DeliveriesPerMessage = settings.Queue.DeliveriesPerMessage }, LocalMessagesJsonContext.Default.ObjectFinalized, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Load"));
+        Objects = new FolderObjectStore(settings.ObjectsDirectory, OnObjectCreatedAsync);
+        _warehouse = new DuckDbWarehouse(settings.WarehousePath, Objects, time, loggers.CreateLogger<DuckDbWarehouse>());
+
+        var xeroOptions = Options.Create(settings.Xero);
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("xerosync/1.0");
+        _tokens = XeroTokenSources.Create(_http, settings.Xero, settings.DataDirectory, Leases, loggers, time);
+        _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), state, time, loggers.CreateLogger<InProcessRateLimiter>());
+        var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
+        var publisher = new InProcessFetchPublisher(_fetchQueue);
+        var pipelineOptions = Options.Create(settings.Pipeline);
+        var manifests = new ManifestWriter(Ledger, Objects);
+        var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
+        var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
+        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
+        _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
+
+        _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
+        _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));
+        _loadQueue.Start((message, ct) => _loader.HandleAsync(message.Body.Name, ct));
+    }
+
+    public LocalPipelineSettings Settings { get; }
+
+    public IRunLedger Ledger { get; }
+
+    public IWatermarkStore Watermarks { get; }
+
+    public SqliteLeaseStore Leases { get; }
+
+    public IObjectStore Objects { get; }
+
+    /// <summary>Raised after each object is created (page or manifest): progress hooks and crash tests.</summary>
+    public event Action<string>? ObjectCreated;
+
+    public int DeadLettered => _fetchQueue.DeadLettered + _loadQueue.DeadLettered;
+
+    public int Poisoned => _fetchQueue.Poisoned + _loadQueue.Poisoned;
+
+    /// <summary>Opens a run and publishes its first messages; the queues take it from there.</summary>
+    public async Task<StartedRun> StartRunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
+        return await _starter.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Plans and opens a reconcile (ID sweep and full refresh within each organisation's budget) and publishes it.</summary>
+    public async Task<StartedReconcile> StartReconcileAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.All, cancellationToken);
+        return await _reconciler.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Starts a reconcile and waits until all its work is done.</summary>
+    public async Task<StartedReconcile> ReconcileAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var started = await StartReconcileAsync(request, cancellationToken);
+        await WaitForIdleAsync(cancellationToken);
+        return started;
+    }
+
+    /// <summary>Republishes a run's failed and deferred pages; <see cref="WaitForIdleAsync"/> then waits for them.</summary>
+    public async Task<RetryResult> RetryAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
+        return await _retrier.RetryAsync(runId, cancellationToken);
+    }
+
+    /// <summary>Completes when every fetch and every load the run caused has been handled.</summary>
+    public async Task WaitForIdleAsync(CancellationToken cancellationToken)
+    {
+        // ForceYielding: a cancellation raised on a queue consumer must not run the caller's continuation
+        // (which may dispose the queues) inline on that consumer.
+        do
+        {
+            await _fetchQueue.WaitForIdleAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            await _loadQueue.WaitForIdleAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        }
+        while (!_fetchQueue.WaitForIdleAsync(cancellationToken).IsCompleted);
+
+        if ((_fetchQueue.Fault ?? _loadQueue.Fault) is { } fault)
+        {
+            throw new InvalidOperationException("A queue consumer failed unexpectedly.", fault);
+        }
+    }
+
+    /// <summary>Starts a run and waits until all its work is done.</summary>
+    public async Task<StartedRun> SyncAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var started = await StartRunAsync(request, cancellationToken);
+        await WaitForIdleAsync(cancellationToken);
+        return started;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _fetchQueue.DisposeAsync();
+        await _loadQueue.DisposeAsync();
+        await _warehouse.DisposeAsync();
+        _limiter.Dispose();
+        (_tokens as IDisposable)?.Dispose();
+        _http.Dispose();
+    }
+
+    private async ValueTask OnObjectCreatedAsync(string name, CancellationToken cancellationToken)
+    {
+        ObjectCreated?.Invoke(name);
+        if (ObjectNames.IsManifest(name))
+        {
+            await _loadQueue.PublishAsync([new ObjectFinalized(name)], cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using XeroSync.Warehouse.Local;
+
+namespace XeroSync.Cli;
+
+/// <summary>How query values are written: invariant culture, exact decimals, ISO dates, RFC 4180 CSV, JSON numbers for numeric columns.</summary>
+public static class QueryFormats
+{
+    public static bool IsNumeric(string duckDbType)
+    {
+        ArgumentNullException.ThrowIfNull(duckDbType);
+        var type = duckDbType.ToUpperInvariant();
+        return type.StartsWith("DECIMAL", StringComparison.Ordinal) || type is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT"
+            or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT" or "UHUGEINT" or "FLOAT" or "DOUBLE";
+    }
+
+    /// <summary>A value as text, null for SQL NULL.</summary>
+    public static string? Text(object? value, string duckDbType) => value switch
+    {
+        null => null,
+        string s => s,
+        bool b => b ? "true" : "false",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime dt when string.Equals(duckDbType, "DATE", StringComparison.OrdinalIgnoreCase) => dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime dt => dt.ToString(dt.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        DateTimeOffset dto => dto.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF'+00'", CultureInfo.InvariantCulture),
+        // DuckDB hands back DECIMAL values with trailing zeros dropped (702.70 as 702.7): show money with two decimals, more when there are more.
+        decimal m => m.Scale < 2 ? m.ToString("0.00", CultureInfo.InvariantCulture) : m.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        BigInteger i => i.ToString(CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    public static string Csv(WarehouseQueryResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = new StringBuilder();
+        AppendCsvLine(text, result.Columns);
+        foreach (var row in result.Rows)
+        {
+            AppendCsvLine(text, row.Select((value, i) => Text(value, result.ColumnTypes[i]) ?? string.Empty).ToArray());
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A JSON array of objects; numeric columns are JSON numbers written with every digit DuckDB returned.</summary>
+    public static string Json(WarehouseQueryResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var row in result.Rows)
+            {
+                writer.WriteStartObject();
+                for (var i = 0; i < row.Length; i++)
+                {
+                    writer.WritePropertyName(result.Columns[i]);
+                    var text = Text(row[i], result.ColumnTypes[i]);
+                    if (text is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else if (row[i] is bool b)
+                    {
+                        writer.WriteBooleanValue(b);
+                    }
+                    else if (IsNumeric(result.ColumnTypes[i]) && row[i] is not (double or float) || row[i] is double d && double.IsFinite(d) || row[i] is float f && float.IsFinite(f))
+                    {
+                        writer.WriteRawValue(text, skipInputValidation: false);
+                    }
+                    else
+                    {
+                        writer.WriteStringValue(text);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void AppendCsvLine(StringBuilder text, IReadOnlyList<string> cells)
+    {
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(',');
+            }
+
+            var cell = cells[i];
+            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            {
+                text.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else
+            {
+                text.Append(cell);
+            }
+        }
+
+        text.Append("\r\n");
+    }
+}

@@ -1,0 +1,39 @@
+using Spectre.Console;
+using XeroSync.Cli.Local;
+using XeroSync.Ledger;
+
+namespace XeroSync.Cli;
+
+/// <summary>Follows a local run to the end, prints its tables and says what to do about problems.</summary>
+public static class RunReport
+{
+    public static async Task<int> FollowAndSummariseAsync(LocalPipeline pipeline, string runId, bool perTenant, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(context);
+        var view = new RunProgressView(context.Console, pipeline.Ledger, context.Time);
+        await view.FollowAsync(runId, pipeline.WaitForIdleAsync(cancellationToken), cancellationToken);
+        var summary = await view.ReadAsync(runId, cancellationToken);
+        context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
+        if (perTenant)
+        {
+            context.Console.Write(RunTables.ByTenant(summary));
+        }
+
+        RunTables.WriteVerificationNotes(context.Console, summary);
+        context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
+        if (pipeline.DeadLettered + pipeline.Poisoned > 0)
+        {
+            context.Console.MarkupLine(Markup.Escape($"{pipeline.DeadLettered} dead-lettered and {pipeline.Poisoned} poison message(s) in {pipeline.Settings.DeadLetterDirectory}"));
+        }
+
+        if (summary.Phase != RunPhase.Complete)
+        {
+            context.Console.MarkupLine(Markup.Escape(
+                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit), a load did not finish, or records kept moving while an endpoint was read (see above). `retry {runId}` finishes it; the next sync also re-reads what is missing."));
+            return ExitCodes.Partial;
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,91 @@
+using XeroSync.Ledger;
+
+namespace XeroSync.Cli;
+
+/// <summary>A run's state rolled up per endpoint and per tenant, for the live view and the summary.</summary>
+public sealed record RunSummary(RunState State)
+{
+    public IReadOnlyList<EndpointState> Rows => State.Endpoints;
+
+    public RunPhase Phase => State.Phase;
+
+    public int Calls => Rows.Sum(r => r.Calls);
+
+    public int Throttles => Rows.Sum(r => r.Throttles);
+
+    /// <summary>Calls spent re-reading records that moved while their endpoint was read (included in <see cref="Calls"/>).</summary>
+    public int RereadCalls => Rows.Sum(r => r.RereadCalls);
+
+    /// <summary>(tenant, endpoint, note) for every endpoint that was re-read or whose reads could not be verified.</summary>
+    public IEnumerable<(string TenantId, string Endpoint, string Note)> VerificationNotes() =>
+        Rows.Where(r => r.VerificationNote is not null && (r.Pass > 0 || r.Verification == VerificationOutcome.Failed))
+            .Select(r => (r.TenantId, r.Endpoint, r.VerificationNote!));
+
+    public long Records => Rows.Sum(r => r.Records);
+
+    public int PagesDone => Rows.Sum(r => r.Done);
+
+    public int Complete => Rows.Count(r => r.IsComplete);
+
+    /// <summary>One phrase per (tenant, endpoint): what a finance-data team needs to know first.</summary>
+    public static string Status(EndpointState row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Phase switch
+        {
+            EndpointPhase.Skipped => "skipped (not entitled or retired)",
+            EndpointPhase.Complete => "ok",
+            EndpointPhase.Partial when row.ManifestsFailed > 0 => "load failed",
+            EndpointPhase.Partial when row.Failed > 0 => "failed pages",
+            EndpointPhase.Partial when row.Deferred > 0 => "deferred (daily limit or reconcile budget)",
+            EndpointPhase.Partial when row.Verification == VerificationOutcome.Failed => "not verified (records moved)",
+            EndpointPhase.Partial => "partial",
+            EndpointPhase.Loading when row.AwaitsVerification => "verifying",
+            EndpointPhase.Loading => "loading",
+            _ => "running",
+        };
+    }
+
+    /// <summary>How bad a status is, for picking the worst of several.</summary>
+    public static int Severity(string status) => status switch
+    {
+        "ok" => 0,
+        "skipped (not entitled or retired)" => 1,
+        "loading" or "verifying" => 2,
+        "running" => 3,
+        "deferred (daily limit or reconcile budget)" => 4,
+        _ => 5,
+    };
+
+    public IEnumerable<(string Name, EndpointState Total, string Status)> ByEndpoint() => Group(r => r.Endpoint, (name, first) => first with { TenantId = "*", Endpoint = name });
+
+    public IEnumerable<(string Name, EndpointState Total, string Status)> ByTenant() => Group(r => r.TenantId, (name, first) => first with { TenantId = name, Endpoint = "*" });
+
+    private IEnumerable<(string Name, EndpointState Total, string Status)> Group(Func<EndpointState, string> by, Func<string, EndpointState, EndpointState> name) =>
+        Rows.GroupBy(by, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, Combine(name(g.Key, g.First()), [.. g]), g.Select(Status).OrderBy(Severity).Last()));
+
+    private static EndpointState Combine(EndpointState first, List<EndpointState> rows) =>
+        first with
+        {
+            LastPage = rows.All(r => r.LastPage is not null) ? rows.Sum(r => r.LastPage!.Value) : null,
+            Pending = rows.Sum(r => r.Pending),
+            Done = rows.Sum(r => r.Done),
+            Failed = rows.Sum(r => r.Failed),
+            Deferred = rows.Sum(r => r.Deferred),
+            NotEntitled = rows.Sum(r => r.NotEntitled),
+            Records = rows.Sum(r => r.Records),
+            Unlisted = rows.Sum(r => r.Unlisted),
+            ManifestsClaimed = rows.Sum(r => r.ManifestsClaimed),
+            ManifestsWritten = rows.Sum(r => r.ManifestsWritten),
+            ManifestsLoaded = rows.Sum(r => r.ManifestsLoaded),
+            ManifestsFailed = rows.Sum(r => r.ManifestsFailed),
+            Calls = rows.Sum(r => r.Calls),
+            Throttles = rows.Sum(r => r.Throttles),
+            RereadCalls = rows.Sum(r => r.RereadCalls),
+            Pass = rows.Max(r => r.Pass),
+            Swept = rows.Any(r => r.Swept is not null) ? rows.Sum(r => r.Swept ?? 0) : null,
+            Deletes = rows.Any(r => r.Deletes is not null) ? rows.Sum(r => r.Deletes ?? 0) : null,
+        };
+}

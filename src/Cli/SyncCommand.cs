@@ -1,0 +1,106 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using XeroSync.Cli.Local;
+using XeroSync.Pipeline;
+using XeroSync.Xero;
+
+namespace XeroSync.Cli;
+
+/// <summary><c>sync</c>: one run of the whole pipeline in this process (the local shape).</summary>
+public static class SyncCommand
+{
+    public static readonly IReadOnlyDictionary<string, bool> Options = new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        ["demo"] = false,
+        ["data-dir"] = true,
+        ["endpoints"] = true,
+        ["tenants"] = true,
+        ["full"] = false,
+        ["reconcile"] = false,
+        ["budget"] = true,
+        ["full-refresh"] = false,
+        ["verbose"] = false,
+    };
+
+    public static async Task<int> RunAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var reconcile = args.Has("reconcile");
+        if (!reconcile && (args.Has("budget") || args.Has("full-refresh")))
+        {
+            throw new CliUsageException("--budget and --full-refresh go with --reconcile.");
+        }
+
+        int? budget = null;
+        if (args.Value("budget") is { } text)
+        {
+            budget = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 5000
+                ? value
+                : throw new CliUsageException($"--budget must be a whole number of calls from 0 to 5000, not '{Markup.Escape(text)}'.");
+        }
+
+        var request = new RunRequest
+        {
+            Endpoints = ValidateEndpoints(args.List("endpoints")),
+            Full = args.Has("full"),
+            Tenants = args.Has("demo") ? null : args.List("tenants"),
+            Reconcile = reconcile,
+            CallBudget = budget,
+            FullRefresh = args.Has("full-refresh"),
+        };
+
+        var pipelineOptions = PipelineEnvironment.Read(context.Environment);
+        await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
+        {
+            await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);
+            if (reconcile)
+            {
+                StartedReconcile planned;
+                try
+                {
+                    planned = await pipeline.StartReconcileAsync(request, cancellationToken);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new CliUsageException(ex.Message, ex);
+                }
+
+                ReconcileReport.WritePlan(planned, dataDirectory, context);
+                var exit = await RunReport.FollowAndSummariseAsync(pipeline, planned.Run.RunId, planned.Run.Tenants.Count > 1, context, cancellationToken);
+                await ReconcileReport.WriteCostAsync(pipeline.Ledger, planned, context, cancellationToken);
+                return exit;
+            }
+
+            StartedRun started;
+            try
+            {
+                started = await pipeline.StartRunAsync(request, cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliUsageException(ex.Message, ex);
+            }
+
+            context.Console.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Run {started.Run.RunId}: {started.Tenants.Count} tenant(s) x {started.Endpoints.Count} endpoint(s){(request.Full ? ", full" : string.Empty)}; data in {dataDirectory}")));
+
+            return await RunReport.FollowAndSummariseAsync(pipeline, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+        }
+    }
+
+    private static List<string>? ValidateEndpoints(IReadOnlyList<string>? endpoints)
+    {
+        try
+        {
+            return endpoints is null ? null : RunStarter.ResolveEndpoints(endpoints).Select(e => e.Name).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException(ex.Message, ex);
+        }
+    }
+}
