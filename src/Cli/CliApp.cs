@@ -1,93 +1,86 @@
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace XeroSync.Cli;
 
-/// <summary>The CLI entry: parse the verb, run it, map failures to exit codes and clear messages.</summary>
+/// <summary>The CLI entry: find the verb, parse its options, run it, map failures to exit codes and one clear line on stderr.</summary>
 public static class CliApp
 {
-    public const string Usage = """
-        Usage: dotnet run --project src/Cli -- <command> [options]
+    public static string Usage =>
+        "Usage: xerosync <command> [options]   (from a checkout: dotnet run --project src/Cli -- <command> [options])" + Environment.NewLine + Environment.NewLine
+        + string.Join(Environment.NewLine, CliCommands.All.Select(c => $"  {c.Name,-9} {c.Summary}")) + Environment.NewLine + Environment.NewLine
+        + "`xerosync <command> --help` shows a command's options; `xerosync --version` the version." + Environment.NewLine
+        + "Exit codes: 0 complete, 1 failure (Xero unreachable, the data folder in use, a bug), 2 bad arguments or configuration," + Environment.NewLine
+        + "3 partial run (some pages failed or were deferred: `retry` or the next `sync` picks them up)." + Environment.NewLine;
 
-          sync      Extract every Xero endpoint of every connected tenant into the local warehouse.
-                      --demo              use the built-in Xero simulator (no credentials needed)
-                      --data-dir DIR      where state, objects and warehouse.duckdb live (default ./data)
-                      --endpoints A,B     only these Xero endpoints (e.g. Invoices,Contacts; case-insensitive)
-                      --tenants T1,T2     only these tenant ids (with --demo: the number of demo organisations)
-                      --full              ignore watermarks and read everything
-                      --reconcile         instead: sweep ids and refresh in full within each organisation's
-                                          day budget (less 1,500 calls kept for incrementals); records Xero
-                                          no longer returns get deleted_at in the latest views
-                      --budget N          with --reconcile: at most N Xero calls per organisation
-                      --full-refresh      with --reconcile: read Invoices and Contacts in full now
-                      --verbose           log every page to stderr
-          retry     `retry RUN_ID`: republish a run's failed and deferred pages (same --demo/--data-dir as sync).
-          status    Show recent runs (or `status RUN_ID` for one run).  --data-dir DIR, --limit N
-          query     `query "SQL"`: run SQL on the local warehouse (read-only) and print the answer.
-                      --format F          table (default), csv or json
-                      --data-dir DIR      the folder holding warehouse.duckdb (default ./data)
-          connect   Authorise a Xero standard app in the browser (PKCE) and store its refresh token.
-                      --data-dir DIR      where tokens/default.json is written (default ./data)
-                      --port N            loopback callback port (default 5005); register
-                                          http://127.0.0.1:N/callback as a redirect URI of the Xero app
-                      --scopes A,B        scopes to request (default: offline_access and read-only accounting)
-                      --no-browser        only print the authorize URL
-                      --secret NAME       store it in Secret Manager instead (projects/P/secrets/S, a new
-                                          version; Application Default Credentials): the cloud services' token
-
-        Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET. A custom connection needs nothing else;
-        a standard app runs `connect` once (or sets XERO_REFRESH_TOKEN), then `sync` refreshes and rotates the
-        stored token. XERO_API_URL / XERO_IDENTITY_URL / XERO_LOGIN_URL override https://api.xero.com,
-        https://identity.xero.com and https://login.xero.com/identity/.
-        """;
+    public static string Version =>
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(CliApp).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
 
     public static async Task<int> RunAsync(string[] args, CliContext? context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         var verbose = args.Contains("--verbose");
         using var loggers = context is null ? CreateLoggers(verbose) : null;
-        context ??= new CliContext(AnsiConsole.Console, loggers!, TimeProvider.System, Environment.GetEnvironmentVariable);
+        context ??= new CliContext(ProcessConsole(Console.Out, Console.IsOutputRedirected), loggers!, TimeProvider.System, Environment.GetEnvironmentVariable)
+        {
+            Error = ProcessConsole(Console.Error, Console.IsErrorRedirected),
+        };
+        switch (args)
+        {
+            case []:
+                context.Error.WriteLine(Usage);
+                return ExitCodes.Usage;
+            case ["--help" or "-h" or "help", ..]:
+                context.Console.WriteLine(Usage);
+                return ExitCodes.Success;
+            case ["--version", ..]:
+                context.Console.WriteLine(Version);
+                return ExitCodes.Success;
+        }
+
+        if (CliCommands.Find(args[0]) is not { } command)
+        {
+            context.Error.WriteLine($"error: unknown command '{Identifiers.Printable(args[0])}'.");
+            context.Error.WriteLine(Usage);
+            return ExitCodes.Usage;
+        }
+
+        if (CliArguments.AsksForHelp(args))
+        {
+            context.Console.WriteLine(command.Help);
+            return ExitCodes.Success;
+        }
+
         try
         {
-            var verb = args[0] is "--help" or "-h" ? "help" : args[0];
-            return verb switch
-            {
-                "sync" => await SyncCommand.RunAsync(CliArguments.Parse(args, SyncCommand.Options), context, cancellationToken),
-                "retry" => await RetryCommand.RunAsync(CliArguments.Parse(args, RetryCommand.Options), context, cancellationToken),
-                "status" => await StatusCommand.RunAsync(CliArguments.Parse(args, StatusCommand.Options), context, cancellationToken),
-                "query" => await QueryCommand.RunAsync(CliArguments.Parse(args, QueryCommand.Options), context, cancellationToken),
-                "connect" => await ConnectCommand.RunAsync(CliArguments.Parse(args, ConnectCommand.Options), context, cancellationToken),
-                "help" => ShowUsage(context),
-                _ => throw new CliUsageException($"The '{Identifiers.Printable(verb)}' command is not available yet."),
-            };
+            return await command.RunAsync(CliArguments.Parse(args, command.Options), context, cancellationToken);
         }
-        catch (CliUsageException ex)
+        catch (Exception ex) when (CliFailures.Classify(ex, cancellationToken) is { } failure)
         {
-            context.Console.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
-            return ExitCodes.Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            context.Console.MarkupLine("[yellow]Cancelled.[/] Run `sync` again: finished endpoints are not fetched twice, the rest is re-read.");
-            return ExitCodes.Failure;
-        }
-        catch (XeroSync.Pipeline.NoTenantsToSyncException ex)
-        {
-            context.Console.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
-            return ExitCodes.Usage;
-        }
-        catch (XeroSync.Xero.XeroApiException ex)
-        {
-            context.Console.MarkupLine("[red]Xero error:[/] " + Markup.Escape(ex.Message));
-            return ex.Failure == XeroSync.Xero.XeroFailure.AccessDenied ? ExitCodes.Usage : ExitCodes.Failure;
+            context.Error.WriteLine(failure.Message);
+            return failure.ExitCode;
         }
     }
 
-    private static int ShowUsage(CliContext context)
+    /// <summary>
+    /// A console on one of the process's streams. Piped into a file or another program, nothing wraps: Spectre would
+    /// otherwise break lines (and GUIDs in table cells) at 80 columns.
+    /// </summary>
+    private static IAnsiConsole ProcessConsole(TextWriter writer, bool redirected)
     {
-        context.Console.WriteLine(Usage);
-        return ExitCodes.Success;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        if (redirected)
+        {
+            console.Profile.Width = UnwrappedWidth;
+        }
+
+        return console;
     }
+
+    private const int UnwrappedWidth = 100_000;
 
     private static ILoggerFactory CreateLoggers(bool verbose) =>
         LoggerFactory.Create(builder => builder

@@ -6,8 +6,6 @@ namespace XeroSync.Cli;
 /// </summary>
 public sealed class CliArguments
 {
-    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "sync", "status", "retry", "query", "connect", "help" };
-
     private static readonly System.Buffers.SearchValues<char> OptionNameCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
@@ -24,8 +22,25 @@ public sealed class CliArguments
 
     public IReadOnlyList<string> Positionals { get; }
 
-    /// <summary>Whether the process was started as a CLI (first argument is a verb) rather than a service.</summary>
-    public static bool IsCli(string[] args) => args is [var first, ..] && (Verbs.Contains(first) || first is "--help" or "-h");
+    /// <summary>Whether <c>--help</c> or <c>-h</c> follows the verb (before a <c>--</c> that ends the options).</summary>
+    public static bool AsksForHelp(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        foreach (var arg in args.Skip(1))
+        {
+            if (arg == "--")
+            {
+                return false;
+            }
+
+            if (arg is "--help" or "-h")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static CliArguments Parse(string[] args, IReadOnlyDictionary<string, bool> knownOptions)
     {

@@ -48,7 +48,7 @@ public static class ConnectCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var dataDirectory = DataFolder.ForReading(args);
         var port = ParsePort(args.Value("port"));
         var scopes = ParseScopes(args.Value("scopes"));
         var secret = ParseSecret(args.Value("secret"), context.Environment);

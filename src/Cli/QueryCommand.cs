@@ -37,7 +37,7 @@ public static class QueryCommand
             throw new CliUsageException($"--format must be table, csv or json, not '{Identifiers.Printable(format)}'.");
         }
 
-        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var dataDirectory = DataFolder.ForReading(args);
         var database = Path.Combine(dataDirectory, "warehouse.duckdb");
         if (!File.Exists(database))
         {

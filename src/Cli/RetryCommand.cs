@@ -23,7 +23,7 @@ public static class RetryCommand
             throw new CliUsageException("Usage: retry RUN_ID [--demo] [--data-dir DIR]. `status` lists run ids.");
         }
 
-        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var dataDirectory = DataFolder.ForWriting(args);
         var pipelineOptions = PipelineEnvironment.Read(context.Environment);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);

@@ -19,7 +19,7 @@ public static class StatusCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var dataDirectory = DataFolder.ForReading(args);
         if (!File.Exists(Path.Combine(dataDirectory, SqliteStateDatabase.FileName)))
         {
             throw new CliUsageException($"No runs in {dataDirectory} yet: run `sync` (or `sync --demo`) first, or pass --data-dir.");
@@ -31,7 +31,9 @@ public static class StatusCommand
             throw new CliUsageException("--limit must be a number from 1 to 1000.");
         }
 
-        var ledger = new SqliteRunLedger(SqliteStateDatabase.InFolder(dataDirectory), context.Time);
+        // status only reads: a folder it may not write (a read-only mount, another user's data) is read from a copy.
+        using var snapshot = DataFolder.IsWritable(dataDirectory) ? null : StateSnapshot.Copy(dataDirectory);
+        var ledger = new SqliteRunLedger(SqliteStateDatabase.InFolder(snapshot?.Path ?? dataDirectory), context.Time);
         if (args.Positionals is [var runId, ..])
         {
             if (!Identifiers.IsValidRunId(runId) || await ledger.GetRunStateAsync(runId, cancellationToken) is not { } state)

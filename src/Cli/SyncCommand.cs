@@ -27,7 +27,7 @@ public static class SyncCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        var dataDirectory = Path.GetFullPath(args.Value("data-dir") ?? "data");
+        var dataDirectory = DataFolder.ForWriting(args);
         var reconcile = args.Has("reconcile");
         if (!reconcile && (args.Has("budget") || args.Has("full-refresh")))
         {
@@ -40,6 +40,11 @@ public static class SyncCommand
             budget = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 5000
                 ? value
                 : throw new CliUsageException($"--budget must be a whole number of calls from 0 to 5000, not '{Markup.Escape(text)}'.");
+        }
+
+        if (args.List("tenants") is [])
+        {
+            throw new CliUsageException("--tenants names no tenant: give one or more tenant ids (leave it out for all).");
         }
 
         var request = new RunRequest
@@ -94,6 +99,11 @@ public static class SyncCommand
 
     private static List<string>? ValidateEndpoints(IReadOnlyList<string>? endpoints)
     {
+        if (endpoints is [])
+        {
+            throw new CliUsageException("--endpoints names no endpoint: give one or more, e.g. --endpoints Invoices,Contacts (leave it out for all).");
+        }
+
         try
         {
             return endpoints is null ? null : RunStarter.ResolveEndpoints(endpoints).Select(e => e.Name).ToList();

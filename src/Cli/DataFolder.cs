@@ -1,0 +1,66 @@
+namespace XeroSync.Cli;
+
+/// <summary>The <c>--data-dir</c> of a command (default ./data), checked before anything opens a file in it.</summary>
+public static class DataFolder
+{
+    /// <summary>The folder a command writes (sync, retry, connect): created if absent, refused if a file or not writable.</summary>
+    public static string ForWriting(CliArguments args)
+    {
+        var path = Resolve(args);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"The data folder {path} cannot be created: {ex.Message}", ex);
+        }
+
+        if (!IsWritable(path))
+        {
+            throw new CliUsageException($"The data folder {path} is not writable: sync, retry and connect write there (status and query only read it).");
+        }
+
+        return path;
+    }
+
+    /// <summary>The folder a command only reads (status, query): refused if it is a file.</summary>
+    public static string ForReading(CliArguments args) => Resolve(args);
+
+    /// <summary>Whether a file can be created in <paramref name="path"/> (permissions, a read-only mount).</summary>
+    public static bool IsWritable(string path)
+    {
+        var probe = Path.Combine(path, $".write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string Resolve(CliArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var value = args.Value("data-dir") ?? "data";
+        string path;
+        try
+        {
+            path = Path.GetFullPath(value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new CliUsageException($"--data-dir '{Identifiers.Printable(value)}' is not a usable path.", ex);
+        }
+
+        return File.Exists(path)
+            ? throw new CliUsageException($"--data-dir {path} is a file; give a folder (it is created if absent).")
+            : path;
+    }
+}
