@@ -44,26 +44,35 @@ public static class QueryCommand
             throw new CliUsageException($"No warehouse at {database} yet: run `sync --demo` (or `sync`) first, or pass --data-dir.");
         }
 
-        WarehouseQueryResult result;
+        IReadOnlyList<WarehouseQueryResult> results;
         try
         {
-            result = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, cancellationToken);
+            results = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, cancellationToken);
         }
         catch (WarehouseQueryException ex)
         {
             throw new CliUsageException(ex.Message, ex);
         }
 
+        if (results.Count > 1 && format != "table")
+        {
+            throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"The SQL holds {results.Count} statements; --format {format} prints one result. Run them one at a time, or use --format table to see each."));
+        }
+
         switch (format)
         {
             case "csv":
-                await context.Console.Profile.Out.Writer.WriteAsync(QueryFormats.Csv(result).AsMemory(), cancellationToken);
+                await context.Console.Profile.Out.Writer.WriteAsync(QueryFormats.Csv(results[0]).AsMemory(), cancellationToken);
                 break;
             case "json":
-                await context.Console.Profile.Out.Writer.WriteAsync(QueryFormats.Json(result).AsMemory(), cancellationToken);
+                await context.Console.Profile.Out.Writer.WriteAsync(QueryFormats.Json(results[0]).AsMemory(), cancellationToken);
                 break;
             default:
-                WriteTable(context.Console, result);
+                foreach (var result in results)
+                {
+                    WriteTable(context.Console, result);
+                }
+
                 break;
         }
 
@@ -98,9 +107,11 @@ public static class QueryCommand
             table.AddRow(cells);
         }
 
-        table.Caption = new TableTitle(result.Rows.Count > TableRowLimit
+        console.Write(table);
+
+        // A line of its own rather than a caption: a caption wraps to the table's width.
+        console.WriteLine(result.Rows.Count > TableRowLimit
             ? string.Create(CultureInfo.InvariantCulture, $"first {TableRowLimit} rows; use --format csv or json for all")
             : string.Create(CultureInfo.InvariantCulture, $"{shown} row(s)"));
-        console.Write(table);
     }
 }

@@ -33,8 +33,71 @@ public static class QueryFormats
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         BigInteger i => i.ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IDictionary or System.Collections.IEnumerable => NestedJson(value),
         _ => value.ToString(),
     };
+
+    /// <summary>Whether a value is a LIST, ARRAY, STRUCT or MAP (printed as JSON text, and in JSON as nested JSON).</summary>
+    public static bool IsNested(object? value) => value is System.Collections.IDictionary or (System.Collections.IEnumerable and not string and not byte[]);
+
+    /// <summary>A LIST, ARRAY, STRUCT or MAP value as compact JSON text: objects for STRUCT and MAP, arrays for LIST and ARRAY.</summary>
+    public static string NestedJson(object value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteNested(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteNested(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                writer.WriteNullValue();
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case System.Collections.IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName(Text(entry.Key, string.Empty) ?? "null");
+                    WriteNested(writer, entry.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items and not byte[]:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteNested(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case sbyte or byte or short or ushort or int or uint or long or ulong or decimal or BigInteger:
+                writer.WriteRawValue(Text(value, string.Empty)!, skipInputValidation: false);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteRawValue(Text(value, string.Empty)!, skipInputValidation: false);
+                break;
+            case float f when float.IsFinite(f):
+                writer.WriteRawValue(Text(value, string.Empty)!, skipInputValidation: false);
+                break;
+            default:
+                writer.WriteStringValue(Text(value, string.Empty));
+                break;
+        }
+    }
 
     public static string Csv(WarehouseQueryResult result)
     {
@@ -71,6 +134,10 @@ public static class QueryFormats
                     else if (row[i] is bool b)
                     {
                         writer.WriteBooleanValue(b);
+                    }
+                    else if (IsNested(row[i]))
+                    {
+                        writer.WriteRawValue(text, skipInputValidation: false);
                     }
                     else if (IsNumeric(result.ColumnTypes[i]) && row[i] is not (double or float) || row[i] is double d && double.IsFinite(d) || row[i] is float f && float.IsFinite(f))
                     {

@@ -71,6 +71,80 @@ public sealed class QueryCommandTests : IDisposable
         Assert.Equal("c\r\n2\r\n", count);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("table")]
+    [InlineData("csv")]
+    [InlineData("json")]
+    public async Task List_struct_and_map_values_print_as_json_text_in_every_format(string format)
+    {
+        const string Sql = "SELECT ['a', 'b'] AS l, {'x': 1, 'y': [2.50, 3]} AS s, MAP {'k': 'v'} AS m";
+
+        var (exit, stdout, stderr) = await CliHarness.RunSplitAsync(Query(Sql, "--format", format));
+
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("System.", stdout, StringComparison.Ordinal);
+        if (format == "json")
+        {
+            using var json = JsonDocument.Parse(stdout);
+            var row = json.RootElement[0];
+            Assert.Equal("""["a","b"]""", row.GetProperty("l").GetRawText());
+            Assert.Equal("""{"x":1,"y":[2.50,3.00]}""", row.GetProperty("s").GetRawText());
+            Assert.Equal("""{"k":"v"}""", row.GetProperty("m").GetRawText());
+        }
+        else
+        {
+            Assert.Contains("""["a","b"]""", stdout.Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains("""{"x":1,"y":[2.50,3.00]}""", stdout.Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains("""{"k":"v"}""", stdout.Replace("\"\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("COPY (SELECT 1) TO '{0}/copy.csv'", "copy.csv")]
+    [InlineData("COPY xero_typed.t TO '{0}/copy.parquet' (FORMAT parquet)", "copy.parquet")]
+    [InlineData("EXPORT DATABASE '{0}/export'", "export")]
+    [InlineData("ATTACH '{0}/other.duckdb' AS other", "other.duckdb")]
+    [InlineData("INSTALL httpfs", null)]
+    [InlineData("SET threads = 1", null)]
+    [InlineData("SELECT 1; COPY (SELECT 1) TO '{0}/second.csv'", "second.csv")]
+    public async Task Statements_that_write_or_reach_outside_are_refused_by_duckdb_and_write_nothing(string template, string? created)
+    {
+        using var outside = new TempDirectory();
+        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, outside.Path);
+
+        var (exit, stdout, stderr) = await CliHarness.RunSplitAsync(Query(sql, "--format", "csv"));
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside.Path));
+        Assert.True(created is null || !Path.Exists(Path.Combine(outside.Path, created)));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_list_of_numbers_holding_null_is_one_line_naming_to_json()
+    {
+        var (exit, stdout, stderr) = await CliHarness.RunSplitAsync(Query("SELECT [1, NULL] AS l"));
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("to_json(column)", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Several_statements_print_each_result_as_tables_and_are_refused_as_one_csv()
+    {
+        var (exit, stdout, _) = await CliHarness.RunSplitAsync(Query("SELECT 'first' AS a; SELECT 'second' AS b"));
+        Assert.Equal(0, exit);
+        Assert.True(stdout.IndexOf("first", StringComparison.Ordinal) is > 0 and var first && stdout.IndexOf("second", StringComparison.Ordinal) > first, stdout);
+
+        var (csvExit, csvOut, csvErr) = await CliHarness.RunSplitAsync(Query("SELECT 'first' AS a; SELECT 'second' AS b", "--format", "csv"));
+        Assert.Equal(2, csvExit);
+        Assert.Empty(csvOut);
+        Assert.StartsWith("error: The SQL holds 2 statements", csvErr, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_folder_without_a_warehouse_or_a_bad_format_exits_2_saying_what_to_do()
     {
