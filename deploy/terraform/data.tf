@@ -48,6 +48,8 @@ resource "google_bigquery_dataset_iam_member" "worker_views" {
   member     = google_service_account.worker.member
 }
 
+
+
 # A view reads the raw tables with the view's own rights: authorise the views dataset on xero_raw so
 # readers of `xero` need no access to `xero_raw`.
 resource "google_bigquery_dataset_access" "views_read_raw" {
@@ -81,6 +83,7 @@ resource "google_bigquery_dataset_iam_member" "worker_typed" {
   role       = "roles/bigquery.dataEditor"
   member     = google_service_account.worker.member
 }
+
 
 # The typed views read the latest views (which read xero_raw): authorise them on both, so readers of
 # `xero_typed` need no access to the datasets below it.

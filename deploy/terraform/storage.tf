@@ -30,3 +30,4 @@ resource "google_storage_bucket_iam_member" "worker_objects" {
   role   = "roles/storage.objectUser"
   member = google_service_account.worker.member
 }
+
