@@ -49,7 +49,22 @@ resource "google_project_iam_member" "worker_firestore" {
   member  = google_service_account.worker.member
 }
 
+# BigQuery and Cloud Storage for the Dispatcher: POST /reconcile queries the latest views (live ids per
+# endpoint) after the same create-if-absent of datasets, tables and views the Worker does (the views are
+# replaced so they always match the code); POST /runs/{run}/retry writes and reads manifests and loads
+# them. So: jobUser for its query and load jobs, the dataset creator role, dataEditor on the three
+# datasets (data.tf), objectUser on the bucket (storage.tf).
+resource "google_project_iam_member" "dispatcher_bigquery_jobs" {
+  project = var.project
+  role    = "roles/bigquery.jobUser"
+  member  = google_service_account.dispatcher.member
+}
 
+resource "google_project_iam_member" "dispatcher_dataset_creator" {
+  project = var.project
+  role    = google_project_iam_custom_role.dataset_creator.id
+  member  = google_service_account.dispatcher.member
+}
 
 # BigQuery: the Worker runs load jobs (project-level jobUser) into tables it creates (dataEditor on the
 # two datasets, in bigquery.tf). Its start-up "create dataset if absent" needs bigquery.datasets.create,
