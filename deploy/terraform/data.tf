@@ -48,6 +48,20 @@ resource "google_bigquery_dataset_iam_member" "worker_views" {
   member     = google_service_account.worker.member
 }
 
+resource "google_bigquery_dataset_iam_member" "dispatcher_raw" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.raw.dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = google_service_account.dispatcher.member
+}
+
+resource "google_bigquery_dataset_iam_member" "dispatcher_views" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.views.dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = google_service_account.dispatcher.member
+}
+
 # A view reads the raw tables with the view's own rights: authorise the views dataset on xero_raw so
 # readers of `xero` need no access to `xero_raw`.
 resource "google_bigquery_dataset_access" "views_read_raw" {
@@ -80,6 +94,13 @@ resource "google_bigquery_dataset_iam_member" "worker_typed" {
   dataset_id = google_bigquery_dataset.typed.dataset_id
   role       = "roles/bigquery.dataEditor"
   member     = google_service_account.worker.member
+}
+
+resource "google_bigquery_dataset_iam_member" "dispatcher_typed" {
+  project    = var.project
+  dataset_id = google_bigquery_dataset.typed.dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = google_service_account.dispatcher.member
 }
 
 # The typed views read the latest views (which read xero_raw): authorise them on both, so readers of

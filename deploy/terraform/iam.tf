@@ -49,6 +49,23 @@ resource "google_project_iam_member" "worker_firestore" {
   member  = google_service_account.worker.member
 }
 
+# BigQuery and Cloud Storage for the Dispatcher: POST /reconcile queries the latest views (live ids per
+# endpoint) after the same create-if-absent of datasets, tables and views the Worker does (the views are
+# replaced so they always match the code); POST /runs/{run}/retry writes and reads manifests and loads
+# them. So: jobUser for its query and load jobs, the dataset creator role, dataEditor on the three
+# datasets (data.tf), objectUser on the bucket (storage.tf).
+resource "google_project_iam_member" "dispatcher_bigquery_jobs" {
+  project = var.project
+  role    = "roles/bigquery.jobUser"
+  member  = google_service_account.dispatcher.member
+}
+
+resource "google_project_iam_member" "dispatcher_dataset_creator" {
+  project = var.project
+  role    = google_project_iam_custom_role.dataset_creator.id
+  member  = google_service_account.dispatcher.member
+}
+
 # BigQuery: the Worker runs load jobs (project-level jobUser) into tables it creates (dataEditor on the
 # two datasets, in bigquery.tf). Its start-up "create dataset if absent" needs bigquery.datasets.create,
 # which no dataset-level role grants: a one-permission custom role instead of roles/bigquery.user.
@@ -62,7 +79,7 @@ resource "google_project_iam_custom_role" "dataset_creator" {
   project     = var.project
   role_id     = "xerosync_${replace(var.client_name, "-", "_")}_dataset_creator"
   title       = "XeroSync ${var.client_name} dataset creator"
-  description = "Lets the Worker's create-if-absent call on its two datasets succeed (or answer 409)."
+  description = "Lets the services' create-if-absent calls on their three datasets succeed (or answer 409)."
   permissions = ["bigquery.datasets.create"]
 }
 
@@ -115,4 +132,14 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes_dispatcher"
   name     = google_cloud_run_v2_service.dispatcher.name
   role     = "roles/run.invoker"
   member   = google_service_account.scheduler.member
+}
+
+resource "google_cloud_run_v2_service_iam_member" "operators_invoke_dispatcher" {
+  for_each = toset(var.operators)
+
+  project  = var.project
+  location = var.region
+  name     = google_cloud_run_v2_service.dispatcher.name
+  role     = "roles/run.invoker"
+  member   = each.value
 }

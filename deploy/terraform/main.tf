@@ -39,8 +39,14 @@ locals {
   worker_callers     = [google_service_account.push.email, google_service_account.eventarc.email]
   dispatcher_callers = [google_service_account.scheduler.email]
 
+  # Operators (README "Operate": GET /runs, POST /runs/{run}/retry, backfills) call the Dispatcher with
+  # their own identity token: Cloud Run Invoker on the Dispatcher, and named to the in-app check.
+  operator_emails = [for o in var.operators : split(":", o)[1]]
+
   services = [
+    "artifactregistry.googleapis.com",
     "bigquery.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
     "eventarc.googleapis.com",
     "firestore.googleapis.com",
@@ -60,4 +66,15 @@ resource "google_project_service" "apis" {
   project            = var.project
   service            = each.value
   disable_on_destroy = false
+}
+
+# The images' repository (README "Deploy": created first with -target, then the images are pushed).
+resource "google_artifact_registry_repository" "images" {
+  project       = var.project
+  location      = var.region
+  repository_id = var.image_repository
+  format        = "DOCKER"
+  description   = "XeroSync images (Dockerfile.dispatcher, Dockerfile.worker)."
+
+  depends_on = [google_project_service.apis]
 }

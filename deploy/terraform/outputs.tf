@@ -44,6 +44,16 @@ output "refresh_token_secret" {
 }
 
 output "scheduler_job" {
-  description = "The Cloud Scheduler job (run it now: gcloud scheduler jobs run NAME --location REGION)."
+  description = "The hourly sync's Cloud Scheduler job (run it now: gcloud scheduler jobs run NAME --location REGION)."
   value       = google_cloud_scheduler_job.run.name
+}
+
+output "reconcile_job" {
+  description = "The daily reconcile's Cloud Scheduler job."
+  value       = google_cloud_scheduler_job.reconcile.name
+}
+
+output "image_repository" {
+  description = "Where to push the images: REGION-docker.pkg.dev/PROJECT/REPOSITORY (docker auth: gcloud auth configure-docker REGION-docker.pkg.dev)."
+  value       = "${var.region}-docker.pkg.dev/${var.project}/${google_artifact_registry_repository.images.repository_id}"
 }

@@ -80,7 +80,7 @@ resource "google_cloud_run_v2_service" "dispatcher" {
 
       env {
         name  = "XEROSYNC_PUSH_DEADLINE_SECONDS"
-        value = "${var.push_deadline_seconds}"
+        value = var.push_deadline_seconds
       }
 
       env {
@@ -91,6 +91,11 @@ resource "google_cloud_run_v2_service" "dispatcher" {
       env {
         name  = "XEROSYNC_OIDC_ALLOWED_EMAILS"
         value = var.in_app_oidc_check ? join(",", local.dispatcher_callers) : ""
+      }
+
+      env {
+        name  = "XEROSYNC_OIDC_OPERATOR_EMAILS"
+        value = var.in_app_oidc_check ? join(",", local.operator_emails) : ""
       }
 
       env {
@@ -221,7 +226,7 @@ resource "google_cloud_run_v2_service" "worker" {
 
       env {
         name  = "XEROSYNC_PUSH_DEADLINE_SECONDS"
-        value = "${var.push_deadline_seconds}"
+        value = var.push_deadline_seconds
       }
 
       env {
@@ -232,6 +237,12 @@ resource "google_cloud_run_v2_service" "worker" {
       env {
         name  = "XEROSYNC_OIDC_ALLOWED_EMAILS"
         value = var.in_app_oidc_check ? join(",", local.worker_callers) : ""
+      }
+
+      # Nobody calls the Worker by hand.
+      env {
+        name  = "XEROSYNC_OIDC_OPERATOR_EMAILS"
+        value = ""
       }
 
       env {

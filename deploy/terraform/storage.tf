@@ -30,3 +30,10 @@ resource "google_storage_bucket_iam_member" "worker_objects" {
   role   = "roles/storage.objectUser"
   member = google_service_account.worker.member
 }
+
+# POST /runs/{run}/retry writes the manifests a run still owes and reads them to load.
+resource "google_storage_bucket_iam_member" "dispatcher_objects" {
+  bucket = google_storage_bucket.raw.name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.dispatcher.member
+}

@@ -12,6 +12,11 @@ variable "region" {
   description = "Region of the Cloud Run services, the bucket, the Eventarc trigger and the Scheduler job. BigQuery loads need the bucket inside bigquery_location: a region of the EU multi-region for EU (europe-west2, London, is not one)."
   type        = string
   default     = "europe-west1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region is a Google Cloud region such as europe-west1."
+  }
 }
 
 variable "client_name" {
@@ -19,14 +24,26 @@ variable "client_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,19}$", var.client_name))
-    error_message = "client_name is 1-20 lower-case letters, digits or hyphens (service account ids derived from it are at most 30 characters)."
+    # Service account ids ({client}-scheduler is the longest) are 6-30 characters, start with a letter.
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$", var.client_name))
+    error_message = "client_name is 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen (it prefixes service account ids such as {client}-scheduler, at most 30 characters)."
   }
 }
 
 variable "dispatcher_image" {
   description = "Dispatcher image (built from Dockerfile.dispatcher), e.g. europe-west1-docker.pkg.dev/PROJECT/xerosync/dispatcher:TAG."
   type        = string
+}
+
+variable "image_repository" {
+  description = "Artifact Registry repository (Docker) the images are pushed to: REGION-docker.pkg.dev/PROJECT/REPOSITORY."
+  type        = string
+  default     = "xerosync"
+
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", var.image_repository))
+    error_message = "image_repository is lower-case letters, digits and hyphens, starting with a letter."
+  }
 }
 
 variable "worker_image" {
@@ -97,12 +114,31 @@ variable "xero_credentials_version" {
   description = "Bump to write new values of xero_client_id / xero_client_secret (write-only arguments are only sent when this changes)."
   type        = number
   default     = 1
+
+  validation {
+    condition     = var.xero_credentials_version >= 1 && floor(var.xero_credentials_version) == var.xero_credentials_version
+    error_message = "xero_credentials_version is a whole number, 1 or more."
+  }
 }
 
 variable "bigquery_location" {
-  description = "Location of the BigQuery datasets (XEROSYNC_BQ_LOCATION): a multi-region (EU, US) or a region."
+  description = "Location of the BigQuery datasets (XEROSYNC_BQ_LOCATION): a multi-region (EU, US) or a region. BigQuery loads from the bucket (in region): EU needs a region of the EU, a single region needs the same region, US takes any."
   type        = string
   default     = "EU"
+
+  # BigQuery "Location considerations": a dataset in the EU multi-region loads from buckets in regions of the
+  # EU; a regional dataset only from a bucket in the same region; the US multi-region from any location.
+  validation {
+    condition = (
+      var.bigquery_location == "US" ||
+      (var.bigquery_location == "EU" && contains([
+        "europe-central2", "europe-north1", "europe-north2", "europe-southwest1", "europe-west1", "europe-west3",
+        "europe-west4", "europe-west8", "europe-west9", "europe-west10", "europe-west12",
+      ], var.region)) ||
+      lower(var.bigquery_location) == var.region
+    )
+    error_message = "bigquery_location must hold region: EU takes a region of the EU (europe-west2, London, and europe-west6, Zurich, are not), a regional location must equal region, US takes any region."
+  }
 }
 
 variable "firestore_location" {
@@ -126,24 +162,44 @@ variable "max_delivery_attempts" {
   description = "Deliveries of a fetch request before Pub/Sub moves it to the dead-letter topic (5-100)."
   type        = number
   default     = 5
+
+  validation {
+    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100
+    error_message = "max_delivery_attempts is 5 to 100 (Pub/Sub's range)."
+  }
 }
 
 variable "raw_retention_days" {
   description = "Raw page objects are deleted from the bucket after this many days (they are loaded into BigQuery within minutes)."
   type        = number
   default     = 30
+
+  validation {
+    condition     = var.raw_retention_days >= 1 && floor(var.raw_retention_days) == var.raw_retention_days
+    error_message = "raw_retention_days is a whole number of days, 1 or more."
+  }
 }
 
 variable "worker_max_instances" {
   description = "Upper bound of Worker instances (Xero allows 5 concurrent calls per organisation; the Firestore rate limiter enforces it across instances)."
   type        = number
   default     = 10
+
+  validation {
+    condition     = var.worker_max_instances >= 1 && var.worker_max_instances <= 100
+    error_message = "worker_max_instances is 1 to 100."
+  }
 }
 
 variable "worker_concurrency" {
   description = "Requests one Worker instance serves at once (most of a request's time is spent waiting on Xero)."
   type        = number
   default     = 20
+
+  validation {
+    condition     = var.worker_concurrency >= 1 && var.worker_concurrency <= 1000
+    error_message = "worker_concurrency is 1 to 1000 (Cloud Run's limit)."
+  }
 }
 
 variable "in_app_oidc_check" {
@@ -152,8 +208,23 @@ variable "in_app_oidc_check" {
   default     = false
 }
 
-variable "notification_channels" {
-  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alert policies notify."
+variable "operators" {
+  description = "People or accounts who call the Dispatcher (GET /runs, POST /runs/{run}/retry, backfills): \"user:EMAIL\" or \"serviceAccount:EMAIL\". They get Cloud Run Invoker on the Dispatcher and pass its in-app OIDC check (README \"Operate\")."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for o in var.operators : can(regex("^(user|serviceAccount):[^@:,\\s]+@[^@:,\\s]+$", o))])
+    error_message = "Each operator is user:EMAIL or serviceAccount:EMAIL."
+  }
+}
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alert policies notify; at least one, or the alerts reach nobody."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.notification_channels) > 0 && alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[0-9]+$", c))])
+    error_message = "notification_channels names at least one channel, each projects/PROJECT/notificationChannels/ID."
+  }
 }

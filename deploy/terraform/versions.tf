@@ -2,6 +2,10 @@ terraform {
   # 1.11 for write-only arguments (secret_data_wo): the Xero app secret never enters the state.
   required_version = ">= 1.11"
 
+  # State in a Cloud Storage bucket of its own (versioned, created once by hand: README "Deploy"),
+  # named at init: terraform init -backend-config="bucket=STATE_BUCKET" -backend-config="prefix=CLIENT".
+  backend "gcs" {}
+
   required_providers {
     google = {
       source  = "hashicorp/google"

@@ -223,9 +223,15 @@ public sealed partial class TerraformCodeCrossCheckTests
         var model = await LoadAsync();
         var messages = LoggerMessages();
         var metrics = model.Resources["google_logging_metric"];
-        Assert.Equal(["dead_lettered", "deferred_daily_limit", "partial_loads"], metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dead_lettered", "deferred_daily_limit", "invalid_grant", "partial_loads", "scheduler_failures"], metrics.Keys.Order(StringComparer.Ordinal));
 
-        foreach (var (name, metric) in metrics)
+        // Cloud Scheduler's own attempt log, not a line of the services: it names the two jobs.
+        var scheduler = TerraformModel.Raw(metrics["scheduler_failures"], "filter")!;
+        Assert.Contains("resource.type=\"cloud_scheduler_job\"", scheduler, StringComparison.Ordinal);
+        Assert.Contains("${google_cloud_scheduler_job.run.name}", scheduler, StringComparison.Ordinal);
+        Assert.Contains("${google_cloud_scheduler_job.reconcile.name}", scheduler, StringComparison.Ordinal);
+
+        foreach (var (name, metric) in metrics.Where(m => m.Key != "scheduler_failures"))
         {
             var filter = TerraformModel.Raw(metric, "filter")!;
             var eventId = int.Parse(EventIdFilter().Match(filter).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -16,6 +16,7 @@ public sealed partial class TerraformModel
     private readonly Dictionary<string, JsonElement> _locals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _variables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _inputs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _outputs = new(StringComparer.Ordinal);
 
     private TerraformModel()
     {
@@ -51,6 +52,14 @@ public sealed partial class TerraformModel
                 }
             }
 
+            if (file.Value.TryGetProperty("output", out var outputs))
+            {
+                foreach (var output in outputs.EnumerateObject())
+                {
+                    model._outputs.Add(output.Name);
+                }
+            }
+
             if (file.Value.TryGetProperty("variable", out var variables))
             {
                 foreach (var variable in variables.EnumerateObject())
@@ -78,6 +87,10 @@ public sealed partial class TerraformModel
     }
 
     public bool HasVariable(string name) => _variables.ContainsKey(name);
+
+    public IReadOnlyCollection<string> Variables => _variables.Keys;
+
+    public IReadOnlyCollection<string> Outputs => _outputs;
 
     /// <summary>The nested blocks called <paramref name="name"/> of <paramref name="body"/> (none when absent).</summary>
     public static IEnumerable<JsonElement> Blocks(JsonElement body, string name)

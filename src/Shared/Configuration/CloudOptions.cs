@@ -8,7 +8,7 @@ namespace XeroSync.Configuration;
 /// <c>GOOGLE_CLOUD_PROJECT</c>, <c>CLIENT_NAME</c> (names this deployment's resources), and optional
 /// <c>XEROSYNC_BUCKET</c>, <c>XEROSYNC_TOPIC</c>, <c>XEROSYNC_RAW_DATASET</c>, <c>XEROSYNC_VIEW_DATASET</c>,
 /// <c>XEROSYNC_BQ_LOCATION</c>, <c>XEROSYNC_PUSH_DEADLINE_SECONDS</c>, <c>XEROSYNC_OIDC_AUDIENCE</c>,
-/// <c>XEROSYNC_OIDC_ALLOWED_EMAILS</c>.
+/// <c>XEROSYNC_OIDC_ALLOWED_EMAILS</c>, <c>XEROSYNC_OIDC_OPERATOR_EMAILS</c>.
 /// </summary>
 public sealed partial record CloudOptions
 {
@@ -42,6 +42,12 @@ public sealed partial record CloudOptions
     public string? OidcAudience { get; init; }
 
     public IReadOnlyList<string> OidcAllowedEmails { get; init; } = [];
+
+    /// <summary>
+    /// People and accounts who call the service by hand (<c>gcloud auth print-identity-token</c>): their tokens pass
+    /// with this service's audience or the Google Cloud SDK's, which is what a user's identity token carries.
+    /// </summary>
+    public IReadOnlyList<string> OidcOperatorEmails { get; init; } = [];
 
     /// <summary>
     /// How long one delivery may wait (for permits and page leases) before it nacks: the push deadline less a margin
@@ -115,6 +121,7 @@ public sealed partial record CloudOptions
             PushDeadline = deadline,
             OidcAudience = environment("XEROSYNC_OIDC_AUDIENCE") is { Length: > 0 } audience ? audience : null,
             OidcAllowedEmails = (environment("XEROSYNC_OIDC_ALLOWED_EMAILS") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            OidcOperatorEmails = (environment("XEROSYNC_OIDC_OPERATOR_EMAILS") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
 
         return problems.Count == 0

@@ -17,8 +17,14 @@ public static class CloudServiceExtensions
         builder.Logging.AddCloudLogging();
 
         // The framework's per-request lines (request starting/finished, endpoint executing/executed) would
-        // be four lines per push; only its warnings and errors are kept. The app logs one line per page.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // be four lines per push, and the host's start-up lines four per instance start; only their warnings
+        // and errors are kept. The app logs one line per page.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // IHttpClientFactory logs four Information lines per HTTP call (start, sending, received, end) for every
+        // Xero and Google call: about fifty lines per page fetched, billed by Cloud Logging by volume. Its
+        // warnings and errors stay; the app's own line per page (with the trace) says what was called.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddHealthChecks();
         builder.Services.AddCloudPipeline(environment);
 

@@ -44,6 +44,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private int? _attemptTimeoutSeconds;
     private int _pushDeadlineSeconds = 180;
     private string? _firestoreHost;
+    private Action<string, WebApplicationBuilder>? _configureService;
+    private Func<string, string, string?, string?>? _rewriteVariable;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PushDelivery> _pushDeliveries = new();
     private readonly SemaphoreSlim _pushArrived = new(0);
 
@@ -115,8 +117,12 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// need a message nacked five times (the emulator's own push stops redelivering after three failures).</param>
     /// <param name="firestoreHost">FIRESTORE_EMULATOR_HOST for the services instead of the emulator's own (e.g. a
     /// counting proxy in front of it, as bench/ uses to count document writes).</param>
+    /// <param name="configureService">Called with "worker" or "dispatcher" and the service's builder after the service's own
+    /// composition (e.g. a log collector, whose filters are the service's; or a handler on every HttpClient).</param>
+    /// <param name="rewriteVariable">Rewrites what <see cref="Variable"/> answers for the in-process services ("worker" or
+    /// "dispatcher", name, value -> value), e.g. an emulator host pointed at a recording proxy of that service's own.</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null)
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null, Action<string, WebApplicationBuilder>? configureService = null, Func<string, string, string?, string?>? rewriteVariable = null)
     {
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -128,7 +134,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost, _configureService = configureService, _rewriteVariable = rewriteVariable };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
@@ -150,6 +156,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
         return environment;
     }
+
+    private string? ServiceVariable(string service, string name) => _rewriteVariable is { } rewrite ? rewrite(service, name, Variable(name)) : Variable(name);
 
     public string? Variable(string name) => name switch
     {
@@ -417,12 +425,13 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         {
             var worker = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             worker.WebHost.UseUrls("http://127.0.0.1:0");
-            worker.AddWorkerService(Variable);
+            worker.AddWorkerService(name => ServiceVariable("worker", name));
             if (_failXeroRequest is { } fail)
             {
                 worker.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new FailingHandler(fail));
             }
             Quiet(worker.Logging);
+            _configureService?.Invoke("worker", worker);
             var workerApp = worker.Build();
             if (_duplicateDeliveries)
             {
@@ -479,8 +488,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
         var dispatcher = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         dispatcher.WebHost.UseUrls("http://127.0.0.1:0");
-        dispatcher.AddDispatcherService(Variable);
+        dispatcher.AddDispatcherService(name => ServiceVariable("dispatcher", name));
         Quiet(dispatcher.Logging);
+        _configureService?.Invoke("dispatcher", dispatcher);
         var dispatcherApp = dispatcher.Build();
         dispatcherApp.UseOidcVerification();
         dispatcherApp.MapDispatcherEndpoints();

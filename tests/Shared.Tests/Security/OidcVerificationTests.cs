@@ -14,6 +14,11 @@ public sealed class OidcVerificationTests : IDisposable
 {
     private const string Audience = "https://acme-worker-123456789012.europe-west2.run.app";
     private const string Pusher = "acme-push@acme-xerosync.iam.gserviceaccount.com";
+    private const string Operator = "ops@acme.example";
+
+    // The audience of a user's `gcloud auth print-identity-token` (the Cloud SDK's OAuth client id, as Cloud Run's
+    // authentication docs describe user tokens), written here rather than read from the code.
+    private const string GcloudAudience = "32555940559.apps.googleusercontent.com";
 
     private readonly LocalGoogleSigner _signer = new();
 
@@ -81,6 +86,35 @@ public sealed class OidcVerificationTests : IDisposable
         context.Request.Headers.Authorization = header;
 
         Assert.NotNull(await OidcVerification.VerifyAsync(context.Request, Settings(), [Pusher]));
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData(Operator, GcloudAudience, true)]
+    [InlineData(Operator, Audience, true)]
+    [InlineData(Pusher, GcloudAudience, false)]
+    [InlineData("intruder@acme.example", GcloudAudience, false)]
+    [InlineData("intruder@acme.example", Audience, false)]
+    public async Task An_operator_passes_with_the_services_or_gcloud_audience_and_nobody_else_with_gcloud_audience(string email, string audience, bool accepted)
+    {
+        var claims = Claims(email);
+        claims["aud"] = audience;
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Authorization = "Bearer " + _signer.Sign(claims);
+        var settings = Settings();
+        settings.Audience = [Audience, GcloudAudience];
+
+        var problem = await OidcVerification.VerifyAsync(context.Request, settings, [Pusher], [Operator]);
+
+        Assert.Equal(accepted, problem is null);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Without_operators_a_gcloud_token_is_refused()
+    {
+        var claims = Claims(Operator);
+        claims["aud"] = GcloudAudience;
+
+        Assert.NotNull(await VerifyAsync(claims));
     }
 
     private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();

@@ -230,9 +230,9 @@ public sealed partial class BigQueryClient
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inserted BigQuery job {JobId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Inserted BigQuery job {JobId}")]
     private partial void LogJobInserted(string jobId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "BigQuery job {JobId} already exists; using it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "BigQuery job {JobId} already exists; using it")]
     private partial void LogJobExists(string jobId);
 }

@@ -95,9 +95,9 @@ public sealed partial class SecretManagerClient
     [LoggerMessage(Level = LogLevel.Debug, Message = "Accessed secret version {Version}")]
     private partial void LogAccessed(string version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Added secret version {Version}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Added secret version {Version}")]
     private partial void LogAdded(string version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Disabled secret version {Version}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Disabled secret version {Version}")]
     private partial void LogDisabled(string version);
 }

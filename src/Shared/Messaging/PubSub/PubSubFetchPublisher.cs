@@ -62,6 +62,6 @@ public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
         LogPublished(ids.Count, _topic);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Published {Count} fetch requests to {Topic}")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Published {Count} fetch requests to {Topic}")]
     private partial void LogPublished(int count, string topic);
 }

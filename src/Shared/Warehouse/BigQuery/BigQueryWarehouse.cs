@@ -254,16 +254,16 @@ public sealed partial class BigQueryWarehouse : IWarehouse
     [GeneratedRegex(@"^[A-Za-z0-9_]{1,1024}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DatasetPattern();
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "BigQuery datasets {RawDataset} (created: {RawCreated}) and {ViewsDataset} (created: {ViewsCreated}) ensured")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "BigQuery datasets {RawDataset} (created: {RawCreated}) and {ViewsDataset} (created: {ViewsCreated}) ensured")]
     private partial void LogDatasetsEnsured(string rawDataset, bool rawCreated, string viewsDataset, bool viewsCreated);
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "BigQuery dataset {TypedDataset} (created: {TypedCreated}) for typed views ensured")]
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Debug, Message = "BigQuery dataset {TypedDataset} (created: {TypedCreated}) for typed views ensured")]
     private partial void LogTypedDatasetEnsured(string typedDataset, bool typedCreated);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "BigQuery table {RawDataset}.{Table} (created: {TableCreated}) and view {ViewsDataset}.{Table} (created: {ViewCreated}) ensured")]
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "BigQuery table {RawDataset}.{Table} (created: {TableCreated}) and view {ViewsDataset}.{Table} (created: {ViewCreated}) ensured")]
     private partial void LogTableEnsured(string rawDataset, string table, bool tableCreated, string viewsDataset, bool viewCreated);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Loaded {Rows} rows into {RawDataset}.{Table} from {Objects} objects (job {JobId}, {Jobs} BigQuery jobs) in {ElapsedMs} ms")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Loaded {Rows} rows into {RawDataset}.{Table} from {Objects} objects (job {JobId}, {Jobs} BigQuery jobs) in {ElapsedMs} ms")]
     private partial void LogLoaded(string jobId, long rows, string rawDataset, string table, int objects, int jobs, long elapsedMs);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Load job {JobId} into {Table} loaded {Rows} rows but the manifest expects {ExpectedRows}")]
