@@ -47,7 +47,7 @@ public static class QueryCommand
         WarehouseQueryResult result;
         try
         {
-            result = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, cancellationToken);
+            result = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, context.Time, DuckDbQuery.LockWait, cancellationToken);
         }
         catch (WarehouseQueryException ex)
         {
