@@ -47,7 +47,7 @@ public static class QueryCommand
         IReadOnlyList<WarehouseQueryResult> results;
         try
         {
-            results = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, cancellationToken);
+            results = await DuckDbQuery.RunAsync(database, sql, format == "table" ? TableRowLimit + 1 : int.MaxValue, context.Time, DuckDbQuery.LockWait, cancellationToken);
         }
         catch (WarehouseQueryException ex)
         {

@@ -20,6 +20,7 @@ public sealed class SyncKillPointTests
     // on the first attempt, every time (ManifestRenameHold).
     [InlineData("manifest")]
     [InlineData("load")]
+    [InlineData("load-pieces")]
     [InlineData("publishing")]
     public async Task Killed_at_the_point_then_rerun_lands_exactly_the_simulators_records(string point)
     {
@@ -37,6 +38,7 @@ public sealed class SyncKillPointTests
                 "object-ledger" => KillPoint.BetweenObjectWriteAndLedgerUpdate(data.Path),
                 "manifest" => KillPoint.DuringManifestWrite(data.Path, hold!),
                 "load" => KillPoint.DuringLoad(data.Path),
+                "load-pieces" => KillPoint.BetweenLoadPieces(data.Path),
                 _ => KillPoint.DuringPublishing(simulator, data.Path),
             };
             var environment = simulator.Environment.Concat(kill.Environment).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
@@ -61,5 +63,20 @@ public sealed class SyncKillPointTests
         }
 
         LocalDemoEnvironment.AssertViewsEqualTruth(simulator.Truth, Path.Combine(data.Path, "warehouse.duckdb"));
+        if (point == "load-pieces")
+        {
+            // Each finished load holds exactly the rows its objects committed, once: a resumed or repeated object
+            // would count twice here (or break _load_pieces' key).
+            using var warehouse = new WarehouseReader(Path.Combine(data.Path, "warehouse.duckdb"));
+            foreach (var endpoint in simulator.Truth.Endpoints)
+            {
+                var table = SimulatorTruth.TableName(endpoint);
+                Assert.Equal(0, warehouse.Scalar($"""
+                    SELECT count(*) FROM xero_raw._loads l
+                    WHERE l.table_name = '{table}'
+                      AND l.rows <> (SELECT count(*) FROM xero_raw.{table} r WHERE r.load_id = l.job_id)
+                    """));
+            }
+        }
     }
 }

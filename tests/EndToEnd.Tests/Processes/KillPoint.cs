@@ -216,18 +216,20 @@ internal sealed partial class KillPoint : IDisposable
                     return new KillEvidence("during a load", false, $"unexpected manifest path {Path.GetRelativePath(dataDirectory, manifest)}", code);
                 }
 
+                // A load commits its objects one at a time and then its _loads row; what the views show is the rows
+                // of loads with a _loads row.
                 long rows;
                 using (var reader = new WarehouseReader(Path.Combine(dataDirectory, "warehouse.duckdb")))
                 {
-                    rows = reader.Exists("xero_raw", table, "BASE TABLE")
-                        ? reader.Scalar($"SELECT count(*) FROM xero_raw.{table} WHERE tenant_id = '{tenant}' AND run_id = '{run}'")
+                    rows = reader.Exists("xero", table, "VIEW")
+                        ? reader.Scalar($"SELECT count(*) FROM xero.{table} WHERE tenant_id = '{tenant}' AND run_id = '{run}'")
                         : 0;
                 }
 
                 return new KillEvidence(
                     "during a load",
                     rows == 0 && warehouse.Seen.Count > 0,
-                    $"killed (on the watcher's thread) at the warehouse's first write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero_raw.{table} afterwards: {rows}",
+                    $"killed (on the watcher's thread) at the warehouse's first write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero.{table} afterwards: {rows}",
                     code);
             },
             () =>
@@ -235,6 +237,85 @@ internal sealed partial class KillPoint : IDisposable
                 manifests.Dispose();
                 warehouse.Dispose();
             });
+    }
+
+    /// <summary>
+    /// Between the pieces of a load: armed when a manifest of at least two page objects appears, the child is killed at
+    /// the <paramref name="writes"/>th change of the warehouse's write-ahead log after that (each object is a commit).
+    /// Reached when the warehouse afterwards holds committed objects of a load job that has no <c>_loads</c> row.
+    /// </summary>
+    public static KillPoint BetweenLoadPieces(string dataDirectory, int writes = 3)
+    {
+        SyncProcess? target = null;
+        string? armedBy = null;
+        var walWrites = 0;
+        var manifests = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal),
+            react: p =>
+            {
+                if (ObjectCount(p) >= 2)
+                {
+                    Interlocked.CompareExchange(ref armedBy, p, null);
+                }
+            });
+        var wal = new FileSignal(
+            dataDirectory,
+            p => Path.GetFileName(p) == "warehouse.duckdb.wal",
+            changes: true,
+            react: _ =>
+            {
+                if (Volatile.Read(ref armedBy) is not null && Interlocked.Increment(ref walWrites) == writes)
+                {
+                    Volatile.Read(ref target)?.KillNow();
+                }
+            });
+        return new KillPoint(
+            "between load pieces",
+            async (child, ct) =>
+            {
+                Volatile.Write(ref target, child);
+                await child.Exited.WaitAsync(ct);
+                var code = await child.KillAsync();
+                if (Volatile.Read(ref armedBy) is not { } manifest)
+                {
+                    return new KillEvidence("between load pieces", false, "the child exited before writing a manifest of two or more objects", code);
+                }
+
+                var database = Path.Combine(dataDirectory, "warehouse.duckdb");
+                if (!File.Exists(database))
+                {
+                    return new KillEvidence("between load pieces", false, "no warehouse yet", code);
+                }
+
+                using var reader = new WarehouseReader(database);
+                var unfinished = reader.Exists("xero_raw", "_load_pieces", "BASE TABLE")
+                    ? reader.Scalar("SELECT count(*) FROM xero_raw._load_pieces p WHERE NOT EXISTS (SELECT 1 FROM xero_raw._loads l WHERE l.job_id = p.job_id)")
+                    : 0;
+                return new KillEvidence(
+                    "between load pieces",
+                    unfinished > 0,
+                    $"killed (on the watcher's thread) at write-ahead log change {Volatile.Read(ref walWrites)} after {Path.GetRelativePath(dataDirectory, manifest)} appeared; committed objects of unfinished loads afterwards: {unfinished}",
+                    code);
+            },
+            () =>
+            {
+                manifests.Dispose();
+                wal.Dispose();
+            });
+    }
+
+    private static int ObjectCount(string manifestPath)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifestPath));
+            return document.RootElement.TryGetProperty("objects", out var objects) ? objects.GetArrayLength() : 0;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>

@@ -40,7 +40,8 @@ public sealed class DuckDbWarehouseTests : IDisposable
             await warehouse.EnsureTablesAsync(EndpointCatalog.All.ToList(), Ct);
         }
 
-        Assert.Equal(EndpointCatalog.All.Count + 1, Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'xero_raw' AND table_type = 'BASE TABLE'"));
+        // One raw table per endpoint, and the load bookkeeping: _loads (finished loads) and _load_pieces (their committed objects).
+        Assert.Equal(EndpointCatalog.All.Count + 2, Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'xero_raw' AND table_type = 'BASE TABLE'"));
         Assert.Equal(EndpointCatalog.All.Count, Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'xero' AND table_type = 'VIEW'"));
     }
 
@@ -137,6 +138,70 @@ public sealed class DuckDbWarehouseTests : IDisposable
 
         Assert.Equal(0, Scalar<long>("SELECT count(*) FROM xero_raw.invoices"));
         Assert.Equal(0, Scalar<long>("SELECT count(*) FROM xero_raw._loads"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_load_stopped_between_objects_shows_none_of_its_rows_and_resumes_without_duplicates()
+    {
+        var earlier = await WriteObjectAsync("p0", Line("t1", "z", null, "r0", 1, "2026-01-01T00:00:00Z", "{\"InvoiceID\":\"z\"}"));
+        var page1 = await WriteObjectAsync("p1", Line("t1", "a", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"), Line("t1", "b", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"));
+        var page2 = await WriteObjectAsync("p2", Line("t1", "c", null, "r1", 2, "2026-01-02T00:00:00Z", "{}"), Line("t1", "d", null, "r1", 2, "2026-01-02T00:00:00Z", "{}"), Line("t1", "e", null, "r1", 2, "2026-01-02T00:00:00Z", "{}"));
+        var page3 = await WriteObjectAsync("p3", Line("t1", "f", null, "r1", 3, "2026-01-02T00:00:00Z", "{}"));
+        var job = new LoadJob("job-1", Invoices, [page1, page2, page3], 6);
+        using (var stopping = new StoppingObjectStore(_objects, page3))
+        {
+            await using var warehouse = new DuckDbWarehouse(_databasePath, stopping, _time, new FakeLogger<DuckDbWarehouse>());
+            Assert.Equal(1, await warehouse.LoadAsync(new LoadJob("job-0", Invoices, [earlier], 1), Ct));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => warehouse.LoadAsync(job, stopping.Stop));
+            Assert.Equal(1, stopping.StopsSeen);
+            Assert.Equal(["z"], await warehouse.GetLiveIdsAsync("t1", Invoices, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), Ct));
+        }
+
+        // Stopped after two of three objects committed: their 5 rows are in the raw table, and no view shows them.
+        Assert.Equal(1 + 5, Scalar<long>("SELECT count(*) FROM xero_raw.invoices"));
+        Assert.Equal(0, Scalar<long>("SELECT count(*) FROM xero_raw._loads WHERE job_id = 'job-1'"));
+        var during = (await DuckDbQuery.RunAsync(_databasePath, "SELECT record_id FROM xero.invoices ORDER BY record_id", 100, _time, TimeSpan.Zero, Ct)).Single();
+        Assert.Equal(["z"], during.Rows.Select(r => (string)r[0]!));
+
+        await using (var resumed = NewWarehouse())
+        {
+            Assert.Equal(6, await resumed.LoadAsync(job, Ct));
+        }
+
+        Assert.Equal(1 + 6, Scalar<long>("SELECT count(*) FROM xero_raw.invoices"));
+        Assert.Equal(1 + 6, Scalar<long>("SELECT count(DISTINCT record_id) FROM xero_raw.invoices"));
+        Assert.Equal(6, Scalar<long>("SELECT rows FROM xero_raw._loads WHERE job_id = 'job-1'"));
+        var after = (await DuckDbQuery.RunAsync(_databasePath, "SELECT record_id FROM xero.invoices ORDER BY record_id", 100, _time, TimeSpan.Zero, Ct)).Single();
+        Assert.Equal(["a", "b", "c", "d", "e", "f", "z"], after.Rows.Select(r => (string)r[0]!));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Rows_without_a_load_id_from_before_pieces_stay_visible()
+    {
+        // A warehouse written before loads were tagged: its raw table has no load_id column and its rows were loaded whole.
+        using (var connection = new DuckDBConnection("Data Source=" + _databasePath))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE SCHEMA xero_raw;
+                CREATE TABLE xero_raw.invoices (tenant_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ, run_id VARCHAR NOT NULL,
+                    page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL, deleted_at TIMESTAMPTZ);
+                INSERT INTO xero_raw.invoices VALUES ('t1', 'old', NULL, 'r0', 1, '2026-01-01T00:00:00Z', '{}', NULL);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var page = await WriteObjectAsync("p1", Line("t1", "new", null, "r1", 1, "2026-01-02T00:00:00Z", "{}"));
+        await using (var warehouse = NewWarehouse())
+        {
+            await warehouse.EnsureTablesAsync([Invoices], Ct);
+            Assert.Equal(1, await warehouse.LoadAsync(new LoadJob("job-1", Invoices, [page], 1), Ct));
+        }
+
+        Assert.Equal(
+            [("t1/new", "t1"), ("t1/old", "t1")],
+            Query("SELECT tenant_id || '/' || record_id, tenant_id FROM xero.invoices ORDER BY 1"));
     }
 
     [Fact(Timeout = 60_000)]

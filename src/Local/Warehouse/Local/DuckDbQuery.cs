@@ -1,3 +1,4 @@
+using System.Globalization;
 using DuckDB.NET.Data;
 
 namespace XeroSync.Warehouse.Local;
@@ -7,14 +8,20 @@ namespace XeroSync.Warehouse.Local;
 /// query can never change the data a sync wrote; with DuckDB's external access disabled and its configuration locked
 /// before the SQL runs, so DuckDB itself refuses what would write or reach outside the file (COPY ... TO, EXPORT,
 /// ATTACH, INSTALL, LOAD, SET). Each statement's result is returned; rows are capped to keep a console answer bounded.
+/// While a sync runs, the query waits for the load in progress to commit (the sync opens the file only while it loads)
+/// and then sees every load committed so far, and no part of an unfinished one.
 /// </summary>
 public static class DuckDbQuery
 {
+    /// <summary>How long a query waits for a sync's load in progress to let go of the file.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+
     /// <summary>DuckDB settings applied before the analyst's SQL; once locked, no statement can change them back.</summary>
     private const string Lockdown = "SET enable_external_access = false; SET lock_configuration = true;";
 
-    public static async Task<IReadOnlyList<WarehouseQueryResult>> RunAsync(string databasePath, string sql, int maxRows, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<WarehouseQueryResult>> RunAsync(string databasePath, string sql, int maxRows, TimeProvider time, TimeSpan lockWait, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
@@ -23,17 +30,21 @@ public static class DuckDbQuery
             throw new FileNotFoundException($"No warehouse at {databasePath}.", databasePath);
         }
 
-        var builder = new DuckDBConnectionStringBuilder { DataSource = databasePath };
-        builder["ACCESS_MODE"] = "READ_ONLY";
-        await using var connection = new DuckDBConnection(builder.ConnectionString);
+        DuckDBConnection connection;
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            connection = await DuckDbSession.OpenReadOnlyAsync(databasePath, time, lockWait, cancellationToken);
+        }
+        catch (DuckDBException ex) when (DuckDbSession.IsLockConflict(ex))
+        {
+            throw new WarehouseQueryException(string.Create(CultureInfo.InvariantCulture, $"Cannot open {databasePath} read-only: a sync has been loading into it for longer than {lockWait.TotalSeconds:0} s; try again when it is done."), ex);
         }
         catch (DuckDBException ex)
         {
-            throw new WarehouseQueryException($"Cannot open {databasePath} read-only (is a sync still writing it?): {Clean(ex.Message)}", ex);
+            throw new WarehouseQueryException($"Cannot open {databasePath} read-only: {Clean(ex.Message)}", ex);
         }
+
+        await using var owned = connection;
 
         try
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -13,9 +14,13 @@ namespace XeroSync.Warehouse.Local;
 
 /// <summary>
 /// The local shape's warehouse: a DuckDB file with raw tables (<c>xero_raw.{table}</c>) and latest views
-/// (<c>xero.{table}</c>), and typed views (<c>xero_typed.{view}</c>, from <see cref="TypedViewCatalog"/>). DuckDB allows one writer process, so this class holds one connection and
-/// serialises every operation. A load appends all of a job's objects in one transaction together with
-/// its <c>xero_raw._loads</c> row: a crash or a failed check leaves either all or none of the job's rows.
+/// (<c>xero.{table}</c>), and typed views (<c>xero_typed.{view}</c>, from <see cref="TypedViewCatalog"/>).
+/// A load commits one page object at a time (each row tagged with its job in <c>load_id</c>, each object recorded in
+/// <c>xero_raw._load_pieces</c> in the same transaction), so no transaction grows with the endpoint, and then commits
+/// the job's <c>xero_raw._loads</c> row: the latest views read only rows whose job is there, so a job's rows appear all
+/// at once. A load that stops between objects resumes after the last committed one.
+/// DuckDB allows one writer process and no readers beside it, so this class opens the file for each operation and
+/// closes it after (a query in another process runs between loads) and serialises its operations.
 /// </summary>
 public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDisposable
 {
@@ -28,12 +33,16 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
     private static readonly byte[] Payload = "payload"u8.ToArray();
     private static readonly byte[] DeletedAt = "deleted_at"u8.ToArray();
 
+    private const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>How long an operation waits for a reader (a <c>query</c>) to let go of the file before it fails and is retried by its queue.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+
     private readonly string _databasePath;
     private readonly IObjectStore _objects;
     private readonly TimeProvider _time;
     private readonly ILogger<DuckDbWarehouse> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private DuckDBConnection? _connection;
     private bool _disposed;
 
     /// <param name="databasePath">The DuckDB file; created when missing.</param>
@@ -56,7 +65,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = Connection();
+            await using var connection = await OpenAsync(cancellationToken);
             var sql = new StringBuilder(LoadsTableSql());
             foreach (var endpoint in endpoints)
             {
@@ -82,7 +91,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = Connection();
+            await using var connection = await OpenAsync(cancellationToken);
             await using (var ensure = connection.CreateCommand())
             {
                 ensure.CommandText = LoadsTableSql() + TableSql(table);
@@ -96,36 +105,26 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             }
 
             var started = _time.GetTimestamp();
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            long rows = 0;
-            using (var appender = connection.CreateAppender("xero_raw", table))
+            long rows;
+            try
             {
-                foreach (var objectName in job.ObjectNames)
+                rows = await LoadPiecesAsync(connection, table, job, cancellationToken);
+                if (rows != job.ExpectedRows)
                 {
-                    rows += await AppendObjectAsync(appender, objectName, cancellationToken);
+                    throw new InvalidOperationException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Load job '{job.JobId}' into xero_raw.{table} read {rows} rows from {job.ObjectNames.Count} objects but the manifest expects {job.ExpectedRows}; nothing was loaded."));
                 }
             }
-
-            if (rows != job.ExpectedRows)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Load job '{job.JobId}' into xero_raw.{table} read {rows} rows from {job.ObjectNames.Count} objects but the manifest expects {job.ExpectedRows}; nothing was loaded."));
+                // A job that cannot load as it is (a bad object, a wrong count) keeps none of its pieces: a retry
+                // starts again. A stop (cancellation, a crash) keeps them, and the next attempt resumes after them.
+                await DiscardPiecesAsync(connection, table, job.JobId, CancellationToken.None);
+                throw;
             }
 
-            await using (var record = connection.CreateCommand())
-            {
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, $table, $rows, CAST($at AS TIMESTAMPTZ))";
-                record.Parameters.Add(new DuckDBParameter("job", job.JobId));
-                record.Parameters.Add(new DuckDBParameter("table", table));
-                record.Parameters.Add(new DuckDBParameter("rows", rows));
-                record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            await PublishAsync(connection, table, job.JobId, rows, cancellationToken);
             var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
             LogLoaded(job.JobId, rows, table, job.ObjectNames.Count, elapsedMs);
             return rows;
@@ -143,7 +142,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = Connection();
+            await using var connection = await OpenAsync(cancellationToken);
             await using (var ensure = connection.CreateCommand())
             {
                 ensure.CommandText = LoadsTableSql() + TableSql(table);
@@ -177,8 +176,6 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         }
 
         _disposed = true;
-        _connection?.Dispose();
-        _connection = null;
         _gate.Dispose();
     }
 
@@ -188,10 +185,15 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Parses one NDJSON line and appends it as a row; the payload's bytes are copied as they are.</summary>
-    internal static void AppendLine(DuckDBAppender appender, ReadOnlySpan<byte> line, string objectName, int lineNumber)
+    /// <summary>
+    /// Parses one NDJSON line and appends it as a row of load <paramref name="loadId"/>; the payload's UTF-8 bytes go to
+    /// DuckDB as they are (no string is made of them).
+    /// </summary>
+    internal static void AppendLine(DuckDBAppender appender, Span<byte> line, string objectName, int lineNumber, string loadId)
     {
-        string? tenantId = null, recordId = null, runId = null, payload = null;
+        string? tenantId = null, recordId = null, runId = null;
+        var payloadStart = -1;
+        var payloadEnd = -1;
         DateTimeOffset? updatedAt = null, fetchedAt = null, deletedAt = null;
         int? page = null;
         try
@@ -207,9 +209,9 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
                 if (reader.ValueTextEquals(Payload))
                 {
                     reader.Read();
-                    var start = (int)reader.TokenStartIndex;
+                    payloadStart = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    payload = Encoding.UTF8.GetString(line[start..(int)reader.BytesConsumed]);
+                    payloadEnd = (int)reader.BytesConsumed;
                     continue;
                 }
 
@@ -261,7 +263,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             throw new InvalidDataException($"{objectName} line {lineNumber}: not a valid NDJSON record ({e.Message}).", e);
         }
 
-        if (tenantId is null || recordId is null || runId is null || page is null || fetchedAt is null || payload is null)
+        if (tenantId is null || recordId is null || runId is null || page is null || fetchedAt is null || payloadStart < 0)
         {
             throw new InvalidDataException($"{objectName} line {lineNumber}: tenant_id, record_id, run_id, page, fetched_at and payload are required.");
         }
@@ -273,8 +275,9 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             .AppendValue(runId)
             .AppendValue(page)
             .AppendValue(fetchedAt)
-            .AppendValue(payload)
+            .AppendValue(line[payloadStart..payloadEnd])
             .AppendValue(deletedAt)
+            .AppendValue(loadId)
             .EndRow();
     }
 
@@ -291,33 +294,40 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         CREATE SCHEMA IF NOT EXISTS xero;
         CREATE SCHEMA IF NOT EXISTS xero_typed;
         CREATE TABLE IF NOT EXISTS xero_raw._loads (job_id VARCHAR PRIMARY KEY, table_name VARCHAR, rows BIGINT, loaded_at TIMESTAMPTZ);
+        CREATE TABLE IF NOT EXISTS xero_raw._load_pieces (job_id VARCHAR NOT NULL, piece INTEGER NOT NULL, object_name VARCHAR NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY (job_id, piece));
 
         """;
 
     /// <summary>
-    /// The raw table (append-only; <c>deleted_at</c> is set on a reconcile's tombstone rows only, and added to tables made
-    /// before it) and the latest view: the newest record row per (tenant, record), with <c>deleted_at</c> from the newest
-    /// tombstone when no record row was fetched after it (a record Xero returns again is live again).
+    /// The raw table (append-only; <c>deleted_at</c> is set on a reconcile's tombstone rows only, <c>load_id</c> names the
+    /// load job that wrote the row; both added to tables made before them) and the latest view. The view reads only rows
+    /// of finished loads (a <c>load_id</c> in <c>_loads</c>; rows from before <c>load_id</c> were loaded whole) and keeps
+    /// the newest record row per (tenant, record), with <c>deleted_at</c> from the newest tombstone when no record row was
+    /// fetched after it (a record Xero returns again is live again).
     /// </summary>
     private static string TableSql(string table) => $"""
         CREATE TABLE IF NOT EXISTS xero_raw.{table} (
             tenant_id VARCHAR NOT NULL, record_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ, run_id VARCHAR NOT NULL,
-            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL, deleted_at TIMESTAMPTZ);
+            page INTEGER NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, payload JSON NOT NULL, deleted_at TIMESTAMPTZ, load_id VARCHAR);
         ALTER TABLE xero_raw.{table} ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ;
+        ALTER TABLE xero_raw.{table} ADD COLUMN IF NOT EXISTS load_id VARCHAR;
         CREATE OR REPLACE VIEW xero.{table} AS
+            WITH loaded AS (
+                SELECT * FROM xero_raw.{table}
+                WHERE load_id IS NULL OR load_id IN (SELECT job_id FROM xero_raw._loads))
             SELECT r.tenant_id, r.record_id, r.updated_at, r.run_id, r.page, r.fetched_at, r.payload,
                 CASE WHEN t.deleted_at > r.last_seen_at THEN t.deleted_at END AS deleted_at
             FROM (
                 SELECT tenant_id, record_id, updated_at, run_id, page, fetched_at, payload,
                     max(fetched_at) OVER (PARTITION BY tenant_id, record_id) AS last_seen_at
-                FROM xero_raw.{table}
+                FROM loaded
                 WHERE deleted_at IS NULL
                 QUALIFY row_number() OVER (
                     PARTITION BY tenant_id, record_id
                     ORDER BY updated_at DESC NULLS LAST, fetched_at DESC, run_id DESC, page DESC) = 1) AS r
             LEFT JOIN (
                 SELECT tenant_id, record_id, max(deleted_at) AS deleted_at
-                FROM xero_raw.{table}
+                FROM loaded
                 WHERE deleted_at IS NOT NULL
                 GROUP BY tenant_id, record_id) AS t
             ON t.tenant_id = r.tenant_id AND t.record_id = r.record_id;
@@ -347,58 +357,139 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    private async Task<long> AppendObjectAsync(DuckDBAppender appender, string objectName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the job's objects that no earlier attempt committed, one transaction per object (DuckDB keeps a
+    /// transaction's rows in memory until it commits), each with its <c>_load_pieces</c> row; returns the job's rows.
+    /// </summary>
+    private async Task<long> LoadPiecesAsync(DuckDBConnection connection, string table, LoadJob job, CancellationToken cancellationToken)
     {
-        var stream = await _objects.OpenReadAsync(objectName, cancellationToken)
-            ?? throw new FileNotFoundException($"Load object '{objectName}' does not exist.", objectName);
-        using var content = new MemoryStream();
-        await using (stream.ConfigureAwait(false))
+        var committed = new Dictionary<int, (string ObjectName, long Rows)>();
+        await using (var pieces = connection.CreateCommand())
         {
-            await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-            await gzip.CopyToAsync(content, cancellationToken);
+            pieces.CommandText = "SELECT piece, object_name, rows FROM xero_raw._load_pieces WHERE job_id = $job";
+            pieces.Parameters.Add(new DuckDBParameter("job", job.JobId));
+            await using var reader = await pieces.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                committed[reader.GetInt32(0)] = (reader.GetString(1), reader.GetInt64(2));
+            }
         }
 
-        var data = new ReadOnlySpan<byte>(content.GetBuffer(), 0, (int)content.Length);
         long rows = 0;
-        var lineNumber = 0;
-        while (!data.IsEmpty)
+        for (var piece = 0; piece < job.ObjectNames.Count; piece++)
         {
-            var end = data.IndexOf((byte)'\n');
-            var line = end < 0 ? data : data[..end];
-            data = end < 0 ? [] : data[(end + 1)..];
-            lineNumber++;
-            line = line.TrimEnd(WhiteSpace);
-            if (line.IsEmpty)
+            var objectName = job.ObjectNames[piece];
+            if (committed.TryGetValue(piece, out var earlier))
             {
+                if (!string.Equals(earlier.ObjectName, objectName, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"Load job '{job.JobId}' lists '{objectName}' as object {piece + 1}, but an earlier attempt loaded '{earlier.ObjectName}' there.");
+                }
+
+                rows += earlier.Rows;
                 continue;
             }
 
-            AppendLine(appender, line, objectName, lineNumber);
-            rows++;
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            long appended;
+            using (var appender = connection.CreateAppender("xero_raw", table))
+            {
+                appended = await AppendObjectAsync(appender, objectName, job.JobId, cancellationToken);
+            }
+
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO xero_raw._load_pieces (job_id, piece, object_name, rows) VALUES ($job, $piece, $object, $rows)";
+                record.Parameters.Add(new DuckDBParameter("job", job.JobId));
+                record.Parameters.Add(new DuckDBParameter("piece", piece));
+                record.Parameters.Add(new DuckDBParameter("object", objectName));
+                record.Parameters.Add(new DuckDBParameter("rows", appended));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            rows += appended;
         }
 
         return rows;
     }
 
-    private static ReadOnlySpan<byte> WhiteSpace => " \t\r"u8;
-
-    private DuckDBConnection Connection()
+    /// <summary>The job's <c>_loads</c> row: from this commit on, the latest views read the job's rows.</summary>
+    private async Task PublishAsync(DuckDBConnection connection, string table, string jobId, long rows, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_connection is null)
-        {
-            var folder = Path.GetDirectoryName(_databasePath);
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
+        await using var record = connection.CreateCommand();
+        record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, $table, $rows, CAST($at AS TIMESTAMPTZ))";
+        record.Parameters.Add(new DuckDBParameter("job", jobId));
+        record.Parameters.Add(new DuckDBParameter("table", table));
+        record.Parameters.Add(new DuckDBParameter("rows", rows));
+        record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+        await record.ExecuteNonQueryAsync(cancellationToken);
+    }
 
-            var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = _databasePath }.ConnectionString);
-            connection.Open();
-            _connection = connection;
+    /// <summary>Removes what attempts of an unfinished job committed (its rows are not visible: it has no <c>_loads</c> row).</summary>
+    private static async Task DiscardPiecesAsync(DuckDBConnection connection, string table, string jobId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var discard = connection.CreateCommand())
+        {
+            discard.Transaction = transaction;
+            discard.CommandText = $"DELETE FROM xero_raw.{table} WHERE load_id = $job; DELETE FROM xero_raw._load_pieces WHERE job_id = $job;";
+            discard.Parameters.Add(new DuckDBParameter("job", jobId));
+            await discard.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return _connection;
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Streams the gzip object's lines into the appender through one pooled buffer (grown only for a longer line).</summary>
+    private async Task<long> AppendObjectAsync(DuckDBAppender appender, string objectName, string loadId, CancellationToken cancellationToken)
+    {
+        var stream = await _objects.OpenReadAsync(objectName, cancellationToken)
+            ?? throw new FileNotFoundException($"Load object '{objectName}' does not exist.", objectName);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+            {
+                await using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+                var lines = new NdjsonLineCursor(objectName, loadId);
+                var end = 0;
+                while (true)
+                {
+                    if (end == buffer.Length)
+                    {
+                        // One line fills the buffer: grow it (a record is at most a few hundred kB).
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, end).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await gzip.ReadAsync(buffer.AsMemory(end), cancellationToken);
+                    if (read == 0)
+                    {
+                        lines.AppendLast(appender, buffer.AsSpan(0, end));
+                        return lines.Rows;
+                    }
+
+                    end += read;
+                    var consumed = lines.AppendComplete(appender, buffer.AsSpan(0, end));
+                    buffer.AsSpan(consumed, end - consumed).CopyTo(buffer);
+                    end -= consumed;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Task<DuckDBConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return DuckDbSession.OpenWritableAsync(_databasePath, _time, LockWait, cancellationToken);
     }
 
     [GeneratedRegex(@"^[a-z_]+\z", RegexOptions.CultureInvariant)]
