@@ -402,7 +402,7 @@ public sealed partial class FetchRequestHandler(
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"retired by Xero ({ex.StatusCode}): {ex.Detail}", cancellationToken);
             case XeroFailure.ScopeNotGranted:
                 Log.ScopeNotGranted(logger, request.RunId, request.TenantId, endpoint.Name, ex.Detail ?? "?");
-                return await EndAsync(state, page, offset, PageStatus.NotEntitled, ScopeNotes.Skipped(ex.Detail ?? XeroScopes.RequiredFor(endpoint)), cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, ScopeNotes.Skipped(ex.Detail ?? XeroScopes.RequiredFor(endpoint) ?? "?"), cancellationToken);
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);

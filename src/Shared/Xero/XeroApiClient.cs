@@ -136,7 +136,7 @@ public sealed partial class XeroApiClient
         // The plan follows what the token grants: an endpoint outside its scopes costs no call and no permit.
         if (_tokens.Granted is { } granted && !granted.Grants(query.Endpoint))
         {
-            var scope = XeroScopes.RequiredFor(query.Endpoint);
+            var scope = XeroScopes.RequiredFor(query.Endpoint)!;
             throw new XeroApiException(XeroFailure.ScopeNotGranted, null, $"The connection's token does not grant {scope}.") { Detail = scope };
         }
 
@@ -325,9 +325,8 @@ public sealed partial class XeroApiClient
         var endpoint = collection;
         var status = (int)response.StatusCode;
         var detail = await XeroProblemReader.ReadDetailAsync(response, cancellationToken);
-        if (scoped is not null && status is 401 or 403 && IsScopeDenial(response, detail))
+        if (scoped is not null && status is 401 or 403 && IsScopeDenial(response, detail) && XeroScopes.RequiredFor(scoped) is { } scope)
         {
-            var scope = XeroScopes.RequiredFor(scoped);
             throw new XeroApiException(XeroFailure.ScopeNotGranted, status, $"Xero answered {status} ({detail ?? "insufficient_scope"}): the token does not grant {scope}.") { Detail = scope };
         }
         var failure = status switch

@@ -56,7 +56,7 @@ public sealed record GrantedScopes
     }
 
     /// <summary>Whether the token may read <paramref name="endpoint"/>.</summary>
-    public bool Grants(XeroEndpoint endpoint) => XeroScopes.AcceptedFor(endpoint).Any(Scopes.Contains);
+    public bool Grants(XeroEndpoint endpoint) => XeroScopes.AcceptedFor(endpoint) is var accepted && (accepted.Count == 0 || accepted.Any(Scopes.Contains));
 
     public override string ToString() => string.Join(' ', Scopes.Order(StringComparer.Ordinal));
 }

@@ -62,21 +62,25 @@ public static class XeroScopes
         ["Users"] = Settings,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>The granular read scope that grants <paramref name="endpoint"/> (a detail endpoint: its parent's).</summary>
-    public static string RequiredFor(XeroEndpoint endpoint)
+    /// <summary>The granular read scope that grants <paramref name="endpoint"/> (a detail endpoint: its parent's); null for an endpoint outside the catalog.</summary>
+    public static string? RequiredFor(XeroEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var name = endpoint.DetailOf ?? endpoint.Name;
-        return ByEndpoint.TryGetValue(name, out var scope) ? scope : throw new ArgumentException($"No scope is known for {name}.", nameof(endpoint));
+        return ByEndpoint.GetValueOrDefault(endpoint.DetailOf ?? endpoint.Name);
     }
 
     /// <summary>
     /// Every scope that grants a GET of <paramref name="endpoint"/>: the granular read scope, its read-write form, the broad
     /// <c>accounting.transactions(.read)</c> for transactions, and <c>accounting.settings</c> for Items (Xero lists Items under both).
+    /// Empty for an endpoint outside the catalog (no scope is known: Xero's answer decides).
     /// </summary>
     public static IReadOnlyList<string> AcceptedFor(XeroEndpoint endpoint)
     {
-        var required = RequiredFor(endpoint);
+        if (RequiredFor(endpoint) is not { } required)
+        {
+            return [];
+        }
+
         var accepted = new List<string> { required, required[..^".read".Length] };
         if (required is Invoices or Payments or BankTransactions or ManualJournals or ClassicExpenses)
         {
