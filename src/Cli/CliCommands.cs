@@ -50,7 +50,12 @@ public static class CliCommands
               --data-dir DIR      where tokens/default.json is written (default ./data)
               --port N            loopback callback port (default 5005); register
                                   http://127.0.0.1:N/callback as a redirect URI of the Xero app
-              --scopes A,B        scopes to request (default: offline_access and read-only accounting)
+              --scopes A,B        scopes to request (default: offline_access and the granular read
+                                  scopes: invoices, payments, banktransactions, manualjournals,
+                                  classicexpenses, contacts, settings, budgets)
+              --journals          also ask for accounting.journals.read (needs Xero's approval)
+              --broad-scopes      an app created before March 2026 that still holds the broad
+                                  accounting.transactions.read instead of the granular ones
               --no-browser        only print the authorize URL
               --secret NAME       store it in Secret Manager instead (projects/P/secrets/S, a new version;
                                   Application Default Credentials): the cloud services' token

@@ -35,6 +35,8 @@ public static class ConnectCommand
         ["data-dir"] = true,
         ["port"] = true,
         ["scopes"] = true,
+        ["journals"] = false,
+        ["broad-scopes"] = false,
         ["secret"] = true,
         ["no-browser"] = false,
         ["verbose"] = false,
@@ -50,7 +52,7 @@ public static class ConnectCommand
         ArgumentNullException.ThrowIfNull(context);
         var dataDirectory = DataFolder.ForReading(args);
         var port = ParsePort(args.Value("port"));
-        var scopes = ParseScopes(args.Value("scopes"));
+        var scopes = ParseScopes(args.Value("scopes"), args.Has("journals"), args.Has("broad-scopes"));
         var secret = ParseSecret(args.Value("secret"), context.Environment);
         var xero = XeroEnvironment.Read(context.Environment);
         if (!xero.HasClientCredentials)
@@ -93,14 +95,23 @@ public static class ConnectCommand
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("xerosync/1.0");
         var identity = new XeroIdentityClient(http, xero, context.Time);
-        var grant = await identity.ExchangeCodeAsync(code, redirectUri, verifier, cancellationToken);
+        TokenGrant grant;
+        try
+        {
+            grant = await identity.ExchangeCodeAsync(code, redirectUri, verifier, cancellationToken);
+        }
+        catch (XeroApiException ex) when (ex.Detail == "invalid_scope")
+        {
+            throw new CliUsageException(InvalidScopeMessage(scopes), ex);
+        }
+
         if (grant.RefreshToken is null)
         {
             throw new CliUsageException("Xero granted no refresh token: include the offline_access scope.");
         }
 
         var now = context.Time.GetUtcNow();
-        var tokenSet = new StoredRefreshToken(grant.RefreshToken, now) { AccessToken = grant.AccessToken, AccessTokenExpiresAt = now + grant.Lifetime };
+        var tokenSet = new StoredRefreshToken(grant.RefreshToken, now) { AccessToken = grant.AccessToken, AccessTokenExpiresAt = now + grant.Lifetime, Scope = grant.Scope };
         if (secret is not null)
         {
             await StoreInSecretManagerAsync(secret, tokenSet, context, cancellationToken);
@@ -122,6 +133,16 @@ public static class ConnectCommand
 
         context.Console.Write(table);
         context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{connections.Count} organisation(s) connected.")));
+        if (GrantedScopes.From(grant.Scope, grant.AccessToken) is { } granted)
+        {
+            context.Console.MarkupLine(Markup.Escape($"Granted: {granted}."));
+            var missing = EndpointCatalog.All.Where(e => !granted.Grants(e)).Select(e => $"{e.Name} ({XeroScopes.RequiredFor(e)})").ToList();
+            if (missing.Count > 0)
+            {
+                context.Console.MarkupLine(Markup.Escape($"`sync` will skip what these scopes do not grant: {string.Join(", ", missing)}."));
+            }
+        }
+
         return ExitCodes.Success;
     }
 
@@ -171,7 +192,12 @@ public static class ConnectCommand
 
     private static string CheckCallback(IQueryCollection query, string expectedState)
     {
-        if (query.TryGetValue("error", out var error))
+        if (query.TryGetValue("error", out var error) && error.ToString() == "invalid_scope")
+        {
+            throw new CliUsageException(InvalidScopeMessage(query["scope"].ToString()));
+        }
+
+        if (query.TryGetValue("error", out error))
         {
             throw new CliUsageException($"Xero did not authorise the app ({Identifiers.Printable(error.ToString())}). Run `connect` again.");
         }
@@ -232,11 +258,32 @@ public static class ConnectCommand
             : throw new CliUsageException($"--port must be 0-65535 (0: any free port, for tests); got '{Identifiers.Printable(value)}'.");
     }
 
-    private static string ParseScopes(string? value)
+    /// <summary>What to do when Xero refuses the scopes: which of them a new app may not ask for.</summary>
+    private static string InvalidScopeMessage(string scopes)
+    {
+        var asked = scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var hint = asked.Contains(XeroScopes.BroadTransactions) || asked.Contains("accounting.transactions") || asked.Contains("accounting.reports.read")
+            ? " Apps created from 2 March 2026 cannot ask for the broad accounting.transactions scopes: run `connect` without --broad-scopes (the granular scopes are the default)."
+            : string.Empty;
+        if (asked.Contains(XeroScopes.Journals))
+        {
+            hint += $" {XeroScopes.Journals} needs Xero's approval (Advanced tier): run `connect` without --journals unless Xero approved the app for it.";
+        }
+
+        return $"Xero refused the requested scopes (invalid_scope).{hint} Requested: {Identifiers.Printable(scopes)}.";
+    }
+
+    private static string ParseScopes(string? value, bool journals, bool broad)
     {
         if (value is null)
         {
-            return XeroAuthorizeRequest.DefaultScopes;
+            IEnumerable<string> defaults = broad ? XeroScopes.Broad : XeroScopes.Granular;
+            return string.Join(' ', journals ? defaults.Append(XeroScopes.Journals) : defaults);
+        }
+
+        if (journals || broad)
+        {
+            throw new CliUsageException("--scopes names every scope itself: use it without --journals and --broad-scopes.");
         }
 
         var scopes = value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();

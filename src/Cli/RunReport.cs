@@ -21,6 +21,7 @@ public static class RunReport
         }
 
         RunTables.WriteVerificationNotes(context.Console, summary);
+        await SkipLines.WriteAsync(context.Console, pipeline.Ledger, summary, cancellationToken);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (pipeline.DeadLettered + pipeline.Poisoned > 0)
         {

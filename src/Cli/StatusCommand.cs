@@ -45,6 +45,7 @@ public static class StatusCommand
             context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
             context.Console.Write(RunTables.ByTenant(summary));
             RunTables.WriteVerificationNotes(context.Console, summary);
+            await SkipLines.WriteAsync(context.Console, ledger, summary, cancellationToken);
             return ExitCodes.Success;
         }
 

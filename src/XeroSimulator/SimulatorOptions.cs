@@ -58,6 +58,18 @@ public sealed class SimulatorOptions
     /// <summary>The scopes a client_credentials (custom connection) token carries.</summary>
     public string CustomConnectionScope { get; init; } = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read";
 
+    /// <summary>
+    /// An app created from 2 March 2026: asking for a broad scope (accounting.transactions(.read), accounting.reports.read)
+    /// fails the token exchange with <c>invalid_scope</c>, and every endpoint checks its scope (<see cref="EnforceScopes"/>).
+    /// </summary>
+    public bool NewApp { get; init; }
+
+    /// <summary>Xero approved the app for accounting.journals.read (Advanced tier); false: asking for it fails the token exchange with <c>invalid_scope</c>.</summary>
+    public bool JournalsScopeApproved { get; init; } = true;
+
+    /// <summary>Every endpoint answers 401 insufficient_scope (AuthorizationUnsuccessful) to a token without its scope.</summary>
+    public bool EnforceScopes { get; init; }
+
     /// <summary>Listen address for <see cref="XeroSimulatorHost"/>; port 0 picks a free port.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:0";
 

@@ -86,6 +86,56 @@ public sealed class ConnectCommandTests : IAsyncDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_new_app_without_journals_approval_connects_with_the_granular_read_scopes()
+    {
+        var context = await StartAsync(newApp: true);
+        Uri? authorizeUrl = null;
+
+        var exit = await CliAppWithBrowserAsync(context, async (url, ct) =>
+        {
+            authorizeUrl = url;
+            using var response = await _browserHttp.GetAsync(url, ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+        var output = _output.ToString();
+        Assert.True(exit == ExitCodes.Success, output);
+        // developer.xero.com/documentation/oauth2/scopes, granular scopes of 2026: one read scope per family, no broad scope, no Journals.
+        string[] expected =
+        [
+            "offline_access", "accounting.invoices.read", "accounting.payments.read", "accounting.banktransactions.read",
+            "accounting.manualjournals.read", "accounting.classicexpenses.read", "accounting.contacts.read", "accounting.settings.read",
+            "accounting.budgets.read",
+        ];
+        Assert.Equal(expected.Order(), HttpUtility.ParseQueryString(authorizeUrl!.Query)["scope"]!.Split(' ').Order());
+        Assert.Equal(1, _host!.State.AuthorizationCodeTokenCalls);
+        var stored = await FileTokenStore.InDataFolder(_temp.Path).ReadAsync("default", Ct);
+        Assert.Equal(expected.Order(), stored!.Scope!.Split(' ').Order());
+        Assert.Contains("Journals (accounting.journals.read)", string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("--journals", "accounting.journals.read needs Xero's approval")]
+    [InlineData("--broad-scopes", "cannot ask for the broad accounting.transactions scopes")]
+    public async Task A_new_app_asking_for_a_scope_Xero_refuses_is_told_which_and_stores_nothing(string option, string hint)
+    {
+        var context = await StartAsync(newApp: true);
+
+        var exit = await CliAppWithBrowserAsync(context, option, async (url, ct) =>
+        {
+            using var response = await _browserHttp.GetAsync(url, ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+        var output = _output.ToString();
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("invalid_scope", output, StringComparison.Ordinal);
+        Assert.Contains(hint, output, StringComparison.Ordinal);
+        Assert.Equal(1, _host!.State.AuthorizationCodeTokenCalls);
+        Assert.False(FileTokenStore.InDataFolder(_temp.Path).Exists("default"));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_callback_with_another_state_is_refused_and_nothing_is_stored()
     {
         var context = await StartAsync();
@@ -129,11 +179,15 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         Assert.IsType<RefreshTokenSource>(seeded);
     }
 
-    private async Task<int> CliAppWithBrowserAsync(CliContext context, Func<Uri, CancellationToken, Task> browser)
+    private Task<int> CliAppWithBrowserAsync(CliContext context, Func<Uri, CancellationToken, Task> browser) =>
+        CliAppWithBrowserAsync(context, null, browser);
+
+    private async Task<int> CliAppWithBrowserAsync(CliContext context, string? option, Func<Uri, CancellationToken, Task> browser)
     {
         try
         {
-            return await ConnectCommand.RunAsync(Parse("connect", "--data-dir", _temp.Path, "--port", "0", "--no-browser"), context, browser, Ct);
+            string[] args = ["connect", "--data-dir", _temp.Path, "--port", "0", "--no-browser"];
+            return await ConnectCommand.RunAsync(Parse(option is null ? args : [.. args, option]), context, browser, Ct);
         }
         catch (CliUsageException ex)
         {
@@ -241,9 +295,9 @@ public sealed class ConnectCommandTests : IAsyncDisposable
 
     private static CliArguments Parse(params string[] args) => CliArguments.Parse(args, ConnectCommand.Options);
 
-    private async Task<CliContext> StartAsync(Dictionary<string, string>? extra = null)
+    private async Task<CliContext> StartAsync(Dictionary<string, string>? extra = null, bool newApp = false)
     {
-        _host = await XeroSimulatorHost.StartAsync(new SimulatorOptions { Tenants = 2, Scale = 0.01, ClientSecret = "connect-test-secret" }, Ct);
+        _host = await XeroSimulatorHost.StartAsync(new SimulatorOptions { Tenants = 2, Scale = 0.01, ClientSecret = "connect-test-secret", NewApp = newApp, JournalsScopeApproved = !newApp }, Ct);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["XERO_CLIENT_ID"] = _host.State.Options.ClientId,

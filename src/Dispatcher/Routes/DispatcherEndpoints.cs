@@ -173,9 +173,13 @@ public static class DispatcherEndpoints
         }
 
         var state = await ledger.GetRunStateAsync(runId, cancellationToken);
-        return state is null
-            ? Results.NotFound()
-            : Results.Json(RunStatusResponse.From(state), DispatcherJsonContext.Default.RunStatusResponse);
+        if (state is null)
+        {
+            return Results.NotFound();
+        }
+
+        var skipped = await ScopeNotes.ReadAsync(ledger, state.Endpoints, cancellationToken);
+        return Results.Json(RunStatusResponse.From(state) with { Skipped = [.. skipped.Select(SkipStatus.From)] }, DispatcherJsonContext.Default.RunStatusResponse);
     }
 
     private static async Task<IResult> RetryAsync(string runId, RunRetrier retrier, CancellationToken cancellationToken)

@@ -16,6 +16,10 @@ public sealed record RunStatusResponse(
     [property: JsonPropertyName("calls")] int Calls = 0,
     [property: JsonPropertyName("reread_calls")] int RereadCalls = 0)
 {
+    /// <summary>Endpoints skipped per organisation, each with its reason (a missing scope is named).</summary>
+    [JsonPropertyName("skipped")]
+    public IReadOnlyList<SkipStatus> Skipped { get; init; } = [];
+
     public static RunStatusResponse From(RunState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -400,6 +400,9 @@ public sealed partial class FetchRequestHandler(
                 // Xero says the endpoint is gone (ExpenseClaims and Receipts retire in 2027): a skip, never a failed run.
                 Log.Retired(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"retired by Xero ({ex.StatusCode}): {ex.Detail}", cancellationToken);
+            case XeroFailure.ScopeNotGranted:
+                Log.ScopeNotGranted(logger, request.RunId, request.TenantId, endpoint.Name, ex.Detail ?? "?");
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, ScopeNotes.Skipped(ex.Detail ?? XeroScopes.RequiredFor(endpoint) ?? "?"), cancellationToken);
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
                 return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
@@ -542,6 +545,9 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: deferred from page {Page}, the tenant's daily limit is spent (reset {RetryAt})")]
         public static partial void Deferred(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? retryAt);
+
+        [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: the token does not grant {Scope}; skipped")]
+        public static partial void ScopeNotGranted(ILogger logger, string runId, string tenantId, string endpoint, string scope);
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint}: not entitled ({Status}); skipped")]
         public static partial void NotEntitled(ILogger logger, string runId, string tenantId, string endpoint, int status);

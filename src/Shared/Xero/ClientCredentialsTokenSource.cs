@@ -21,6 +21,9 @@ public sealed partial class ClientCredentialsTokenSource(
     private string? _token;
     private DateTimeOffset _expiresAt;
 
+    /// <summary>The scopes the custom connection's token reports (configured in the app).</summary>
+    public GrantedScopes? Granted { get; private set; }
+
     public async ValueTask<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
         var stale = _token;
@@ -38,7 +41,8 @@ public sealed partial class ClientCredentialsTokenSource(
                 return _token;
             }
 
-            var (token, lifetime) = await RequestTokenAsync(cancellationToken);
+            var (token, lifetime, scope) = await RequestTokenAsync(cancellationToken);
+            Granted = GrantedScopes.From(scope, token);
             _token = token;
             _expiresAt = time.GetUtcNow() + lifetime - ExpiryMargin;
             Log.TokenObtained(logger, (int)lifetime.TotalSeconds);
@@ -52,7 +56,7 @@ public sealed partial class ClientCredentialsTokenSource(
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task<(string Token, TimeSpan Lifetime)> RequestTokenAsync(CancellationToken cancellationToken)
+    private async Task<(string Token, TimeSpan Lifetime, string? Scope)> RequestTokenAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.HasClientCredentials)
@@ -86,7 +90,7 @@ public sealed partial class ClientCredentialsTokenSource(
         }
 
         var lifetime = TimeSpan.FromSeconds(body.ExpiresIn > 0 ? body.ExpiresIn : 1800);
-        return (body.AccessToken, lifetime);
+        return (body.AccessToken, lifetime, body.Scope);
     }
 
     private static async Task<string?> TryReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -132,6 +132,14 @@ public sealed partial class XeroApiClient
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAccessTokenAsync(forceRefresh, cancellationToken);
+
+        // The plan follows what the token grants: an endpoint outside its scopes costs no call and no permit.
+        if (_tokens.Granted is { } granted && !granted.Grants(query.Endpoint))
+        {
+            var scope = XeroScopes.RequiredFor(query.Endpoint)!;
+            throw new XeroApiException(XeroFailure.ScopeNotGranted, null, $"The connection's token does not grant {scope}.") { Detail = scope };
+        }
+
         var wait = query.Deadline is { } deadline ? deadline - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
         if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
         {
@@ -179,7 +187,7 @@ public sealed partial class XeroApiClient
         }
 
         // Only a collection GET says "the endpoint is gone" with a 404; a by-id 404 is a record Xero no longer has.
-        await ThrowIfFailedAsync(response, query.RecordId is null ? query.Endpoint : null, cancellationToken);
+        await ThrowIfFailedAsync(response, query.RecordId is null ? query.Endpoint : null, cancellationToken, query.Endpoint);
         var (body, length) = await ReadBodyAsync(response.Content, cancellationToken);
         try
         {
@@ -305,15 +313,22 @@ public sealed partial class XeroApiClient
     private static bool IsValidRecordId(string id) =>
         Guid.TryParse(id, out _) || (id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
 
-    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, XeroEndpoint? endpoint, CancellationToken cancellationToken)
+    /// <param name="collection">The endpoint of a collection GET (a 404 there can mean "retired"); null for by-id reads and /connections.</param>
+    /// <param name="scoped">The endpoint whose scope a 401/403 <c>insufficient_scope</c> or <c>AuthorizationUnsuccessful</c> names.</param>
+    private static async Task ThrowIfFailedAsync(HttpResponseMessage response, XeroEndpoint? collection, CancellationToken cancellationToken, XeroEndpoint? scoped = null)
     {
         if (response.IsSuccessStatusCode)
         {
             return;
         }
 
+        var endpoint = collection;
         var status = (int)response.StatusCode;
         var detail = await XeroProblemReader.ReadDetailAsync(response, cancellationToken);
+        if (scoped is not null && status is 401 or 403 && IsScopeDenial(response, detail) && XeroScopes.RequiredFor(scoped) is { } scope)
+        {
+            throw new XeroApiException(XeroFailure.ScopeNotGranted, status, $"Xero answered {status} ({detail ?? "insufficient_scope"}): the token does not grant {scope}.") { Detail = scope };
+        }
         var failure = status switch
         {
             401 or 403 => XeroFailure.AccessDenied,
@@ -325,6 +340,12 @@ public sealed partial class XeroApiClient
         };
         throw new XeroApiException(failure, status, $"Xero answered {status} {response.ReasonPhrase}{(detail is null ? string.Empty : ": " + detail)}.") { Detail = detail };
     }
+
+    /// <summary>Xero's "this token may not read that": <c>WWW-Authenticate: Bearer error="insufficient_scope"</c>, or the problem detail AuthorizationUnsuccessful.</summary>
+    private static bool IsScopeDenial(HttpResponseMessage response, string? detail) =>
+        string.Equals(detail, "AuthorizationUnsuccessful", StringComparison.OrdinalIgnoreCase)
+        || (detail?.Contains("insufficient_scope", StringComparison.OrdinalIgnoreCase) ?? false)
+        || response.Headers.WwwAuthenticate.Any(h => h.Parameter?.Contains("insufficient_scope", StringComparison.OrdinalIgnoreCase) ?? false);
 
     private static bool IsExpiredToken(string? detail) =>
         detail is null || detail.StartsWith("TokenExpired", StringComparison.OrdinalIgnoreCase) || detail.Contains("invalid_token", StringComparison.OrdinalIgnoreCase);

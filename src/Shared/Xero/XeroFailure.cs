@@ -27,6 +27,13 @@ public enum XeroFailure
     /// <summary>A reconcile's call budget for the tenant is spent: the call was not made; defer the page.</summary>
     BudgetSpent,
 
+    /// <summary>
+    /// The token does not grant the endpoint's scope (known before the call, or Xero's <c>insufficient_scope</c> /
+    /// <c>AuthorizationUnsuccessful</c>): skip the endpoint with the scope named, never fail the run.
+    /// <see cref="XeroApiException.Detail"/> is the missing scope.
+    /// </summary>
+    ScopeNotGranted,
+
     /// <summary>400/404/other 4xx: the request is wrong; retrying will not help.</summary>
     BadRequest,
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using XeroSync.XeroSimulator.Auth;
 using XeroSync.XeroSimulator.Data;
 using XeroSync.XeroSimulator.Faults;
 using XeroSync.XeroSimulator.Limits;
@@ -97,6 +98,13 @@ internal sealed class ApiRequestHandler
 
         if (definition.Name == "Budgets" && _state.Behaviour.RequireBudgetsScope && !access.Grant.HasScope("accounting.budgets.read"))
         {
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
+            return ("missing-scope", FaultKind.None);
+        }
+
+        if ((_state.Options.EnforceScopes || _state.Options.NewApp) && !ScopeTable.Allows(definition.Name, _state.Tokens.ScopesOf(access.Grant)))
+        {
+            headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
             return ("missing-scope", FaultKind.None);
         }

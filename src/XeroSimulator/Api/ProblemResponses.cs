@@ -10,7 +10,7 @@ internal static class ProblemResponses
     public static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
-        if (status == StatusCodes.Status401Unauthorized)
+        if (status == StatusCodes.Status401Unauthorized && string.IsNullOrEmpty(context.Response.Headers.WWWAuthenticate))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
         }

@@ -26,6 +26,7 @@ internal sealed class TokenService
     private readonly Dictionary<string, RefreshGrant> _refresh = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthorizationCodeGrant> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
 
     public TokenService(SimulatorOptions options, IReadOnlyList<SimulatedTenant> tenants)
     {
@@ -92,8 +93,42 @@ internal sealed class TokenService
                 return TokenOutcome.Fail("invalid_grant");
             }
 
+            if (RefusedScope(grant.Scope))
+            {
+                return TokenOutcome.Fail("invalid_scope");
+            }
+
             return TokenOutcome.Ok(IssuePair(_allTenantIds, grant.Scope));
         }
+    }
+
+    /// <summary>
+    /// Takes a scope away from every token, those issued and those to come (the organisation's admin changed the app's
+    /// access): a request that needs it gets 401 insufficient_scope from now on.
+    /// </summary>
+    public void WithdrawScope(string scope)
+    {
+        lock (_lock)
+        {
+            _withdrawn.Add(scope);
+        }
+    }
+
+    /// <summary>The scopes the grant holds now (its own, less any withdrawn since).</summary>
+    public IReadOnlySet<string> ScopesOf(AccessGrant grant)
+    {
+        lock (_lock)
+        {
+            return grant.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !_withdrawn.Contains(s)).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>What a new app (or one without Journals approval) may not ask for: broad scopes, accounting.journals.read.</summary>
+    private bool RefusedScope(string scope)
+    {
+        var asked = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (_options.NewApp && asked.Any(ScopeTable.Deprecated.Contains))
+            || (!_options.JournalsScopeApproved && asked.Contains(ScopeTable.Journals, StringComparer.Ordinal));
     }
 
     public TokenOutcome Refresh(string? token)
@@ -197,8 +232,9 @@ internal sealed class TokenService
     private TokenPair IssueAccess(IReadOnlyList<string> tenantIds, bool isCustom, string? refreshToken, string scope)
     {
         var token = NewToken();
-        _access[token] = new AccessGrant(token, _clock.GetUtcNow() + AccessLifetime, tenantIds, isCustom, scope);
-        return new TokenPair(token, refreshToken, (int)AccessLifetime.TotalSeconds, scope);
+        var granted = string.Join(' ', scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !_withdrawn.Contains(s)));
+        _access[token] = new AccessGrant(token, _clock.GetUtcNow() + AccessLifetime, tenantIds, isCustom, granted);
+        return new TokenPair(token, refreshToken, (int)AccessLifetime.TotalSeconds, granted);
     }
 
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

@@ -44,6 +44,11 @@ internal static class ControlEndpoints
             state.RevokeTokens();
             return Results.Ok(new { revoked = true });
         });
+        routes.MapPost("/_sim/scopes/withdraw", (string scope) =>
+        {
+            state.WithdrawScope(scope);
+            return Results.Ok(new { withdrawn = scope });
+        });
         routes.MapPost("/_sim/refresh-token", (string? tenantIds, string? scope) =>
         {
             var ids = string.IsNullOrEmpty(tenantIds) ? [] : tenantIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -232,6 +232,9 @@ public sealed class SimulatorState
     /// <summary>Revokes every access and refresh token issued so far (API → 401, refresh → invalid_grant).</summary>
     public void RevokeTokens() => Tokens.RevokeAll();
 
+    /// <summary>Takes <paramref name="scope"/> away from every token, issued or to come (401 insufficient_scope where it is needed).</summary>
+    public void WithdrawScope(string scope) => Tokens.WithdrawScope(scope);
+
     /// <summary>Issues a refresh token for a standard-app connection to the given tenants (all tenants when none given).</summary>
     public string IssueRefreshToken(params string[] tenantIds) => Tokens.IssueRefreshToken(tenantIds);
 

@@ -222,13 +222,14 @@ public sealed class XeroApiClientTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Journals_without_entitlement_is_access_denied_without_a_refresh_loop()
+    public async Task Journals_without_entitlement_is_a_missing_scope_without_a_refresh_loop()
     {
+        // Xero answers 401 AuthorizationUnsuccessful where the app may not read Journals: accounting.journals.read is not granted.
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 2, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, TenantsWithoutJournals = [1] });
         var ex = await Assert.ThrowsAsync<XeroApiException>(() => h.Client.GetPageAsync(h.Query("Journals", tenant: 1) with { Offset = 0 }, Token));
-        Assert.Equal(XeroFailure.AccessDenied, ex.Failure);
+        Assert.Equal(XeroFailure.ScopeNotGranted, ex.Failure);
         Assert.Equal(401, ex.StatusCode);
-        Assert.Equal("AuthorizationUnsuccessful", ex.Detail);
+        Assert.Equal("accounting.journals.read", ex.Detail);
         Assert.Equal(1, h.State.ClientCredentialsTokenCalls);
         Assert.Single(h.State.Requests, r => r.Endpoint == "Journals");
 

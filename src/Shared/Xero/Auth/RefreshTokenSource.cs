@@ -67,6 +67,9 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
     /// <summary>Delay before re-sending a refresh whose answer was lost (zero in tests).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The scopes the current access token grants (from Xero's token response, or the token's claims).</summary>
+    public GrantedScopes? Granted { get; private set; }
+
     public async ValueTask<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
         var stale = _token;
@@ -111,6 +114,7 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
             {
                 var secondsLeft = (int)(storedExpiry - _time.GetUtcNow()).TotalSeconds;
                 Log.UsingStoredAccessToken(_logger, _options.Connection, secondsLeft);
+                Granted = GrantedScopes.From(stored.Scope, access);
                 return (access, storedExpiry);
             }
 
@@ -123,12 +127,14 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
                 ReplacedAt = rotated ? now : stored.ReplacedAt,
                 AccessToken = grant.AccessToken,
                 AccessTokenExpiresAt = now + grant.Lifetime,
+                Scope = grant.Scope,
             };
 
             // Persist the rotated token before anything uses the access token. Not cancellable: the old
             // token is already spent, and dropping the new one would leave only Xero's 30-minute grace.
             await _store.WriteAsync(_options.Connection, next, CancellationToken.None);
             Log.Refreshed(_logger, _options.Connection, (int)grant.Lifetime.TotalSeconds, rotated);
+            Granted = GrantedScopes.From(grant.Scope, grant.AccessToken);
             return (grant.AccessToken, now + grant.Lifetime);
         }
         finally

@@ -25,6 +25,10 @@ public sealed record StoredRefreshToken(
     [JsonPropertyName("access_token_expires_at")]
     public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 
+    /// <summary>The scopes Xero granted with <see cref="AccessToken"/> (space-separated), as its token response said.</summary>
+    [JsonPropertyName("scope")]
+    public string? Scope { get; init; }
+
     /// <summary>Keeps secrets out of any accidental ToString() in logs or exceptions.</summary>
     public override string ToString() =>
         $"StoredRefreshToken {{ ObtainedAt = {ObtainedAt:O}, HasPrevious = {PreviousRefreshToken is not null}, ReplacedAt = {ReplacedAt:O}, AccessTokenExpiresAt = {AccessTokenExpiresAt:O} }}";

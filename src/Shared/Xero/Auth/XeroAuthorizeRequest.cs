@@ -9,9 +9,6 @@ namespace XeroSync.Xero;
 /// </summary>
 public static class XeroAuthorizeRequest
 {
-    /// <summary>Read-only scopes for the extractor (GET /Budgets needs <c>accounting.budgets.read</c>); <c>offline_access</c> is what yields a refresh token.</summary>
-    public const string DefaultScopes = "offline_access accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.reports.read accounting.budgets.read";
-
     /// <summary>A fresh 43-character base64url code verifier (32 random bytes).</summary>
     public static string CreateCodeVerifier() => Base64Url(RandomNumberGenerator.GetBytes(32));
 

@@ -1,0 +1,99 @@
+using System.Collections.Frozen;
+
+namespace XeroSync.Xero;
+
+/// <summary>
+/// Xero's OAuth scopes as this read-only extractor uses them (developer.xero.com/documentation/oauth2/scopes and the
+/// granular scopes of 2026: apps created from 2 March 2026 may only ask for granular ones; older apps keep the broad
+/// <c>accounting.transactions</c> until September 2027). Journals is an approval-only scope: never asked for by default.
+/// </summary>
+public static class XeroScopes
+{
+    public const string OfflineAccess = "offline_access";
+    public const string Settings = "accounting.settings.read";
+    public const string Contacts = "accounting.contacts.read";
+    public const string Budgets = "accounting.budgets.read";
+    public const string Journals = "accounting.journals.read";
+    public const string Invoices = "accounting.invoices.read";
+    public const string Payments = "accounting.payments.read";
+    public const string BankTransactions = "accounting.banktransactions.read";
+    public const string ManualJournals = "accounting.manualjournals.read";
+    public const string ClassicExpenses = "accounting.classicexpenses.read";
+
+    /// <summary>The broad read scope of transactions, deprecated: unavailable to apps created from March 2026.</summary>
+    public const string BroadTransactions = "accounting.transactions.read";
+
+    /// <summary>What <c>connect</c> asks for by default: the granular read scopes of every endpoint but Journals.</summary>
+    public static IReadOnlyList<string> Granular { get; } =
+        [OfflineAccess, Invoices, Payments, BankTransactions, ManualJournals, ClassicExpenses, Contacts, Settings, Budgets];
+
+    /// <summary>What an app created before March 2026 that still holds the broad scopes asks for.</summary>
+    public static IReadOnlyList<string> Broad { get; } =
+        [OfflineAccess, BroadTransactions, Contacts, Settings, Budgets];
+
+    private static readonly FrozenDictionary<string, string> ByEndpoint = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Accounts"] = Settings,
+        ["BankTransactions"] = BankTransactions,
+        ["BankTransfers"] = BankTransactions,
+        ["BatchPayments"] = Payments,
+        ["BrandingThemes"] = Settings,
+        ["Budgets"] = Budgets,
+        ["ContactGroups"] = Contacts,
+        ["Contacts"] = Contacts,
+        ["CreditNotes"] = Invoices,
+        ["Currencies"] = Settings,
+        ["ExpenseClaims"] = ClassicExpenses,
+        ["Invoices"] = Invoices,
+        ["Items"] = Invoices,
+        ["Journals"] = Journals,
+        ["LinkedTransactions"] = Invoices,
+        ["ManualJournals"] = ManualJournals,
+        ["Organisation"] = Settings,
+        ["Overpayments"] = Payments,
+        ["Payments"] = Payments,
+        ["Prepayments"] = Payments,
+        ["PurchaseOrders"] = Invoices,
+        ["Quotes"] = Invoices,
+        ["Receipts"] = ClassicExpenses,
+        ["RepeatingInvoices"] = Invoices,
+        ["TaxRates"] = Settings,
+        ["TrackingCategories"] = Settings,
+        ["Users"] = Settings,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The granular read scope that grants <paramref name="endpoint"/> (a detail endpoint: its parent's); null for an endpoint outside the catalog.</summary>
+    public static string? RequiredFor(XeroEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return ByEndpoint.GetValueOrDefault(endpoint.DetailOf ?? endpoint.Name);
+    }
+
+    /// <summary>
+    /// Every scope that grants a GET of <paramref name="endpoint"/>: the granular read scope, its read-write form, the broad
+    /// <c>accounting.transactions(.read)</c> for transactions, and <c>accounting.settings</c> for Items (Xero lists Items under both).
+    /// Empty for an endpoint outside the catalog (no scope is known: Xero's answer decides).
+    /// </summary>
+    public static IReadOnlyList<string> AcceptedFor(XeroEndpoint endpoint)
+    {
+        if (RequiredFor(endpoint) is not { } required)
+        {
+            return [];
+        }
+
+        var accepted = new List<string> { required, required[..^".read".Length] };
+        if (required is Invoices or Payments or BankTransactions or ManualJournals or ClassicExpenses)
+        {
+            accepted.Add(BroadTransactions);
+            accepted.Add("accounting.transactions");
+        }
+
+        if ((endpoint.DetailOf ?? endpoint.Name) == "Items")
+        {
+            accepted.Add(Settings);
+            accepted.Add("accounting.settings");
+        }
+
+        return accepted;
+    }
+}
