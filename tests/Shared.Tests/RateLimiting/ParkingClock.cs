@@ -9,14 +9,14 @@ namespace XeroSync.Tests.RateLimiting;
 /// </summary>
 internal sealed class ParkingClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
-    private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+    private readonly Channel<(DateTimeOffset Created, TimeSpan Due)> _timers = Channel.CreateUnbounded<(DateTimeOffset, TimeSpan)>();
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            _timers.Writer.TryWrite(dueTime);
+            _timers.Writer.TryWrite((GetUtcNow(), dueTime));
         }
 
         return timer;
@@ -41,13 +41,32 @@ internal sealed class ParkingClock(DateTimeOffset start) : FakeTimeProvider(star
             var next = _timers.Reader.ReadAsync(cancellationToken).AsTask();
             var first = await Task.WhenAny(next, waiting).WaitAsync(signal, cancellationToken);
             Assert.False(first == waiting && !next.IsCompleted, $"completed at {GetUtcNow():O}, before {until:O}, without waiting for the clock");
-            var due = await next;
-            if (GetUtcNow() + due >= until)
+            var (created, due) = await next;
+            if (created + due >= until)
             {
                 return;
             }
 
-            Advance(due);
+            if (created + due > GetUtcNow())
+            {
+                Advance(created + due - GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>
+    /// The instant a timer started on this clock is due, for the next one reported whose delay is shorter than
+    /// <paramref name="shorterThan"/> (longer ones, such as an attempt timeout armed while a request is out, are not waits).
+    /// </summary>
+    public async Task<DateTimeOffset> NextWaitAsync(TimeSpan shorterThan, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (created, due) = await _timers.Reader.ReadAsync(cancellationToken);
+            if (due < shorterThan)
+            {
+                return created + due;
+            }
         }
     }
 }
