@@ -46,7 +46,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             var now = _time.GetUtcNow();
             if (!await EnterAsync(inFlight, deadline, now, cancellationToken))
             {
-                return XeroPermit.Denied(PermitDenial.WaitTooLong, null);
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, null, PermitWaitReason.InFlight);
             }
 
             SqliteCallHistory.Reservation reservation;
@@ -86,7 +86,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             var wait = reservation.WaitFor;
             if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
             {
-                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, reservation.Why);
             }
 
             await Task.Delay(wait, _time, cancellationToken);

@@ -71,19 +71,29 @@ public sealed class FirestoreRateLimiterTests
     {
         var instances = Instances(2);
         var held = new List<XeroPermit>();
+        var grantedBy = new int[instances.Count];
         for (var round = 0; round < 6; round++)
         {
-            foreach (var instance in instances)
+            for (var i = 0; i < instances.Count; i++)
             {
-                var permit = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+                var permit = await instances[i].AcquireAsync("t1", TimeSpan.Zero, Ct);
                 if (permit.IsGranted)
                 {
                     held.Add(permit);
+                    grantedBy[i]++;
                 }
             }
         }
 
         Assert.Equal(5, held.Count);
+
+        // The denial says why: an instance with calls out waits for one of them; one without any waits for a block.
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var denied = await instances[i].AcquireAsync("t1", TimeSpan.Zero, Ct);
+            Assert.Equal(PermitDenial.WaitTooLong, denied.Denial);
+            Assert.Equal(grantedBy[i] > 0 ? PermitWaitReason.InFlight : PermitWaitReason.HeldElsewhere, denied.WaitReason);
+        }
         await held[0].DisposeAsync();
         var again = await instances[0].AcquireAsync("t1", TimeSpan.Zero, Ct);
         var other = await instances[1].AcquireAsync("t1", TimeSpan.Zero, Ct);
@@ -105,6 +115,7 @@ public sealed class FirestoreRateLimiterTests
         var denied = await instances[1].AcquireAsync("t1", TimeSpan.FromSeconds(5), Ct);
         Assert.False(denied.IsGranted);
         Assert.Equal(PermitDenial.WaitTooLong, denied.Denial);
+        Assert.Equal(PermitWaitReason.Paused, denied.WaitReason);
         Assert.True(denied.RetryAt >= at + TimeSpan.FromSeconds(30));
 
         _time.Advance(TimeSpan.FromSeconds(30));

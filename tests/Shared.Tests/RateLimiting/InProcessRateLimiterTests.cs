@@ -286,6 +286,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         var permit = await limiter.AcquireAsync(Tenant, TimeSpan.FromSeconds(5), Token);
         Assert.False(permit.IsGranted);
         Assert.Equal(PermitDenial.WaitTooLong, permit.Denial);
+        Assert.Equal(PermitWaitReason.MinuteBudget, permit.WaitReason);
         Assert.Equal(Start + TimeSpan.FromMinutes(1), permit.RetryAt);
     }
 

@@ -162,12 +162,19 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
             state.LastDemand = start;
         }
 
+        var why = PermitWaitReason.None;
         try
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var now = _time.GetUtcNow();
+                if (now > deadline)
+                {
+                    // Reads and claims (Firestore round trips) took the caller past its deadline.
+                    return XeroPermit.Denied(PermitDenial.WaitTooLong, null, why);
+                }
+
                 if (now - state.RefreshedAt >= RefreshInterval)
                 {
                     await RefreshAsync(state, now, cancellationToken);
@@ -198,10 +205,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                     if (paused > now)
                     {
                         wait = paused - now;
+                        why = PermitWaitReason.Paused;
                     }
                     else
                     {
-                        var permit = TryGrant(state, now, out wait, out toRenew, out var appShort);
+                        var permit = TryGrant(state, now, out wait, out toRenew, out var appShort, out why);
                         if (permit is not null)
                         {
                             return permit;
@@ -235,7 +243,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
                 if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
                 {
-                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, why);
                 }
 
                 await Task.Delay(Min(wait, Window), _time, cancellationToken);
@@ -434,17 +442,26 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     private int SlotsOf(int index) => (_options.PerMinute / _options.Concurrent) + (index < _options.PerMinute % _options.Concurrent ? 1 : 0);
 
     /// <summary>Under the tenant's gate: a permit from a held block, or how long to wait (and maybe a block to renew first).</summary>
-    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew, out bool appShort)
+    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew, out bool appShort, out PermitWaitReason why)
     {
         toRenew = null;
         appShort = false;
         wait = TimeSpan.MaxValue;
+        why = PermitWaitReason.HeldElsewhere;
         var nowMicros = FirestoreDocumentId.ToMicros(now);
+        void Until(TimeSpan candidate, PermitWaitReason reason, ref TimeSpan soonest, ref PermitWaitReason soonestWhy)
+        {
+            if (candidate < soonest)
+            {
+                (soonest, soonestWhy) = (candidate, reason);
+            }
+        }
+
         foreach (var block in state.Blocks.Values.ToList())
         {
             if (block.Writing || block.InFlight)
             {
-                wait = Min(wait, Poll);
+                Until(Poll, PermitWaitReason.InFlight, ref wait, ref why);
                 continue;
             }
 
@@ -458,7 +475,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
             var slot = block.FreeSlot(nowMicros, out var nextFree);
             if (slot < 0)
             {
-                wait = Min(wait, FirestoreDocumentId.FromMicros(nextFree) - now);
+                Until(FirestoreDocumentId.FromMicros(nextFree) - now, PermitWaitReason.MinuteBudget, ref wait, ref why);
                 continue;
             }
 
@@ -477,7 +494,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             if (!TryTakeAppSlot(state.TenantId, block, now, out var app, out var appSlot, out var appWait))
             {
-                wait = Min(wait, appWait);
+                Until(appWait, PermitWaitReason.AppBudget, ref wait, ref why);
                 appShort = true;
                 continue;
             }
