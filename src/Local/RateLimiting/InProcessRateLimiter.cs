@@ -44,10 +44,9 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var now = _time.GetUtcNow();
-            var slotWait = deadline == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : Max(deadline - now, TimeSpan.Zero);
-            if (!await inFlight.WaitAsync(slotWait, cancellationToken))
+            if (!await EnterAsync(inFlight, deadline, now, cancellationToken))
             {
-                return XeroPermit.Denied(PermitDenial.WaitTooLong, null);
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, null, PermitWaitReason.InFlight);
             }
 
             SqliteCallHistory.Reservation reservation;
@@ -87,7 +86,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             var wait = reservation.WaitFor;
             if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
             {
-                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, reservation.Why);
             }
 
             await Task.Delay(wait, _time, cancellationToken);
@@ -123,7 +122,37 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
     private static TimeSpan Jittered(TimeSpan delay) =>
         delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 2)));
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    /// <summary>Takes an in-flight slot, waiting at most until <paramref name="deadline"/> on the injected clock.</summary>
+    private async Task<bool> EnterAsync(SemaphoreSlim inFlight, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (inFlight.Wait(0, cancellationToken))
+        {
+            return true;
+        }
+
+        if (deadline == DateTimeOffset.MaxValue)
+        {
+            await inFlight.WaitAsync(cancellationToken);
+            return true;
+        }
+
+        if (deadline <= now)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(deadline - now, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await inFlight.WaitAsync(linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     private static partial class Log
     {

@@ -97,18 +97,21 @@ internal sealed class SqliteCallHistory
 
         var app = await ReadBudgetAsync(connection, transaction, AppKey, cancellationToken);
         var wait = Max(TimeSpan.FromTicks(Math.Max(budget.PausedUntil, app.PausedUntil) - at), TimeSpan.Zero);
-        wait = Max(wait, await TimeUntilFreeAsync(connection, transaction, TenantWindow, tenantId, limits.PerMinute, at, cancellationToken));
-        wait = Max(wait, await TimeUntilFreeAsync(connection, transaction, AppWindow, null, limits.AppPerMinute, at, cancellationToken));
+        var why = wait > TimeSpan.Zero ? PermitWaitReason.Paused : PermitWaitReason.None;
+        var tenantWait = await TimeUntilFreeAsync(connection, transaction, TenantWindow, tenantId, limits.PerMinute, at, cancellationToken);
+        (wait, why) = tenantWait > wait ? (tenantWait, PermitWaitReason.MinuteBudget) : (wait, why);
+        var appWait = await TimeUntilFreeAsync(connection, transaction, AppWindow, null, limits.AppPerMinute, at, cancellationToken);
+        (wait, why) = appWait > wait ? (appWait, PermitWaitReason.AppBudget) : (wait, why);
         if (wait == TimeSpan.Zero && await CountAsync(connection, transaction, "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL", tenantId, at, cancellationToken) >= limits.Concurrent)
         {
             // Another limiter on this file holds the tenant's in-flight slots.
-            wait = InFlightPoll;
+            (wait, why) = (InFlightPoll, PermitWaitReason.InFlight);
         }
 
         if (wait > TimeSpan.Zero)
         {
             await transaction.CommitAsync(cancellationToken);
-            return Reservation.Wait(wait);
+            return Reservation.Wait(wait, why);
         }
 
         using var insert = connection.CreateCommand();
@@ -466,11 +469,11 @@ internal sealed class SqliteCallHistory
     private sealed record Budget(long PausedUntil, long? DeferredUntil, bool DayExhausted, int? DayRemaining, long? DayObservedAt);
 
     /// <summary>The outcome of <see cref="TryReserveAsync"/>: granted (with the call's id), wait, or day budget spent.</summary>
-    internal readonly record struct Reservation(long? CallId, TimeSpan WaitFor, DateTimeOffset? DayDeniedUntil)
+    internal readonly record struct Reservation(long? CallId, TimeSpan WaitFor, DateTimeOffset? DayDeniedUntil, PermitWaitReason Why = PermitWaitReason.None)
     {
         public static Reservation Granted(long id) => new(id, TimeSpan.Zero, null);
 
-        public static Reservation Wait(TimeSpan wait) => new(null, wait, null);
+        public static Reservation Wait(TimeSpan wait, PermitWaitReason why) => new(null, wait, null, why);
 
         public static Reservation DayDenied(DateTimeOffset until) => new(null, TimeSpan.Zero, until);
     }

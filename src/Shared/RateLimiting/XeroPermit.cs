@@ -8,8 +8,9 @@ public sealed class XeroPermit : IAsyncDisposable
 {
     private Func<ValueTask>? _release;
 
-    private XeroPermit(bool granted, PermitDenial denial, DateTimeOffset? retryAt, Func<ValueTask>? release)
+    private XeroPermit(bool granted, PermitDenial denial, DateTimeOffset? retryAt, Func<ValueTask>? release, PermitWaitReason waitReason = PermitWaitReason.None)
     {
+        WaitReason = waitReason;
         IsGranted = granted;
         Denial = denial;
         RetryAt = retryAt;
@@ -25,7 +26,12 @@ public sealed class XeroPermit : IAsyncDisposable
 
     public static XeroPermit Granted(Func<ValueTask> release) => new(true, PermitDenial.None, null, release);
 
+    /// <summary>For a <see cref="PermitDenial.WaitTooLong"/> denial: what the permit was waiting for.</summary>
+    public PermitWaitReason WaitReason { get; }
+
     public static XeroPermit Denied(PermitDenial denial, DateTimeOffset? retryAt) => new(false, denial, retryAt, null);
+
+    public static XeroPermit Denied(PermitDenial denial, DateTimeOffset? retryAt, PermitWaitReason waitReason) => new(false, denial, retryAt, null, waitReason);
 
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref _release, null)?.Invoke() ?? ValueTask.CompletedTask;
 }

@@ -157,7 +157,7 @@ public sealed partial class XeroApiClient
         {
             throw permit.Denial == PermitDenial.DayLimit
                 ? new XeroApiException(XeroFailure.DayLimitReached, null, "The tenant's daily Xero call budget is spent.") { RetryAt = permit.RetryAt }
-                : new XeroApiException(XeroFailure.PermitUnavailable, null, "No Xero rate-limit permit within the deadline.") { RetryAt = permit.RetryAt };
+                : new XeroApiException(XeroFailure.PermitUnavailable, null, $"No Xero rate-limit permit within the deadline (waiting for {permit.WaitReason}).") { RetryAt = permit.RetryAt };
         }
 
         counters.Calls++;

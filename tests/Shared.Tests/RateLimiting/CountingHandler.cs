@@ -1,16 +1,22 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace XeroSync.Tests.RateLimiting;
 
-/// <summary>Counts Firestore commits and the document writes they carry (every attempt, failed ones too).</summary>
-internal sealed class CountingHandler : DelegatingHandler
+/// <summary>
+/// Counts Firestore commits and the document writes they carry (every attempt, failed ones too), each stamped with the
+/// given clock's time so a figure can leave out the first claims.
+/// </summary>
+internal sealed class CountingHandler(TimeProvider? clock = null) : DelegatingHandler
 {
-    private long _commits;
-    private long _documents;
+    private readonly ConcurrentQueue<(DateTimeOffset At, int Documents)> _commits = new();
 
-    public long Commits => Interlocked.Read(ref _commits);
+    public long Commits => _commits.Count;
 
-    public long Documents => Interlocked.Read(ref _documents);
+    public long Documents => _commits.Sum(c => (long)c.Documents);
+
+    /// <summary>Document writes in commits sent at or after <paramref name="from"/>.</summary>
+    public long DocumentsSince(DateTimeOffset from) => _commits.Where(c => c.At >= from).Sum(c => (long)c.Documents);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -18,8 +24,7 @@ internal sealed class CountingHandler : DelegatingHandler
         {
             var body = await request.Content.ReadAsStringAsync(cancellationToken);
             using var json = JsonDocument.Parse(body);
-            Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _documents, json.RootElement.TryGetProperty("writes", out var writes) ? writes.GetArrayLength() : 0);
+            _commits.Enqueue(((clock ?? TimeProvider.System).GetUtcNow(), json.RootElement.TryGetProperty("writes", out var writes) ? writes.GetArrayLength() : 0));
         }
 
         return await base.SendAsync(request, cancellationToken);

@@ -20,10 +20,10 @@ public sealed class InProcessRateLimiterTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     /// <summary>A limiter on this test's state file: every limiter a test creates shares it, like processes on one data folder.</summary>
-    private InProcessRateLimiter Create(FakeTimeProvider time, Action<RateLimitOptions>? configure = null) =>
+    private InProcessRateLimiter Create(ParkingClock time, Action<RateLimitOptions>? configure = null) =>
         Create(time, new SqliteCallHistory(SqliteStateDatabase.InFolder(_data.Path)), configure);
 
-    private static InProcessRateLimiter Create(FakeTimeProvider time, SqliteCallHistory history, Action<RateLimitOptions>? configure = null)
+    private static InProcessRateLimiter Create(ParkingClock time, SqliteCallHistory history, Action<RateLimitOptions>? configure = null)
     {
         var options = new RateLimitOptions();
         configure?.Invoke(options);
@@ -37,7 +37,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         return permit;
     }
 
-    /// <summary>Yields to the thread pool so continuations released by a fake-clock advance can run.</summary>
+    /// <summary>Yields to the thread pool between the random-arrival test's clock steps (a pace, never a check that something waits).</summary>
     private static async Task Settle()
     {
         for (var i = 0; i < 20; i++)
@@ -46,16 +46,33 @@ public sealed class InProcessRateLimiterTests : IDisposable
         }
     }
 
-    private static async Task AssertPendingUntil(FakeTimeProvider time, Task<XeroPermit> acquire, TimeSpan pending)
+    /// <summary>
+    /// Starts a request and proves it is granted exactly when <paramref name="pending"/> has passed: it parks on the clock
+    /// with nothing due before then (the clock's own signal, not a guess that it got there), is still waiting a
+    /// millisecond before, and is granted at that instant.
+    /// </summary>
+    private static async Task AssertPendingUntil(ParkingClock time, Func<Task<XeroPermit>> start, TimeSpan pending)
     {
-        // Step to just before the expected release: still waiting.
-        time.Advance(pending - TimeSpan.FromMilliseconds(1));
-        await Settle();
+        time.Forget();
+        var until = time.GetUtcNow() + pending;
+        var acquire = start();
+        await time.ParkedUntilAsync(acquire, until, Signal, Token);
+        time.Advance(until - TimeSpan.FromMilliseconds(1) - time.GetUtcNow());
         Assert.False(acquire.IsCompleted, $"permit granted before {pending}");
         time.Advance(TimeSpan.FromMilliseconds(1));
         var permit = await acquire.WaitAsync(Signal, Token);
         Assert.True(permit.IsGranted);
         await permit.DisposeAsync();
+    }
+
+    /// <summary>Starts a request and waits for the clock's signal that it is parked with nothing due before <paramref name="pending"/>.</summary>
+    private static async Task<Task<XeroPermit>> StartParked(ParkingClock time, Func<Task<XeroPermit>> start, TimeSpan pending)
+    {
+        time.Forget();
+        var until = time.GetUtcNow() + pending;
+        var acquire = start();
+        await time.ParkedUntilAsync(acquire, until, Signal, Token);
+        return acquire;
     }
 
     [Theory(Timeout = 60_000)]
@@ -66,7 +83,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
     {
         const int perMinute = 10;
         const int concurrent = 3;
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time, o =>
         {
             o.PerMinute = perMinute;
@@ -132,13 +149,14 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Never_more_than_concurrent_permits_in_flight()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time, o => o.Concurrent = 2);
         var first = await Granted(limiter);
         var second = await Granted(limiter);
-        var third = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await Settle();
-        Assert.False(third.IsCompleted);
+        // Parked on the in-flight cap for as long as it is willing to wait; only a release lets it through.
+        var third = await StartParked(time, () => limiter.AcquireAsync(Tenant, TimeSpan.FromMinutes(10), Token).AsTask(), TimeSpan.FromMinutes(10));
+        time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromMilliseconds(1));
+        Assert.False(third.IsCompleted, "granted while two permits were out");
         await first.DisposeAsync();
         var permit = await third.WaitAsync(Signal, Token);
         Assert.True(permit.IsGranted);
@@ -149,29 +167,27 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Observed_minute_remaining_lower_than_own_count_makes_the_next_permit_wait()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await (await Granted(limiter)).DisposeAsync();
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 0, 4000, 9000), Token);
-        var next = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
+        await AssertPendingUntil(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromMinutes(1));
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Minute_429_with_retry_after_pauses_the_tenant_exactly_that_long()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await (await Granted(limiter)).DisposeAsync();
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 0, 4000, 9000, RateLimitProblem.Minute, TimeSpan.FromSeconds(17)), Token);
-        var next = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, next, TimeSpan.FromSeconds(17));
+        await AssertPendingUntil(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(17));
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Day_429_denies_with_the_reset_as_retry_at()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 10, 0, 9000, RateLimitProblem.Day, TimeSpan.FromHours(3)), Token);
         var permit = await limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token);
@@ -186,7 +202,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Day_remaining_zero_denies_and_recovers_later()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 50, 0, 9000), Token);
         var permit = await limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token);
@@ -201,7 +217,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Day_remaining_counts_down_per_permit()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 50, 2, 9000), Token);
         await (await Granted(limiter)).DisposeAsync();
@@ -213,15 +229,14 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task Concurrent_429_pauses_briefly()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time, o => o.ConcurrentBackoff = TimeSpan.FromSeconds(1));
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 50, 4000, 9000, RateLimitProblem.Concurrent), Token);
-        var next = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await Settle();
-        Assert.False(next.IsCompleted);
-
-        // Back-off is the configured second plus up to 50 % jitter: granted within 1.5 s, not a minute.
-        time.Advance(TimeSpan.FromMilliseconds(1500));
+        // Back-off is the configured second plus up to 50 % jitter: not before 1 s, granted within 1.5 s, not a minute.
+        var next = await StartParked(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1) - (time.GetUtcNow() - Start));
+        Assert.False(next.IsCompleted, "granted before the back-off");
+        time.Advance(TimeSpan.FromMilliseconds(1500) - (time.GetUtcNow() - Start));
         var permit = await next.WaitAsync(Signal, Token);
         Assert.True(permit.IsGranted);
         await permit.DisposeAsync();
@@ -230,15 +245,16 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task App_minute_429_pauses_every_tenant()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 50, 4000, 0, RateLimitProblem.AppMinute, TimeSpan.FromSeconds(20)), Token);
-        var other = limiter.AcquireAsync("tenant-b", Timeout.InfiniteTimeSpan, Token).AsTask();
-        var same = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await Settle();
-        Assert.False(other.IsCompleted);
-        Assert.False(same.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(60));
+        // Xero says no app call is left in its window (and Retry-After 20 s): the app's minute is spent until a minute from now.
+        var other = await StartParked(time, () => limiter.AcquireAsync("tenant-b", Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(60));
+        var same = await StartParked(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(60));
+        time.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(1) - (time.GetUtcNow() - Start));
+        Assert.False(other.IsCompleted, "another tenant granted during the app pause");
+        Assert.False(same.IsCompleted, "the tenant granted during the app pause");
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await (await other.WaitAsync(Signal, Token)).DisposeAsync();
         await (await same.WaitAsync(Signal, Token)).DisposeAsync();
     }
@@ -249,35 +265,35 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [InlineData("hourly")]
     public async Task Unknown_or_missing_problem_backs_off_safely(string? problem)
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time);
         var parsed = RateLimitObservation.ParseProblem(problem);
         Assert.Equal(RateLimitProblem.Unknown, parsed);
         await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), null, null, null, parsed), Token);
-        var next = limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        time.Advance(TimeSpan.FromSeconds(4));
-        await Settle();
+        var next = await StartParked(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(5));
+        time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1) - (time.GetUtcNow() - Start));
         Assert.False(next.IsCompleted, "an unknown 429 must back off for at least 5 s");
-        time.Advance(TimeSpan.FromSeconds(4));
+        time.Advance(TimeSpan.FromSeconds(8) - (time.GetUtcNow() - Start));
         await (await next.WaitAsync(Signal, Token)).DisposeAsync();
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Short_max_wait_is_denied_wait_too_long()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time, o => o.PerMinute = 1);
         await (await Granted(limiter)).DisposeAsync();
         var permit = await limiter.AcquireAsync(Tenant, TimeSpan.FromSeconds(5), Token);
         Assert.False(permit.IsGranted);
         Assert.Equal(PermitDenial.WaitTooLong, permit.Denial);
+        Assert.Equal(PermitWaitReason.MinuteBudget, permit.WaitReason);
         Assert.Equal(Start + TimeSpan.FromMinutes(1), permit.RetryAt);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Tenants_are_independent()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var limiter = Create(time, o =>
         {
             o.PerMinute = 1;
@@ -298,7 +314,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 30_000)]
     public async Task A_limiter_started_after_another_counts_its_last_minute_of_calls()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using (var first = Create(time, o => o.PerMinute = 3))
         {
             for (var i = 0; i < 3; i++)
@@ -310,15 +326,14 @@ public sealed class InProcessRateLimiterTests : IDisposable
         // The "restarted process": a new limiter on the same state file, nothing in memory.
         time.Advance(TimeSpan.FromSeconds(20));
         using var second = Create(time, o => o.PerMinute = 3);
-        var next = second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, next, TimeSpan.FromSeconds(40));
+        await AssertPendingUntil(time, () => second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(40));
         await (await Granted(second, "tenant-b")).DisposeAsync();
     }
 
     [Fact(Timeout = 30_000)]
     public async Task Two_limiters_on_one_state_file_share_the_minute_window()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var a = Create(time, o => o.PerMinute = 4);
         using var b = Create(time, o => o.PerMinute = 4);
         await (await Granted(a)).DisposeAsync();
@@ -327,8 +342,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await Granted(b)).DisposeAsync();
         Assert.Equal(PermitDenial.WaitTooLong, (await a.AcquireAsync(Tenant, TimeSpan.FromSeconds(59), Token)).Denial);
         Assert.Equal(PermitDenial.WaitTooLong, (await b.AcquireAsync(Tenant, TimeSpan.FromSeconds(59), Token)).Denial);
-        var next = b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
+        await AssertPendingUntil(time, () => b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromMinutes(1));
 
         // Another tenant is not affected by the first one's window.
         await (await Granted(a, "tenant-b")).DisposeAsync();
@@ -337,20 +351,15 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 30_000)]
     public async Task Two_limiters_on_one_state_file_share_the_in_flight_cap()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using var a = Create(time, o => o.Concurrent = 1);
         using var b = Create(time, o => o.Concurrent = 1);
         var held = await Granted(a);
-        var waiting = b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        for (var i = 0; i < 5; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(50));
-            await Settle();
-        }
-
+        // Followed from poll to poll for a quarter of a second of the clock: still parked while the call is out.
+        var waiting = await StartParked(time, () => b.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromMilliseconds(250));
         Assert.False(waiting.IsCompleted, "the other limiter's call is still in flight");
         await held.DisposeAsync();
-        time.Advance(TimeSpan.FromMilliseconds(50));
+        time.Advance(TimeSpan.FromSeconds(1));
         var permit = await waiting.WaitAsync(Signal, Token);
         Assert.True(permit.IsGranted);
         await permit.DisposeAsync();
@@ -359,7 +368,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
     [Fact(Timeout = 30_000)]
     public async Task A_call_held_by_a_killed_process_counts_as_completed_when_noticed()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         var deadPid = await ExitedProcessIdAsync();
         var state = SqliteStateDatabase.InFolder(_data.Path);
         using var killed = Create(time, new SqliteCallHistory(state, deadPid, 0), o => o.PerMinute = 1);
@@ -374,14 +383,13 @@ public sealed class InProcessRateLimiterTests : IDisposable
         });
 
         // Not free: the call may have reached Xero as late as now, so its slot is held for a minute from now.
-        var next = restarted.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, next, TimeSpan.FromMinutes(1));
+        await AssertPendingUntil(time, () => restarted.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromMinutes(1));
     }
 
     [Fact(Timeout = 30_000)]
     public async Task Pauses_and_day_deferrals_survive_a_restart()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new ParkingClock(Start);
         using (var first = Create(time))
         {
             await first.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 0, 4000, 9000, RateLimitProblem.Minute, TimeSpan.FromSeconds(25)), Token);
@@ -395,8 +403,7 @@ public sealed class InProcessRateLimiterTests : IDisposable
         Assert.Equal(Start + TimeSpan.FromHours(2), denied.RetryAt);
         await (await Granted(second, "tenant-c")).DisposeAsync();
         Assert.Equal(PermitDenial.DayLimit, (await second.AcquireAsync("tenant-c", TimeSpan.Zero, Token)).Denial);
-        var paused = second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask();
-        await AssertPendingUntil(time, paused, TimeSpan.FromSeconds(25));
+        await AssertPendingUntil(time, () => second.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), TimeSpan.FromSeconds(25));
     }
 
     /// <summary>The pid of a process that has run and exited (a killed owner's, as far as the limiter can tell).</summary>

@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using XeroSync.Ledger.Local;
 using XeroSync.RateLimiting;
+using XeroSync.Tests.RateLimiting;
 using XeroSync.Xero;
 using XeroSync.XeroSimulator;
 
@@ -19,7 +19,10 @@ internal sealed class XeroClientHarness : IAsyncDisposable
 
     private readonly bool _ownsSimulator;
 
-    private XeroClientHarness(XeroSimulatorHost simulator, FakeTimeProvider clock, RateLimitOptions limits, int maxRetries, bool ownsSimulator = true)
+    /// <summary>One HTTP attempt's timeout, long enough that a timer this long is never a wait the harness steps the clock for.</summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMinutes(10);
+
+    private XeroClientHarness(XeroSimulatorHost simulator, ParkingClock clock, RateLimitOptions limits, int maxRetries, bool ownsSimulator = true)
     {
         _ownsSimulator = ownsSimulator;
         Simulator = simulator;
@@ -32,6 +35,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
             ClientSecret = simulator.State.Options.ClientSecret,
             RetryBaseDelay = TimeSpan.Zero,
             MaxRetries = maxRetries,
+            AttemptTimeout = AttemptTimeout,
         });
         Tokens = new ClientCredentialsTokenSource(_http, options, clock, NullLogger<ClientCredentialsTokenSource>.Instance);
         Limiter = new InProcessRateLimiter(Options.Create(limits), SqliteStateDatabase.InFolder(_state.Path), clock, NullLogger<InProcessRateLimiter>.Instance);
@@ -45,7 +49,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
 
     public SimulatorState State => Simulator.State;
 
-    public FakeTimeProvider Clock { get; }
+    public ParkingClock Clock { get; }
 
     public ClientCredentialsTokenSource Tokens { get; }
 
@@ -57,7 +61,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
 
     public static async Task<XeroClientHarness> StartAsync(Func<SimulatorOptions, SimulatorOptions>? configure = null, Action<RateLimitOptions>? limits = null, int maxRetries = 5)
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new ParkingClock(Start);
         var options = new SimulatorOptions { Clock = clock, Tenants = 2, Scale = 0.05, CreatedAt = Start, ChangesPerMinute = 0 };
         var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, TestContext.Current.CancellationToken);
         var limitOptions = new RateLimitOptions();
@@ -68,15 +72,18 @@ internal sealed class XeroClientHarness : IAsyncDisposable
     public PageQuery Query(string endpoint, int tenant = 0, int page = 1, TimeSpan? maxWait = null, DateTimeOffset? since = null) =>
         new(Tenant(tenant), EndpointCatalog.Get(endpoint), page, null, since, maxWait is { } wait ? Clock.GetUtcNow() + wait : null);
 
-    /// <summary>Fetches a page, stepping the fake clock (bounded in real time) whenever the call waits on it.</summary>
-    public Task<XeroPage> DriveAsync(PageQuery query, TimeSpan step) => DriveAsync(Client.GetPageAsync(query, TestContext.Current.CancellationToken), step);
+    /// <summary>Fetches a page, moving the fake clock to each wait the call (or the simulator serving it) parks on.</summary>
+    public Task<XeroPage> DriveAsync(PageQuery query) => DriveAsync(Client.GetPageAsync(query, TestContext.Current.CancellationToken));
+
+    /// <summary>Waits for the clock's signal that something (the simulator answering slowly, a back-off) parked on it.</summary>
+    public Task<DateTimeOffset> NextWaitAsync() => Clock.NextWaitAsync(AttemptTimeout, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
 
     /// <summary>
     /// Starts a fetch that Xero is expected to reject first, and moves the fake clock only once the simulator has
     /// answered that 429: stepping it earlier (while a loaded machine is slow to deliver the request) could reset the
     /// very window the test is about.
     /// </summary>
-    public async Task<XeroPage> DriveThroughRejectionAsync(PageQuery query, TimeSpan step)
+    public async Task<XeroPage> DriveThroughRejectionAsync(PageQuery query)
     {
         var rejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLogged(SimulatedRequest request)
@@ -92,7 +99,7 @@ internal sealed class XeroClientHarness : IAsyncDisposable
         {
             var fetch = Client.GetPageAsync(query, TestContext.Current.CancellationToken);
             await Task.WhenAny(rejected.Task, fetch).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-            return await DriveAsync(fetch, step);
+            return await DriveAsync(fetch);
         }
         finally
         {
@@ -100,21 +107,24 @@ internal sealed class XeroClientHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a fetch already under way, stepping the fake clock (bounded in real time) while it is not done.</summary>
-    public async Task<XeroPage> DriveAsync(Task<XeroPage> task, TimeSpan step)
+    /// <summary>
+    /// Waits for a fetch already under way: each time a wait is started on the clock (the clock's signal, not a poll), the
+    /// clock moves to the instant it is due; each signal is bounded in real time.
+    /// </summary>
+    public async Task<XeroPage> DriveAsync(Task<XeroPage> task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!task.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(20))
+        while (!task.IsCompleted)
         {
-            await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(5), TestContext.Current.CancellationToken));
-            if (!task.IsCompleted)
+            var wait = NextWaitAsync();
+            await Task.WhenAny(task, wait).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+            if (!task.IsCompleted && await wait is var due && due > Clock.GetUtcNow())
             {
-                Clock.Advance(step);
+                Clock.Advance(due - Clock.GetUtcNow());
             }
         }
 
-        return await task.WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        return await task;
     }
 
     public async ValueTask DisposeAsync()

@@ -10,14 +10,16 @@ namespace XeroSync.RateLimiting.Firestore;
 
 /// <summary>
 /// The cloud shape's limiter, shared by every Worker instance through Firestore, built so that Firestore never sees a
-/// contended transaction and about one document write per dozen Xero calls.
+/// contended transaction and well under one document write per twenty Xero calls.
 /// <para><b>Blocks.</b> A tenant's minute budget (<see cref="RateLimitOptions.PerMinute"/>, 60) is cut into
 /// <see cref="RateLimitOptions.Concurrent"/> (5) blocks of slots (12 each). Block <c>k</c> is the document
 /// <c>limits/{tenant}/blocks/{k}</c> with <c>holder</c>, <c>leaseUntilMicros</c> and <c>freeAtMicros[]</c> (per slot, the
 /// instant from which it may carry its next call). An instance takes a block with one write (create-if-absent, or an
 /// updateTime precondition on the document it read: a loser simply tries another block, nothing is retried on one hot
-/// document), spends its slots locally, renews the lease with one write about once a minute while it has demand, and
-/// releases it (one write, with the real free times) after <see cref="IdleRelease"/> without demand.</para>
+/// document), spends its slots locally for as long as it has work for the tenant, renews the lease with one write once
+/// less than <see cref="RenewBefore"/> is left (one write per block every four minutes, about 48 calls), and releases it
+/// (one write, with the real free times) after <see cref="IdleRelease"/> without demand or when the instance shuts down
+/// (<see cref="DisposeAsync"/>).</para>
 /// <para><b>Why no Xero minute window ever sees more than 60 calls, whatever its phase.</b> This is the in-process
 /// <c>CallWindow</c> argument, per slot: a slot carries one call at a time; when its response arrives at <c>r</c> the slot
 /// becomes free at <c>r + 60 s</c>. The call reached Xero no later than <c>r</c> and the slot's next call reaches Xero no
@@ -44,20 +46,34 @@ namespace XeroSync.RateLimiting.Firestore;
 /// released exactly like tenant blocks (updateTime preconditions, lease, <see cref="Guard"/>, crash rule). A call needs a
 /// free tenant slot and a free app slot held by this instance; both become free at response + 60 s, so no 60-second
 /// interval holds more than AppPerMinute calls of the app, whatever its phase. An instance's demand is the tenant slots it
-/// holds; every <see cref="AppRefreshInterval"/> while it has demand it reads all app blocks (one batchGet), and from the
+/// holds; every <see cref="AppRefreshInterval"/> while it has demand (sooner, but not within <see cref="AppRefreshMin"/>,
+/// when that demand moved by more than a tenant block or a tenth) it reads all app blocks (one batchGet), and from the
 /// demand the live holders published works out its share: what it needs if everyone's need fits, otherwise the blocks
 /// less one shared in proportion to demand (one stays free so an instance holding none can take one and be seen). It
-/// claims up to its share, drains and releases what is above it, and renews what it keeps at half a lease (one write per
-/// block a minute, carrying its demand). Within an instance, a tenant block may take an app slot while its slots used in
+/// claims up to its share, drains and releases what is above it, and renews what it keeps once less than
+/// <see cref="AppRenewBefore"/> is left of its <see cref="AppLeaseTtl"/> (one write per block every eight minutes, carrying
+/// its demand; a dead instance's app block, one 64th of the budget, is out of use for up to eleven minutes). Within an instance, a tenant block may take an app slot while its slots used in
 /// the last minute are under its part of the instance's app slots (spread evenly over the tenant blocks held here), so
-/// each tenant's rate is proportional to its blocks. Cost: with the app saturated, 64 app block writes a minute for the
-/// whole app (about 0.006 per call at 10,000 a minute); with few tenants, one app block per instance, renewed with one
-/// write a minute.</para>
+/// each tenant's rate is proportional to its blocks. Cost: with the app saturated, 64 app block writes per eight minutes
+/// for the whole app; with few tenants, one app block per instance.</para>
+/// <para><b>Takeover.</b> A block released by a live instance (idle, or shut down) is taken at once with its real free
+/// times. A crashed instance's blocks are taken when its lease has lapsed, each slot free at <c>leaseUntil + 60 s</c>, so
+/// a tenant block is back in use at most six minutes after a crash: the price of renewing once per 48 calls rather than
+/// once per 12.</para>
 /// </summary>
-public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
+public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IAsyncDisposable
 {
-    /// <summary>A block lease's length; renewed when less than half is left.</summary>
-    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(120);
+    /// <summary>A tenant block lease's length; renewed when less than <see cref="RenewBefore"/> is left.</summary>
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(5);
+
+    /// <summary>A held tenant block is renewed (one write) once less than this is left of its lease.</summary>
+    public static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(1);
+
+    /// <summary>An app block lease's length; renewed when less than <see cref="AppRenewBefore"/> is left.</summary>
+    public static readonly TimeSpan AppLeaseTtl = TimeSpan.FromMinutes(10);
+
+    /// <summary>A held app block is renewed (one write) once less than this is left of its lease.</summary>
+    public static readonly TimeSpan AppRenewBefore = TimeSpan.FromMinutes(2);
 
     /// <summary>No call starts later than this before the lease ends (covers latency and clock skew).</summary>
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(5);
@@ -68,11 +84,17 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     /// <summary>Pause between failed block claims of one tenant on one instance.</summary>
     public static readonly TimeSpan ClaimRetry = TimeSpan.FromSeconds(1);
 
-    /// <summary>A block is released after this long without demand on its instance.</summary>
-    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
+    /// <summary>A tenant's blocks are released after this long without demand for it on its instance.</summary>
+    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(20);
 
-    /// <summary>How often an instance with demand re-reads the app blocks (its share) and renews or releases its own.</summary>
-    public static readonly TimeSpan AppRefreshInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How often an instance with demand re-reads the app blocks (its share) while its demand holds still.</summary>
+    public static readonly TimeSpan AppRefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The soonest an instance re-reads the app blocks again after its demand moved.</summary>
+    public static readonly TimeSpan AppRefreshMin = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutting down may spend releasing blocks (Cloud Run allows 10 s after SIGTERM).</summary>
+    public static readonly TimeSpan ShutdownRelease = TimeSpan.FromSeconds(5);
 
     /// <summary>The app-wide minute budget's slots are spread over this many block documents (fewer if the budget is smaller).</summary>
     public const int AppBlockCount = 64;
@@ -140,18 +162,25 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             state.LastDemand = start;
         }
 
+        var why = PermitWaitReason.None;
         try
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var now = _time.GetUtcNow();
+                if (now > deadline)
+                {
+                    // Reads and claims (Firestore round trips) took the caller past its deadline.
+                    return XeroPermit.Denied(PermitDenial.WaitTooLong, null, why);
+                }
+
                 if (now - state.RefreshedAt >= RefreshInterval)
                 {
                     await RefreshAsync(state, now, cancellationToken);
                 }
 
-                if (Volatile.Read(ref _tenantBlockCount) > 0 && now - AppRefreshedAt() >= AppRefreshInterval)
+                if (Volatile.Read(ref _tenantBlockCount) > 0 && AppRefreshDue(now))
                 {
                     await RefreshAppAsync(now, cancellationToken);
                 }
@@ -176,10 +205,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                     if (paused > now)
                     {
                         wait = paused - now;
+                        why = PermitWaitReason.Paused;
                     }
                     else
                     {
-                        var permit = TryGrant(state, now, out wait, out toRenew, out var appShort);
+                        var permit = TryGrant(state, now, out wait, out toRenew, out var appShort, out why);
                         if (permit is not null)
                         {
                             return permit;
@@ -213,7 +243,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
                 if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
                 {
-                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait);
+                    return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, why);
                 }
 
                 await Task.Delay(Min(wait, Window), _time, cancellationToken);
@@ -338,6 +368,28 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         await ReleaseAppBlocksAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Shutting down: releases the blocks with no call in flight (their real free times let another instance take them at
+    /// once instead of after the lease and the crash rule), at most <see cref="ShutdownRelease"/>, then stops.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            using var timeout = new CancellationTokenSource(ShutdownRelease, _time);
+            try
+            {
+                await ReleaseAllAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or GoogleApiException or OperationCanceledException or FirestoreAbortedException)
+            {
+                LogShutdownReleaseFailed(e);
+            }
+        }
+
+        Dispose();
+    }
+
     public void Dispose()
     {
         _disposed = true;
@@ -390,17 +442,26 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     private int SlotsOf(int index) => (_options.PerMinute / _options.Concurrent) + (index < _options.PerMinute % _options.Concurrent ? 1 : 0);
 
     /// <summary>Under the tenant's gate: a permit from a held block, or how long to wait (and maybe a block to renew first).</summary>
-    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew, out bool appShort)
+    private XeroPermit? TryGrant(TenantLimits state, DateTimeOffset now, out TimeSpan wait, out HeldBlock? toRenew, out bool appShort, out PermitWaitReason why)
     {
         toRenew = null;
         appShort = false;
         wait = TimeSpan.MaxValue;
+        why = PermitWaitReason.HeldElsewhere;
         var nowMicros = FirestoreDocumentId.ToMicros(now);
+        void Until(TimeSpan candidate, PermitWaitReason reason, ref TimeSpan soonest, ref PermitWaitReason soonestWhy)
+        {
+            if (candidate < soonest)
+            {
+                (soonest, soonestWhy) = (candidate, reason);
+            }
+        }
+
         foreach (var block in state.Blocks.Values.ToList())
         {
             if (block.Writing || block.InFlight)
             {
-                wait = Min(wait, Poll);
+                Until(Poll, PermitWaitReason.InFlight, ref wait, ref why);
                 continue;
             }
 
@@ -414,11 +475,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             var slot = block.FreeSlot(nowMicros, out var nextFree);
             if (slot < 0)
             {
-                wait = Min(wait, FirestoreDocumentId.FromMicros(nextFree) - now);
+                Until(FirestoreDocumentId.FromMicros(nextFree) - now, PermitWaitReason.MinuteBudget, ref wait, ref why);
                 continue;
             }
 
-            if (block.LeaseUntil - now < LeaseTtl / 2)
+            if (block.LeaseUntil - now < RenewBefore)
             {
                 block.Writing = true;
                 toRenew = block;
@@ -433,7 +494,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
             if (!TryTakeAppSlot(state.TenantId, block, now, out var app, out var appSlot, out var appWait))
             {
-                wait = Min(wait, appWait);
+                Until(appWait, PermitWaitReason.AppBudget, ref wait, ref why);
                 appShort = true;
                 continue;
             }
@@ -702,11 +763,18 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
         }
     }
 
-    private DateTimeOffset AppRefreshedAt()
+    /// <summary>
+    /// The app blocks are re-read every <see cref="AppRefreshInterval"/>, or after <see cref="AppRefreshMin"/> once the
+    /// tenant slots held here moved by more than a tenant block or a tenth from the demand last published.
+    /// </summary>
+    private bool AppRefreshDue(DateTimeOffset now)
     {
+        var demand = Volatile.Read(ref _tenantBlockCount) * SlotsOf(0);
         lock (_appGate)
         {
-            return _appRefreshedAt;
+            var since = now - _appRefreshedAt;
+            return since >= AppRefreshInterval
+                || (since >= AppRefreshMin && Math.Abs(demand - _publishedDemand) > Math.Max(SlotsOf(0), _publishedDemand / 10));
         }
     }
 
@@ -866,7 +934,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
                         block.Writing = true;
                         release.Add((block, block.Snapshot()));
                     }
-                    else if (!block.Draining && block.LeaseUntil - now < LeaseTtl / 2)
+                    else if (!block.Draining && block.LeaseUntil - now < AppRenewBefore)
                     {
                         block.Writing = true;
                         renew.Add((block, block.Snapshot()));
@@ -917,7 +985,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
             var claimed = false;
             foreach (var candidate in candidates)
             {
-                var leaseUntil = now + LeaseTtl;
+                var leaseUntil = now + AppLeaseTtl;
                 try
                 {
                     var result = await _client.CommitAsync(
@@ -1017,7 +1085,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
     /// <summary>Renews (or releases) a held app block with one updateTime-guarded write carrying this instance's demand.</summary>
     private async Task WriteAppBlockAsync(AppBlock block, long[] freeAt, bool release, int demand, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var leaseUntil = release ? now : now + LeaseTtl;
+        var leaseUntil = release ? now : now + AppLeaseTtl;
         try
         {
             var result = await _client.CommitAsync(
@@ -1117,4 +1185,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable
 
     [LoggerMessage(EventId = 214, Level = LogLevel.Debug, Message = "Lost app rate-limit block {Block}")]
     private partial void LogAppBlockLost(int block);
+
+    [LoggerMessage(EventId = 215, Level = LogLevel.Warning, Message = "Releasing rate-limit blocks at shutdown failed: others take them when their leases lapse")]
+    private partial void LogShutdownReleaseFailed(Exception exception);
 }
