@@ -363,18 +363,15 @@ public sealed partial class FetchRequestHandler(
                 : endpoint.Paging == PagingStyle.PageAndSize && request.Discover && page == 1 && xeroPage.Pagination is { PageCount: > 0 } pagination ? pagination.PageCount
                 : null;
             var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
-            await ledger.CountCallsAsync(state.Key, xeroPage.Calls, xeroPage.Throttles, cancellationToken);
-            if (request.PageBase is not null)
-            {
-                await ledger.CountRereadCallsAsync(state.Key, xeroPage.Calls, cancellationToken);
-            }
-
             // Paged and page-only endpoints keep their record ids: records move between their pages while they are read.
             var verified = endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.PageOnly;
             var done = new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage)
             {
                 RecordIds = verified ? recordIds : null,
                 ItemCount = verified ? xeroPage.Pagination?.ItemCount : null,
+                Calls = xeroPage.Calls,
+                Throttles = xeroPage.Throttles,
+                Reread = request.PageBase is not null,
             };
             var stored = await ledger.RecordPageDoneAsync(done, cancellationToken);
             Log.PageFetched(logger, request.RunId, request.TenantId, endpoint.Name, page, records, written.Content.Length, stopwatch.ElapsedMilliseconds, xeroPage.Calls);
