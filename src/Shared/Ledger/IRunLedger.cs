@@ -38,7 +38,8 @@ public interface IRunLedger
     /// <summary>
     /// Records a page as done and clears its lease; done is final, and the first record wins (the stored record
     /// is returned, which may be an earlier delivery's). Sets the endpoint's last page when <see cref="PageDone.LastPage"/>
-    /// is given and none is known yet.
+    /// is given and none is known yet. Adds the page's <see cref="PageDone.Calls"/> to the endpoint's counters in the same
+    /// write, whichever record wins.
     /// </summary>
     Task<PageRecord> RecordPageDoneAsync(PageDone page, CancellationToken cancellationToken);
 
@@ -59,12 +60,6 @@ public interface IRunLedger
 
     /// <summary>Every page record of the endpoint, in page order (retries and reports; not the fetch path).</summary>
     Task<IReadOnlyList<PageRecord>> GetAllPagesAsync(EndpointKey key, CancellationToken cancellationToken);
-
-    /// <summary>Adds to the endpoint's call and throttle counters (for progress and summaries).</summary>
-    Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken);
-
-    /// <summary>Adds to the endpoint's count of calls spent re-reading what moved (counted in <see cref="CountCallsAsync"/> too).</summary>
-    Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken);
 
     /// <summary>
     /// What the endpoint's done pages read: distinct record ids over every pass, and records, distinct ids and the

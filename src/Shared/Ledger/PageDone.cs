@@ -24,4 +24,16 @@ public sealed record PageDone(
 
     /// <summary><c>pagination.itemCount</c> as Xero reported it with this page, if it did.</summary>
     public int? ItemCount { get; init; }
+
+    /// <summary>
+    /// The Xero calls this delivery made for the page, throttled ones included. Counted on the endpoint in the same write
+    /// as the page, whether or not this record wins (the calls were made either way).
+    /// </summary>
+    public int Calls { get; init; }
+
+    /// <summary>The 429 answers among <see cref="Calls"/>.</summary>
+    public int Throttles { get; init; }
+
+    /// <summary>The page belongs to a re-read of what moved: its <see cref="Calls"/> count as re-read calls too.</summary>
+    public bool Reread { get; init; }
 }

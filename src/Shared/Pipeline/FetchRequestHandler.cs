@@ -251,6 +251,7 @@ public sealed partial class FetchRequestHandler(
         // A crashed holder's lease must run out well inside a waiting delivery's budget, or the waiter nacks and spends an attempt.
         var budget = options.Value.DeliveryBudget;
         var lease = budget != Timeout.InfiniteTimeSpan && budget / 3 < options.Value.PageLease ? budget / 3 : options.Value.PageLease;
+        var waiting = false;
         while (true)
         {
             var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
@@ -264,7 +265,15 @@ public sealed partial class FetchRequestHandler(
                     var now = time.GetUtcNow();
                     if (state.Deadline is { } deadline && now >= deadline)
                     {
+                        Log.HeldAtDeadline(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
                         return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
+                    }
+
+                    if (!waiting)
+                    {
+                        // Said once per page: a delivery held open on another's lease is visible, not silent.
+                        waiting = true;
+                        Log.WaitingForHeldPage(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil, state.Deadline);
                     }
 
                     var wait = claim.HeldUntil is { } until && until - now < HeldPagePoll ? until - now : HeldPagePoll;
@@ -363,18 +372,15 @@ public sealed partial class FetchRequestHandler(
                 : endpoint.Paging == PagingStyle.PageAndSize && request.Discover && page == 1 && xeroPage.Pagination is { PageCount: > 0 } pagination ? pagination.PageCount
                 : null;
             var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
-            await ledger.CountCallsAsync(state.Key, xeroPage.Calls, xeroPage.Throttles, cancellationToken);
-            if (request.PageBase is not null)
-            {
-                await ledger.CountRereadCallsAsync(state.Key, xeroPage.Calls, cancellationToken);
-            }
-
             // Paged and page-only endpoints keep their record ids: records move between their pages while they are read.
             var verified = endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.PageOnly;
             var done = new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage)
             {
                 RecordIds = verified ? recordIds : null,
                 ItemCount = verified ? xeroPage.Pagination?.ItemCount : null,
+                Calls = xeroPage.Calls,
+                Throttles = xeroPage.Throttles,
+                Reread = request.PageBase is not null,
             };
             var stored = await ledger.RecordPageDoneAsync(done, cancellationToken);
             Log.PageFetched(logger, request.RunId, request.TenantId, endpoint.Name, page, records, written.Content.Length, stopwatch.ElapsedMilliseconds, xeroPage.Calls);
@@ -563,6 +569,12 @@ public sealed partial class FetchRequestHandler(
 
         [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: the record is gone (404 by id since the list was read); nothing to land")]
         public static partial void DetailGone(ILogger logger, string runId, string tenantId, string endpoint, int page);
+
+        [LoggerMessage(EventId = 508, Level = LogLevel.Information, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: another delivery holds it (lease until {HeldUntil}); this delivery waits for it until {Deadline}")]
+        public static partial void WaitingForHeldPage(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? heldUntil, DateTimeOffset? deadline);
+
+        [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: another delivery still holds it (lease until {HeldUntil}) at this delivery's deadline; asking for a redelivery")]
+        public static partial void HeldAtDeadline(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? heldUntil);
 
         [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "Run {RunId} tenant {TenantId} {Endpoint} pages {FirstPage}-{LastPage}: every delivery failed (dead-lettered); unfinished pages recorded as failed, the endpoint ends partial")]
         public static partial void Undelivered(ILogger logger, string runId, string tenantId, string endpoint, int firstPage, int lastPage);

@@ -342,8 +342,7 @@ public abstract partial class RunLedgerContractTests
             var ledger = p % 2 == 0 ? Ledger : other;
             var owner = $"owner-{p}";
             Assert.Equal(PageClaimKind.Claimed, (await ledger.ClaimPageAsync(Key(), p, null, owner, Lease, ct)).Kind);
-            await ledger.RecordPageDoneAsync(new PageDone(Key(), p, 1, $"p{p}", null, null, false, null), ct);
-            await ledger.CountCallsAsync(Key(), 1, p % 10 == 0 ? 1 : 0, ct);
+            await ledger.RecordPageDoneAsync(new PageDone(Key(), p, 1, $"p{p}", null, null, false, null) { Calls = 1, Throttles = p % 10 == 0 ? 1 : 0 }, ct);
         });
 
         var state = await Ledger.GetEndpointAsync(Key(), Ct);
@@ -411,15 +410,13 @@ public abstract partial class RunLedgerContractTests
         Assert.False(state.IsSettled);
         Assert.Equal(EndpointPhase.Running, state.Phase);
         Assert.Equal(PageClaimKind.Claimed, (await Ledger.ClaimPageAsync(Key(), 4, null, "a", Lease, Ct)).Kind);
-        await IdsDoneAsync(Endpoint, 4, ["a", "b", "c"], itemCount: 6);
-        await Ledger.CountRereadCallsAsync(Key(), 1, Ct);
+        await IdsDoneAsync(Endpoint, 4, ["a", "b", "c"], itemCount: 6, reread: true);
         Assert.False((await Ledger.GetEndpointAsync(Key(), Ct)).IsSettled);
-        await IdsDoneAsync(Endpoint, 5, ["d", "e", "f"], itemCount: 6, isLast: true, lastPage: 5);
-        await Ledger.CountRereadCallsAsync(Key(), 1, Ct);
+        await IdsDoneAsync(Endpoint, 5, ["d", "e", "f"], itemCount: 6, isLast: true, lastPage: 5, reread: true);
 
         Assert.Equal(new IdTally(1, 4, 6, 6, 6, 6), await Ledger.TallyIdsAsync(Key(), Ct));
         state = await Ledger.GetEndpointAsync(Key(), Ct);
-        Assert.Equal((5, 2, true), (state.LastPage, state.RereadCalls, state.AwaitsVerification));
+        Assert.Equal((5, 2, 2, true), (state.LastPage, state.RereadCalls, state.Calls, state.AwaitsVerification));
 
         // Only the current pass's verification counts; the first outcome wins.
         await Ledger.RecordVerificationAsync(Key(), 0, VerificationOutcome.Failed, "stale", Ct);
@@ -462,8 +459,8 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal(new IdTally(0, 1, 0, 0, 0, null), await Ledger.TallyIdsAsync(Key("Journals"), Ct));
     }
 
-    private Task<PageRecord> IdsDoneAsync(string endpoint, int page, string[] ids, int? itemCount, bool isLast = false, int? lastPage = null) =>
-        Ledger.RecordPageDoneAsync(new PageDone(Key(endpoint), page, ids.Length, $"{endpoint}-{page}", null, null, isLast, lastPage) { RecordIds = ids, ItemCount = itemCount }, Ct);
+    private Task<PageRecord> IdsDoneAsync(string endpoint, int page, string[] ids, int? itemCount, bool isLast = false, int? lastPage = null, bool reread = false) =>
+        Ledger.RecordPageDoneAsync(new PageDone(Key(endpoint), page, ids.Length, $"{endpoint}-{page}", null, null, isLast, lastPage) { RecordIds = ids, ItemCount = itemCount, Calls = reread ? 1 : 0, Reread = reread }, Ct);
 
     private async Task OpenAsync(params EndpointOpening[] openings) =>
         await Ledger.CreateRunAsync(new RunInfo(Run, Time.GetUtcNow(), [Tenant], [.. openings.Select(o => o.Endpoint).Distinct()], false), openings, Ct);

@@ -240,6 +240,21 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (page.Calls != 0 || page.Throttles != 0)
+        {
+            // The calls were made whichever record wins: counted in the same transaction as the page.
+            await using var command = Command(connection, transaction, $"""
+                UPDATE ledger_endpoints SET calls = calls + $calls, throttles = throttles + $throttles WHERE {EndpointKeyFilter};
+                INSERT INTO ledger_verification (run_id, tenant_id, endpoint, reread_calls) SELECT $run, $tenant, $endpoint, $reread WHERE $reread > 0
+                ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET reread_calls = ledger_verification.reread_calls + excluded.reread_calls;
+                """);
+            AddKey(command, key);
+            command.Parameters.AddWithValue("$calls", page.Calls);
+            command.Parameters.AddWithValue("$throttles", page.Throttles);
+            command.Parameters.AddWithValue("$reread", page.Reread ? page.Calls : 0);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var stored = await ReadPageAsync(connection, transaction, key, page.Page, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored!;
@@ -330,33 +345,6 @@ public sealed class SqliteRunLedger : IRunLedger
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         return await ReadPagesAsync(connection, null, key, null, cancellationToken);
-    }
-
-    public async Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            INSERT INTO ledger_endpoints (run_id, tenant_id, endpoint, calls, throttles) VALUES ($run, $tenant, $endpoint, $calls, $throttles)
-            ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET
-                calls = ledger_endpoints.calls + excluded.calls,
-                throttles = ledger_endpoints.throttles + excluded.throttles
-            """);
-        AddKey(command, key);
-        command.Parameters.AddWithValue("$calls", calls);
-        command.Parameters.AddWithValue("$throttles", throttles);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            INSERT INTO ledger_verification (run_id, tenant_id, endpoint, reread_calls) VALUES ($run, $tenant, $endpoint, $calls)
-            ON CONFLICT (run_id, tenant_id, endpoint) DO UPDATE SET reread_calls = ledger_verification.reread_calls + excluded.reread_calls
-            """);
-        AddKey(command, key);
-        command.Parameters.AddWithValue("$calls", calls);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken)

@@ -205,6 +205,9 @@ public sealed class FirestoreRunLedger : IRunLedger
             // The first value of the last page wins; concurrent first values meet in a minimum (there is only one true one).
             var setLastPage = page.LastPage is int && (endpoint is null || FirestoreFields.Integer(endpoint, LastPageField) is null);
             var delta = new EndpointDelta { MinLastPage = setLastPage ? page.LastPage : null };
+            delta.Add(CallsField, page.Calls);
+            delta.Add(ThrottlesField, page.Throttles);
+            delta.Add(RereadCallsField, page.Reread ? page.Calls : 0);
             if (existing is { Status: PageStatus.Done })
             {
                 // Done is final: an earlier delivery's record stands.
@@ -317,23 +320,6 @@ public sealed class FirestoreRunLedger : IRunLedger
         var pages = QueryPagesAsync(key, cancellationToken);
         var manifests = QueryManifestsAsync(key, cancellationToken);
         return Annotate(await pages, await manifests);
-    }
-
-    public async Task CountCallsAsync(EndpointKey key, int calls, int throttles, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var delta = new EndpointDelta();
-        delta.Add(CallsField, calls);
-        delta.Add(ThrottlesField, throttles);
-        await _client.CommitAsync([EndpointWrite(key, delta)], cancellationToken: cancellationToken);
-    }
-
-    public async Task CountRereadCallsAsync(EndpointKey key, int calls, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var delta = new EndpointDelta();
-        delta.Add(RereadCallsField, calls);
-        await _client.CommitAsync([EndpointWrite(key, delta)], cancellationToken: cancellationToken);
     }
 
     public async Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace XeroSync.Bench;
+namespace XeroSync.Tests.Cloud;
 
 /// <summary>
 /// A loopback HTTP proxy in front of the Firestore emulator (the services' <c>FIRESTORE_EMULATOR_HOST</c>): forwards
