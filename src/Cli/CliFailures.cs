@@ -15,6 +15,7 @@ public static class CliFailures
     public static CliFailure? Classify(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         CliUsageException ex => new("error: " + ex.Message, ExitCodes.Usage),
+        DataFolderInUseException ex => new("error: " + ex.Message, ExitCodes.Failure),
         OperationCanceledException when cancellationToken.IsCancellationRequested =>
             new("Cancelled. Run `sync` again: finished endpoints are not fetched twice, the rest is re-read.", ExitCodes.Failure),
         NoTenantsToSyncException ex => new("error: " + ex.Message, ExitCodes.Usage),

@@ -24,6 +24,24 @@ public static class DataFolder
         return path;
     }
 
+    /// <summary>
+    /// Holds the folder for one writing command (sync, retry) until disposed: an exclusive lock on <c>.sync.lock</c>,
+    /// released by the operating system when the process ends, however it ends. A second sync or retry of the same
+    /// folder is refused at once instead of waiting on the warehouse or the ledger.
+    /// </summary>
+    public static IDisposable LockForWriting(string path)
+    {
+        var lockFile = System.IO.Path.Combine(path, ".sync.lock");
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException ex)
+        {
+            throw new DataFolderInUseException($"the data folder {path} is in use: another sync or retry is running in it. Wait for it to finish, or pass another --data-dir.", ex);
+        }
+    }
+
     /// <summary>The folder a command only reads (status, query): refused if it is a file.</summary>
     public static string ForReading(CliArguments args) => Resolve(args);
 

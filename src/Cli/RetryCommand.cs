@@ -24,6 +24,7 @@ public static class RetryCommand
         }
 
         var dataDirectory = DataFolder.ForWriting(args);
+        using var folderLock = DataFolder.LockForWriting(dataDirectory);
         var pipelineOptions = PipelineEnvironment.Read(context.Environment);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);

@@ -58,6 +58,7 @@ public static class SyncCommand
         };
 
         var pipelineOptions = PipelineEnvironment.Read(context.Environment);
+        using var folderLock = DataFolder.LockForWriting(dataDirectory);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         {
             await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);

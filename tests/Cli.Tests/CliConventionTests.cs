@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using DuckDB.NET.Data;
 using XeroSync.Cli;
 
 namespace XeroSync.Tests;
@@ -142,24 +141,25 @@ public sealed class CliConventionTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task A_second_sync_while_the_warehouse_is_held_is_one_line_and_exit_1()
+    public async Task A_second_sync_or_retry_while_one_runs_is_one_line_and_exit_1()
     {
         using var data = new TempDirectory();
-        var warehouse = Path.Combine(data.Path, "warehouse.duckdb");
-        await using (var create = new DuckDBConnection($"Data Source={warehouse}"))
+
+        // README: a running sync or retry holds `.sync.lock` in its data folder (an exclusive lock the operating system
+        // drops when the process ends). This test process holds it as a running sync does.
+        await using var held = new FileStream(Path.Combine(data.Path, ".sync.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var expected = $"error: the data folder {data.Path} is in use: another sync or retry is running in it. Wait for it to finish, or pass another --data-dir.";
+        foreach (var args in (string[][])[["sync", "--demo", "--endpoints", "Users", "--data-dir", data.Path], ["retry", "20261207T000000Z-abcdef", "--demo", "--data-dir", data.Path]])
         {
-            await create.OpenAsync(TestContext.Current.CancellationToken);
+            var (exitCode, stdout, stderr) = await CliProcess.RunAsync(args);
+
+            Assert.True(exitCode == 1, $"{args[0]}: exit {exitCode}\n{stdout}\n{stderr}");
+            Assert.Empty(stdout);
+            Assert.Equal(expected, stderr.TrimEnd());
         }
 
-        // This test process holds the file as a DuckDB client does (a running sync holds it the same way).
-        await using var held = new DuckDBConnection($"Data Source={warehouse};ACCESS_MODE=READ_ONLY");
-        await held.OpenAsync(TestContext.Current.CancellationToken);
-
-        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(["sync", "--demo", "--endpoints", "Users", "--data-dir", data.Path]);
-
-        Assert.True(exitCode == 1, $"exit {exitCode}\n{stdout}\n{stderr}");
-        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
-        Assert.Equal("error: the data folder is in use: another sync (or a DuckDB client) holds warehouse.duckdb. Wait for it to finish, or pass another --data-dir.", stderr.TrimEnd());
+        Assert.Equal([".sync.lock"], Directory.EnumerateFileSystemEntries(data.Path).Select(Path.GetFileName));
     }
 
     [Fact(Timeout = 240_000)]
