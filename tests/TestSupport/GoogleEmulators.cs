@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -85,7 +86,7 @@ public sealed partial class GoogleEmulators
 
                 using var cts = new CancellationTokenSource(StopTimeout);
                 await emulator.Process.WaitForExitAsync(cts.Token);
-                if (!await WaitUntilPortClosedAsync(emulator.Port))
+                if (!await WaitUntilPortClosedAsync(emulator.Port) && !await KillOrphansAsync(emulator.Port))
                 {
                     errors.Add($"{emulator.Name} emulator still listens on port {emulator.Port} after killing its process tree.");
                 }
@@ -137,6 +138,54 @@ public sealed partial class GoogleEmulators
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// The Firestore emulator runs as gcloud -> bash -> java; when the bash wrapper dies first, java is re-parented to
+    /// init and is no longer in the tree that was killed. Finds the emulator processes serving <paramref name="port"/>
+    /// by their command line, kills them, and reports whether the port closed.
+    /// </summary>
+    private static async Task<bool> KillOrphansAsync(int port)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var argument = string.Create(CultureInfo.InvariantCulture, $"--port={port}");
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string[] parts;
+            try
+            {
+                parts = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (parts.Contains(argument, StringComparer.Ordinal) && parts.Any(p => p.Contains("emulator", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    using var orphan = Process.GetProcessById(pid);
+                    orphan.Kill(entireProcessTree: true);
+                    using var cts = new CancellationTokenSource(StopTimeout);
+                    await orphan.WaitForExitAsync(cts.Token);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+                {
+                }
+            }
+        }
+
+        return await WaitUntilPortClosedAsync(port);
     }
 
     private static async Task<bool> WaitUntilPortClosedAsync(int port)
