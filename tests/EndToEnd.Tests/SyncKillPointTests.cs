@@ -20,7 +20,6 @@ public sealed class SyncKillPointTests
     // on the first attempt, every time (ManifestRenameHold).
     [InlineData("manifest")]
     [InlineData("load")]
-    [InlineData("load-pieces")]
     [InlineData("publishing")]
     public async Task Killed_at_the_point_then_rerun_lands_exactly_the_simulators_records(string point)
     {

@@ -33,7 +33,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private readonly List<WebApplication> _services = [];
     private readonly List<string> _topics = [];
     private readonly List<string> _subscriptions = [];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    // As long as Cloud Scheduler waits for an attempt (its 180 s attempt deadline): POST /reconcile plans the whole
+    // reconcile inside the request, which on a loaded 2-core machine took longer than a minute.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(175) };
     private bool _duplicateDeliveries;
     private bool _deadLetterToWorker;
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
