@@ -2,6 +2,7 @@ using System.Net.Http;
 using DuckDB.NET.Data;
 using Microsoft.Data.Sqlite;
 using XeroSync.Pipeline;
+using XeroSync.Warehouse.Local;
 using XeroSync.Xero;
 
 namespace XeroSync.Cli;
@@ -21,7 +22,7 @@ public static class CliFailures
         NoTenantsToSyncException ex => new("error: " + ex.Message, ExitCodes.Usage),
         XeroApiException ex => new("Xero error: " + ex.Message, ex.Failure == XeroFailure.AccessDenied ? ExitCodes.Usage : ExitCodes.Failure),
         HttpRequestException ex => new($"error: Xero could not be reached ({OneLine(ex.Message)}). Check the network (or XERO_API_URL / XERO_IDENTITY_URL) and run the command again.", ExitCodes.Failure),
-        DuckDBException ex when IsLockConflict(ex) =>
+        DuckDBException ex when DuckDbSession.IsLockConflict(ex) =>
             new("error: the data folder is in use: another sync (or a DuckDB client) holds warehouse.duckdb. Wait for it to finish, or pass another --data-dir.", ExitCodes.Failure),
         SqliteException { SqliteErrorCode: 5 or 6 } => // SQLITE_BUSY, SQLITE_LOCKED
             new("error: the data folder is in use by another process (state.db is locked). Wait for it to finish, or pass another --data-dir.", ExitCodes.Failure),
@@ -30,10 +31,6 @@ public static class CliFailures
         UnauthorizedAccessException ex => new($"error: {OneLine(ex.Message)}", ExitCodes.Usage),
         _ => null,
     };
-
-    /// <summary>DuckDB refuses a second writer of a database file with an IO error naming the lock it could not set.</summary>
-    private static bool IsLockConflict(DuckDBException exception) =>
-        exception.Message.Contains("Could not set lock", StringComparison.OrdinalIgnoreCase);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }
