@@ -81,7 +81,9 @@ public sealed class DetailAndScopeTests
         });
         var invoices = await sim.GetJsonAsync("Invoices?page=1&pageSize=1000&summaryOnly=true");
         Assert.Equal(1000, invoices.GetProperty("pagination").GetProperty("pageSize").GetInt32());
-        Assert.Equal(1000, invoices.GetProperty("Invoices").GetArrayLength());
+        var all = sim.State.Count(sim.TenantId, "Invoices");
+        Assert.True(all > 100, $"the organisation must hold more invoices ({all}) than the cap for this test to prove anything");
+        Assert.Equal(all, invoices.GetProperty("Invoices").GetArrayLength());
         Assert.All(invoices.GetProperty("Invoices").EnumerateArray(), i =>
         {
             Assert.False(i.TryGetProperty("LineItems", out _));

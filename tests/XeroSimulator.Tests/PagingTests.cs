@@ -106,8 +106,9 @@ public sealed class PagingTests
             offset = batch[^1];
         }
 
-        Assert.Equal(240, numbers.Count);
-        Assert.Equal(Enumerable.Range(1, 240).Select(i => (long)i), numbers);
+        var journals = sim.State.Count(sim.TenantId, "Journals");
+        Assert.True(journals > 200, $"{journals} journals fit two calls");
+        Assert.Equal(Enumerable.Range(1, journals).Select(i => (long)i), numbers);
     }
 
     [Fact(Timeout = 60_000)]

@@ -25,7 +25,7 @@ public sealed class TestSimulator : IAsyncDisposable
     {
         Clock = clock,
         Tenants = tenants,
-        Scale = 0.05,
+        Scale = 0.3,
         CreatedAt = clock.GetUtcNow(),
         ChangesPerMinute = 0,
     };

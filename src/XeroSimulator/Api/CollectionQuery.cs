@@ -23,6 +23,11 @@ internal static class CollectionQuery
             selected = selected.Where(r => !collection.IsHiddenByDefault(r));
         }
 
+        if (!RecordFilter.TryApply(definition, query, selected, out selected, out var filterError))
+        {
+            return QueryResult.ValidationError(filterError);
+        }
+
         if (definition.SupportsIfModifiedSince && ifModifiedSince is { } since)
         {
             var sinceMs = since.ToUnixTimeMilliseconds();

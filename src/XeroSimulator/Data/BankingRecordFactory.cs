@@ -10,9 +10,10 @@ internal static class BankingRecordFactory
     {
         var contact = c.Pick(c.References.Contacts);
         var bank = c.Pick(c.References.BankAccounts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
         var kind = c.Random.Next(12);
         var type = kind switch { 0 => "RECEIVE-PREPAYMENT", 1 => "SPEND-OVERPAYMENT", < 6 => "RECEIVE", _ => "SPEND" };
+        var receive = type.StartsWith("RECEIVE", StringComparison.Ordinal);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, accounts: receive ? c.References.RevenueAccounts : c.References.ExpenseAccounts);
         var transaction = new JsonObject
         {
             ["BankTransactionID"] = c.Id,
@@ -47,6 +48,8 @@ internal static class BankingRecordFactory
         transaction["Total"] = subTotal + tax;
         transaction["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp);
         transaction["CurrencyCode"] = c.References.BaseCurrency;
+        transaction["CurrencyRate"] = 1.000000m;
+        Ledger.PostDocument(c, transaction, c.Id, receive ? "CASHREC" : "CASHPAID", receive ? -1 : 1, bank);
         c.References.TransactionIds.Add(c.Id);
         return transaction;
     }
@@ -55,7 +58,7 @@ internal static class BankingRecordFactory
     {
         var from = c.References.BankAccounts[c.Random.Next(c.References.BankAccounts.Count)];
         var to = c.References.BankAccounts[(c.References.BankAccounts.IndexOf(from) + 1) % c.References.BankAccounts.Count];
-        return new JsonObject
+        var transfer = new JsonObject
         {
             ["BankTransferID"] = c.Id,
             ["CreatedDateUTCString"] = XeroDates.DateString(c.Timestamp),
@@ -75,53 +78,12 @@ internal static class BankingRecordFactory
             ["FromTracking"] = RecordShapes.TrackingLines(c),
             ["ToTracking"] = RecordShapes.TrackingLines(c),
         };
-    }
-
-    public static JsonObject Payment(RecordContext c)
-    {
-        var invoice = c.Pick(c.References.Invoices);
-        var account = c.Pick(c.References.BankAccounts);
-        var amount = Math.Round(invoice.Total * (c.Random.Next(2) == 0 ? 1m : 0.5m), 2);
-        var payment = new JsonObject { ["PaymentID"] = c.Id };
-        if (c.References.BatchPaymentIds.Count > 0 && c.Random.Next(8) == 0)
+        if (transfer["Status"]!.GetValue<string>() == "AUTHORISED")
         {
-            var batchId = c.Pick(c.References.BatchPaymentIds);
-            payment["BatchPaymentID"] = batchId;
-            payment["BatchPayment"] = RecordShapes.BatchPaymentSummary(c, batchId, account, amount);
+            c.References.PendingJournals.Add(Posting.Transfer(transfer, from, to, c.Timestamp));
         }
 
-        var contact = RecordShapes.ContactSummary(invoice.Contact);
-        contact["ContactNumber"] = "";
-        payment["Date"] = XeroDates.Record(c.Date);
-        payment["BankAmount"] = amount;
-        payment["Amount"] = amount;
-        payment["Reference"] = c.Random.Next(3) == 0 ? "" : "Payment " + invoice.InvoiceNumber;
-        payment["CurrencyRate"] = 1.000000m;
-        payment["PaymentType"] = invoice.Type == "ACCREC" ? "ACCRECPAYMENT" : "ACCPAYPAYMENT";
-        payment["Status"] = c.Random.Next(30) == 0 ? "DELETED" : "AUTHORISED";
-        payment["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp);
-        payment["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp);
-        payment["HasAccount"] = true;
-        payment["IsReconciled"] = c.Random.Next(2) == 0;
-        payment["Account"] = new JsonObject { ["AccountID"] = account.AccountId, ["Code"] = account.Code };
-        payment["Invoice"] = new JsonObject
-        {
-            ["Type"] = invoice.Type,
-            ["InvoiceID"] = invoice.InvoiceId,
-            ["InvoiceNumber"] = invoice.InvoiceNumber,
-            ["Payments"] = new JsonArray(),
-            ["CreditNotes"] = new JsonArray(),
-            ["Prepayments"] = new JsonArray(),
-            ["Overpayments"] = new JsonArray(),
-            ["HasErrors"] = false,
-            ["IsDiscounted"] = false,
-            ["Contact"] = contact,
-            ["LineItems"] = new JsonArray(),
-            ["CurrencyCode"] = c.References.BaseCurrency,
-        };
-        payment["HasValidationErrors"] = false;
-        c.References.TransactionIds.Add(c.Id);
-        return payment;
+        return transfer;
     }
 
     public static JsonObject BatchPayment(RecordContext c)
@@ -231,6 +193,7 @@ internal static class BankingRecordFactory
         if (status == "PAID" && c.References.Invoices.Count > 0)
         {
             // Fully applied to one invoice (RemainingCredit 0). Drawn last, so the other fields keep their values.
+            // The invoice does not yet show the allocation (its Prepayments/Overpayments and AmountCredited).
             var invoice = c.Pick(c.References.Invoices);
             allocations.Add(new JsonObject
             {

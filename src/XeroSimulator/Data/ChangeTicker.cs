@@ -12,10 +12,8 @@ internal sealed class ChangeTicker
         ("CreditNotes", true, 3), ("CreditNotes", false, 2), ("Items", false, 3), ("Items", true, 1), ("Accounts", false, 1),
         ("ManualJournals", true, 1), ("ManualJournals", false, 1), ("PurchaseOrders", true, 2), ("PurchaseOrders", false, 2),
         ("Quotes", true, 2), ("Quotes", false, 2), ("Overpayments", false, 1), ("Prepayments", false, 1),
-        ("BankTransfers", true, 1), ("Journals", true, 4), ("LinkedTransactions", false, 1), ("Receipts", false, 1),
+        ("BankTransfers", true, 1), ("LinkedTransactions", false, 1), ("Receipts", false, 1),
     ];
-
-    private static readonly HashSet<string> Journalled = ["Invoices", "Payments", "BankTransactions", "CreditNotes", "ManualJournals"];
 
     private static readonly int TotalWeight = Actions.Sum(a => a.Weight);
 
@@ -47,28 +45,89 @@ internal sealed class ChangeTicker
             if (create || collection.Records.Count == 0)
             {
                 Create(endpoint, random, time);
-                if (Journalled.Contains(endpoint))
-                {
-                    Create("Journals", random, time);
-                }
             }
             else
             {
-                var stored = collection.Records[random.Next(collection.Records.Count)];
-                var record = RecordJson.Parse(stored.Json);
-                RecordMutator.Mutate(endpoint, record, random, time);
-                collection.Replace(stored, record);
+                Edit(collection, collection.Records[random.Next(collection.Records.Count)], random, time);
             }
         }
     }
 
-    /// <summary>Creates one record of <paramref name="endpoint"/> timestamped <paramref name="time"/>.</summary>
-    public StoredRecord Create(string endpoint, Random random, DateTimeOffset time)
+    /// <summary>
+    /// Creates one record of <paramref name="endpoint"/> timestamped <paramref name="time"/>, with the payments and
+    /// journals it makes. A payment is made on an open invoice (null when none is open).
+    /// </summary>
+    public StoredRecord? Create(string endpoint, Random random, DateTimeOffset time)
     {
         var collection = _collection(endpoint);
         var context = new RecordContext(random, collection.NextSequence, time, _references);
-        JsonObject record = RecordFactory.Create(endpoint, context, _tenant, _createdAt);
-        return collection.Add(record);
+        StoredRecord? created = null;
+        if (endpoint == "Payments")
+        {
+            var invoices = _collection("Invoices");
+            var open = OpenInvoice(invoices, random);
+            if (open is not null)
+            {
+                var invoice = RecordJson.Parse(open.Json);
+                var payment = InvoiceEvents.Pay(context, invoice);
+                invoices.Replace(open, invoice);
+                created = AddPending(random).Find(payment["PaymentID"]!.GetValue<string>());
+            }
+        }
+        else
+        {
+            created = collection.Add(RecordFactory.Create(endpoint, context, _tenant, _createdAt));
+        }
+
+        AddPending(random);
+        return created;
+    }
+
+    /// <summary>One edit of <paramref name="stored"/> at <paramref name="time"/>: an invoice moves on in its life (and posts), others change a field.</summary>
+    public void Edit(RecordCollection collection, StoredRecord stored, Random random, DateTimeOffset time)
+    {
+        var record = RecordJson.Parse(stored.Json);
+        if (collection.Definition.Name == "Invoices")
+        {
+            InvoiceEvents.Advance(new RecordContext(random, stored.Order + 1, time, _references), record);
+        }
+        else
+        {
+            RecordMutator.Mutate(collection.Definition.Name, record, random, time);
+        }
+
+        collection.Replace(stored, record);
+        AddPending(random);
+    }
+
+    /// <summary>Adds the payments and journals made so far to their collections; returns the Payments collection.</summary>
+    private RecordCollection AddPending(Random random)
+    {
+        var payments = _collection("Payments");
+        Ledger.AddPending(payments, _references, random);
+        Ledger.AddPending(_collection("Journals"), _references, random);
+        return payments;
+    }
+
+    private static StoredRecord? OpenInvoice(RecordCollection invoices, Random random)
+    {
+        var records = invoices.Records;
+        if (records.Count == 0)
+        {
+            return null;
+        }
+
+        var start = random.Next(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var candidate = records[(start + i) % records.Count];
+            if (candidate.Status == "AUTHORISED" && InvoiceEvents.IsOpen(RecordJson.Parse(candidate.Json)))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static (string Endpoint, bool Create) Pick(Random random)

@@ -1,3 +1,4 @@
 namespace XeroSync.XeroSimulator.Data;
 
-internal sealed record ContactReference(string ContactId, string Name);
+/// <summary>A contact other records point at; <paramref name="Currency"/> is its DefaultCurrency, which its documents use.</summary>
+internal sealed record ContactReference(string ContactId, string Name, string Currency = "NZD");

@@ -10,8 +10,8 @@ internal static class EndpointCatalog
 
     public static IReadOnlyList<EndpointDefinition> All { get; } =
     [
-        new("Accounts", "Accounts", "AccountID", PagingMode.None, true, Updated, null, null, 60) { SupportsOrder = true, Delete = DeleteMode.Hard },
-        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 4000, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("Accounts", "Accounts", "AccountID", PagingMode.None, true, Updated, null, null, 60) { SupportsOrder = true, Delete = DeleteMode.Hard, MinimumCount = 16 },
+        new("BankTransactions", "BankTransactions", "BankTransactionID", PagingMode.PageAndSize, true, Updated, null, null, 400, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("BankTransfers", "BankTransfers", "BankTransferID", PagingMode.None, true, "CreatedDateUTC", "DELETED", "includeDeleted", 80) { SupportsOrder = true, Delete = DeleteMode.SoftSilent },
         new("BatchPayments", "BatchPayments", "BatchPaymentID", PagingMode.None, true, Updated, null, null, 40) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("BrandingThemes", "BrandingThemes", "BrandingThemeID", PagingMode.None, false, null, null, null, 3),
@@ -22,29 +22,29 @@ internal static class EndpointCatalog
             SupportsOrder = true,
             SummaryOnlyDrops = ["Addresses", "Phones", "ContactPersons", "Balances", "BankAccountDetails", "PaymentTerms"],
         },
-        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 600, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
-        new("Currencies", "Currencies", "Code", PagingMode.None, false, null, null, null, 5) { SupportsOrder = true },
+        new("CreditNotes", "CreditNotes", "CreditNoteID", PagingMode.PageAndSize, true, Updated, null, null, 150, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("Currencies", "Currencies", "Code", PagingMode.None, false, null, null, null, 5) { SupportsOrder = true, MinimumCount = 5 },
         new("ExpenseClaims", "ExpenseClaims", "ExpenseClaimID", PagingMode.None, true, Updated, null, null, 30) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
-        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, "ARCHIVED", "includeArchived", 6000, AcceptsUnitDp: true)
+        new("Invoices", "Invoices", "InvoiceID", PagingMode.PageAndSize, true, Updated, "ARCHIVED", "includeArchived", 1000, AcceptsUnitDp: true)
         {
             SupportsOrder = true,
             SummaryOnlyDrops = ["LineItems", "Payments", "CreditNotes", "Prepayments", "Overpayments"],
             Delete = DeleteMode.SoftStatus,
         },
         new("Items", "Items", "ItemID", PagingMode.None, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true, Delete = DeleteMode.Hard },
-        new("Journals", "Journals", "JournalID", PagingMode.Offset, true, "CreatedDateUTC", null, null, 1200),
+        new("Journals", "Journals", "JournalID", PagingMode.Offset, true, "CreatedDateUTC", null, null, 0) { Derived = true },
         new("LinkedTransactions", "LinkedTransactions", "LinkedTransactionID", PagingMode.PageOnly, false, Updated, null, null, 150) { Delete = DeleteMode.Hard },
-        new("ManualJournals", "ManualJournals", "ManualJournalID", PagingMode.PageAndSize, true, Updated, null, null, 250) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("ManualJournals", "ManualJournals", "ManualJournalID", PagingMode.PageAndSize, true, Updated, null, null, 100) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Organisation", "Organisations", "OrganisationID", PagingMode.None, false, null, null, null, 1),
         new("Overpayments", "Overpayments", "OverpaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true },
-        new("Payments", "Payments", "PaymentID", PagingMode.PageAndSize, true, Updated, null, null, 3000) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
+        new("Payments", "Payments", "PaymentID", PagingMode.PageAndSize, true, Updated, null, null, 0) { SupportsOrder = true, Delete = DeleteMode.SoftStatus, Derived = true },
         new("Prepayments", "Prepayments", "PrepaymentID", PagingMode.PageAndSize, true, Updated, null, null, 120, AcceptsUnitDp: true) { SupportsOrder = true },
         new("PurchaseOrders", "PurchaseOrders", "PurchaseOrderID", PagingMode.PageAndSize, true, Updated, null, null, 900) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Quotes", "Quotes", "QuoteID", PagingMode.PageOnly, true, Updated, null, null, 350) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("Receipts", "Receipts", "ReceiptID", PagingMode.None, true, Updated, null, null, 40, AcceptsUnitDp: true) { SupportsOrder = true },
         new("RepeatingInvoices", "RepeatingInvoices", "RepeatingInvoiceID", PagingMode.None, false, null, null, null, 25) { SupportsOrder = true, Delete = DeleteMode.SoftStatus },
         new("TaxRates", "TaxRates", "TaxType", PagingMode.None, false, null, null, null, 12) { SupportsOrder = true },
-        new("TrackingCategories", "TrackingCategories", "TrackingCategoryID", PagingMode.None, false, null, "ARCHIVED", "includeArchived", 3) { SupportsOrder = true, Delete = DeleteMode.Hard },
+        new("TrackingCategories", "TrackingCategories", "TrackingCategoryID", PagingMode.None, false, null, "ARCHIVED", "includeArchived", 3) { SupportsOrder = true, Delete = DeleteMode.Hard, MinimumCount = 2 },
         new("Users", "Users", "UserID", PagingMode.None, true, Updated, null, null, 8) { SupportsOrder = true },
     ];
 

@@ -35,5 +35,14 @@ internal sealed record EndpointDefinition(
     /// <summary>What <see cref="ChangeKind.Delete"/> does to a record of this endpoint.</summary>
     public DeleteMode Delete { get; init; }
 
+    /// <summary>Generated records at any scale: enough accounts, currencies and tracking categories for a ledger that ties.</summary>
+    public int MinimumCount { get; init; } = 1;
+
+    /// <summary>
+    /// Made by other records rather than drawn by count: payments by the invoices and credit notes they settle,
+    /// journals by the documents that post them.
+    /// </summary>
+    public bool Derived { get; init; }
+
     public bool HasUpdatedDate => TimestampField == "UpdatedDateUTC";
 }

@@ -1,6 +1,11 @@
+using System.Text.Json.Nodes;
+
 namespace XeroSync.XeroSimulator.Data;
 
-/// <summary>Base records other records point at (contacts on invoices, accounts on lines, ...).</summary>
+/// <summary>
+/// Base records other records point at (contacts on invoices, accounts on lines, ...), and what the documents
+/// generated so far owe the ledger: the payments and journals they made, not yet added to their collections.
+/// </summary>
 internal sealed class OrganisationReferences
 {
     public List<ContactReference> Contacts { get; } = [];
@@ -8,6 +13,27 @@ internal sealed class OrganisationReferences
     public List<AccountReference> Accounts { get; } = [];
 
     public List<AccountReference> BankAccounts { get; } = [];
+
+    /// <summary>Active REVENUE and SALES accounts: where sales lines go.</summary>
+    public List<AccountReference> RevenueAccounts { get; } = [];
+
+    /// <summary>Active EXPENSE, OVERHEADS and DIRECTCOSTS accounts: where purchase lines go.</summary>
+    public List<AccountReference> ExpenseAccounts { get; } = [];
+
+    /// <summary>Active balance-sheet and expense accounts that are neither bank nor control accounts: manual journals' accounts.</summary>
+    public List<AccountReference> AdjustmentAccounts { get; } = [];
+
+    public Dictionary<string, AccountReference> AccountsByCode { get; } = new(StringComparer.Ordinal);
+
+    public AccountReference? Receivable { get; set; }
+
+    public AccountReference? Payable { get; set; }
+
+    public AccountReference? SalesTax { get; set; }
+
+    public List<CurrencyReference> ForeignCurrencies { get; } = [];
+
+    public List<ItemReference> Items { get; } = [];
 
     public List<InvoiceReference> Invoices { get; } = [];
 
@@ -22,4 +48,10 @@ internal sealed class OrganisationReferences
     public List<string> UserIds { get; } = [];
 
     public string BaseCurrency { get; set; } = "NZD";
+
+    /// <summary>Payment records made by documents (invoice and credit-note settlements), in the order they were made.</summary>
+    public List<JsonObject> PendingPayments { get; } = [];
+
+    /// <summary>Journals posted by documents, in the order they were posted.</summary>
+    public List<JournalDraft> PendingJournals { get; } = [];
 }

@@ -33,7 +33,6 @@ internal static class RecordFactory
         "PurchaseOrders" => SalesRecordFactory.PurchaseOrder(context),
         "LinkedTransactions" => SalesRecordFactory.LinkedTransaction(context),
         "BatchPayments" => BankingRecordFactory.BatchPayment(context),
-        "Payments" => BankingRecordFactory.Payment(context),
         "BankTransactions" => BankingRecordFactory.BankTransaction(context),
         "BankTransfers" => BankingRecordFactory.BankTransfer(context),
         "Overpayments" => BankingRecordFactory.Overpayment(context),
@@ -41,7 +40,6 @@ internal static class RecordFactory
         "Receipts" => BankingRecordFactory.Receipt(context),
         "ExpenseClaims" => BankingRecordFactory.ExpenseClaim(context),
         "ManualJournals" => JournalRecordFactory.ManualJournal(context),
-        "Journals" => JournalRecordFactory.Journal(context),
-        _ => throw new ArgumentException($"No factory for '{endpoint}'.", nameof(endpoint)),
+        _ => throw new ArgumentException($"No factory for '{endpoint}': its records are made by other records.", nameof(endpoint)),
     };
 }

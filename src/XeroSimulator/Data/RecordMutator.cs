@@ -34,18 +34,20 @@ internal static class RecordMutator
                 record["TargetLineItemID"] = random.NextGuid().ToString();
                 break;
             default:
-                record[TextField(record)] = RecordShapes.Phrase(random) + " (silently edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                if (TextField(record) is { } field)
+                {
+                    record[field] = RecordShapes.Phrase(random) + " (silently edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                }
+
                 break;
         }
     }
 
+    /// <summary>An edit of any record but an invoice (whose edits are <see cref="InvoiceEvents.Advance"/>).</summary>
     public static void Mutate(string endpoint, JsonObject record, Random random, DateTimeOffset time)
     {
         switch (endpoint)
         {
-            case "Invoices":
-                MutateInvoice(record, random);
-                break;
             case "Contacts":
                 if (random.Next(8) == 0)
                 {
@@ -61,7 +63,11 @@ internal static class RecordMutator
                 record["Status"] = record["Status"]?.GetValue<string>() == "BILLED" ? "ONDRAFT" : "BILLED";
                 break;
             default:
-                record[TextField(record)] = RecordShapes.Phrase(random) + " (edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                if (TextField(record) is { } field)
+                {
+                    record[field] = RecordShapes.Phrase(random) + " (edited " + time.ToString("HH:mm", CultureInfo.InvariantCulture) + ")";
+                }
+
                 break;
         }
 
@@ -82,33 +88,7 @@ internal static class RecordMutator
         }
     }
 
-    private static string TextField(JsonObject record) =>
-        record.ContainsKey("Reference") ? "Reference" : record.ContainsKey("Narration") ? "Narration" : record.ContainsKey("Description") ? "Description" : "Name";
-
-    private static void MutateInvoice(JsonObject invoice, Random random)
-    {
-        var status = invoice["Status"]?.GetValue<string>();
-        var total = invoice["Total"]?.GetValue<decimal>() ?? 0m;
-        switch (status)
-        {
-            case "DRAFT":
-                invoice["Status"] = "SUBMITTED";
-                break;
-            case "SUBMITTED":
-                invoice["Status"] = "AUTHORISED";
-                break;
-            case "AUTHORISED" when random.Next(10) == 0:
-                invoice["Status"] = "VOIDED";
-                invoice["AmountDue"] = 0.00m;
-                break;
-            case "AUTHORISED":
-                invoice["Status"] = "PAID";
-                invoice["AmountPaid"] = total;
-                invoice["AmountDue"] = 0.00m;
-                break;
-            default:
-                invoice["Reference"] = RecordShapes.Phrase(random);
-                break;
-        }
-    }
+    /// <summary>The free-text field an edit changes: one the record already has, never one Xero does not send for it.</summary>
+    private static string? TextField(JsonObject record) =>
+        new[] { "Reference", "Narration", "Description", "Name" }.FirstOrDefault(record.ContainsKey);
 }

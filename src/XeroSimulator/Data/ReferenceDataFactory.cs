@@ -9,24 +9,37 @@ internal static class ReferenceDataFactory
     private static readonly string[] FirstNames = ["Katherine", "Liam", "Ava", "Noah", "Mia", "Oliver", "Isla", "Jack", "Ruby", "Leo", "Zoe", "Finn"];
     private static readonly string[] LastNames = ["Warren", "Parker", "Gallagher", "Ngata", "Smith", "Chen", "Patel", "Brown", "Wilson", "Taylor", "Walker", "King"];
     private static readonly string[] AccountTypes = ["REVENUE", "EXPENSE", "CURRENT", "FIXED", "EQUITY", "OVERHEADS", "DIRECTCOSTS", "LIABILITY"];
-    private static readonly (string Code, string Name)[] CurrencyCodes = [("NZD", "New Zealand Dollar"), ("AUD", "Australian Dollar"), ("USD", "United States Dollar"), ("GBP", "British Pound"), ("EUR", "Euro"), ("CAD", "Canadian Dollar"), ("JPY", "Japanese Yen"), ("SGD", "Singapore Dollar")];
+    private static readonly (string Code, string Name, decimal Rate)[] CurrencyCodes =
+    [
+        ("NZD", "New Zealand Dollar", 1m), ("AUD", "Australian Dollar", 0.92m), ("USD", "United States Dollar", 0.61m), ("GBP", "British Pound", 0.48m),
+        ("EUR", "Euro", 0.56m), ("CAD", "Canadian Dollar", 0.83m), ("JPY", "Japanese Yen", 88.5m), ("SGD", "Singapore Dollar", 0.80m),
+    ];
 
+    /// <summary>
+    /// Accounts 1-4 are bank accounts, 5-7 the control accounts every ledger has (receivable, payable, sales tax),
+    /// the rest cycle through the other types; only the rest may be archived.
+    /// </summary>
     public static JsonObject Account(RecordContext c)
     {
         var isBank = c.Sequence <= 4;
-        var type = isBank ? "BANK" : AccountTypes[c.Sequence % AccountTypes.Length];
-        var code = isBank ? (90 + c.Sequence).ToString("000", CultureInfo.InvariantCulture) : (100 + (c.Sequence * 10)).ToString(CultureInfo.InvariantCulture);
-        var name = isBank ? $"Business Account {c.Sequence}" : $"{RecordShapes.Phrase(c.Random)} {type.ToLowerInvariant()}";
+        var system = c.Sequence switch { 5 => "DEBTORS", 6 => "CREDITORS", 7 => "GST", _ => null };
+        var type = isBank ? "BANK" : c.Sequence switch { 5 => "CURRENT", 6 or 7 => "CURRLIAB", _ => AccountTypes[c.Sequence % AccountTypes.Length] };
+        var code = isBank ? (90 + c.Sequence).ToString("000", CultureInfo.InvariantCulture)
+            : system is not null ? (1100 + (c.Sequence * 100)).ToString(CultureInfo.InvariantCulture)
+            : (100 + (c.Sequence * 10)).ToString(CultureInfo.InvariantCulture);
+        var name = isBank ? $"Business Account {c.Sequence}"
+            : system switch { "DEBTORS" => "Accounts Receivable", "CREDITORS" => "Accounts Payable", "GST" => "GST", _ => $"{RecordShapes.Phrase(c.Random)} {type.ToLowerInvariant()}" };
+        var archived = c.Random.Next(30) == 0 && c.Sequence > 20;
         var account = new JsonObject
         {
             ["AccountID"] = c.Id,
             ["Code"] = code,
             ["Name"] = name,
-            ["Status"] = c.Random.Next(30) == 0 ? "ARCHIVED" : "ACTIVE",
+            ["Status"] = archived ? "ARCHIVED" : "ACTIVE",
             ["Type"] = type,
-            ["TaxType"] = isBank ? "NONE" : "OUTPUT2",
+            ["TaxType"] = isBank || system is not null ? "NONE" : "OUTPUT2",
             ["Description"] = isBank ? "" : "Generated account " + code,
-            ["Class"] = type is "REVENUE" ? "REVENUE" : type is "EQUITY" ? "EQUITY" : type is "LIABILITY" ? "LIABILITY" : type is "EXPENSE" or "OVERHEADS" or "DIRECTCOSTS" ? "EXPENSE" : "ASSET",
+            ["Class"] = ClassOf(type),
             ["EnablePaymentsToAccount"] = false,
             ["ShowInExpenseClaims"] = false,
             ["ReportingCode"] = "ASS",
@@ -34,6 +47,11 @@ internal static class ReferenceDataFactory
             ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
             ["AddToWatchlist"] = false,
         };
+        if (system is not null)
+        {
+            account["SystemAccount"] = system;
+        }
+
         if (isBank)
         {
             account["BankAccountNumber"] = "02090876543210" + c.Sequence.ToString("00", CultureInfo.InvariantCulture);
@@ -42,24 +60,57 @@ internal static class ReferenceDataFactory
         }
 
         var reference = new AccountReference(c.Id, code, name, type);
-        c.References.Accounts.Add(reference);
-        if (isBank)
+        var references = c.References;
+        references.Accounts.Add(reference);
+        references.AccountsByCode[code] = reference;
+        switch (system)
         {
-            c.References.BankAccounts.Add(reference);
+            case "DEBTORS":
+                references.Receivable = reference;
+                break;
+            case "CREDITORS":
+                references.Payable = reference;
+                break;
+            case "GST":
+                references.SalesTax = reference;
+                break;
+            default:
+                if (isBank)
+                {
+                    references.BankAccounts.Add(reference);
+                }
+                else if (!archived)
+                {
+                    (ClassOf(type) switch { "REVENUE" => references.RevenueAccounts, "EXPENSE" => references.ExpenseAccounts, _ => references.AdjustmentAccounts }).Add(reference);
+                }
+
+                break;
         }
 
         return account;
     }
+
+    private static string ClassOf(string type) => type switch
+    {
+        "REVENUE" or "SALES" => "REVENUE",
+        "EQUITY" => "EQUITY",
+        "LIABILITY" or "CURRLIAB" or "TERMLIAB" => "LIABILITY",
+        "EXPENSE" or "OVERHEADS" or "DIRECTCOSTS" => "EXPENSE",
+        _ => "ASSET",
+    };
 
     public static JsonObject Contact(RecordContext c)
     {
         var first = FirstNames[c.Random.Next(FirstNames.Length)];
         var last = LastNames[c.Random.Next(LastNames.Length)];
         var name = $"{first} {last}-{c.Sequence:00000}";
-        c.References.Contacts.Add(new ContactReference(c.Id, name));
+        var foreign = c.References.ForeignCurrencies;
+        var currency = foreign.Count > 0 && c.Random.Next(6) == 0 ? c.Pick(foreign).Code : c.References.BaseCurrency;
+        c.References.Contacts.Add(new ContactReference(c.Id, name, currency));
         return new JsonObject
         {
             ["ContactID"] = c.Id,
+            ["ContactNumber"] = "C" + c.Sequence.ToString("00000", CultureInfo.InvariantCulture),
             ["ContactStatus"] = c.Random.Next(20) == 0 ? "ARCHIVED" : "ACTIVE",
             ["Name"] = name,
             ["FirstName"] = first,
@@ -97,6 +148,12 @@ internal static class ReferenceDataFactory
                 ["AccountsPayable"] = new JsonObject { ["Outstanding"] = c.Money(0, 2000), ["Overdue"] = c.Money(0, 500) },
             },
             ["ContactPersons"] = new JsonArray(),
+            ["DefaultCurrency"] = currency,
+            ["PaymentTerms"] = new JsonObject
+            {
+                ["Bills"] = new JsonObject { ["Day"] = 20, ["Type"] = "OFFOLLOWINGMONTH" },
+                ["Sales"] = new JsonObject { ["Day"] = 30, ["Type"] = "DAYSAFTERBILLDATE" },
+            },
             ["HasAttachments"] = false,
             ["HasValidationErrors"] = false,
         };
@@ -113,8 +170,17 @@ internal static class ReferenceDataFactory
 
     public static JsonObject Currency(RecordContext c)
     {
-        var (code, name) = CurrencyCodes[(c.Sequence - 1) % CurrencyCodes.Length];
-        return new JsonObject { ["Code"] = c.Sequence > CurrencyCodes.Length ? code + c.Sequence.ToString(CultureInfo.InvariantCulture) : code, ["Description"] = name };
+        var (code, name, rate) = CurrencyCodes[(c.Sequence - 1) % CurrencyCodes.Length];
+        if (c.Sequence > CurrencyCodes.Length)
+        {
+            code += c.Sequence.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (code != c.References.BaseCurrency)
+        {
+            c.References.ForeignCurrencies.Add(new CurrencyReference(code, rate));
+        }
+
+        return new JsonObject { ["Code"] = code, ["Description"] = name };
     }
 
     public static JsonObject TaxRate(RecordContext c)
@@ -150,7 +216,7 @@ internal static class ReferenceDataFactory
             array.Add(new JsonObject { ["TrackingOptionID"] = optionId, ["Name"] = optionName, ["Status"] = "ACTIVE", ["HasValidationErrors"] = false });
         }
 
-        c.References.Tracking.Add(new TrackingReference(c.Id, name, options));
+        c.References.Tracking.Add(new TrackingReference(c.Id, name, options, Active: c.Sequence != 3));
         return new JsonObject
         {
             ["Name"] = name,
@@ -214,12 +280,15 @@ internal static class ReferenceDataFactory
     public static JsonObject Item(RecordContext c)
     {
         var price = c.UnitAmount(5, 5000);
-        var account = c.Pick(c.References.Accounts);
+        var account = c.Pick(c.References.RevenueAccounts);
+        var code = "ITEM-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture);
+        var description = RecordShapes.Phrase(c.Random);
+        c.References.Items.Add(new ItemReference(code, description));
         return new JsonObject
         {
             ["ItemID"] = c.Id,
-            ["Code"] = "ITEM-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
-            ["Description"] = RecordShapes.Phrase(c.Random),
+            ["Code"] = code,
+            ["Description"] = description,
             ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
             ["PurchaseDetails"] = new JsonObject { ["UnitPrice"] = Math.Round(price * 0.6m, 4), ["AccountCode"] = account.Code, ["TaxType"] = "INPUT2" },
             ["SalesDetails"] = new JsonObject { ["UnitPrice"] = price, ["AccountCode"] = account.Code, ["TaxType"] = "OUTPUT2" },

@@ -6,18 +6,24 @@ namespace XeroSync.XeroSimulator.Data;
 /// <summary>Invoices, credit notes, quotes, purchase orders, repeating invoices and linked transactions.</summary>
 internal static class SalesRecordFactory
 {
+    /// <summary>
+    /// An invoice (a third of them bills) in its contact's currency. Approved ones post their journal; paid ones are
+    /// settled by one or two payments, and some approved ones are part paid; voided ones post the reversal too.
+    /// </summary>
     public static JsonObject Invoice(RecordContext c)
     {
+        var references = c.References;
         var type = c.Random.Next(3) == 0 ? "ACCPAY" : "ACCREC";
-        var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 4), out var subTotal, out var tax);
+        var sales = type == "ACCREC";
+        var contact = c.Pick(references.Contacts);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 4), out var subTotal, out var tax, accounts: sales ? references.RevenueAccounts : references.ExpenseAccounts, discounts: sales);
         var total = subTotal + tax;
         var roll = c.Random.Next(100);
         var status = roll switch { < 8 => "DRAFT", < 12 => "SUBMITTED", < 55 => "AUTHORISED", < 93 => "PAID", < 97 => "VOIDED", _ => "DELETED" };
-        var paid = status == "PAID" ? total : 0m;
-        var due = status is "AUTHORISED" or "SUBMITTED" or "DRAFT" ? total : 0m;
         var number = "INV-" + c.Sequence.ToString("00000", CultureInfo.InvariantCulture);
-        var dueDate = c.Date.AddDays(30);
+        var date = XeroDates.Day(c.Timestamp.AddDays(-c.Random.Next(0, 60)));
+        var dueDate = date.AddDays(30);
+        var rate = Rate(c, contact.Currency);
         var invoice = new JsonObject
         {
             ["Type"] = type,
@@ -28,26 +34,26 @@ internal static class SalesRecordFactory
             ["CreditNotes"] = new JsonArray(),
             ["Prepayments"] = new JsonArray(),
             ["Overpayments"] = new JsonArray(),
-            ["AmountDue"] = due,
-            ["AmountPaid"] = paid,
+            ["AmountDue"] = status is "VOIDED" or "DELETED" ? 0m : total,
+            ["AmountPaid"] = 0.00m,
             ["AmountCredited"] = 0.00m,
             ["SentToContact"] = c.Random.Next(2) == 0,
-            ["CurrencyRate"] = 1.000000m,
+            ["CurrencyRate"] = rate,
             ["HasErrors"] = false,
-            ["IsDiscounted"] = false,
+            ["IsDiscounted"] = lines.OfType<JsonObject>().Any(l => l.ContainsKey("DiscountRate")),
             ["HasAttachments"] = c.Random.Next(10) == 0,
         };
-        if (c.References.RepeatingInvoiceIds.Count > 0 && c.Random.Next(10) == 0)
+        if (references.RepeatingInvoiceIds.Count > 0 && c.Random.Next(10) == 0)
         {
-            invoice["RepeatingInvoiceID"] = c.Pick(c.References.RepeatingInvoiceIds);
+            invoice["RepeatingInvoiceID"] = c.Pick(references.RepeatingInvoiceIds);
         }
 
         invoice["Contact"] = RecordShapes.ContactSummary(contact);
-        invoice["DateString"] = XeroDates.DateString(c.Date);
-        invoice["Date"] = XeroDates.Record(c.Date);
+        invoice["DateString"] = XeroDates.DateString(date);
+        invoice["Date"] = XeroDates.Record(date);
         invoice["DueDateString"] = XeroDates.DateString(dueDate);
         invoice["DueDate"] = XeroDates.Record(dueDate);
-        invoice["Status"] = status;
+        invoice["Status"] = status == "PAID" ? "AUTHORISED" : status;
         invoice["LineAmountTypes"] = "Exclusive";
         invoice["LineItems"] = lines;
         invoice["SubTotal"] = subTotal;
@@ -55,49 +61,59 @@ internal static class SalesRecordFactory
         invoice["Total"] = total;
         invoice["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp);
         invoice["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp);
-        invoice["CurrencyCode"] = c.References.BaseCurrency;
-        c.References.Invoices.Add(new InvoiceReference(c.Id, number, type, contact, total));
-        c.References.TransactionIds.Add(c.Id);
+        invoice["CurrencyCode"] = contact.Currency;
+        Ledger.PostDocument(c, invoice, c.Id, type, Ledger.LineSign(type), Ledger.Control(type, references));
+        if (status == "PAID")
+        {
+            var first = c.Random.Next(3) == 0 ? Settlement.Part(c.Random, total) : total;
+            var firstDate = Settlement.DayBetween(c.Random, date, c.Timestamp);
+            Settlement.Pay(c, invoice, first, firstDate, c.Pick(references.BankAccounts));
+            if (first < total)
+            {
+                Settlement.Pay(c, invoice, total - first, Settlement.DayBetween(c.Random, firstDate, c.Timestamp), c.Pick(references.BankAccounts));
+            }
+        }
+        else if (status == "AUTHORISED" && c.Random.Next(4) == 0)
+        {
+            Settlement.Pay(c, invoice, Settlement.Part(c.Random, total), Settlement.DayBetween(c.Random, date, c.Timestamp), c.Pick(references.BankAccounts));
+        }
+
+        references.Invoices.Add(new InvoiceReference(c.Id, number, type, contact, total));
+        references.TransactionIds.Add(c.Id);
         return invoice;
     }
 
+    /// <summary>
+    /// A credit note in its contact's currency. Approved ones post their journal; paid ones were refunded in full,
+    /// some approved ones in part; voided ones post the reversal too.
+    /// </summary>
     public static JsonObject CreditNote(RecordContext c)
     {
-        var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax);
+        var references = c.References;
+        var contact = c.Pick(references.Contacts);
+        var type = c.Random.Next(2) == 0 ? "ACCRECCREDIT" : "ACCPAYCREDIT";
+        var sales = type == "ACCRECCREDIT";
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, accounts: sales ? references.RevenueAccounts : references.ExpenseAccounts, discounts: sales);
         var total = subTotal + tax;
         var status = c.Random.Next(10) switch { 0 => "DRAFT", 1 => "VOIDED", 2 => "DELETED", 3 or 4 => "PAID", _ => "AUTHORISED" };
-        var payments = new JsonArray();
-        if (status == "PAID")
-        {
-            payments.Add(new JsonObject
-            {
-                ["PaymentID"] = c.NewId(),
-                ["Date"] = XeroDates.Record(c.Date),
-                ["Amount"] = total,
-                ["Reference"] = "Refund",
-                ["CurrencyRate"] = 1.000000m,
-                ["HasAccount"] = false,
-                ["HasValidationErrors"] = false,
-            });
-        }
-
-        return new JsonObject
+        var number = "CN-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture);
+        var rate = Rate(c, contact.Currency);
+        var note = new JsonObject
         {
             ["CreditNoteID"] = c.Id,
-            ["CreditNoteNumber"] = "CN-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
-            ["Payments"] = payments,
+            ["CreditNoteNumber"] = number,
+            ["Payments"] = new JsonArray(),
             ["ID"] = c.Id,
-            ["CurrencyRate"] = 1.000000m,
-            ["Type"] = c.Random.Next(2) == 0 ? "ACCRECCREDIT" : "ACCPAYCREDIT",
+            ["CurrencyRate"] = rate,
+            ["Type"] = type,
             ["Reference"] = RecordShapes.Phrase(c.Random),
-            ["RemainingCredit"] = status == "AUTHORISED" ? total : 0m,
+            ["RemainingCredit"] = status is "AUTHORISED" or "PAID" ? total : 0m,
             ["Allocations"] = new JsonArray(),
             ["HasAttachments"] = false,
             ["Contact"] = RecordShapes.ContactSummary(contact),
             ["DateString"] = XeroDates.DateString(c.Date),
             ["Date"] = XeroDates.Record(c.Date),
-            ["Status"] = status,
+            ["Status"] = status == "PAID" ? "AUTHORISED" : status,
             ["LineAmountTypes"] = "Exclusive",
             ["LineItems"] = lines,
             ["SubTotal"] = subTotal,
@@ -105,8 +121,23 @@ internal static class SalesRecordFactory
             ["Total"] = total,
             ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
             ["UpdatedDateUTCString"] = XeroDates.UtcString(c.Timestamp),
-            ["CurrencyCode"] = c.References.BaseCurrency,
+            ["CurrencyCode"] = contact.Currency,
         };
+        Ledger.PostDocument(c, note, c.Id, type, Ledger.LineSign(type), Ledger.Control(type, references));
+        if (status == "PAID" || (status == "AUTHORISED" && c.Random.Next(4) == 0))
+        {
+            var amount = status == "PAID" ? total : Settlement.Part(c.Random, total);
+            Settlement.Pay(c, note, amount, Settlement.DayBetween(c.Random, c.Date, c.Timestamp), c.Pick(references.BankAccounts));
+        }
+
+        return note;
+    }
+
+    /// <summary>Base currency at rate 1; a foreign one at its rate moved by up to 3 per cent, to six places as Xero keeps it.</summary>
+    private static decimal Rate(RecordContext c, string currency)
+    {
+        var foreign = c.References.ForeignCurrencies.Find(f => f.Code == currency);
+        return foreign is null ? 1.000000m : Math.Round(foreign.Rate * (1m + (c.Random.Next(-300, 301) / 10000m)), 6);
     }
 
     public static JsonObject Quote(RecordContext c)
@@ -143,7 +174,7 @@ internal static class SalesRecordFactory
     public static JsonObject PurchaseOrder(RecordContext c)
     {
         var contact = c.Pick(c.References.Contacts);
-        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, fourDecimalUnits: false);
+        var lines = RecordShapes.LineItems(c, c.Random.Next(1, 3), out var subTotal, out var tax, fourDecimalUnits: false, accounts: c.References.ExpenseAccounts);
         var names = contact.Name.Split(' ', '-');
         var contactObject = new JsonObject
         {
@@ -166,6 +197,7 @@ internal static class SalesRecordFactory
         {
             ["PurchaseOrderID"] = c.Id,
             ["PurchaseOrderNumber"] = "PO-" + c.Sequence.ToString("0000", CultureInfo.InvariantCulture),
+            ["Reference"] = RecordShapes.Phrase(c.Random),
             ["DateString"] = XeroDates.DateString(c.Date),
             ["Date"] = XeroDates.Record(c.Date),
             ["AttentionTo"] = contact.Name,

@@ -38,9 +38,15 @@ internal sealed class TenantOrganisation
         {
             var endpoint = RecordFactory.GenerationOrder[e];
             var definition = EndpointCatalog.Get(endpoint);
-            var count = definition.Name == "Organisation" ? 1 : Math.Max(1, (int)Math.Round(definition.BaseCount * options.Scale));
             var random = new Random(Determinism.Mix(options.Seed, tenant.Index, e, 0xBA5E));
             var collection = _collections[endpoint];
+            if (definition.Derived)
+            {
+                Ledger.AddPending(collection, references, random);
+                continue;
+            }
+
+            var count = definition.Name == "Organisation" ? 1 : Math.Max(definition.MinimumCount, (int)Math.Round(definition.BaseCount * options.Scale));
             for (var i = 0; i < count; i++)
             {
                 var offsetMs = (long)(History.TotalMilliseconds * (i + random.NextDouble()) / count);
@@ -89,18 +95,22 @@ internal sealed class TenantOrganisation
                     throw new ArgumentException("An organisation has exactly one Organisation record.", nameof(endpoint));
                 }
 
-                var created = _ticker.Create(definition.Name, random, now);
+                var created = _ticker.Create(definition.Name, random, now)
+                    ?? throw new ArgumentException($"{definition.Name}: no record can be made now (a payment needs an approved invoice with something due).", nameof(endpoint));
                 return new AppliedChange(now, _tenant.TenantId, definition.Name, kind, created.Id, false, scheduled);
             }
 
             var target = Target(collection, recordId, position, order, random);
+            if (kind == ChangeKind.Edit)
+            {
+                _ticker.Edit(collection, target, random, now);
+                return new AppliedChange(now, _tenant.TenantId, definition.Name, kind, target.Id, false, scheduled);
+            }
+
             var record = RecordJson.Parse(target.Json);
             var hard = false;
             switch (kind)
             {
-                case ChangeKind.Edit:
-                    RecordMutator.Mutate(definition.Name, record, random, now);
-                    break;
                 case ChangeKind.SilentEdit:
                     RecordMutator.MutateSilently(definition.Name, record, random, now);
                     break;

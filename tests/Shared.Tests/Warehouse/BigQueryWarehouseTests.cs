@@ -58,6 +58,7 @@ public sealed class BigQueryWarehouseTests
             POST /bigquery/v2/projects/p/datasets/xero_typed/tables
             POST /bigquery/v2/projects/p/datasets/xero_typed/tables
             POST /bigquery/v2/projects/p/datasets/xero_typed/tables
+            POST /bigquery/v2/projects/p/datasets/xero_typed/tables
             POST /bigquery/v2/projects/p/datasets/xero_raw/tables
             POST /bigquery/v2/projects/p/datasets/xero/tables
             POST /bigquery/v2/projects/p/datasets/xero_typed/tables
@@ -107,7 +108,7 @@ public sealed class BigQueryWarehouseTests
         Assert.Contains("AS deleted_at", latest, StringComparison.Ordinal);
         Assert.False(v.TryGetProperty("schema", out _));
 
-        using var contactsView = JsonDocument.Parse(requests[9].Body);
+        using var contactsView = JsonDocument.Parse(requests[10].Body);
         Assert.Contains("FROM `p.xero_raw.contacts`", contactsView.RootElement.GetProperty("view").GetProperty("query").GetString(), StringComparison.Ordinal);
 
         // Typed views: the record view and one per nested array, standard SQL over the latest view.
@@ -115,7 +116,7 @@ public sealed class BigQueryWarehouseTests
             .Select(r => JsonDocument.Parse(r.Body).RootElement.Clone())
             .ToList();
         Assert.Equal(
-            ["invoices", "invoice_line_items", "invoice_payments", "contacts", "contact_addresses", "contact_phones"],
+            ["invoices", "invoice_line_items", "invoice_payments", "invoice_line_tracking", "contacts", "contact_addresses", "contact_phones"],
             typedViews.Select(v => v.GetProperty("tableReference").GetProperty("tableId").GetString()));
         Assert.All(typedViews, v =>
         {
@@ -158,6 +159,8 @@ public sealed class BigQueryWarehouseTests
             PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoice_line_items
             POST /bigquery/v2/projects/p/datasets/typed_x/tables
             PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoice_payments
+            POST /bigquery/v2/projects/p/datasets/typed_x/tables
+            PUT /bigquery/v2/projects/p/datasets/typed_x/tables/invoice_line_tracking
             """.ReplaceLineEndings("\n"),
             Lines(requests));
         using var put = JsonDocument.Parse(requests[5].Body);
@@ -219,8 +222,8 @@ public sealed class BigQueryWarehouseTests
         Assert.Equal(["tenant_id", "record_id"], load.GetProperty("clustering").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
 
         // The load ensured the table and views first (once): three datasets, the raw table, the latest view and the
-        // three typed views over invoices (invoices, invoice_line_items, invoice_payments).
-        Assert.Equal(8, server.Requests.Count(r => !r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal)));
+        // four typed views over invoices (invoices, invoice_line_items, invoice_payments, invoice_line_tracking).
+        Assert.Equal(9, server.Requests.Count(r => !r.PathAndQuery.StartsWith(JobsPath, StringComparison.Ordinal)));
     }
 
     [Fact(Timeout = 60_000)]

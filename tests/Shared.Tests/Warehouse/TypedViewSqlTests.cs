@@ -13,6 +13,8 @@ public sealed class TypedViewSqlTests
     [
         "invoice_line_items", "credit_note_line_items", "bank_transaction_line_items", "journal_lines",
         "overpayment_allocations", "prepayment_allocations", "contact_addresses", "contact_phones", "tracking_category_options", "budget_lines", "contact_group_members",
+        "invoice_line_tracking", "credit_note_line_tracking", "bank_transaction_line_tracking", "manual_journal_line_tracking", "journal_line_tracking",
+        "budget_line_periods",
     ];
 
     [Fact(Timeout = 120_000)]

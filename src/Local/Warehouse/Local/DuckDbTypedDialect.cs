@@ -2,7 +2,7 @@ using XeroSync.Warehouse.Typed;
 
 namespace XeroSync.Warehouse.Local;
 
-/// <summary>DuckDB SQL for the typed views: json_extract_string, TRY_CAST to DECIMAL(38,9)/BIGINT/BOOLEAN, epoch_ms, unnest WITH ORDINALITY.</summary>
+/// <summary>DuckDB SQL for the typed views: json_extract_string, TRY_CAST to DECIMAL(38,9)/BIGINT/BOOLEAN, epoch_ms, unnest WITH ORDINALITY (twice for a nested array).</summary>
 public sealed class DuckDbTypedDialect : TypedSqlDialect
 {
     public static DuckDbTypedDialect Instance { get; } = new();
@@ -26,4 +26,11 @@ public sealed class DuckDbTypedDialect : TypedSqlDialect
         $"{latestView} AS r, unnest(json_extract(r.payload, '$.{arrayPath}[*]')) WITH ORDINALITY AS c(element, ordinal)";
 
     protected override string ItemIndex() => "c.ordinal";
+
+    protected override string NestedElementExpression => "n.element";
+
+    protected override string NestedFrom(string latestView, string arrayPath, string nestedPath) =>
+        $"{ChildFrom(latestView, arrayPath)}, unnest(json_extract(c.element, '$.{nestedPath}[*]')) WITH ORDINALITY AS n(element, ordinal)";
+
+    protected override string NestedIndex() => "n.ordinal";
 }

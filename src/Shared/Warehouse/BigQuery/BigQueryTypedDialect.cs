@@ -26,4 +26,11 @@ public sealed class BigQueryTypedDialect : TypedSqlDialect
         $"{latestView} AS r CROSS JOIN UNNEST(JSON_QUERY_ARRAY(r.payload, '$.{arrayPath}')) AS element WITH OFFSET AS element_offset";
 
     protected override string ItemIndex() => "element_offset + 1";
+
+    protected override string NestedElementExpression => "nested_element";
+
+    protected override string NestedFrom(string latestView, string arrayPath, string nestedPath) =>
+        $"{ChildFrom(latestView, arrayPath)} CROSS JOIN UNNEST(JSON_QUERY_ARRAY(element, '$.{nestedPath}')) AS nested_element WITH OFFSET AS nested_offset";
+
+    protected override string NestedIndex() => "nested_offset + 1";
 }

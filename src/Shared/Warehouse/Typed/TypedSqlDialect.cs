@@ -35,13 +35,23 @@ public abstract partial class TypedSqlDialect
             }
 
             select.Add($"{ItemIndex()} AS {ItemIndexColumn}");
+            if (view.NestedArrayPath is { } nestedPath)
+            {
+                foreach (var column in view.ElementColumns ?? [])
+                {
+                    select.Add(Column(column, ElementExpression));
+                }
+
+                select.Add($"{NestedIndex()} AS {view.NestedIndexColumn}");
+            }
+
             foreach (var column in view.Columns)
             {
-                select.Add(Column(column, ElementExpression));
+                select.Add(Column(column, view.IsNested ? NestedElementExpression : ElementExpression));
             }
 
             select.Add($"r.deleted_at AS {DeletedAtColumn}");
-            from = ChildFrom(latestView, arrayPath);
+            from = view.NestedArrayPath is { } nested ? NestedFrom(latestView, arrayPath, nested) : ChildFrom(latestView, arrayPath);
         }
         else
         {
@@ -78,6 +88,12 @@ public abstract partial class TypedSqlDialect
         {
             names.AddRange((view.ParentColumns ?? []).Select(c => c.Name));
             names.Add(ItemIndexColumn);
+            if (view.IsNested)
+            {
+                names.AddRange((view.ElementColumns ?? []).Select(c => c.Name));
+                names.Add(view.NestedIndexColumn ?? string.Empty);
+            }
+
             names.AddRange(view.Columns.Select(c => c.Name));
             names.Add(DeletedAtColumn);
         }
@@ -119,6 +135,15 @@ public abstract partial class TypedSqlDialect
     /// <summary>The 1-based element position expression.</summary>
     protected abstract string ItemIndex();
 
+    /// <summary>The expression naming the current inner array element in a nested child view's FROM.</summary>
+    protected abstract string NestedElementExpression { get; }
+
+    /// <summary><see cref="ChildFrom"/> joined with one row per element of the array at <paramref name="nestedPath"/> inside each element.</summary>
+    protected abstract string NestedFrom(string latestView, string arrayPath, string nestedPath);
+
+    /// <summary>The 1-based inner element position expression.</summary>
+    protected abstract string NestedIndex();
+
     private string Column(TypedColumn column, string json)
     {
         var text = JsonText(json, column.Path);
@@ -155,7 +180,13 @@ public abstract partial class TypedSqlDialect
             }
         }
 
-        foreach (var path in view.Columns.Concat(view.ParentColumns ?? []).Select(c => c.Path).Append(view.StatusPath).Append(view.ArrayPath))
+        if (view.IsNested != (view.NestedIndexColumn is not null) || (view.IsNested && !view.IsChild))
+        {
+            throw new ArgumentException($"View {view.Name}: a nested array needs an outer array and an index column.", nameof(view));
+        }
+
+        foreach (var path in view.Columns.Concat(view.ParentColumns ?? []).Concat(view.ElementColumns ?? []).Select(c => c.Path)
+                     .Append(view.StatusPath).Append(view.ArrayPath).Append(view.NestedArrayPath))
         {
             if (path is not null && !PathPattern().IsMatch(path))
             {

@@ -35,6 +35,15 @@ public static class TypedViewCatalog
         C("currency_code", "CurrencyCode"), N("currency_rate", "CurrencyRate"),
     ];
 
+    /// <summary>A line's tracking (LineItemTracking; a journal line's TrackingCategories carry the same four fields).</summary>
+    private static readonly TypedColumn[] Tracking =
+    [
+        C("tracking_category_id", "TrackingCategoryID"), C("tracking_category_name", "Name"),
+        C("tracking_option_id", "TrackingOptionID"), C("tracking_option_name", "Option"),
+    ];
+
+    private static readonly TypedColumn[] LineItemId = [C("line_item_id", "LineItemID")];
+
     public static IReadOnlyList<TypedView> All { get; } =
     [
         Record("accounts", Status, C("account_id", "AccountID"), C("code", "Code"), C("name", "Name"), C("type", "Type"), C("class", "Class"),
@@ -161,9 +170,22 @@ public static class TypedViewCatalog
             [C("tracking_category_id", "TrackingCategoryID"), C("tracking_category_name", "Name")],
             [C("tracking_option_id", "TrackingOptionID"), C("name", "Name"), C("status", "Status")]),
 
+        LineTracking("invoice_line_tracking", "invoices", "LineItems", "Tracking", [C("invoice_id", "InvoiceID")], LineItemId),
+        LineTracking("credit_note_line_tracking", "credit_notes", "LineItems", "Tracking", [C("credit_note_id", "CreditNoteID")], LineItemId),
+        LineTracking("bank_transaction_line_tracking", "bank_transactions", "LineItems", "Tracking", [C("bank_transaction_id", "BankTransactionID")], LineItemId),
+        LineTracking("purchase_order_line_tracking", "purchase_orders", "LineItems", "Tracking", [C("purchase_order_id", "PurchaseOrderID")], LineItemId),
+        LineTracking("quote_line_tracking", "quotes", "LineItems", "Tracking", [C("quote_id", "QuoteID")], LineItemId),
+        // Xero gives manual journal lines no id: item_index (the line's position) names the line.
+        LineTracking("manual_journal_line_tracking", "manual_journals", "JournalLines", "Tracking", [C("manual_journal_id", "ManualJournalID")], [C("account_code", "AccountCode")]),
+        LineTracking("journal_line_tracking", "journals", "JournalLines", "TrackingCategories", [C("journal_id", "JournalID")],
+            [C("journal_line_id", "JournalLineID"), C("account_code", "AccountCode")]),
+
         // Only the by-id calls carry these arrays: they read the detail tables (EndpointCatalog.Details), not the lists.
         Child("budget_lines", "budgets_details", "BudgetLines", [C("budget_id", "BudgetID"), C("budget_description", "Description")],
             [C("account_id", "AccountID"), C("account_code", "AccountCode")]),
+        new("budget_line_periods", "budgets_details", [C("period", "Period"), N("amount", "Amount"), N("unit_amount", "UnitAmount"), C("notes", "Notes")],
+            ArrayPath: "BudgetLines", ParentColumns: [C("budget_id", "BudgetID"), C("budget_description", "Description")], NestedArrayPath: "BudgetBalances",
+            ElementColumns: [C("account_id", "AccountID"), C("account_code", "AccountCode")], NestedIndexColumn: "period_index"),
         Child("contact_group_members", "contact_groups_details", "Contacts", [C("contact_group_id", "ContactGroupID"), C("contact_group_name", "Name")],
             [C("contact_id", "ContactID"), C("name", "Name")]),
     ];
@@ -175,6 +197,9 @@ public static class TypedViewCatalog
 
     private static TypedView Child(string name, string table, string arrayPath, TypedColumn[] parent, TypedColumn[] columns) =>
         new(name, table, columns, ArrayPath: arrayPath, ParentColumns: parent);
+
+    private static TypedView LineTracking(string name, string table, string linesPath, string trackingPath, TypedColumn[] parent, TypedColumn[] line) =>
+        new(name, table, Tracking, ArrayPath: linesPath, ParentColumns: parent, NestedArrayPath: trackingPath, ElementColumns: line, NestedIndexColumn: "tracking_index");
 
     private static TypedColumn C(string name, string path) => new(name, path, Text);
 
