@@ -39,7 +39,7 @@ locals {
   worker_callers     = [google_service_account.push.email, google_service_account.eventarc.email]
   dispatcher_callers = [google_service_account.scheduler.email]
 
-  # Operators (README "Operate": GET /runs, POST /runs/{run}/retry, backfills) call the Dispatcher with
+  # Operators (docs/operate.md: GET /runs, POST /runs/{run}/retry, backfills) call the Dispatcher with
   # their own identity token: Cloud Run Invoker on the Dispatcher, and named to the in-app check.
   operator_emails = [for o in var.operators : split(":", o)[1]]
 
@@ -68,7 +68,7 @@ resource "google_project_service" "apis" {
   disable_on_destroy = false
 }
 
-# The images' repository (README "Deploy": created first with -target, then the images are pushed).
+# The images' repository (docs/deploy.md: created first with -target, then the images are pushed).
 resource "google_artifact_registry_repository" "images" {
   project       = var.project
   location      = var.region

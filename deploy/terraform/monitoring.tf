@@ -88,115 +88,8 @@ resource "google_logging_metric" "deferred_daily_limit" {
   depends_on = [google_project_service.apis]
 }
 
-resource "google_monitoring_alert_policy" "dead_lettered" {
-  project               = var.project
-  display_name          = "XeroSync ${var.client_name}: fetch requests dead-lettered"
-  combiner              = "OR"
-  notification_channels = var.notification_channels
 
-  conditions {
-    display_name = "dead-lettered fetch requests > 0"
 
-    condition_threshold {
-      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.dead_lettered.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-
-      aggregations {
-        alignment_period   = "300s"
-        per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "Pages of a run failed on every delivery attempt and were recorded as failed. Read the Worker's errors (event 503) for the reason, fix it, then `POST /runs/RUN_ID/retry` on the Dispatcher (README \"Operate\")."
-  }
-}
-
-resource "google_monitoring_alert_policy" "partial_loads" {
-  project               = var.project
-  display_name          = "XeroSync ${var.client_name}: partial runs"
-  combiner              = "OR"
-  notification_channels = var.notification_channels
-
-  conditions {
-    display_name = "partial manifest loads > 0"
-
-    condition_threshold {
-      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.partial_loads.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-
-      aggregations {
-        alignment_period   = "3600s"
-        per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "A run loaded a table with pages missing (failed, dead-lettered or deferred). `GET /runs/RUN_ID` lists them; `POST /runs/RUN_ID/retry` republishes them (README \"Operate\")."
-  }
-}
-
-resource "google_monitoring_alert_policy" "deferred_daily_limit" {
-  project               = var.project
-  display_name          = "XeroSync ${var.client_name}: organisations at Xero's daily limit"
-  combiner              = "OR"
-  notification_channels = var.notification_channels
-
-  conditions {
-    display_name = "endpoints deferred at the daily limit > 0"
-
-    condition_threshold {
-      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.deferred_daily_limit.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-
-      aggregations {
-        alignment_period     = "3600s"
-        per_series_aligner   = "ALIGN_SUM"
-        cross_series_reducer = "REDUCE_SUM"
-        group_by_fields      = ["metric.label.tenant_id"]
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "An organisation spent its daily Xero call limit (5,000 a day; 1,000 on Starter plans). Its remaining pages wait for the reset; the next run or `POST /runs/RUN_ID/retry` after the reset fetches them. If it recurs, sync that organisation less often or with fewer endpoints (README \"Operate\")."
-  }
-}
 
 # RefreshTokenSource event 116: Xero refused the stored refresh token (invalid_grant: revoked, unused for
 # 60 days, or used elsewhere). Every call of the connection fails until `connect` runs again.
@@ -241,100 +134,91 @@ resource "google_logging_metric" "scheduler_failures" {
   depends_on = [google_project_service.apis]
 }
 
-resource "google_monitoring_alert_policy" "invalid_grant" {
-  project               = var.project
-  display_name          = "XeroSync ${var.client_name}: Xero refused the refresh token"
-  combiner              = "OR"
-  notification_channels = var.notification_channels
-
-  conditions {
-    display_name = "invalid_grant > 0"
-
-    condition_threshold {
-      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.invalid_grant.name}\" AND resource.type=\"cloud_run_revision\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 0
-      duration        = "0s"
-
-      aggregations {
-        alignment_period   = "300s"
-        per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
+# One alert per log metric, plus 5xx from either service: each fires on the first event in its window
+# (threshold 0; 5 for 5xx), tells every notification channel, and closes itself after a day.
+locals {
+  alerts = {
+    dead_lettered = {
+      display_name  = "fetch requests dead-lettered"
+      condition     = "dead-lettered fetch requests > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.dead_lettered.name}\" AND resource.type=\"cloud_run_revision\""
+      threshold     = 0
+      period        = "300s"
+      group_by      = null
+      documentation = "Pages of a run failed on every delivery attempt and were recorded as failed. Read the Worker's errors (event 503) for the reason, fix it, then `POST /runs/RUN_ID/retry` on the Dispatcher (docs/operate.md)."
     }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "Xero refused the connection's refresh token (invalid_grant): nothing syncs until it is authorised again. Run `connect --secret` (README \"Deploy\", step 5), then retry the partial runs (README \"Operate\")."
+    partial_loads = {
+      display_name  = "partial runs"
+      condition     = "partial manifest loads > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.partial_loads.name}\" AND resource.type=\"cloud_run_revision\""
+      threshold     = 0
+      period        = "3600s"
+      group_by      = null
+      documentation = "A run loaded a table with pages missing (failed, dead-lettered or deferred). `GET /runs/RUN_ID` lists them; `POST /runs/RUN_ID/retry` republishes them (docs/operate.md)."
+    }
+    deferred_daily_limit = {
+      display_name  = "organisations at Xero's daily limit"
+      condition     = "endpoints deferred at the daily limit > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.deferred_daily_limit.name}\" AND resource.type=\"cloud_run_revision\""
+      threshold     = 0
+      period        = "3600s"
+      group_by      = ["metric.label.tenant_id"]
+      documentation = "An organisation spent its daily Xero call limit (5,000 a day; 1,000 on Starter plans). Its remaining pages wait for the reset; the next run or `POST /runs/RUN_ID/retry` after the reset fetches them. If it recurs, sync that organisation less often or with fewer endpoints (docs/operate.md)."
+    }
+    invalid_grant = {
+      display_name  = "Xero refused the refresh token"
+      condition     = "invalid_grant > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.invalid_grant.name}\" AND resource.type=\"cloud_run_revision\""
+      threshold     = 0
+      period        = "300s"
+      group_by      = null
+      documentation = "Xero refused the connection's refresh token (invalid_grant): nothing syncs until it is authorised again. Run `connect --secret` (docs/deploy.md, step 5), then retry the partial runs (docs/operate.md)."
+    }
+    scheduler_failures = {
+      display_name  = "scheduled sync or reconcile failed to start"
+      condition     = "failed Scheduler attempts > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.scheduler_failures.name}\" AND resource.type=\"cloud_scheduler_job\""
+      threshold     = 0
+      period        = "3600s"
+      group_by      = null
+      documentation = "Cloud Scheduler could not start a sync or reconcile (the Dispatcher answered an error, timed out or refused the token). The jobs do not retry: read the job's log and the Dispatcher's errors, fix, then `gcloud scheduler jobs run JOB --location REGION` (docs/operate.md)."
+    }
+    # Either service answering 5xx: on the Worker Pub/Sub redelivers (a steady rate means a page keeps
+    # failing); on the Dispatcher an operator's or the Scheduler's call failed.
+    server_errors = {
+      display_name  = "services answering 5xx"
+      condition     = "5xx responses > 5 in 10 minutes"
+      filter        = "metric.type=\"run.googleapis.com/request_count\" AND resource.type=\"cloud_run_revision\" AND resource.labels.service_name=(\"${local.dispatcher_service}\" OR \"${local.worker_service}\") AND metric.labels.response_code_class=\"5xx\""
+      threshold     = 5
+      period        = "600s"
+      group_by      = ["resource.label.service_name"]
+      documentation = "A service answered more than five 5xx in ten minutes. Read its errors in Logs Explorer (severity>=ERROR); Worker 5xx are redelivered by Pub/Sub and dead-lettered after max_delivery_attempts (docs/operate.md)."
+    }
   }
 }
 
-resource "google_monitoring_alert_policy" "scheduler_failures" {
+resource "google_monitoring_alert_policy" "alerts" {
+  for_each = local.alerts
+
   project               = var.project
-  display_name          = "XeroSync ${var.client_name}: scheduled sync or reconcile failed to start"
+  display_name          = "XeroSync ${var.client_name}: ${each.value.display_name}"
   combiner              = "OR"
   notification_channels = var.notification_channels
 
   conditions {
-    display_name = "failed Scheduler attempts > 0"
+    display_name = each.value.condition
 
     condition_threshold {
-      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.scheduler_failures.name}\" AND resource.type=\"cloud_scheduler_job\""
+      filter          = each.value.filter
       comparison      = "COMPARISON_GT"
-      threshold_value = 0
+      threshold_value = each.value.threshold
       duration        = "0s"
 
       aggregations {
-        alignment_period   = "3600s"
-        per_series_aligner = "ALIGN_SUM"
-      }
-
-      trigger {
-        count = 1
-      }
-    }
-  }
-
-  alert_strategy {
-    auto_close = "86400s"
-  }
-
-  documentation {
-    mime_type = "text/markdown"
-    content   = "Cloud Scheduler could not start a sync or reconcile (the Dispatcher answered an error, timed out or refused the token). The jobs do not retry: read the job's log and the Dispatcher's errors, fix, then `gcloud scheduler jobs run JOB --location REGION` (README \"Operate\")."
-  }
-}
-
-# Either service answering 5xx: on the Worker Pub/Sub redelivers (a steady rate means a page keeps
-# failing); on the Dispatcher an operator's or the Scheduler's call failed.
-resource "google_monitoring_alert_policy" "server_errors" {
-  project               = var.project
-  display_name          = "XeroSync ${var.client_name}: services answering 5xx"
-  combiner              = "OR"
-  notification_channels = var.notification_channels
-
-  conditions {
-    display_name = "5xx responses > 5 in 10 minutes"
-
-    condition_threshold {
-      filter          = "metric.type=\"run.googleapis.com/request_count\" AND resource.type=\"cloud_run_revision\" AND resource.labels.service_name=(\"${local.dispatcher_service}\" OR \"${local.worker_service}\") AND metric.labels.response_code_class=\"5xx\""
-      comparison      = "COMPARISON_GT"
-      threshold_value = 5
-      duration        = "0s"
-
-      aggregations {
-        alignment_period     = "600s"
+        alignment_period     = each.value.period
         per_series_aligner   = "ALIGN_SUM"
-        cross_series_reducer = "REDUCE_SUM"
-        group_by_fields      = ["resource.label.service_name"]
+        cross_series_reducer = each.value.group_by == null ? null : "REDUCE_SUM"
+        group_by_fields      = each.value.group_by
       }
 
       trigger {
@@ -349,6 +233,37 @@ resource "google_monitoring_alert_policy" "server_errors" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "A service answered more than five 5xx in ten minutes. Read its errors in Logs Explorer (severity>=ERROR); Worker 5xx are redelivered by Pub/Sub and dead-lettered after max_delivery_attempts (README \"Operate\")."
+    content   = each.value.documentation
   }
+}
+
+# The alerts were one resource each before; state moves to the keyed instances without a replacement.
+moved {
+  from = google_monitoring_alert_policy.dead_lettered
+  to   = google_monitoring_alert_policy.alerts["dead_lettered"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.partial_loads
+  to   = google_monitoring_alert_policy.alerts["partial_loads"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.deferred_daily_limit
+  to   = google_monitoring_alert_policy.alerts["deferred_daily_limit"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.invalid_grant
+  to   = google_monitoring_alert_policy.alerts["invalid_grant"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.scheduler_failures
+  to   = google_monitoring_alert_policy.alerts["scheduler_failures"]
+}
+
+moved {
+  from = google_monitoring_alert_policy.server_errors
+  to   = google_monitoring_alert_policy.alerts["server_errors"]
 }

@@ -22,17 +22,27 @@ resource "google_secret_manager_secret" "xero_client_secret" {
 }
 
 # Versions from write-only arguments: the values reach Secret Manager, never the plan or the state.
-# Rotating them: new values plus a bumped xero_credentials_version (README "Operate").
+# Rotating them: new values plus a bumped xero_credentials_version (docs/operate.md). A new value
+# replaces the version: created before the old one is destroyed, so "latest" (what a starting
+# instance reads) always resolves to an enabled version.
 resource "google_secret_manager_secret_version" "xero_client_id" {
   secret                 = google_secret_manager_secret.xero_client_id.id
   secret_data_wo         = var.xero_client_id
   secret_data_wo_version = var.xero_credentials_version
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "google_secret_manager_secret_version" "xero_client_secret" {
   secret                 = google_secret_manager_secret.xero_client_secret.id
   secret_data_wo         = var.xero_client_secret
   secret_data_wo_version = var.xero_credentials_version
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "google_secret_manager_secret_iam_member" "dispatcher_client_id" {
@@ -65,8 +75,8 @@ resource "google_secret_manager_secret_iam_member" "worker_client_secret" {
 
 # Standard apps only: the rotating refresh token (XEROSYNC_REFRESH_TOKEN_SECRET). `connect --secret`
 # writes its first version; whichever service refreshes (under a Firestore lease) reads the latest
-# version, adds the rotated token as a new version and disables older ones after Xero's 30-minute
-# grace: accessor plus version manager (add, disable), on this secret only.
+# version, adds the rotated token as a new version and destroys older ones after Xero's 30-minute
+# grace: accessor plus version manager (add, list, destroy), on this secret only.
 resource "google_secret_manager_secret" "xero_refresh_token" {
   count = local.standard ? 1 : 0
 

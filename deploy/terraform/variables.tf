@@ -209,7 +209,7 @@ variable "in_app_oidc_check" {
 }
 
 variable "operators" {
-  description = "People or accounts who call the Dispatcher (GET /runs, POST /runs/{run}/retry, backfills): \"user:EMAIL\" or \"serviceAccount:EMAIL\". They get Cloud Run Invoker on the Dispatcher and pass its in-app OIDC check (README \"Operate\")."
+  description = "People or accounts who call the Dispatcher (GET /runs, POST /runs/{run}/retry, backfills): \"user:EMAIL\" or \"serviceAccount:EMAIL\". They get Cloud Run Invoker on the Dispatcher and pass its in-app OIDC check (docs/operate.md)."
   type        = list(string)
   default     = []
 

@@ -2,7 +2,7 @@ terraform {
   # 1.11 for write-only arguments (secret_data_wo): the Xero app secret never enters the state.
   required_version = ">= 1.11"
 
-  # State in a Cloud Storage bucket of its own (versioned, created once by hand: README "Deploy"),
+  # State in a Cloud Storage bucket of its own (versioned, created once by hand: docs/deploy.md),
   # named at init: terraform init -backend-config="bucket=STATE_BUCKET" -backend-config="prefix=CLIENT".
   backend "gcs" {}
 

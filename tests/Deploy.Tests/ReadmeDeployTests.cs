@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace XeroSync.Tests;
 
 /// <summary>
-/// README's Deploy section against deploy/terraform: every output, resource, TF_VAR_ and snake_case name it mentions
+/// The deploy runbook (docs/deploy.md) against deploy/terraform: every output, resource, TF_VAR_ and snake_case name it mentions
 /// exists in the Terraform, it names every variable, every dataset and both Scheduler jobs. A rename on either side
 /// fails here instead of in an operator's shell.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed partial class ReadmeDeployTests
 
         foreach (Match output in OutputUse().Matches(section))
         {
-            Assert.True(model.Outputs.Contains(output.Groups[1].Value), $"README uses `terraform output {output.Groups[1].Value}`, which outputs.tf does not define");
+            Assert.True(model.Outputs.Contains(output.Groups[1].Value), $"docs/deploy.md uses `terraform output {output.Groups[1].Value}`, which outputs.tf does not define");
         }
 
         var targets = TargetUse().Matches(section).Select(m => (Type: m.Groups[1].Value, Name: m.Groups[2].Value)).ToList();
@@ -31,7 +31,7 @@ public sealed partial class ReadmeDeployTests
 
         foreach (Match variable in TfVarUse().Matches(section))
         {
-            Assert.True(model.HasVariable(variable.Groups[1].Value), $"README sets TF_VAR_{variable.Groups[1].Value}, which variables.tf does not declare");
+            Assert.True(model.HasVariable(variable.Groups[1].Value), $"docs/deploy.md sets TF_VAR_{variable.Groups[1].Value}, which variables.tf does not declare");
         }
 
         var datasets = model.Resources["google_bigquery_dataset"].Values.Select(d => model.Value(d, "dataset_id")!).ToList();
@@ -42,13 +42,13 @@ public sealed partial class ReadmeDeployTests
 
         // Every snake_case name in backticks is a variable, an output or a dataset.
         var unknown = SnakeCase().Matches(section).Select(m => m.Groups[1].Value).Where(n => !named.Contains(n)).Distinct().ToList();
-        Assert.True(unknown.Count == 0, "README's Deploy section names what deploy/terraform does not define: " + string.Join(", ", unknown));
+        Assert.True(unknown.Count == 0, "docs/deploy.md names what deploy/terraform does not define: " + string.Join(", ", unknown));
 
         // Every variable is documented there (the Xero credentials as TF_VAR_*; the rotation counter under Operate).
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var operate = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "operate.md"));
         var undocumented = model.Variables.Where(v => !section.Contains($"`{v}`", StringComparison.Ordinal) && !section.Contains("TF_VAR_" + v, StringComparison.Ordinal)
-            && !(v == "xero_credentials_version" && readme.Contains("xero_credentials_version", StringComparison.Ordinal))).ToList();
-        Assert.True(undocumented.Count == 0, "Variables README's Deploy section does not mention: " + string.Join(", ", undocumented));
+            && !(v == "xero_credentials_version" && operate.Contains("xero_credentials_version", StringComparison.Ordinal))).ToList();
+        Assert.True(undocumented.Count == 0, "Variables docs/deploy.md does not mention: " + string.Join(", ", undocumented));
 
         Assert.All(datasets, d => Assert.Contains($"`{d}`", section, StringComparison.Ordinal));
         Assert.All(jobs, j => Assert.Contains($"`{j}`", section, StringComparison.Ordinal));
@@ -56,11 +56,9 @@ public sealed partial class ReadmeDeployTests
 
     private static string DeploySection()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
-        var start = readme.IndexOf("\n## Deploy\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README has no Deploy section");
-        var end = readme.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
-        return end < 0 ? readme[start..] : readme[start..end];
+        var path = Path.Combine(RepositoryPaths.Root, "docs", "deploy.md");
+        Assert.True(File.Exists(path), "docs/deploy.md, the deploy runbook, is missing");
+        return File.ReadAllText(path);
     }
 
     [GeneratedRegex(@"terraform output -raw ([a-z_]+)")]

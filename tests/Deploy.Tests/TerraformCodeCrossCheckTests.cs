@@ -204,6 +204,21 @@ public sealed partial class TerraformCodeCrossCheckTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Every_secret_version_is_replaced_create_before_destroy()
+    {
+        // Terraform destroys before it creates unless told otherwise: the secret would have no enabled
+        // version ("latest" fails for an instance starting in between) until the new one exists.
+        var model = await LoadAsync();
+        var versions = model.Resources.TryGetValue("google_secret_manager_secret_version", out var found) ? found : [];
+
+        Assert.NotEmpty(versions);
+        Assert.All(versions, v => Assert.True(
+            v.Value.TryGetProperty("lifecycle", out var lifecycle)
+                && lifecycle.EnumerateArray().Any(l => l.TryGetProperty("create_before_destroy", out var cbd) && cbd.ValueKind == JsonValueKind.True),
+            $"google_secret_manager_secret_version.{v.Key} lacks lifecycle {{ create_before_destroy = true }}"));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task No_service_account_has_a_primitive_role()
     {
         var model = await LoadAsync();
@@ -246,10 +261,11 @@ public sealed partial class TerraformCodeCrossCheckTests
             Assert.All(fields, f => Assert.Contains(f, placeholders));
         }
 
-        var alerted = model.Resources["google_monitoring_alert_policy"].Values
-            .SelectMany(p => TerraformModel.Blocks(p, "conditions"))
-            .Select(c => TerraformModel.Raw(TerraformModel.Block(c, "condition_threshold"), "filter"))
-            .ToList();
+        // One alert policy per entry of local.alerts (for_each), its condition's filter taken from the entry.
+        var policy = model.Resource("google_monitoring_alert_policy", "alerts");
+        Assert.Equal("${local.alerts}", TerraformModel.Raw(policy, "for_each"));
+        Assert.Equal("${each.value.filter}", TerraformModel.Raw(TerraformModel.Block(TerraformModel.Block(policy, "conditions"), "condition_threshold"), "filter"));
+        var alerted = model.Local("alerts").EnumerateObject().Select(a => TerraformModel.Raw(a.Value, "filter")).ToList();
         foreach (var name in metrics.Keys)
         {
             Assert.Contains(alerted, f => f!.Contains($"${{google_logging_metric.{name}.name}}", StringComparison.Ordinal));

@@ -86,6 +86,9 @@ public sealed partial class TerraformModel
         return body;
     }
 
+    /// <summary>A local value as parsed (an object constructor stays a JSON object).</summary>
+    public JsonElement Local(string name) => _locals[name];
+
     public bool HasVariable(string name) => _variables.ContainsKey(name);
 
     public IReadOnlyCollection<string> Variables => _variables.Keys;

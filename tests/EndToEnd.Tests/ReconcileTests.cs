@@ -102,9 +102,9 @@ public sealed class ReconcileTests
     [Fact(Timeout = 300_000)]
     public async Task A_reconcile_given_a_small_budget_never_exceeds_it_and_defers_what_does_not_fit_without_flagging_anything()
     {
-        // Xero serves 100 a page, so the plan's estimate (1,000 a page) is short for Invoices: the ledger's budget, not the
+        // Xero serves 20 a page, so the plan's estimate (1,000 a page) is short for Invoices: the ledger's budget, not the
         // estimate, has to stop the calls.
-        const int Cap = 100;
+        const int Cap = 20;
         const int Budget = 5;
         await using var demo = await StartAsync(new SimulatorBehaviour { PageSizeCap = Cap });
         var tenant = demo.Truth.Tenants[0].TenantId;

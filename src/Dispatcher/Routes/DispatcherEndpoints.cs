@@ -83,7 +83,7 @@ public static class DispatcherEndpoints
                 new ReconcileStartedResponse(
                     started.Run.RunId,
                     started.Messages,
-                    [.. started.Budgets.Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget))],
+                    [.. started.Budgets.Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))],
                     started.Run.Reconcile?.SweepOnly ?? [],
                     [.. started.Endpoints.Where(e => e.Deferred).Select(e => $"{e.TenantId}/{e.Endpoint}")]),
                 DispatcherJsonContext.Default.ReconcileStartedResponse);

@@ -83,7 +83,9 @@ public sealed partial class ReconcileStarter(
         foreach (var deferred in plans.Where(p => p.Deferred))
         {
             var key = new EndpointKey(run.RunId, deferred.TenantId, deferred.Endpoint);
-            var reason = $"reconcile budget: about {deferred.EstimatedCalls} calls needed, not enough of {plan.BudgetFor(deferred.TenantId)} left";
+            var reason = budgets.Find(b => b.TenantId == deferred.TenantId)?.Refused is { } refused
+                ? $"Xero refused access to the organisation: {refused}"
+                : $"reconcile budget: about {deferred.EstimatedCalls} calls needed, not enough of {plan.BudgetFor(deferred.TenantId)} left";
             await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Deferred, reason, cancellationToken);
             await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(deferred.Endpoint), cancellationToken);
         }
@@ -162,11 +164,21 @@ public sealed partial class ReconcileStarter(
             // Today's calls are spent (or nearly): nothing fits; everything is deferred and reported.
             return new ReconcileTenantBudget(tenantId, 0, reserve, requested, 1, 0);
         }
+        catch (XeroApiException ex) when (ex.Failure is XeroFailure.AccessDenied)
+        {
+            // This organisation only (disconnected, or a token Xero refuses for it even after a refresh): the others
+            // are still reconciled; its endpoints are deferred with Xero's reason and reported.
+            Log.Refused(logger, tenantId, ex.StatusCode ?? 0);
+            return new ReconcileTenantBudget(tenantId, null, reserve, requested, 1, 0, ex.Message);
+        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Reconcile {RunId} started: {Tenants} tenants, {Messages} messages published, {Deferred} endpoints deferred for budget (budgets: {Budgets})")]
         public static partial void Started(ILogger logger, string runId, int tenants, int messages, int deferred, string budgets);
+
+        [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Reconcile: Xero refused access to tenant {TenantId} ({Status}); its endpoints are deferred")]
+        public static partial void Refused(ILogger logger, string tenantId, int status);
     }
 }

@@ -6,4 +6,5 @@ namespace XeroSync.Pipeline;
 /// <param name="Requested">The caller's cap (probe included), if any.</param>
 /// <param name="ProbeCalls">Calls the probe took (counted against <paramref name="Requested"/>).</param>
 /// <param name="Budget">Calls the run may make for the tenant after the probe: never exceeded.</param>
-public sealed record ReconcileTenantBudget(string TenantId, int? DayRemaining, int Reserve, int? Requested, int ProbeCalls, int Budget);
+/// <param name="Refused">Why Xero refused the probe for this organisation (access denied), if it did: its budget is 0 and every endpoint is deferred with this reason.</param>
+public sealed record ReconcileTenantBudget(string TenantId, int? DayRemaining, int Reserve, int? Requested, int ProbeCalls, int Budget, string? Refused = null);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using XeroSync.XeroSimulator;
 
 namespace XeroSync.Tests.Cloud;
@@ -59,5 +61,93 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
 
         Assert.Equal(2, cloud.Truth.Tenants.Sum(t => Endpoints.Sum(e => cloud.Truth.DeletedIds(t.TenantId, e, hardOnly: true).Count)));
         Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    /// <summary>
+    /// Call 2 is the second organisation's probe inside POST /reconcile; call 4 falls in the Worker's fetch that follows.
+    /// Both with a custom connection (client_credentials) and a standard app (rotating refresh token in Secret Manager).
+    /// </summary>
+    [Theory(Timeout = 600_000)]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(2, true)]
+    public async Task Xero_revoking_the_access_token_during_a_reconcile_does_not_fail_the_request(int revokeAtCall, bool standardApp)
+    {
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, standardApp: standardApp);
+        var sync = await cloud.StartRunAsync(Token, Endpoints);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(sync, RunTimeout, Token, "complete", "partial"));
+
+        // The n-th API call from here on is answered 401 and every access token issued so far is revoked.
+        cloud.Truth.ResetRequestLog();
+        cloud.Truth.SetFaults(new SimulatorFaults { RevokeAccessTokensAtCall = revokeAtCall });
+        var grant = standardApp ? "refresh_token" : "client_credentials";
+        var tokensBefore = cloud.Truth.TokenCalls(grant);
+
+        var reconcile = await cloud.StartReconcileAsync(Endpoints, 10, Token);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(reconcile, RunTimeout, Token, "complete", "partial"));
+
+        Assert.Equal(1, cloud.Truth.Faulted(SimulatedFault.RevokeAccessTokens));
+        Assert.True(cloud.Truth.TokenCalls(grant) > tokensBefore, "the revoked token was never replaced");
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Xero_refusing_one_organisation_defers_and_reports_it_and_reconciles_the_others()
+    {
+        // The Dispatcher's probe of the second organisation goes out with a tenant id the connection does not hold:
+        // the simulator answers it 403 AuthenticationUnsuccessful, as Xero does (research/xero.md, error table).
+        string? refusedTenant = null;
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, configureService: (name, builder) =>
+        {
+            if (name == "dispatcher")
+            {
+                builder.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new TenantSwapHandler(() => refusedTenant));
+            }
+        });
+        var sync = await cloud.StartRunAsync(Token, Endpoints);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(sync, RunTimeout, Token, "complete", "partial"));
+        refusedTenant = cloud.Truth.Tenants[1].TenantId;
+        var served = cloud.Truth.Tenants[0].TenantId;
+        cloud.Truth.ResetRequestLog();
+
+        using var body = new StringContent(JsonSerializer.Serialize(new { endpoints = Endpoints, call_budget = 10 }), System.Text.Encoding.UTF8, "application/json");
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(cloud.DispatcherUri, "reconcile"), body, Token);
+        var text = await response.Content.ReadAsStringAsync(Token);
+        Assert.True(response.IsSuccessStatusCode, text);
+        using var started = JsonDocument.Parse(text);
+        var runId = started.RootElement.GetProperty("run_id").GetString()!;
+        var budgets = started.RootElement.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("tenant_id").GetString()!);
+        Assert.Contains("AuthenticationUnsuccessful", budgets[refusedTenant].GetProperty("refused").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, budgets[refusedTenant].GetProperty("budget").GetInt32());
+        Assert.Equal(JsonValueKind.Null, budgets[served].GetProperty("refused").ValueKind);
+        Assert.Equal(
+            Endpoints.Select(e => $"{refusedTenant}/{e}").Order(StringComparer.Ordinal),
+            started.RootElement.GetProperty("deferred").EnumerateArray().Select(d => d.GetString()!).Order(StringComparer.Ordinal));
+
+        // The simulator refused exactly one call (the swapped probe); the other organisation was reconciled.
+        Assert.Single(cloud.Truth.Requests, r => r.StatusCode == 403);
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
+        using var status = await cloud.GetRunAsync(runId, Token);
+        var states = status.RootElement.GetProperty("endpoints").EnumerateArray()
+            .ToDictionary(e => (e.GetProperty("tenant_id").GetString()!, e.GetProperty("endpoint").GetString()!), e => e.GetProperty("deferred").GetInt32());
+        Assert.All(Endpoints, e => Assert.Equal(0, states[(served, e)]));
+        Assert.All(Endpoints, e => Assert.Equal(1, states[(refusedTenant, e)]));
+    }
+
+    /// <summary>Sends the probe (GET Organisation) of the chosen tenant with an unknown tenant id instead.</summary>
+    private sealed class TenantSwapHandler(Func<string?> tenant) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (tenant() is { } swap && request.RequestUri!.AbsolutePath.EndsWith("/Organisation", StringComparison.Ordinal)
+                && request.Headers.TryGetValues("xero-tenant-id", out var ids) && ids.Single() == swap)
+            {
+                request.Headers.Remove("xero-tenant-id");
+                request.Headers.Add("xero-tenant-id", Guid.NewGuid().ToString());
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -67,22 +67,22 @@ public sealed class SecretManagerClientTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task DisableVersion_posts_the_etag_and_surfaces_errors()
+    public async Task DestroyVersion_posts_the_etag_and_surfaces_errors()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await TestHttpServer.StartAsync(r => r.Body.Contains("stale", StringComparison.Ordinal)
             ? new TestResponse(400, """{"error":{"code":400,"message":"etag mismatch","status":"FAILED_PRECONDITION"}}""")
-            : new TestResponse(200, """{"name":"projects/p/secrets/s/versions/3","state":"DISABLED","etag":"\"e4\""}"""));
+            : new TestResponse(200, """{"name":"projects/p/secrets/s/versions/3","state":"DESTROYED","etag":"\"e4\""}"""));
         var client = GoogleTestClients.SecretManager(server.BaseUri);
 
-        var version = await client.DisableSecretVersionAsync("projects/p/secrets/s/versions/3", "\"e3\"", ct);
-        Assert.Equal("DISABLED", version.State);
+        var version = await client.DestroySecretVersionAsync("projects/p/secrets/s/versions/3", "\"e3\"", ct);
+        Assert.Equal("DESTROYED", version.State);
         var request = Assert.Single(server.Requests);
         Assert.Equal("POST", request.Method);
-        Assert.Equal("/v1/projects/p/secrets/s/versions/3:disable", request.PathAndQuery);
+        Assert.Equal("/v1/projects/p/secrets/s/versions/3:destroy", request.PathAndQuery);
         Assert.Equal("\"e3\"", JsonDocument.Parse(request.Body).RootElement.GetProperty("etag").GetString());
 
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => client.DisableSecretVersionAsync("projects/p/secrets/s/versions/3", "stale", ct));
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => client.DestroySecretVersionAsync("projects/p/secrets/s/versions/3", "stale", ct));
         Assert.Equal("FAILED_PRECONDITION", error.Status);
     }
 

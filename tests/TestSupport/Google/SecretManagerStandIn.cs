@@ -9,7 +9,7 @@ namespace XeroSync.Tests.Google;
 
 /// <summary>
 /// Secret Manager v1 for one secret, in memory behind <see cref="TestHttpServer"/>: access (a version or
-/// <c>latest</c>), addVersion, list with a state filter, disable with an etag. Every request's shape is
+/// <c>latest</c>), addVersion, list with a state filter, disable and destroy with an etag. Every request's shape is
 /// checked against the REST reference (method, path, query, JSON body, base64 payload, CRC-32C as a
 /// decimal string, etag precondition); anything else is answered 400 and listed in <see cref="Violations"/>.
 /// </summary>
@@ -97,9 +97,9 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
                 return List(request.PathAndQuery[(prefix.Length + "/versions?".Length)..]);
             }
 
-            if (request.Method == "POST" && DisablePath().Match(request.PathAndQuery) is { Success: true } disable && disable.Groups[1].Value == SecretName)
+            if (request.Method == "POST" && StatePath().Match(request.PathAndQuery) is { Success: true } change && change.Groups[1].Value == SecretName)
             {
-                return Disable(int.Parse(disable.Groups[2].Value, CultureInfo.InvariantCulture), request);
+                return ChangeState(int.Parse(change.Groups[2].Value, CultureInfo.InvariantCulture), change.Groups[3].Value == "disable" ? "DISABLED" : "DESTROYED", request);
             }
 
             return Violation($"unexpected request {request.Method} {request.PathAndQuery}");
@@ -187,7 +187,8 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
         return new TestResponse(200, "{\"versions\":[" + string.Join(",", versions) + "],\"totalSize\":" + _versions.Count(v => v.State == state.Groups[1].Value).ToString(CultureInfo.InvariantCulture) + "}");
     }
 
-    private TestResponse Disable(int number, RecordedRequest request)
+    /// <summary>versions/N:disable or :destroy with an optional etag (a destroyed version keeps its metadata, loses its payload).</summary>
+    private TestResponse ChangeState(int number, string state, RecordedRequest request)
     {
         var version = _versions.FirstOrDefault(v => v.Number == number);
         if (version is null)
@@ -203,7 +204,7 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
         }
         catch (JsonException)
         {
-            return Violation("disable body is not JSON");
+            return Violation(state + " body is not JSON");
         }
 
         if (etag is not null && etag != version.Etag)
@@ -213,10 +214,20 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
 
         if (version.Number == _versions[^1].Number)
         {
-            return Violation("the latest version was disabled");
+            return Violation($"the latest version was {state}");
         }
 
-        version.State = "DISABLED";
+        if (version.State == "DESTROYED")
+        {
+            return Error(400, "FAILED_PRECONDITION", $"{SecretName}/versions/{number} is in DESTROYED state.");
+        }
+
+        version.State = state;
+        if (state == "DESTROYED")
+        {
+            version.Data = [];
+        }
+
         version.Generation++;
         return new TestResponse(200, VersionJson(version));
     }
@@ -241,8 +252,8 @@ internal sealed partial class SecretManagerStandIn : IAsyncDisposable
     [GeneratedRegex(@"^/v1/(projects/[^/]+/secrets/[^/]+)/versions/([a-z0-9]+):access$")]
     private static partial Regex AccessPath();
 
-    [GeneratedRegex(@"^/v1/(projects/[^/]+/secrets/[^/]+)/versions/(\d+):disable$")]
-    private static partial Regex DisablePath();
+    [GeneratedRegex(@"^/v1/(projects/[^/]+/secrets/[^/]+)/versions/(\d+):(disable|destroy)$")]
+    private static partial Regex StatePath();
 
     [GeneratedRegex(@"^state:(ENABLED|DISABLED|DESTROYED)$")]
     private static partial Regex FilterPattern();

@@ -8,7 +8,7 @@ internal sealed class StandInVersion(int number, byte[] data, DateTimeOffset cre
 {
     public int Number { get; } = number;
 
-    public byte[] Data { get; } = data;
+    public byte[] Data { get; set; } = data;
 
     public string Text => Encoding.UTF8.GetString(Data);
 

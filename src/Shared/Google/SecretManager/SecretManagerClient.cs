@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace XeroSync.Google.SecretManager;
 
-/// <summary>Secret Manager REST v1 client: access (CRC-32C verified), add version (CRC-32C sent), list and disable versions.</summary>
+/// <summary>Secret Manager REST v1 client: access (CRC-32C verified), add version (CRC-32C sent), list, disable and destroy versions.</summary>
 public sealed partial class SecretManagerClient
 {
     private readonly HttpClient _http;
@@ -62,14 +62,17 @@ public sealed partial class SecretManagerClient
         return version;
     }
 
-    /// <summary>Disables a version by full name (<c>projects/p/secrets/s/versions/n</c>), only if <paramref name="etag"/> matches when given.</summary>
-    public async Task<SecretVersion> DisableSecretVersionAsync(string versionName, string? etag = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Destroys a version by full name (its payload is deleted for good; the metadata stays, state DESTROYED),
+    /// only if <paramref name="etag"/> matches when given.
+    /// </summary>
+    public async Task<SecretVersion> DestroySecretVersionAsync(string versionName, string? etag = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(versionName);
-        var uri = new Uri(_options.BaseUri, $"v1/{versionName}:disable");
-        var content = GoogleHttp.JsonContent(new DisableSecretVersionRequestDto(etag), SecretManagerJsonContext.Default.DisableSecretVersionRequestDto);
+        var uri = new Uri(_options.BaseUri, $"v1/{versionName}:destroy");
+        var content = GoogleHttp.JsonContent(new DestroySecretVersionRequestDto(etag), SecretManagerJsonContext.Default.DestroySecretVersionRequestDto);
         var version = await GoogleHttp.SendAsync(_http, HttpMethod.Post, uri, content, SecretManagerJsonContext.Default.SecretVersion, cancellationToken);
-        LogDisabled(version.Name);
+        LogDestroyed(version.Name);
         return version;
     }
 
@@ -98,6 +101,6 @@ public sealed partial class SecretManagerClient
     [LoggerMessage(Level = LogLevel.Debug, Message = "Added secret version {Version}")]
     private partial void LogAdded(string version);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Disabled secret version {Version}")]
-    private partial void LogDisabled(string version);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Destroyed secret version {Version}")]
+    private partial void LogDestroyed(string version);
 }

@@ -8,7 +8,7 @@ namespace XeroSync.Google.SecretManager;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(AccessSecretVersionResponseDto))]
 [JsonSerializable(typeof(AddSecretVersionRequestDto))]
-[JsonSerializable(typeof(DisableSecretVersionRequestDto))]
+[JsonSerializable(typeof(DestroySecretVersionRequestDto))]
 [JsonSerializable(typeof(ListSecretVersionsResponseDto))]
 [JsonSerializable(typeof(SecretVersion))]
 internal sealed partial class SecretManagerJsonContext : JsonSerializerContext;

@@ -9,8 +9,10 @@ namespace XeroSync.Xero;
 /// memory until a minute before expiry. A refresh runs under the cross-process lease
 /// <c>xero-refresh:{connection}</c>: re-read the store (another process may have refreshed already, and
 /// its still-valid access token is used instead of refreshing again), call <c>connect/token</c>, and
-/// write the rotated refresh token to the store <em>before</em> the access token is handed out. A lost
-/// answer is retried with the same refresh token, which Xero accepts again for 30 minutes.
+/// write the rotated refresh token to the store <em>before</em> the access token is handed out. The lease
+/// is renewed while the call runs, and the write is fenced: it happens only while the lease has been held
+/// without a gap and the store still holds the refresh token the call spent (<see cref="RefreshLease"/>).
+/// A lost answer is retried with the same refresh token, which Xero accepts again for 30 minutes.
 /// </summary>
 public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
 {
@@ -58,7 +60,7 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
         _leases = leases;
         _time = time;
         _logger = logger;
-        LeaseName = LeasePrefix + options.Connection;
+        LeaseName = RefreshLease.NameOf(options.Connection);
     }
 
     /// <summary>The cross-process lease this source takes while refreshing.</summary>
@@ -103,68 +105,74 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
     /// <param name="rejected">The access token the caller found not to work (never handed out again), if any.</param>
     private async Task<(string Token, DateTimeOffset ExpiresAt)> RefreshUnderLeaseAsync(string? rejected, CancellationToken cancellationToken)
     {
-        await AcquireLeaseAsync(cancellationToken);
-        try
+        // A second pass only after this process lost its lease mid-refresh and another writer stored a
+        // newer token set: that set is read and used (or refreshed) like any other.
+        for (var pass = 1; ; pass++)
         {
-            var stored = await ReadOrSeedAsync(cancellationToken);
-
-            // Another process refreshed while this one waited for the lease: use its access token.
-            if (stored.AccessToken is { Length: > 0 } access && stored.AccessTokenExpiresAt is { } storedExpiry
-                && _time.GetUtcNow() < storedExpiry - ExpiryMargin && !string.Equals(access, rejected, StringComparison.Ordinal))
+            if (await TryRefreshUnderLeaseAsync(rejected, cancellationToken) is { } result)
             {
-                var secondsLeft = (int)(storedExpiry - _time.GetUtcNow()).TotalSeconds;
-                Log.UsingStoredAccessToken(_logger, _options.Connection, secondsLeft);
-                Granted = GrantedScopes.From(stored.Scope, access);
-                return (access, storedExpiry);
+                return result;
             }
 
-            var grant = await RefreshAsync(stored.RefreshToken, cancellationToken);
-            var now = _time.GetUtcNow();
-            var rotated = grant.RefreshToken is not null && !string.Equals(grant.RefreshToken, stored.RefreshToken, StringComparison.Ordinal);
-            var next = new StoredRefreshToken(rotated ? grant.RefreshToken! : stored.RefreshToken, rotated ? now : stored.ObtainedAt)
-            {
-                PreviousRefreshToken = rotated ? stored.RefreshToken : stored.PreviousRefreshToken,
-                ReplacedAt = rotated ? now : stored.ReplacedAt,
-                AccessToken = grant.AccessToken,
-                AccessTokenExpiresAt = now + grant.Lifetime,
-                Scope = grant.Scope,
-            };
-
-            // Persist the rotated token before anything uses the access token. Not cancellable: the old
-            // token is already spent, and dropping the new one would leave only Xero's 30-minute grace.
-            await _store.WriteAsync(_options.Connection, next, CancellationToken.None);
-            Log.Refreshed(_logger, _options.Connection, (int)grant.Lifetime.TotalSeconds, rotated);
-            Granted = GrantedScopes.From(grant.Scope, grant.AccessToken);
-            return (grant.AccessToken, now + grant.Lifetime);
-        }
-        finally
-        {
-            await _leases.ReleaseAsync(LeaseName, _owner, CancellationToken.None);
-        }
-    }
-
-    private async Task AcquireLeaseAsync(CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + _options.LeaseWait;
-        var waiting = false;
-        while (!await _leases.TryAcquireAsync(LeaseName, _owner, _options.LeaseTtl, cancellationToken))
-        {
-            if (!waiting)
-            {
-                Log.WaitingForLease(_logger, LeaseName);
-                waiting = true;
-            }
-
-            if (_time.GetUtcNow() >= deadline)
+            if (pass >= 2)
             {
                 throw new XeroApiException(
                     XeroFailure.Transient,
                     null,
-                    $"Another process has been refreshing the Xero token of connection '{_options.Connection}' for more than {_options.LeaseWait.TotalSeconds:0} s (lease {LeaseName}); try again shortly.");
+                    $"The Xero token of connection '{_options.Connection}' was rotated by another process twice while this one refreshed it; try again shortly.");
             }
-
-            await Task.Delay(_options.LeasePollInterval, _time, cancellationToken);
         }
+    }
+
+    /// <returns>Null when the fence refused the write (another writer's token set stays stored).</returns>
+    private async Task<(string Token, DateTimeOffset ExpiresAt)?> TryRefreshUnderLeaseAsync(string? rejected, CancellationToken cancellationToken)
+    {
+        await using var lease = await RefreshLease.AcquireAsync(_leases, _options, _owner, _time, _logger, cancellationToken);
+        var stored = await ReadOrSeedAsync(cancellationToken);
+
+        // Another process refreshed while this one waited for the lease: use its access token.
+        if (stored.AccessToken is { Length: > 0 } access && stored.AccessTokenExpiresAt is { } storedExpiry
+            && _time.GetUtcNow() < storedExpiry - ExpiryMargin && !string.Equals(access, rejected, StringComparison.Ordinal))
+        {
+            var secondsLeft = (int)(storedExpiry - _time.GetUtcNow()).TotalSeconds;
+            Log.UsingStoredAccessToken(_logger, _options.Connection, secondsLeft);
+            Granted = GrantedScopes.From(stored.Scope, access);
+            return (access, storedExpiry);
+        }
+
+        var grant = await RefreshAsync(stored.RefreshToken, cancellationToken);
+        var now = _time.GetUtcNow();
+        var rotated = grant.RefreshToken is not null && !string.Equals(grant.RefreshToken, stored.RefreshToken, StringComparison.Ordinal);
+        var next = new StoredRefreshToken(rotated ? grant.RefreshToken! : stored.RefreshToken, rotated ? now : stored.ObtainedAt)
+        {
+            PreviousRefreshToken = rotated ? stored.RefreshToken : stored.PreviousRefreshToken,
+            ReplacedAt = rotated ? now : stored.ReplacedAt,
+            AccessToken = grant.AccessToken,
+            AccessTokenExpiresAt = now + grant.Lifetime,
+            Scope = grant.Scope,
+        };
+
+        // The fence, not cancellable (the old token is already spent): still holding the lease without a
+        // gap, and the store still holding the refresh token this call spent. Otherwise another writer
+        // stored a newer set meanwhile, and writing this one over it would lose that set's refresh token
+        // once Xero's 30-minute grace for the spent one ends.
+        if (!await lease.ConfirmAsync(CancellationToken.None) || !await StillStoredAsync(stored.RefreshToken))
+        {
+            Log.FencedOut(_logger, _options.Connection);
+            return null;
+        }
+
+        // Persist the rotated token before anything uses the access token.
+        await _store.WriteAsync(_options.Connection, next, CancellationToken.None);
+        Log.Refreshed(_logger, _options.Connection, (int)grant.Lifetime.TotalSeconds, rotated);
+        Granted = GrantedScopes.From(grant.Scope, grant.AccessToken);
+        return (grant.AccessToken, now + grant.Lifetime);
+    }
+
+    private async Task<bool> StillStoredAsync(string spentRefreshToken)
+    {
+        var current = await _store.ReadAsync(_options.Connection, CancellationToken.None);
+        return current is not null && string.Equals(current.RefreshToken, spentRefreshToken, StringComparison.Ordinal);
     }
 
     private async Task<StoredRefreshToken> ReadOrSeedAsync(CancellationToken cancellationToken)
@@ -233,8 +241,8 @@ public sealed partial class RefreshTokenSource : IAccessTokenSource, IDisposable
         [LoggerMessage(EventId = 111, Level = LogLevel.Debug, Message = "Using the access token another process obtained for connection {Connection} ({Seconds} s left)")]
         public static partial void UsingStoredAccessToken(ILogger logger, string connection, int seconds);
 
-        [LoggerMessage(EventId = 112, Level = LogLevel.Debug, Message = "Waiting for lease {Lease}: another process is refreshing")]
-        public static partial void WaitingForLease(ILogger logger, string lease);
+        [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Did not store the token set refreshed for connection {Connection}: this process lost its lease meanwhile or another process stored a newer set; using the stored one")]
+        public static partial void FencedOut(ILogger logger, string connection);
 
         [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "Seeded the token store for connection {Connection} from the configured refresh token")]
         public static partial void Seeded(ILogger logger, string connection);

@@ -12,8 +12,8 @@ namespace XeroSync.Xero;
 /// <summary>
 /// The cloud shape's token store: one Secret Manager secret holds one connection's token set, each write
 /// a new version (JSON, CRC-32C checked both ways) and reads the <c>latest</c> one. Versions that were
-/// superseded more than <see cref="Grace"/> ago are disabled after each write, so only the current token
-/// and, for Xero's 30-minute grace, the one before it stay readable. A version holding a bare refresh
+/// superseded more than <see cref="Grace"/> ago are destroyed after each write, so only the current token
+/// and, for Xero's 30-minute grace, the one before it exist. A version holding a bare refresh
 /// token (added by hand with <c>gcloud secrets versions add</c>) is read as that token.
 /// <see cref="RefreshTokenSource"/> serialises the writers with a Firestore lease.
 /// </summary>
@@ -106,45 +106,49 @@ public sealed partial class SecretManagerTokenStore : ITokenStore
         var added = await _client.AddSecretVersionAsync(Secret, data, cancellationToken);
         Log.Stored(_logger, added.Name);
 
-        // Durable already; tidying up older versions must not fail the refresh.
+        // Durable already; destroying older versions must not fail the refresh.
         try
         {
-            await DisableSupersededAsync(added, cancellationToken);
+            await DestroySupersededAsync(added, cancellationToken);
         }
         catch (Exception ex) when (ex is GoogleApiException or HttpRequestException or TaskCanceledException or FormatException)
         {
-            Log.DisableFailed(_logger, Secret, ex.GetType().Name);
+            Log.DestroyFailed(_logger, Secret, ex.GetType().Name);
         }
     }
 
     /// <summary>
-    /// Disables every enabled version older than <paramref name="current"/> whose successor was created
-    /// more than <see cref="Grace"/> ago. Returns the versions disabled.
+    /// Destroys every version older than <paramref name="current"/> (enabled, or disabled by hand or by an
+    /// earlier release) whose successor was created more than <see cref="Grace"/> ago: once Xero's grace
+    /// ends its refresh token is worthless, and a destroyed version's payload is gone for good. Returns the
+    /// versions destroyed.
     /// </summary>
-    public async Task<IReadOnlyList<string>> DisableSupersededAsync(SecretVersion current, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> DestroySupersededAsync(SecretVersion current, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
         var newest = VersionNumber(current.Name);
-        var enabled = (await _client.ListSecretVersionsAsync(Secret, "ENABLED", cancellationToken))
+        var enabled = await _client.ListSecretVersionsAsync(Secret, "ENABLED", cancellationToken);
+        var disabled = await _client.ListSecretVersionsAsync(Secret, "DISABLED", cancellationToken);
+        var live = enabled.Concat(disabled)
             .Where(v => VersionNumber(v.Name) is > 0)
             .OrderBy(v => VersionNumber(v.Name))
             .ToList();
         var now = _time.GetUtcNow();
-        var disabled = new List<string>();
-        for (var i = 0; i < enabled.Count - 1; i++)
+        var destroyed = new List<string>();
+        for (var i = 0; i < live.Count - 1; i++)
         {
-            var version = enabled[i];
-            var successor = enabled[i + 1];
+            var version = live[i];
+            var successor = live[i + 1];
             if (VersionNumber(version.Name) >= newest || !TryParseTime(successor.CreateTime, out var supersededAt) || now < supersededAt + Grace)
             {
                 continue;
             }
 
-            await _client.DisableSecretVersionAsync(version.Name, version.Etag, cancellationToken);
-            disabled.Add(version.Name);
+            await _client.DestroySecretVersionAsync(version.Name, version.Etag, cancellationToken);
+            destroyed.Add(version.Name);
         }
 
-        return disabled;
+        return destroyed;
     }
 
     private static long VersionNumber(string name) =>
@@ -169,7 +173,7 @@ public sealed partial class SecretManagerTokenStore : ITokenStore
         [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Stored the rotated Xero token set as secret version {Version}")]
         public static partial void Stored(ILogger logger, string version);
 
-        [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Could not disable superseded versions of {Secret} ({Error}); the next refresh tries again")]
-        public static partial void DisableFailed(ILogger logger, string secret, string error);
+        [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Could not destroy superseded versions of {Secret} ({Error}); the next refresh tries again")]
+        public static partial void DestroyFailed(ILogger logger, string secret, string error);
     }
 }

@@ -79,7 +79,8 @@ internal sealed class OAuthHarness : IAsyncDisposable
         ITokenStore? store = null,
         int maxSendAttempts = 3,
         ILeaseStore? leases = null,
-        string connection = RefreshTokenSourceOptions.DefaultConnection)
+        string connection = RefreshTokenSourceOptions.DefaultConnection,
+        TimeSpan? leaseTtl = null)
     {
         var http = handler is null ? Http : new HttpClient(handler);
         if (handler is not null)
@@ -97,6 +98,7 @@ internal sealed class OAuthHarness : IAsyncDisposable
                 SeedRefreshToken = seed,
                 LeasePollInterval = TimeSpan.FromMilliseconds(5),
                 LeaseWait = TimeSpan.FromSeconds(30),
+                LeaseTtl = leaseTtl ?? TimeSpan.FromMinutes(3),
                 MaxSendAttempts = maxSendAttempts,
             },
             store ?? NewStore(),

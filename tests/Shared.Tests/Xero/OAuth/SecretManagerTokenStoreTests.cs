@@ -60,7 +60,7 @@ public sealed class SecretManagerTokenStoreTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Each_rotation_is_a_new_version_written_before_use_and_older_versions_are_disabled_after_the_grace()
+    public async Task Each_rotation_is_a_new_version_written_before_use_and_older_versions_are_destroyed_after_the_grace()
     {
         _emulators.Require();
         var clock = new FakeTimeProvider(Start);
@@ -77,15 +77,15 @@ public sealed class SecretManagerTokenStoreTests
         Assert.Equal(["ENABLED", "ENABLED"], secrets.Versions.Select(v => v.State));
 
         // 31 minutes on: the access token expired, the next call rotates again; version 1 was superseded
-        // more than 30 minutes ago and is disabled, version 2 only now and stays readable.
+        // more than 30 minutes ago and is destroyed, version 2 only now and stays readable.
         clock.Advance(TimeSpan.FromMinutes(31));
         var second = await worker.GetAccessTokenAsync(forceRefresh: false, Ct);
         Assert.NotEqual(first, second);
-        Assert.Equal(["DISABLED", "ENABLED", "ENABLED"], secrets.Versions.Select(v => v.State));
+        Assert.Equal(["DESTROYED", "ENABLED", "ENABLED"], secrets.Versions.Select(v => v.State));
 
         clock.Advance(TimeSpan.FromMinutes(31));
         var third = await worker.GetAccessTokenAsync(forceRefresh: false, Ct);
-        Assert.Equal(["DISABLED", "DISABLED", "ENABLED", "ENABLED"], secrets.Versions.Select(v => v.State));
+        Assert.Equal(["DESTROYED", "DESTROYED", "ENABLED", "ENABLED"], secrets.Versions.Select(v => v.State));
         Assert.Equal(3, harness.Host.State.RefreshTokenCalls);
         Assert.Empty(secrets.Violations);
 

@@ -1,0 +1,3 @@
+namespace XeroSync.Google.SecretManager;
+
+internal sealed record DestroySecretVersionRequestDto(string? Etag);

@@ -1,3 +1,0 @@
-namespace XeroSync.Google.SecretManager;
-
-internal sealed record DisableSecretVersionRequestDto(string? Etag);
