@@ -16,20 +16,24 @@ public sealed class DeadLetterTests
 {
     private const int Deliveries = 3;
 
+    /// <summary>One call and FastFailure's two retries.</summary>
+    private const int AttemptsPerDelivery = 3;
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string, string[], int> Cases => new()
+    public static TheoryData<string, string[], int, double> Cases => new()
     {
-        // endpoint, the request that always fails, the page it is
-        { "Invoices", ["page=3"], 3 },
-        { "Quotes", ["page=3"], 3 },
-        { "Journals", ["offset=200"], 3 },
-        { "Organisation", [], 1 },
+        // endpoint, the request that always fails, the page it is, the scale that gives the endpoint that many pages
+        // (Invoices: 1,000 at scale 1, so 2,200 for a third page of 1,000)
+        { "Invoices", ["page=3"], 3, 2.2 },
+        { "Quotes", ["page=3"], 3, 0.6 },
+        { "Journals", ["offset=200"], 3, 0.6 },
+        { "Organisation", [], 1, 0.6 },
     };
 
     [Theory(Timeout = 240_000)]
     [MemberData(nameof(Cases))]
-    public async Task A_request_failing_every_delivery_ends_the_run_partial_and_retry_completes_it(string endpoint, string[] failing, int failingPage)
+    public async Task A_request_failing_every_delivery_ends_the_run_partial_and_retry_completes_it(string endpoint, string[] failing, int failingPage, double scale)
     {
         await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token, o => new SimulatorOptions
         {
@@ -38,7 +42,7 @@ public sealed class DeadLetterTests
             Tenants = o.Tenants,
             CreatedAt = o.CreatedAt,
             ChangesPerMinute = 0,
-            Scale = 0.6,
+            Scale = scale,
             Faults = new SimulatorFaults { FailingRequests = [new FailingRequest(endpoint, failing)] },
         });
         var tenant = demo.Truth.Tenants[0].TenantId;
@@ -57,13 +61,14 @@ public sealed class DeadLetterTests
             var row = Assert.Single(state.Endpoints);
             Assert.Equal(EndpointPhase.Partial, row.Phase);
             Assert.True(row.Failed >= 1, $"{endpoint}: no failed page recorded: {row}");
-            Assert.True(pipeline.DeadLettered >= 1);
+            Assert.Equal(1, pipeline.DeadLettered);
             Assert.Null(await pipeline.Watermarks.GetAsync(tenant, endpoint, Token));
         }
 
         // The fault really happened, on every delivery of the request, and on nothing else.
         var faulted = demo.Truth.Requests.Where(r => r.Problem == "fault:targeted").ToList();
-        Assert.True(faulted.Count >= Deliveries, $"{faulted.Count} failing calls logged");
+        // Each delivery sends the request once and retries it MaxRetries (2, FastFailure) times: 3 x 3 calls.
+        Assert.True(faulted.Count == Deliveries * AttemptsPerDelivery, $"{faulted.Count} failing calls logged, expected {Deliveries} deliveries x {AttemptsPerDelivery} attempts");
         Assert.All(faulted, r => Assert.Equal(endpoint, r.Endpoint));
 
         // Exactly what succeeded is in the warehouse: a range page is missing alone; a chain stops at its failing page.

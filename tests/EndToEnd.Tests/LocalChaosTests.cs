@@ -62,13 +62,20 @@ public sealed class LocalChaosTests
         {
             runId = (await pipeline.SyncAsync(new RunRequest(), Token)).Run.RunId;
             var progress = await pipeline.Ledger.GetRunEndpointsAsync(runId, Token);
-            if (progress.Any(p => !p.IsComplete))
-            {
-                // The day 429 deferred a tenant until the reset; a user runs `retry` once it has passed.
-                clock.Advance(DayReset);
-                await pipeline.RetryAsync(runId, Token);
-                await pipeline.WaitForIdleAsync(Token);
-            }
+
+            // Exactly one day 429 (the simulator's 60th call): before the retry, the only endpoints not complete are that
+            // tenant's, each with deferred pages and none failed; every other tenant's endpoints are complete.
+            var dayLimited = Assert.Single(demo.Truth.Requests, r => r.Fault == SimulatedFault.DayThrottle).TenantId;
+            var incomplete = progress.Where(p => !p.IsComplete).ToList();
+            Assert.NotEmpty(incomplete);
+            Assert.All(incomplete, p => Assert.True(
+                p.TenantId == dayLimited && p.Deferred > 0 && p.Failed == 0,
+                $"{p.TenantId} {p.Endpoint} is not complete before the retry ({p.Failed} failed, {p.Deferred} deferred); only {dayLimited}'s deferred endpoints may be"));
+
+            // The day 429 deferred a tenant until the reset; a user runs `retry` once it has passed.
+            clock.Advance(DayReset);
+            await pipeline.RetryAsync(runId, Token);
+            await pipeline.WaitForIdleAsync(Token);
 
             var log = demo.Truth.Requests;
             var counts = string.Join(", ", log.Where(r => r.Fault is not null).GroupBy(r => r.Fault).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x {g.Count()}"));

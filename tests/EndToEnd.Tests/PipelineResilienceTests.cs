@@ -45,7 +45,7 @@ public sealed class PipelineResilienceTests
             CreatedAt = o.CreatedAt,
             ChangesPerMinute = 0,
             Scale = 0.2,
-            Faults = new SimulatorFaults { ServerErrorRate = 0.05, SlowRate = 0.05, SlowLatency = TimeSpan.FromMilliseconds(200), TruncateRate = 0.01 },
+            Faults = new SimulatorFaults { ServerErrorRate = 0.05, SlowRate = 0.05, SlowLatency = TimeSpan.FromMilliseconds(200), TruncateRate = 0.05 },
         });
         await using (var pipeline = demo.CreatePipeline(s => s with
         {
@@ -59,9 +59,22 @@ public sealed class PipelineResilienceTests
             Assert.All(progress, p => Assert.True(p.Failed == 0 && p.Deferred == 0 && p.IsComplete, $"{p.TenantId} {p.Endpoint}: {p}"));
         }
 
-        var faults = demo.Truth.Requests.Where(r => r.Problem?.StartsWith("fault:", StringComparison.Ordinal) == true).Select(r => r.Problem).ToHashSet();
-        Assert.Contains("fault:500", faults);
-        Assert.Contains("fault:slow", faults);
+        // From the simulator's log: every fault kind happened, and every request that failed (a 5xx or a body cut
+        // mid-way) was sent again exactly once per failure: for each distinct request, the sends equal one answer that
+        // was read plus one per failure. A slow answer is a good answer and is not sent again.
+        var api = demo.Truth.Requests.Where(r => r.Endpoint != "connections").ToList();
+        var failedKinds = new[] { "fault:500", "fault:503", "fault:truncate" };
+        foreach (var kind in failedKinds.Append("fault:slow"))
+        {
+            Assert.True(api.Any(r => r.Problem == kind), $"the simulator's log holds no {kind}: the test no longer exercises it");
+        }
+
+        Assert.All(api.GroupBy(r => (r.TenantId, r.PathAndQuery, r.IfModifiedSince)), sends =>
+        {
+            var failures = sends.Count(r => failedKinds.Contains(r.Problem));
+            Assert.True(sends.Count() == failures + 1, $"{sends.Key.PathAndQuery} ({sends.Key.TenantId}): sent {sends.Count()} times for {failures} failures");
+            Assert.False(failedKinds.Contains(sends.Last().Problem), $"{sends.Key.PathAndQuery}: the last answer was a failure");
+        });
         demo.AssertViewsEqualTruth();
     }
 

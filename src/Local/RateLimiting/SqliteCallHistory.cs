@@ -279,6 +279,13 @@ internal sealed class SqliteCallHistory
             await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
         }
 
+        // A day 429 (or a count that reached zero) defers the tenant until its reset; a response to a call made before
+        // it, arriving later with a remaining count, does not end that (as in the Firestore limiter).
+        if (budget.DeferredUntil is { } pending && pending > now)
+        {
+            return pending;
+        }
+
         var exhausted = budget.DayExhausted;
         if (!exhausted && budget is { DayRemaining: int remaining, DayObservedAt: long observedAt })
         {

@@ -16,7 +16,8 @@ namespace XeroSync.Pipeline;
 /// offsets, page-only endpoints) open and publish their continuation. The ledger decides when the endpoint is
 /// settled; the verifier checks its reads against what Xero holds (re-reading what moved), and the manifest writer
 /// then claims and writes its manifest. Idempotent: a done page is never fetched
-/// again, and a page another delivery holds is waited for (never nacked), until the delivery's deadline.
+/// again; a page another delivery holds is watched until its holder renews the lease (alive: the page is left to it and
+/// this delivery moves on or ends) or lets it lapse (gone: taken over), so no delivery is held open on another's work.
 /// A listed endpoint with details (Budgets, ContactGroups) publishes its detail endpoint's page 1 once its list page
 /// is done; that page reads the plan from the stored list page (<see cref="DetailPlan"/>) and publishes the rest, one
 /// <c>GET /{Parent}/{id}</c> per page, under the same permits, leases, retries and dead letters as any page.
@@ -34,9 +35,6 @@ public sealed partial class FetchRequestHandler(
     ILogger<FetchRequestHandler> logger)
 {
     private const string ContentType = "application/x-ndjson";
-
-    /// <summary>Longest pause between two looks at a page another delivery holds.</summary>
-    private static readonly TimeSpan HeldPagePoll = TimeSpan.FromSeconds(1);
 
     public async Task<HandlerOutcome> HandleAsync(FetchRequest request, CancellationToken cancellationToken)
     {
@@ -60,15 +58,33 @@ public sealed partial class FetchRequestHandler(
             return outcome;
         }
 
-        await verifier.VerifyAsync(request, cancellationToken);
-        await manifests.TryWriteAsync(run, state.Key, state.Endpoint, cancellationToken);
+        await AdvanceAsync(request, run, state.Key, state.Endpoint, cancellationToken);
         if (state.Details is { } details)
         {
             // The list may have ended its details' page 1 (failed, deferred, not entitled): their manifest is due too.
-            await manifests.TryWriteAsync(run, state.DetailsKey, details, cancellationToken);
+            await AdvanceAsync(request, run, state.DetailsKey, details, cancellationToken);
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// After a delivery's pages: what the endpoint needs next (<see cref="EndpointSteps"/>), done here when it is this
+    /// service's to do: verify its reads, then claim and write its manifest (or finish a claimed one). While pages are still
+    /// being read there is nothing to do and nothing more is read.
+    /// </summary>
+    private async Task AdvanceAsync(FetchRequest request, RunInfo run, EndpointKey key, XeroEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var next = EndpointSteps.Next(await ledger.GetEndpointAsync(key, cancellationToken));
+        if (next == EndpointStep.Verify)
+        {
+            await verifier.VerifyAsync(request with { Endpoint = endpoint.Name }, cancellationToken);
+        }
+
+        if (next is EndpointStep.Verify or EndpointStep.WriteManifest or EndpointStep.AwaitLoads)
+        {
+            await manifests.TryWriteAsync(run, key, endpoint, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -186,6 +202,12 @@ public sealed partial class FetchRequestHandler(
                     continue;
                 case PageResultKind.Retry:
                     return result.Outcome!;
+                case PageResultKind.HandedOn when !sequential && !request.Discover:
+                    // A range's pages are independent: the holder answers for this one, this delivery reads the others.
+                    continue;
+                case PageResultKind.HandedOn:
+                    // A live delivery holds this page of the chain (or the discovery): it reads on and publishes what follows.
+                    return retry ?? HandlerOutcome.Ack;
                 case PageResultKind.BeyondEnd:
                     return retry ?? HandlerOutcome.Ack;
                 case PageResultKind.Ended when result.Status == PageStatus.Deferred:
@@ -251,7 +273,7 @@ public sealed partial class FetchRequestHandler(
         // A crashed holder's lease must run out well inside a waiting delivery's budget, or the waiter nacks and spends an attempt.
         var budget = options.Value.DeliveryBudget;
         var lease = budget != Timeout.InfiniteTimeSpan && budget / 3 < options.Value.PageLease ? budget / 3 : options.Value.PageLease;
-        var waiting = false;
+        var watch = new HeldPageWatch();
         while (true)
         {
             var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
@@ -262,22 +284,26 @@ public sealed partial class FetchRequestHandler(
                 case PageClaimKind.BeyondEnd:
                     return PageResult.BeyondEnd;
                 case PageClaimKind.HeldElsewhere:
-                    var now = time.GetUtcNow();
-                    if (state.Deadline is { } deadline && now >= deadline)
+                    var watching = watch.Watching;
+                    var step = watch.Next(claim.HeldUntil, time.GetUtcNow(), state.Deadline);
+                    switch (step.Kind)
                     {
-                        Log.HeldAtDeadline(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
-                        return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
+                        case HeldPageStepKind.LeaveToHolder:
+                            // The holder is alive and reading the page; its own message answers for it (and, for a chain or
+                            // a discovery, for what follows). Waiting on would hold this delivery open without progress.
+                            Log.LeftToHolder(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
+                            return PageResult.HandedOn;
+                        case HeldPageStepKind.AnswerForRedelivery:
+                            Log.HeldAtDeadline(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
+                            return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
                     }
 
-                    if (!waiting)
+                    if (!watching)
                     {
-                        // Said once per page: a delivery held open on another's lease is visible, not silent.
-                        waiting = true;
                         Log.WaitingForHeldPage(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil, state.Deadline);
                     }
 
-                    var wait = claim.HeldUntil is { } until && until - now < HeldPagePoll ? until - now : HeldPagePoll;
-                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(50), time, cancellationToken);
+                    await Task.Delay(step.Pause, time, cancellationToken);
                     continue;
             }
 
@@ -531,11 +557,16 @@ public sealed partial class FetchRequestHandler(
         Ended,
         BeyondEnd,
         Retry,
+
+        /// <summary>A live delivery holds the page (it renewed its lease): it answers for the page, not this one.</summary>
+        HandedOn,
     }
 
     private sealed record PageResult(PageResultKind Kind, PageRecord? Page = null, PageStatus? Status = null, HandlerOutcome? Outcome = null)
     {
         public static PageResult BeyondEnd { get; } = new(PageResultKind.BeyondEnd);
+
+        public static PageResult HandedOn { get; } = new(PageResultKind.HandedOn);
 
         public static PageResult Done(PageRecord page) => new(PageResultKind.Done, page);
 
@@ -570,8 +601,11 @@ public sealed partial class FetchRequestHandler(
         [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: the record is gone (404 by id since the list was read); nothing to land")]
         public static partial void DetailGone(ILogger logger, string runId, string tenantId, string endpoint, int page);
 
-        [LoggerMessage(EventId = 508, Level = LogLevel.Information, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: another delivery holds it (lease until {HeldUntil}); this delivery waits for it until {Deadline}")]
+        [LoggerMessage(EventId = 508, Level = LogLevel.Debug, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: another delivery holds it (lease until {HeldUntil}); watching whether it renews the lease or lets it lapse (deadline {Deadline})")]
         public static partial void WaitingForHeldPage(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? heldUntil, DateTimeOffset? deadline);
+
+        [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: a live delivery holds it (lease renewed until {HeldUntil}); left to it, this delivery does not wait")]
+        public static partial void LeftToHolder(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? heldUntil);
 
         [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Run {RunId} tenant {TenantId} {Endpoint} page {Page}: another delivery still holds it (lease until {HeldUntil}) at this delivery's deadline; asking for a redelivery")]
         public static partial void HeldAtDeadline(ILogger logger, string runId, string tenantId, string endpoint, int page, DateTimeOffset? heldUntil);

@@ -200,6 +200,26 @@ public sealed class InProcessRateLimiterTests : IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_day_429_holds_until_its_reset_though_a_call_made_before_it_answers_later_with_calls_remaining()
+    {
+        // Up to five calls are in flight when one gets the day 429: their answers arrive after it, each with the
+        // remaining count Xero saw when it served them. The tenant stays deferred until Retry-After says.
+        var time = new ParkingClock(Start);
+        using var limiter = Create(time);
+        await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 10, 0, 9000, RateLimitProblem.Day, TimeSpan.FromMinutes(30)), Token);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 9, 4000, 9000), Token);
+
+        var permit = await limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token);
+        Assert.False(permit.IsGranted);
+        Assert.Equal(PermitDenial.DayLimit, permit.Denial);
+        Assert.Equal(Start + TimeSpan.FromMinutes(30), permit.RetryAt);
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await (await Granted(limiter)).DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Day_remaining_zero_denies_and_recovers_later()
     {
         var time = new ParkingClock(Start);

@@ -49,7 +49,7 @@ public sealed class CloudEventReaderTests
         Assert.NotNull(data.Value.Updated);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("gce-examples-binary-pubsub-MessagePublishedData-simple.json", "AQIDBA==", null, "projects/test-project/subscriptions/my-subscription", null)]
     [InlineData("gce-examples-binary-pubsub-MessagePublishedData-complex.json", "dGVzdCBtZXNzYWdlIDM=", "attr1-value", "projects/test-project/subscriptions/my-subscription", "ordering-key")]
     [InlineData("gce-testdata-pubsub-MessagePublishedData-binary.json", "AQIDBA==", null, "projects/my-project/subscriptions/my-subscription", null)]
@@ -260,7 +260,7 @@ public sealed class CloudEventReaderTests
         Assert.True(result.IsPoison);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("")]
     [InlineData("not json")]
     [InlineData("[]")]

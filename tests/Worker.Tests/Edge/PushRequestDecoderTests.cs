@@ -108,7 +108,7 @@ public sealed class PushRequestDecoderTests
     }
 
     /// <summary>MessagePublishedData payloads have exactly the wrapped push shape (with @type and snake_case duplicates).</summary>
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("gce-examples-binary-pubsub-MessagePublishedData-simple.json", "AQIDBA==", null, "projects/test-project/subscriptions/my-subscription", null)]
     [InlineData("gce-examples-binary-pubsub-MessagePublishedData-complex.json", "dGVzdCBtZXNzYWdlIDM=", "attr1-value", "projects/test-project/subscriptions/my-subscription", "ordering-key")]
     [InlineData("gce-testdata-pubsub-MessagePublishedData-binary.json", "AQIDBA==", null, "projects/my-project/subscriptions/my-subscription", null)]
@@ -197,7 +197,7 @@ public sealed class PushRequestDecoderTests
         Assert.Equal(Convert.FromBase64String("+/+/"), result.Value.Data.ToArray());
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("", "empty")]
     [InlineData("   \n", "empty")]
     [InlineData("not json", "malformed JSON")]

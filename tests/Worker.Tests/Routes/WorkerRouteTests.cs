@@ -19,7 +19,7 @@ public sealed class WorkerRouteTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("")]
     [InlineData("not json")]
     [InlineData("[]")]
@@ -49,7 +49,7 @@ public sealed class WorkerRouteTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("ffconformance-structured-storage-cloudevent.json")]
     [InlineData("gce-examples-structured-storage-StorageObjectDataWorkflows.json")]
     [InlineData("ffconformance-structured-pubsub_text-cloudevent.json")]

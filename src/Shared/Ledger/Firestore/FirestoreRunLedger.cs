@@ -12,7 +12,9 @@ namespace XeroSync.Ledger.Firestore;
 /// watermark flag. Page writes change it only with blind field transforms (increment, maximum, minimum), so they do
 /// not contend with each other.</item>
 /// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease (and,
-/// once done on a verified endpoint, its record ids and the itemCount Xero reported with it).</item>
+/// once done on a verified endpoint, its record ids and the itemCount Xero reported with it). A range's pages opened
+/// together (once page 1 told the count) have none until they are claimed or ended: the opening counts them pending and
+/// moves the endpoint's <c>openedThrough</c> in one write, and an absent page at or below it stands for a pending one.</item>
 /// <item><c>runs/{run}/budgets/{tenant}</c>: a reconcile run's calls taken from the tenant's budget (one blind increment per call).</item>
 /// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
 /// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
@@ -57,6 +59,7 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string DeletesField = "deletes";
     private const string ReservedField = "reserved";
     private const string ReconcileField = "reconcile";
+    private const string OpenedThroughField = "openedThrough";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
@@ -145,7 +148,7 @@ public sealed class FirestoreRunLedger : IRunLedger
                 ? new PageRecord(key.RunId, key.TenantId, key.Endpoint, page, PageStatus.Pending, Offset: offset, UpdatedAt: now, LeaseOwner: owner, LeaseExpiresAt: now + lease)
                 : existing with { Status = PageStatus.Pending, Offset = existing.Offset ?? offset, Error = null, UpdatedAt = now, LeaseOwner = owner, LeaseExpiresAt = now + lease };
             var delta = new EndpointDelta();
-            delta.Move(existing?.Status, PageStatus.Pending);
+            delta.Move(existing?.Status ?? Opened(endpoint, page), PageStatus.Pending);
             if (await TryCommitPageAsync(key, pageSnapshot, claimed, delta, attempt, cancellationToken))
             {
                 return new PageClaim(PageClaimKind.Claimed, claimed);
@@ -231,7 +234,7 @@ public sealed class FirestoreRunLedger : IRunLedger
                 page.NextOffset,
                 page.IsLast,
                 UpdatedAt: Now());
-            delta.Move(existing?.Status, PageStatus.Done);
+            delta.Move(existing?.Status ?? Opened(endpoint, page.Page), PageStatus.Done);
             delta.Add(RecordsField, page.Records);
             delta.Add(UnlistedField, 1);
             delta.MaxNextOffset = page.NextOffset;
@@ -266,7 +269,7 @@ public sealed class FirestoreRunLedger : IRunLedger
 
         for (var attempt = 1; ; attempt++)
         {
-            var snapshot = await ReadPageAsync(key, page, cancellationToken);
+            var (snapshot, endpoint) = await ReadPageAndEndpointAsync(key, page, cancellationToken);
             var existing = snapshot.Document is { } d ? ReadPage(key, d) : null;
             if (existing is { Status: PageStatus.Done })
             {
@@ -278,7 +281,7 @@ public sealed class FirestoreRunLedger : IRunLedger
                 ? new PageRecord(key.RunId, key.TenantId, key.Endpoint, page, status, Offset: offset, Error: reason, UpdatedAt: now)
                 : existing with { Status = status, Offset = existing.Offset ?? offset, Error = reason, UpdatedAt = now, LeaseOwner = null, LeaseExpiresAt = null };
             var delta = new EndpointDelta();
-            delta.Move(existing?.Status, status);
+            delta.Move(existing?.Status ?? Opened(endpoint, page), status);
             if (await TryCommitPageAsync(key, snapshot, ended, delta, attempt, cancellationToken))
             {
                 return;
@@ -826,17 +829,41 @@ public sealed class FirestoreRunLedger : IRunLedger
             ArgumentOutOfRangeException.ThrowIfLessThan(page.Page, 1);
         }
 
-        foreach (var chunk in pages.DistinctBy(p => p.Page).Chunk(MaxWritesPerCommit))
+        foreach (var chunk in pages.DistinctBy(p => p.Page).OrderBy(p => p.Page).Chunk(MaxWritesPerCommit))
         {
             for (var attempt = 1; ; attempt++)
             {
-                var snapshots = await _client.BatchGetAsync([.. chunk.Select(p => PageDoc(key, p.Page))], cancellationToken: cancellationToken);
+                // Page 1 too: the pages before a range opened without documents must all have theirs.
+                var withPageOne = chunk[0].Page != 1;
+                var names = chunk.Select(p => PageDoc(key, p.Page)).ToList();
+                if (withPageOne)
+                {
+                    names.Add(PageDoc(key, 1));
+                }
+
+                names.Add(EndpointDoc(key));
+                var snapshots = await _client.BatchGetAsync(names, cancellationToken: cancellationToken);
+                var endpoint = snapshots[^1].Document;
+                var pageOneRecorded = withPageOne ? snapshots[^2].Document is not null : snapshots[0].Document is not null;
+                var openedThrough = OpenedThrough(endpoint);
                 var now = Now();
                 var delta = new EndpointDelta();
                 var writes = new List<FirestoreWrite>();
+                var absent = new List<int>();
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var existing = snapshots[i].Document is { } d ? ReadPage(key, d) : null;
+                    if (existing is null && chunk[i].Page <= openedThrough)
+                    {
+                        // Opened already (counted pending without a document): the claim that reads it writes its document.
+                        continue;
+                    }
+
+                    if (existing is null && chunk[i].Offset is null)
+                    {
+                        absent.Add(chunk[i].Page);
+                    }
+
                     PageRecord? written = existing switch
                     {
                         null => new PageRecord(key.RunId, key.TenantId, key.Endpoint, chunk[i].Page, PageStatus.Pending, Offset: chunk[i].Offset, UpdatedAt: now),
@@ -856,6 +883,22 @@ public sealed class FirestoreRunLedger : IRunLedger
                     break;
                 }
 
+                if (endpoint?.UpdateTime is { } endpointRead && absent.Count >= 2 && writes.Count == absent.Count && absent[^1] - absent[0] + 1 == absent.Count &&
+                    (absent[0] == openedThrough + 1 || (openedThrough == 0 && absent[0] == 2 && pageOneRecorded)))
+                {
+                    // New pages right after the opened ones, with no offset to keep (a range's pages once page 1 told the count): opened by counting them
+                    // and moving the opened mark, in one write of the endpoint document instead of one document per page. The
+                    // precondition on the endpoint as read makes a concurrent opening or claim re-read, so none is counted twice.
+                    var fields = new Dictionary<string, FirestoreValue> { [OpenedThroughField] = FirestoreValue.FromInteger(absent[^1]) };
+                    var opened = FirestoreWrite.Merge(EndpointDoc(key), fields, FirestorePrecondition.UpdatedAt(endpointRead)) with { UpdateTransforms = delta.Transforms() };
+                    if (await TryCommitAsync([opened], attempt, cancellationToken))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
                 writes.Add(EndpointWrite(key, delta));
                 if (await TryCommitAsync(writes, attempt, cancellationToken))
                 {
@@ -864,6 +907,14 @@ public sealed class FirestoreRunLedger : IRunLedger
             }
         }
     }
+
+    /// <summary>
+    /// The status an absent page document stands for: pending when the page lies within the pages opened without documents
+    /// (<c>openedThrough</c>: already counted pending), otherwise none (no record).
+    /// </summary>
+    private static PageStatus? Opened(FirestoreDocument? endpoint, int page) => page <= OpenedThrough(endpoint) ? PageStatus.Pending : null;
+
+    private static long OpenedThrough(FirestoreDocument? endpoint) => endpoint is null ? 0 : FirestoreFields.Integer(endpoint, OpenedThroughField) ?? 0;
 
     private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState target, long? rows, string? error, CancellationToken cancellationToken)
     {
