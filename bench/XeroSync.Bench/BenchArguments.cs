@@ -2,10 +2,11 @@ using System.Globalization;
 
 namespace XeroSync.Bench;
 
-/// <summary><c>[--quick] [--only 1,3] [--out path.json] [--serial]</c>.</summary>
-public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string Output, bool Serial)
+/// <summary><c>[--quick] [--only 1,3] [--out path.json] [--serial] [--sizes 500000]</c>.</summary>
+/// <param name="Sizes">Figure 3 only: the organisation sizes (records) to sync instead of its two, e.g. one size at a time.</param>
+public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string Output, bool Serial, IReadOnlyList<int>? Sizes = null)
 {
-    public const string Usage = "Usage: dotnet run -c Release --project bench/XeroSync.Bench -- [--quick] [--only N[,N...]] [--out results.json] [--serial]";
+    public const string Usage = "Usage: dotnet run -c Release --project bench/XeroSync.Bench -- [--quick] [--only N[,N...]] [--out results.json] [--serial] [--sizes N[,N...]]";
 
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
@@ -14,6 +15,7 @@ public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string O
         var serial = false;
         var only = new HashSet<int>();
         string? output = null;
+        List<int>? sizes = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -31,6 +33,9 @@ public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string O
                     }
 
                     break;
+                case "--sizes" when i + 1 < args.Count:
+                    sizes = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+                    break;
                 case "--out" when i + 1 < args.Count:
                     output = args[++i];
                     break;
@@ -39,7 +44,7 @@ public sealed record BenchArguments(bool Quick, IReadOnlySet<int> Only, string O
             }
         }
 
-        return new BenchArguments(quick, only, output ?? Path.Combine("bench", "results", quick ? "quick.json" : "full.json"), serial);
+        return new BenchArguments(quick, only, output ?? Path.Combine("bench", "results", quick ? "quick.json" : "full.json"), serial, sizes);
     }
 
     public bool Selected(int figure) => Only.Count == 0 || Only.Contains(figure);

@@ -12,9 +12,9 @@ public static class LocalSyncFigure
     public const string Name = "Local sync, one organisation";
     public const string Target = "wall / lower bound <= 1.02; peak RSS <= 160 MiB at 50k and at 500k records and within 10 % of each other; 0 throttled";
 
-    public static async Task<FigureResult> RunAsync(bool quick, CancellationToken cancellationToken)
+    public static async Task<FigureResult> RunAsync(bool quick, IReadOnlyList<int>? only, CancellationToken cancellationToken)
     {
-        int[] sizes = quick ? [5_000, 20_000] : [50_000, 500_000];
+        IReadOnlyList<int> sizes = only ?? (quick ? [5_000, 20_000] : [50_000, 500_000]);
         var values = new Dictionary<string, double>();
         var parts = new List<string>();
         var met = true;

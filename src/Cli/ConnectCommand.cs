@@ -11,7 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using XeroSync.Google;
+using XeroSync.Google.Firestore;
 using XeroSync.Google.SecretManager;
+using XeroSync.Ledger.Firestore;
 using XeroSync.Xero;
 
 namespace XeroSync.Cli;
@@ -170,7 +172,10 @@ public static class ConnectCommand
             : $"projects/{project}/secrets/{value}";
     }
 
-    /// <summary>Writes the first token set as a new secret version, with Application Default Credentials (or SECRETMANAGER_EMULATOR_HOST).</summary>
+    /// <summary>
+    /// Writes the first token set as a new secret version under the refreshers' Firestore lease, with Application
+    /// Default Credentials (or SECRETMANAGER_EMULATOR_HOST and FIRESTORE_EMULATOR_HOST).
+    /// </summary>
     private static async Task StoreInSecretManagerAsync(string secret, StoredRefreshToken token, CliContext context, CancellationToken cancellationToken)
     {
         var project = secret.Split('/')[1];
@@ -187,7 +192,11 @@ public static class ConnectCommand
             connection,
             context.Time,
             context.Loggers.CreateLogger<SecretManagerTokenStore>());
-        await store.WriteAsync(connection, token, cancellationToken);
+
+        // The refreshers' lease (Firestore, the services' XEROSYNC_FIRESTORE_PREFIX): never written mid-refresh.
+        var leases = new FirestoreLeaseStore(provider.GetRequiredService<FirestoreClient>(), context.Time, context.Environment("XEROSYNC_FIRESTORE_PREFIX") ?? string.Empty);
+        var options = new RefreshTokenSourceOptions { Connection = connection, LeaseWait = TimeSpan.FromMinutes(2) };
+        await ConnectionTokenWriter.StoreAsync(store, leases, options, token, context.Time, context.Loggers.CreateLogger<SecretManagerTokenStore>(), cancellationToken);
     }
 
     private static string CheckCallback(IQueryCollection query, string expectedState)

@@ -3,6 +3,8 @@ namespace XeroSync.Cli;
 /// <summary>The <c>--data-dir</c> of a command (default ./data), checked before anything opens a file in it.</summary>
 public static class DataFolder
 {
+    private const string LockFileName = ".sync.lock";
+
     /// <summary>The folder a command writes (sync, retry, connect): created if absent, refused if a file or not writable.</summary>
     public static string ForWriting(CliArguments args)
     {
@@ -31,7 +33,7 @@ public static class DataFolder
     /// </summary>
     public static IDisposable LockForWriting(string path)
     {
-        var lockFile = System.IO.Path.Combine(path, ".sync.lock");
+        var lockFile = System.IO.Path.Combine(path, LockFileName);
         try
         {
             return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
@@ -39,6 +41,29 @@ public static class DataFolder
         catch (IOException ex)
         {
             throw new DataFolderInUseException($"the data folder {path} is in use: another sync or retry is running in it. Wait for it to finish, or pass another --data-dir.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether a sync or retry holds the folder's <c>.sync.lock</c> now (a run marked running in the ledger whose
+    /// process has ended holds nothing: it was interrupted). Asks for a shared lock, which the writer's exclusive lock
+    /// refuses, and lets go at once; a folder without the file has no writer.
+    /// </summary>
+    public static bool IsInUse(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(System.IO.Path.Combine(path, LockFileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            return false;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Held (or unreadable, where a running writer cannot be ruled out).
+            return true;
         }
     }
 

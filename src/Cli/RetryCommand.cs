@@ -27,7 +27,8 @@ public static class RetryCommand
         using var folderLock = DataFolder.LockForWriting(dataDirectory);
         var pipelineOptions = PipelineEnvironment.Read(context.Environment);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
-        await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);
+        using var log = RunLog.Open(dataDirectory, args.Has("verbose"));
+        await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, log.Loggers, context.Time);
         Pipeline.RetryResult result;
         try
         {
@@ -44,6 +45,6 @@ public static class RetryCommand
             context.Console.MarkupLine(Markup.Escape($"  {pair}: not retried, a later run already loaded it."));
         }
 
-        return await RunReport.FollowAndSummariseAsync(pipeline, runId, perTenant: true, context, cancellationToken);
+        return await RunReport.FollowAndSummariseAsync(pipeline, log, runId, perTenant: true, context, cancellationToken);
     }
 }

@@ -38,7 +38,7 @@ public sealed class RunProgressView(IAnsiConsole console, IRunLedger ledger, Tim
                     var summary = await ReadAsync(runId, cancellationToken);
                     console.MarkupLine(Markup.Escape(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"run {runId}: {summary.Complete}/{summary.Rows.Count} endpoints complete, {summary.PagesDone:N0} pages, {summary.Records:N0} records, {summary.Calls:N0} calls ({summary.RereadCalls:N0} re-reading), {summary.Throttles:N0} throttled")));
+                        $"run {runId}: {summary.Complete}/{summary.Rows.Count} endpoints complete, {summary.PagesDone:N0} pages, {summary.Records:N0} records ({summary.RereadRecords:N0} more re-read), {summary.Calls:N0} calls ({summary.RereadCalls:N0} re-reading), {summary.Throttles:N0} throttled")));
                 }
             }
         }
@@ -47,5 +47,5 @@ public sealed class RunProgressView(IAnsiConsole console, IRunLedger ledger, Tim
     }
 
     public async Task<RunSummary> ReadAsync(string runId, CancellationToken cancellationToken) =>
-        new(await ledger.GetRunStateAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"No run '{runId}' in the ledger."));
+        await RunSummary.ReadAsync(ledger, await ledger.GetRunStateAsync(runId, cancellationToken) ?? throw new KeyNotFoundException($"No run '{runId}' in the ledger."), cancellationToken);
 }

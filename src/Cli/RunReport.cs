@@ -7,9 +7,10 @@ namespace XeroSync.Cli;
 /// <summary>Follows a local run to the end, prints its tables and says what to do about problems.</summary>
 public static class RunReport
 {
-    public static async Task<int> FollowAndSummariseAsync(LocalPipeline pipeline, string runId, bool perTenant, CliContext context, CancellationToken cancellationToken)
+    public static async Task<int> FollowAndSummariseAsync(LocalPipeline pipeline, RunLog log, string runId, bool perTenant, CliContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(context);
         var view = new RunProgressView(context.Console, pipeline.Ledger, context.Time);
         await view.FollowAsync(runId, pipeline.WaitForIdleAsync(cancellationToken), cancellationToken);
@@ -23,6 +24,11 @@ public static class RunReport
         RunTables.WriteVerificationNotes(context.Console, summary);
         await SkipLines.WriteAsync(context.Console, pipeline.Ledger, summary, cancellationToken);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
+        if (log.LinesWritten() is > 0 and var lines)
+        {
+            context.Console.MarkupLine(Markup.Escape($"Log: {lines} line(s) from this run in {log.Path}"));
+        }
+
         if (pipeline.DeadLettered + pipeline.Poisoned > 0)
         {
             context.Console.MarkupLine(Markup.Escape($"{pipeline.DeadLettered} dead-lettered and {pipeline.Poisoned} poison message(s) in {pipeline.Settings.DeadLetterDirectory}"));

@@ -5,7 +5,40 @@ namespace XeroSync.Cli;
 /// <summary>A run's state rolled up per endpoint and per tenant, for the live view and the summary.</summary>
 public sealed record RunSummary(RunState State)
 {
+    private static readonly IReadOnlyDictionary<(string TenantId, string Endpoint), long> NoRereads = new Dictionary<(string TenantId, string Endpoint), long>();
+
     public IReadOnlyList<EndpointState> Rows => State.Endpoints;
+
+    /// <summary>
+    /// Per (tenant, endpoint) that was read again: the records its earlier passes read (pages before the last pass's
+    /// first page), which the last pass read again. They are counted apart from <see cref="Records"/>.
+    /// </summary>
+    public IReadOnlyDictionary<(string TenantId, string Endpoint), long> Reread { get; init; } = NoRereads;
+
+    /// <summary>The run's summary with <see cref="Reread"/> counted from the ledger's pages of every re-read endpoint.</summary>
+    public static async Task<RunSummary> ReadAsync(IRunLedger ledger, RunState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(state);
+        var reread = new Dictionary<(string TenantId, string Endpoint), long>();
+        foreach (var row in state.Endpoints.Where(r => r.Pass > 0))
+        {
+            var pages = await ledger.GetAllPagesAsync(row.Key, cancellationToken);
+            reread[(row.TenantId, row.Endpoint)] = pages.Where(p => p.Page < row.PassFirstPage && p.Status == PageStatus.Done).Sum(p => (long)p.Records);
+        }
+
+        return new RunSummary(state) { Reread = reread };
+    }
+
+    /// <summary>Records an earlier pass read that a re-read read again (not in <see cref="Records"/>).</summary>
+    public long RereadRecords => Reread.Values.Sum();
+
+    /// <summary>The records of <paramref name="row"/> read by earlier passes (0 when it was read once).</summary>
+    public long RereadRecordsOf(EndpointState row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return Reread.TryGetValue((row.TenantId, row.Endpoint), out var records) ? records : 0;
+    }
 
     public RunPhase Phase => State.Phase;
 
@@ -21,7 +54,8 @@ public sealed record RunSummary(RunState State)
         Rows.Where(r => r.VerificationNote is not null && (r.Pass > 0 || r.Verification == VerificationOutcome.Failed))
             .Select(r => (r.TenantId, r.Endpoint, r.VerificationNote!));
 
-    public long Records => Rows.Sum(r => r.Records);
+    /// <summary>The records the run read, each once: re-read records (<see cref="RereadRecords"/>) apart.</summary>
+    public long Records => Rows.Sum(r => r.Records) - RereadRecords;
 
     public int PagesDone => Rows.Sum(r => r.Done);
 
@@ -57,14 +91,15 @@ public sealed record RunSummary(RunState State)
         _ => 5,
     };
 
-    public IEnumerable<(string Name, EndpointState Total, string Status)> ByEndpoint() => Group(r => r.Endpoint, (name, first) => first with { TenantId = "*", Endpoint = name });
+    /// <summary>Per endpoint: the combined state (its <c>Records</c> every read), the re-read records among them, the worst status.</summary>
+    public IEnumerable<(string Name, EndpointState Total, long Reread, string Status)> ByEndpoint() => Group(r => r.Endpoint, (name, first) => first with { TenantId = "*", Endpoint = name });
 
-    public IEnumerable<(string Name, EndpointState Total, string Status)> ByTenant() => Group(r => r.TenantId, (name, first) => first with { TenantId = name, Endpoint = "*" });
+    public IEnumerable<(string Name, EndpointState Total, long Reread, string Status)> ByTenant() => Group(r => r.TenantId, (name, first) => first with { TenantId = name, Endpoint = "*" });
 
-    private IEnumerable<(string Name, EndpointState Total, string Status)> Group(Func<EndpointState, string> by, Func<string, EndpointState, EndpointState> name) =>
+    private IEnumerable<(string Name, EndpointState Total, long Reread, string Status)> Group(Func<EndpointState, string> by, Func<string, EndpointState, EndpointState> name) =>
         Rows.GroupBy(by, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, Combine(name(g.Key, g.First()), [.. g]), g.Select(Status).OrderBy(Severity).Last()));
+            .Select(g => (g.Key, Combine(name(g.Key, g.First()), [.. g]), g.Sum(RereadRecordsOf), g.Select(Status).OrderBy(Severity).Last()));
 
     private static EndpointState Combine(EndpointState first, List<EndpointState> rows) =>
         first with

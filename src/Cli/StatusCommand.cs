@@ -31,6 +31,9 @@ public static class StatusCommand
             throw new CliUsageException("--limit must be a number from 1 to 1000.");
         }
 
+        // A run the ledger still calls running, with no sync or retry holding the folder, lost its process.
+        var inUse = DataFolder.IsInUse(dataDirectory);
+
         // status only reads: a folder it may not write (a read-only mount, another user's data) is read from a copy.
         using var snapshot = DataFolder.IsWritable(dataDirectory) ? null : StateSnapshot.Copy(dataDirectory);
         var ledger = new SqliteRunLedger(SqliteStateDatabase.InFolder(snapshot?.Path ?? dataDirectory), context.Time);
@@ -41,11 +44,17 @@ public static class StatusCommand
                 throw new CliUsageException($"No run '{Identifiers.Printable(runId)}' in {dataDirectory}.");
             }
 
-            var summary = new RunSummary(state);
-            context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
+            var summary = await RunSummary.ReadAsync(ledger, state, cancellationToken);
+            var runState = StateOf(summary.Phase, inUse);
+            context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}", runState));
             context.Console.Write(RunTables.ByTenant(summary));
             RunTables.WriteVerificationNotes(context.Console, summary);
             await SkipLines.WriteAsync(context.Console, ledger, summary, cancellationToken);
+            if (runState == Interrupted)
+            {
+                context.Console.MarkupLine(Markup.Escape(InterruptedNote(runId)));
+            }
+
             return ExitCodes.Success;
         }
 
@@ -58,10 +67,16 @@ public static class StatusCommand
         table.AddColumn(new TableColumn("Calls").RightAligned());
         table.AddColumn("Full");
         table.AddColumn("State");
+        var interrupted = new List<string>();
         foreach (var run in await ledger.ListRunsAsync(limit, cancellationToken))
         {
-            var summary = new RunSummary(new RunState(run, await ledger.GetRunEndpointsAsync(run.RunId, cancellationToken)));
-            var state = summary.Phase.ToString().ToLowerInvariant();
+            var summary = await RunSummary.ReadAsync(ledger, new RunState(run, await ledger.GetRunEndpointsAsync(run.RunId, cancellationToken)), cancellationToken);
+            var state = StateOf(summary.Phase, inUse);
+            if (state == Interrupted)
+            {
+                interrupted.Add(run.RunId);
+            }
+
             table.AddRow(
                 Markup.Escape(run.RunId),
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
@@ -74,6 +89,20 @@ public static class StatusCommand
         }
 
         context.Console.Write(table);
+        foreach (var stopped in interrupted)
+        {
+            context.Console.MarkupLine(Markup.Escape(InterruptedNote(stopped)));
+        }
+
         return ExitCodes.Success;
     }
+
+    private const string Interrupted = "interrupted";
+
+    /// <summary>The run's state as status shows it: <c>interrupted</c> for a running run that nothing is running.</summary>
+    private static string StateOf(RunPhase phase, bool folderInUse) =>
+        phase == RunPhase.Running && !folderInUse ? Interrupted : phase.ToString().ToLowerInvariant();
+
+    private static string InterruptedNote(string runId) =>
+        $"Run {runId} was interrupted: the sync or retry running it ended before it finished. `retry {runId}` finishes it.";
 }

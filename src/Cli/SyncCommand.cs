@@ -61,7 +61,8 @@ public static class SyncCommand
         using var folderLock = DataFolder.LockForWriting(dataDirectory);
         await using var target = await XeroTarget.ResolveAsync(args, context, dataDirectory, cancellationToken);
         {
-            await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, context.Loggers, context.Time);
+            using var log = RunLog.Open(dataDirectory, args.Has("verbose"));
+            await using var pipeline = new LocalPipeline(new LocalPipelineSettings(dataDirectory, target.Options) { Pipeline = pipelineOptions }, log.Loggers, context.Time);
             if (reconcile)
             {
                 StartedReconcile planned;
@@ -75,7 +76,7 @@ public static class SyncCommand
                 }
 
                 ReconcileReport.WritePlan(planned, dataDirectory, context);
-                var exit = await RunReport.FollowAndSummariseAsync(pipeline, planned.Run.RunId, planned.Run.Tenants.Count > 1, context, cancellationToken);
+                var exit = await RunReport.FollowAndSummariseAsync(pipeline, log, planned.Run.RunId, planned.Run.Tenants.Count > 1, context, cancellationToken);
                 await ReconcileReport.WriteCostAsync(pipeline.Ledger, planned, context, cancellationToken);
                 return exit;
             }
@@ -94,7 +95,7 @@ public static class SyncCommand
                 CultureInfo.InvariantCulture,
                 $"Run {started.Run.RunId}: {started.Tenants.Count} tenant(s) x {started.Endpoints.Count} endpoint(s){(request.Full ? ", full" : string.Empty)}; data in {dataDirectory}")));
 
-            return await RunReport.FollowAndSummariseAsync(pipeline, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            return await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
         }
     }
 

@@ -192,6 +192,27 @@ public sealed class CliConventionTests
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_table_piped_to_another_program_is_not_wrapped()
+    {
+        using var data = new TempDirectory();
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(data.Path, "warehouse.duckdb")}"))
+        {
+            connection.Open();
+        }
+
+        // Five GUIDs side by side: about 200 columns, far wider than the 80 a console without a terminal assumes.
+        var ids = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid().ToString()).ToList();
+        var sql = "SELECT " + string.Join(", ", ids.Select((id, i) => $"'{id}' AS invoice_id_{i}"));
+
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(["query", sql, "--data-dir", data.Path]);
+
+        Assert.True(exitCode == 0, stderr);
+        var row = Assert.Single(stdout.Split('\n'), line => line.Contains(ids[0], StringComparison.Ordinal));
+        Assert.All(ids, id => Assert.Contains(id, row, StringComparison.Ordinal));
+        Assert.Single(stdout.Split('\n'), line => line.Contains("invoice_id_0", StringComparison.Ordinal) && line.Contains("invoice_id_4", StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, string> Credentials(string url) => new()
     {
         ["XERO_CLIENT_ID"] = "id",

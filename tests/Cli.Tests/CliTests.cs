@@ -83,7 +83,7 @@ public sealed class CliTests
         Assert.Contains("1,234 kept for incrementals", output, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("sync", "--demo", "--endpoints", "Invoices,Bogus")]
     [InlineData("sync", "--demo", "--tenants", "0")]
     [InlineData("sync", "--demo", "--tenants", "51")]

@@ -202,8 +202,14 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         const string Secret = "projects/acme-xerosync/secrets/acme-xero-refresh-token";
         var versions = new List<(string Data, string Crc)>();
         var violations = new List<string>();
-        await using var secretManager = await StartSecretManagerAsync(Secret, versions, violations);
-        var context = await StartAsync(new Dictionary<string, string> { ["SECRETMANAGER_EMULATOR_HOST"] = secretManager.Urls.First() });
+        var leaseWrites = new List<string>();
+        await using var secretManager = await StartSecretManagerAsync(Secret, versions, violations, leaseWrites);
+        var context = await StartAsync(new Dictionary<string, string>
+        {
+            ["SECRETMANAGER_EMULATOR_HOST"] = secretManager.Urls.First(),
+            ["FIRESTORE_EMULATOR_HOST"] = secretManager.Urls.First(),
+            ["XEROSYNC_FIRESTORE_PREFIX"] = "acme_",
+        });
 
         var exit = await ConnectCommand.RunAsync(Parse("connect", "--data-dir", _temp.Path, "--port", "0", "--no-browser", "--secret", Secret), context, async (url, ct) =>
         {
@@ -215,6 +221,9 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         Assert.True(exit == ExitCodes.Success, output);
         Assert.Empty(violations);
         Assert.Single(versions);
+
+        // Under the refreshers' lease, in the services' Firestore collection (their prefix).
+        Assert.Equal(["acme_leases/xero-refresh:acme-xero-refresh-token"], leaseWrites.Distinct());
         Assert.False(FileTokenStore.InDataFolder(_temp.Path).Exists("default"));
         Assert.Contains(Secret, output, StringComparison.Ordinal);
 
@@ -239,8 +248,11 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         Assert.Equal(0, _host!.State.AuthorizationCodeTokenCalls);
     }
 
-    /// <summary>Secret Manager's addVersion and access for one secret, checking the request shapes connect and the store send.</summary>
-    private static async Task<WebApplication> StartSecretManagerAsync(string secret, List<(string Data, string Crc)> versions, List<string> violations)
+    /// <summary>
+    /// Secret Manager's addVersion and access for one secret, checking the request shapes connect and the store send;
+    /// and Firestore's batchGet (every document missing) and commit, recording the documents the lease writes.
+    /// </summary>
+    private static async Task<WebApplication> StartSecretManagerAsync(string secret, List<(string Data, string Crc)> versions, List<string> violations, List<string>? leaseWrites = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -265,9 +277,14 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         });
         app.MapGet($"/v1/{secret}/versions", (HttpRequest request) =>
         {
+            if (request.Query["filter"] == "state:DISABLED")
+            {
+                return Results.Json(new Dictionary<string, object> { ["versions"] = Array.Empty<object>() });
+            }
+
             if (request.Query["filter"] != "state:ENABLED")
             {
-                violations.Add("list without the ENABLED filter");
+                violations.Add("list without a state filter");
             }
 
             lock (versions)
@@ -283,6 +300,29 @@ public sealed class ConnectCommandTests : IAsyncDisposable
                     ? Results.Json(new { error = new { code = 404, status = "NOT_FOUND", message = "no version" } }, statusCode: 404)
                     : Results.Json(new Dictionary<string, object> { ["name"] = $"{secret}/versions/{versions.Count}", ["payload"] = new Dictionary<string, string> { ["data"] = versions[^1].Data, ["dataCrc32c"] = versions[^1].Crc } });
             }
+        });
+        app.MapPost("/v1/projects/acme-xerosync/databases/{**rest}", async (HttpRequest request, string rest) =>
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            if (rest == "(default)/documents:batchGet")
+            {
+                return Results.Json(body.RootElement.GetProperty("documents").EnumerateArray().Select(d => new Dictionary<string, string> { ["missing"] = d.GetString()!, ["readTime"] = now }).ToList());
+            }
+
+            if (rest == "(default)/documents:commit" && leaseWrites is not null)
+            {
+                var writes = body.RootElement.GetProperty("writes").EnumerateArray().ToList();
+                lock (leaseWrites)
+                {
+                    leaseWrites.AddRange(writes.Where(w => w.TryGetProperty("update", out _)).Select(w => Uri.UnescapeDataString(w.GetProperty("update").GetProperty("name").GetString()!.Split("/documents/")[1])));
+                }
+
+                return Results.Json(new Dictionary<string, object> { ["commitTime"] = now, ["writeResults"] = writes.Select(_ => new Dictionary<string, string> { ["updateTime"] = now }).ToList() });
+            }
+
+            violations.Add("unexpected Firestore call " + rest);
+            return Results.StatusCode(400);
         });
         app.MapFallback((HttpRequest request) =>
         {

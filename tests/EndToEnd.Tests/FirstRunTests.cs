@@ -8,7 +8,7 @@ namespace XeroSync.Tests;
 /// <summary>
 /// README's first command as a newcomer types it, in a child process, from a folder laid out like the repository
 /// root (every top-level entry linked, no ./data): the warehouse lands in ./data there, and `query` answers every
-/// SQL example README shows. Runs the build the test run made (--no-build), so it adds no compile time.
+/// SQL example README and docs/ show. Runs the build the test run made (--no-build), so it adds no compile time.
 /// </summary>
 public sealed partial class FirstRunTests : IDisposable
 {
@@ -58,7 +58,14 @@ public sealed partial class FirstRunTests : IDisposable
         Assert.False(wroteIntoProject, "sync --demo wrote src/Cli/data instead of ./data");
         Assert.True(File.Exists(Path.Combine(_root.Path, "data", "warehouse.duckdb")), $"no ./data/warehouse.duckdb in the folder the command ran from:\n{output}");
 
-        var examples = SqlBlock().Matches(readme).Select(m => m.Groups[1].Value.Trim()).ToList();
+        // The SQL examples of README and of every document under docs/.
+        var documents = new List<string> { readme };
+        foreach (var document in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md").Order(StringComparer.Ordinal))
+        {
+            documents.Add(await File.ReadAllTextAsync(document, TestContext.Current.CancellationToken));
+        }
+
+        var examples = documents.SelectMany(d => SqlBlock().Matches(d)).Select(m => m.Groups[1].Value.Trim()).ToList();
         Assert.True(examples.Count >= 5, "README shows its SQL examples in ```sql blocks");
         foreach (var sql in examples)
         {

@@ -10,7 +10,7 @@ namespace XeroSync.Tests;
 /// </summary>
 public sealed class PageSizeCapTests
 {
-    private const int Cap = 100;
+    private const int Cap = 40;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

@@ -103,6 +103,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<PushDelivery> PushDeliveries => [.. _pushDeliveries];
 
+    /// <summary>With <c>pullDriven</c>: every push the pull driver made (each attempt, acknowledged or not).</summary>
+    public int DriverDeliveries => _driver?.Deliveries ?? 0;
+
     /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
     public IRunLedger Ledger => _services[^1].Services.GetRequiredService<IRunLedger>();
 

@@ -7,14 +7,14 @@ namespace XeroSync.Tests.Cloud;
 /// caps every paged endpoint at <see cref="Cap"/> records a page whatever <c>pageSize</c> says. The run completes with
 /// BigQuery holding exactly the simulator's records, no page loaded twice, and the Xero calls the simulator logged are the
 /// fewest for that size, computed from the simulator's records and rules. The endpoints are chosen so several of them
-/// need more than one page at the cap while the run stays at 19 calls (the emulator's Firestore limiter runs
+/// need more than one page at the cap while the run stays at a dozen calls (the emulator's Firestore limiter runs
 /// some 20-60 Xero calls a minute).
 /// </summary>
 public sealed class CloudPageSizeCapTests(GoogleEmulators emulators)
 {
     private const int Cap = 40;
 
-    // At Scale 0.1: Payments 300 (8 pages), Contacts 150 (4), PurchaseOrders 90 (3), CreditNotes 60 (2), ManualJournals 25
+    // At Scale 0.1: Payments about 50 (2 pages), Contacts 150 (4), PurchaseOrders 90 (3), CreditNotes 15 and ManualJournals 10
     // (one page under the cap), and Quotes, which pages by page number alone at Xero's fixed size (no cap applies to it).
     private static readonly string[] Endpoints = ["Payments", "Contacts", "PurchaseOrders", "CreditNotes", "ManualJournals", "Quotes"];
 

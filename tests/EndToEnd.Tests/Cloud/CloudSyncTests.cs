@@ -71,7 +71,8 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         await using var cloud = await CloudEnvironment.StartAsync(
             emulators,
             Token,
-            o => new SimulatorOptions { Seed = o.Seed, Tenants = 1, ChangesPerMinute = 0, Scale = 0.6, Clock = o.Clock, Faults = new SimulatorFaults { FailingRequests = failing } },
+            // Scale 2.2: Invoices (1,000 at scale 1) need a third page of 1,000 for the failing range page.
+            o => new SimulatorOptions { Seed = o.Seed, Tenants = 1, ChangesPerMinute = 0, Scale = 2.2, Clock = o.Clock, Faults = new SimulatorFaults { FailingRequests = failing } },
             deadLetterToWorker: true,
             // A 180 s deadline gives a 90 s delivery budget, longer than a rate-limit minute (production: 540 s), so
             // the failing deliveries' retries (6 calls each) never leave a delivery short of a permit.
