@@ -57,6 +57,13 @@ public sealed record FetchRequest
     [JsonPropertyName("page_base")]
     public int? PageBase { get; init; }
 
+    /// <summary>
+    /// A targeted read (webhook events): the records to read by id, in order; ledger page n reads the n-th chunk of
+    /// <see cref="Xero.TargetedFetch.IdsPerCall"/> ids. Null for list reads.
+    /// </summary>
+    [JsonPropertyName("ids")]
+    public IReadOnlyList<string>? Ids { get; init; }
+
     /// <summary>The Xero page a ledger page of this request reads.</summary>
     [JsonIgnore]
     public int XeroPageOffset => PageBase ?? 0;

@@ -13,4 +13,10 @@ public sealed record RunInfo(
 {
     /// <summary>Set on a reconcile run (an ID sweep and full refresh under a call budget); null on a sync.</summary>
     public ReconcilePlan? Reconcile { get; init; }
+
+    /// <summary>
+    /// A targeted run: records read by id because a Xero webhook reported them changed. It lands them like any run and
+    /// never moves a watermark (it read some records, not everything changed since).
+    /// </summary>
+    public bool Targeted { get; init; }
 }

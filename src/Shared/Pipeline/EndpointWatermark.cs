@@ -16,9 +16,10 @@ public static class EndpointWatermark
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(state);
-        if (!state.MayAdvanceWatermark || run.Reconcile?.IsSweepOnly(endpoint.Name) == true)
+        if (!state.MayAdvanceWatermark || run.Reconcile?.IsSweepOnly(endpoint.Name) == true || run.Targeted)
         {
-            // An ID sweep read ids, not records: the incremental watermark stays where it was.
+            // An ID sweep read ids, not records; a targeted run read the records a webhook named, not everything changed
+            // since: the incremental watermark stays where it was.
             return null;
         }
 

@@ -349,7 +349,10 @@ public sealed partial class FetchRequestHandler(
             else
             {
                 var run = state.Run;
-                var query = new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
+                var query = request.Ids is { } ids
+                    // A targeted read: the page-th chunk of the ids, in one call (Xero page 1 holds them all), no If-Modified-Since.
+                    ? new PageQuery(request.TenantId, endpoint, 1, null, null, state.Deadline) { Ids = TargetedFetch.Chunk(ids, endpoint, page) }
+                    : new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
                 if (run.Reconcile is { } plan)
                 {
                     // A reconcile: summaryOnly where the plan sweeps ids, and every attempt taken from the tenant's call budget first.
@@ -386,20 +389,22 @@ public sealed partial class FetchRequestHandler(
             }
 
             var pageSize = xeroPage.Pagination is { PageSize: > 0 } reported ? reported.PageSize : endpoint.PageSize;
-            var isLast = endpoint.Paging switch
+            var isLast = request.Ids is not null ? page >= request.LastPage : endpoint.Paging switch
             {
                 PagingStyle.None => true,
                 PagingStyle.Detail => page >= state.Plan!.LastPage,
                 PagingStyle.PageAndSize => records < pageSize || (xeroPage.Pagination is { PageCount: > 0 } p && page - request.XeroPageOffset >= p.PageCount),
                 _ => records < pageSize,
             };
-            int? lastPage = endpoint.Paging == PagingStyle.Detail ? state.Plan!.LastPage
+            int? lastPage = request.Ids is not null ? request.LastPage
+                : endpoint.Paging == PagingStyle.Detail ? state.Plan!.LastPage
                 : isLast ? page
                 : endpoint.Paging == PagingStyle.PageAndSize && request.Discover && page == 1 && xeroPage.Pagination is { PageCount: > 0 } pagination ? pagination.PageCount
                 : null;
             var nextOffset = endpoint.Paging == PagingStyle.Offset ? maxJournalNumber ?? offset : offset;
             // Paged and page-only endpoints keep their record ids: records move between their pages while they are read.
-            var verified = endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.PageOnly;
+            // A targeted read names its records: there is nothing to verify against Xero's count.
+            var verified = endpoint.Paging is PagingStyle.PageAndSize or PagingStyle.PageOnly && request.Ids is null;
             var done = new PageDone(state.Key, page, records, objectName, offset, nextOffset, isLast, lastPage)
             {
                 RecordIds = verified ? recordIds : null,

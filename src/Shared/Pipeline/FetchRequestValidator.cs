@@ -51,6 +51,12 @@ public static class FetchRequestValidator
             return "invalid offset";
         }
 
+        if (request.Ids is { } ids && (!TargetedFetch.Supports(endpoint) || ids.Count == 0 || ids.Any(id => !TargetedFetch.IsRecordId(id)) ||
+            request.FirstPage != 1 || request.LastPage != TargetedFetch.Pages(ids.Count, endpoint) || request.Discover || request.PageBase is not null))
+        {
+            return "invalid targeted ids";
+        }
+
         return null;
     }
 }

@@ -22,6 +22,12 @@ public sealed record PageQuery(
     /// <summary>Set: <c>GET /{Endpoint}/{RecordId}</c> (no paging, order or filters); the page holds that one record.</summary>
     public string? RecordId { get; init; }
 
+    /// <summary>
+    /// Set: only these records (ids checked by the caller): Xero's <c>IDs</c> parameter where the endpoint takes it
+    /// (<see cref="XeroEndpoint.AcceptsIds"/>), otherwise a <c>where</c> of <c>{KeyField}==Guid("...")</c> joined with OR.
+    /// </summary>
+    public IReadOnlyList<string>? Ids { get; init; }
+
     /// <summary>One record by id (e.g. a budget with its lines, a contact group with its members).</summary>
     public static PageQuery ForRecord(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline) =>
         new(tenantId, endpoint, 0, null, null, deadline) { RecordId = recordId };

@@ -102,6 +102,11 @@ public sealed partial class XeroApiClient
     public async Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.Ids?.Any(id => !TargetedFetch.IsRecordId(id)) == true)
+        {
+            throw new ArgumentException("A targeted read names only GUID record ids.", nameof(query));
+        }
+
         if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
         {
             throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
@@ -301,6 +306,13 @@ public sealed partial class XeroApiClient
         if (query.SummaryOnly && endpoint.SupportsSummaryOnly)
         {
             add("summaryOnly=true");
+        }
+
+        if (query.Ids is { Count: > 0 } ids)
+        {
+            add(endpoint.AcceptsIds
+                ? "IDs=" + Uri.EscapeDataString(string.Join(',', ids))
+                : "where=" + Uri.EscapeDataString(string.Join(" OR ", ids.Select(id => $"{endpoint.KeyField}==Guid(\"{id}\")"))));
         }
 
         if (endpoint.ExtraQuery is { } extra)

@@ -36,6 +36,9 @@ public sealed record XeroEndpoint(
     /// </summary>
     public string? Order { get; init; }
 
+    /// <summary>Xero's spec lists the <c>IDs</c> list filter (Invoices, Contacts): a targeted read names the ids there, not in a <c>where</c>.</summary>
+    public bool AcceptsIds { get; init; }
+
     /// <summary>Whether Xero offers <c>summaryOnly=true</c> (lighter records, the cheapest ID sweep).</summary>
     public bool SupportsSummaryOnly { get; init; }
 

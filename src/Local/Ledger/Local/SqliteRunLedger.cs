@@ -58,6 +58,13 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (run.Targeted)
+        {
+            await using var command = Command(connection, transaction, "INSERT INTO ledger_targeted (run_id) VALUES ($run) ON CONFLICT (run_id) DO NOTHING");
+            command.Parameters.AddWithValue("$run", run.RunId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var opening in endpoints)
         {
             var key = new EndpointKey(run.RunId, opening.TenantId, opening.Endpoint);
@@ -80,7 +87,7 @@ public sealed class SqliteRunLedger : IRunLedger
     public async Task<RunInfo?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id WHERE r.run_id = $run");
+        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan, t.run_id FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id LEFT JOIN ledger_targeted t ON t.run_id = r.run_id WHERE r.run_id = $run");
         command.Parameters.AddWithValue("$run", runId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
@@ -90,7 +97,7 @@ public sealed class SqliteRunLedger : IRunLedger
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT $limit");
+        await using var command = Command(connection, null, "SELECT r.run_id, r.started_at, r.tenants, r.endpoints, r.full, c.plan, t.run_id FROM ledger_runs r LEFT JOIN ledger_reconcile c ON c.run_id = r.run_id LEFT JOIN ledger_targeted t ON t.run_id = r.run_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var runs = new List<RunInfo>();
@@ -808,5 +815,6 @@ public sealed class SqliteRunLedger : IRunLedger
         reader.GetInt64(4) != 0)
     {
         Reconcile = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), ReconcileJsonContext.Default.ReconcilePlan),
+        Targeted = !reader.IsDBNull(6),
     };
 }

@@ -82,6 +82,8 @@ public sealed class SqliteStateDatabase
         CREATE TABLE IF NOT EXISTS ledger_reconcile (
             run_id TEXT PRIMARY KEY,
             plan TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS ledger_targeted (
+            run_id TEXT PRIMARY KEY);
         CREATE TABLE IF NOT EXISTS ledger_call_budgets (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,

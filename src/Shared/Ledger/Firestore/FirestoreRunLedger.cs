@@ -59,6 +59,7 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string DeletesField = "deletes";
     private const string ReservedField = "reserved";
     private const string ReconcileField = "reconcile";
+    private const string TargetedField = "targeted";
     private const string OpenedThroughField = "openedThrough";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
@@ -636,6 +637,7 @@ public sealed class FirestoreRunLedger : IRunLedger
         Reconcile = FirestoreFields.String(document, ReconcileField) is { } plan
             ? System.Text.Json.JsonSerializer.Deserialize(plan, ReconcileJsonContext.Default.ReconcilePlan)
             : null,
+        Targeted = FirestoreFields.Boolean(document, TargetedField),
     };
 
     private static EndpointState ReadState(EndpointKey key, FirestoreDocument? document)
@@ -808,6 +810,11 @@ public sealed class FirestoreRunLedger : IRunLedger
                 if (run.Reconcile is { } plan)
                 {
                     fields[ReconcileField] = FirestoreValue.FromString(System.Text.Json.JsonSerializer.Serialize(plan, ReconcileJsonContext.Default.ReconcilePlan));
+                }
+
+                if (run.Targeted)
+                {
+                    fields[TargetedField] = FirestoreValue.FromBoolean(true);
                 }
 
                 writes.Add(FirestoreWrite.Create(RunDoc(run.RunId), fields));

@@ -1,0 +1,256 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using XeroSync.Pipeline;
+
+namespace XeroSync.Webhooks;
+
+/// <summary>
+/// Gathers webhook changes per (organisation, endpoint) for <see cref="WebhookOptions.Window"/> after the first, then
+/// starts one targeted run for everything due (a zero window starts it at once, inside the request). A record is
+/// read once per window however many events name it, and an event no newer than one already sent for reading (a
+/// duplicate, or an older event delivered late) is not read again: the read that followed the newer event returned
+/// a version at least as new. A hole in the event sequence still open after <see cref="WebhookOptions.GapGrace"/>
+/// starts an incremental sync of the webhook endpoints: Xero numbers events per subscription, so a lost event names no
+/// organisation or category.
+/// </summary>
+public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposable
+{
+    /// <summary>Records remembered as already sent for reading (the oldest forgotten first).</summary>
+    public const int MaxRemembered = 100_000;
+
+    private readonly TargetedRunStarter _targeted;
+    private readonly RunStarter _incremental;
+    private readonly WebhookOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookChangeBatcher> _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly Dictionary<(string TenantId, string Endpoint), Pending> _pending = [];
+    private readonly Dictionary<(string TenantId, string Endpoint, string RecordId), DateTimeOffset> _sent = [];
+    private readonly Queue<(string TenantId, string Endpoint, string RecordId)> _sentOrder = new();
+    private readonly SequenceGaps _gaps = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer _timer;
+
+    public WebhookChangeBatcher(TargetedRunStarter targeted, RunStarter incremental, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookChangeBatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _targeted = targeted;
+        _incremental = incremental;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _timer = time.CreateTimer(static state => ((WebhookChangeBatcher)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Called after each flush that started something (the CLI prints it; a caller may wait on it).</summary>
+    public Func<WebhookBatch, CancellationToken, Task>? Started { get; set; }
+
+    /// <summary>Events left out as already read (duplicates and late older events) since start.</summary>
+    public int Duplicates { get; private set; }
+
+    public async Task AcceptAsync(WebhookNotification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            _gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
+            foreach (var change in notification.Changes)
+            {
+                if (_sent.TryGetValue((change.TenantId, change.Endpoint, change.RecordId), out var sentUpTo) && change.ChangedAt <= sentUpTo)
+                {
+                    Duplicates++;
+                    continue;
+                }
+
+                if (!_pending.TryGetValue((change.TenantId, change.Endpoint), out var pending))
+                {
+                    _pending[(change.TenantId, change.Endpoint)] = pending = new Pending(now);
+                }
+
+                pending.Changes[change.RecordId] = pending.Changes.TryGetValue(change.RecordId, out var earlier) && earlier.ChangedAt >= change.ChangedAt ? earlier : change;
+            }
+        }
+
+        if (_options.Window <= TimeSpan.Zero)
+        {
+            await FlushAsync(force: true, cancellationToken);
+        }
+        else
+        {
+            Arm();
+        }
+    }
+
+    /// <summary>Starts what is due (everything when <paramref name="force"/>): the gathered changes' targeted run, and an incremental for lost events.</summary>
+    public async Task<WebhookBatch?> FlushAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken);
+        try
+        {
+            List<RecordChange> changes;
+            IReadOnlyList<SequenceHole> lost;
+            var now = _time.GetUtcNow();
+            lock (_gate)
+            {
+                var due = _pending.Where(p => force || now - p.Value.FirstSeen >= _options.Window).Select(p => p.Key).ToList();
+                changes = [.. due.SelectMany(k => _pending[k].Changes.Values)];
+                foreach (var key in due)
+                {
+                    _pending.Remove(key);
+                }
+
+                lost = _gaps.TakeLost(now, _options.GapGrace);
+            }
+
+            StartedTargetedRun? targeted = null;
+            if (changes.Count > 0)
+            {
+                try
+                {
+                    targeted = await _targeted.StartAsync(changes, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Kept for the next flush: nothing gathered is dropped because Xero or the ledger was briefly unavailable.
+                    Log.NotStarted(_logger, changes.Count, ex);
+                    Requeue(changes, now);
+                    throw;
+                }
+
+                Remember(changes);
+            }
+
+            StartedRun? incremental = null;
+            if (lost.Count > 0)
+            {
+                Log.EventsLost(_logger, lost.Count, lost.Sum(h => h.To - h.From + 1), string.Join(", ", lost.Select(h => $"{h.From}-{h.To}")));
+                incremental = await _incremental.StartAsync(new RunRequest { Endpoints = [.. WebhookCategory.AllEndpoints.Select(e => e.Name)] }, cancellationToken);
+            }
+
+            if (targeted is null && incremental is null)
+            {
+                return null;
+            }
+
+            var batch = new WebhookBatch(targeted, changes, incremental, lost);
+            if (Started is { } started)
+            {
+                await started(batch, cancellationToken);
+            }
+
+            return batch;
+        }
+        finally
+        {
+            _flushGate.Release();
+            Arm();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _timer.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private void OnTimer() => _ = FlushOnTimerAsync();
+
+    private async Task FlushOnTimerAsync()
+    {
+        try
+        {
+            await FlushAsync(force: false, _stopping.Token);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            // Logged where it failed; the changes are kept and the timer armed again.
+            Log.FlushFailed(_logger, ex.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void Arm()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        DateTimeOffset? due;
+        lock (_gate)
+        {
+            var batches = _pending.Count == 0 ? (DateTimeOffset?)null : _pending.Values.Min(p => p.FirstSeen) + _options.Window;
+            var hole = _gaps.NextDue(_options.GapGrace);
+            due = batches is null ? hole : hole is null ? batches : batches < hole ? batches : hole;
+        }
+
+        if (due is { } at)
+        {
+            var wait = at - _time.GetUtcNow();
+            _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Requeue(List<RecordChange> changes, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                if (!_pending.TryGetValue((change.TenantId, change.Endpoint), out var pending))
+                {
+                    _pending[(change.TenantId, change.Endpoint)] = pending = new Pending(now);
+                }
+
+                pending.Changes.TryAdd(change.RecordId, change);
+            }
+        }
+    }
+
+    private void Remember(List<RecordChange> changes)
+    {
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                var key = (change.TenantId, change.Endpoint, change.RecordId);
+                if (!_sent.TryGetValue(key, out var sentUpTo))
+                {
+                    _sentOrder.Enqueue(key);
+                }
+
+                _sent[key] = sentUpTo > change.ChangedAt ? sentUpTo : change.ChangedAt;
+            }
+
+            while (_sent.Count > MaxRemembered && _sentOrder.TryDequeue(out var oldest))
+            {
+                _sent.Remove(oldest);
+            }
+        }
+    }
+
+    private sealed class Pending(DateTimeOffset firstSeen)
+    {
+        public DateTimeOffset FirstSeen { get; } = firstSeen;
+
+        public Dictionary<string, RecordChange> Changes { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1120, Level = LogLevel.Error, Message = "Webhook changes ({Changes}) could not be started; kept for the next flush")]
+        public static partial void NotStarted(ILogger logger, int changes, Exception exception);
+
+        [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Webhook events lost: {Holes} holes in the sequence ({Events} events: {Ranges}); an incremental sync of the webhook endpoints reads what they named")]
+        public static partial void EventsLost(ILogger logger, int holes, long events, string ranges);
+
+        [LoggerMessage(EventId = 1122, Level = LogLevel.Warning, Message = "Webhook flush failed ({Error}); retried at the next window")]
+        public static partial void FlushFailed(ILogger logger, string error);
+    }
+}
