@@ -13,6 +13,7 @@ public static class DispatcherServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCloudService(environment);
+        builder.Services.AddXeroWebhooks(environment);
         return builder;
     }
 }

@@ -23,6 +23,7 @@ catch (InvalidOperationException ex)
 var app = builder.Build();
 app.UseOidcVerification();
 app.MapDispatcherEndpoints();
+app.MapWebhookEndpoints();
 await app.RunAsync();
 return 0;
 

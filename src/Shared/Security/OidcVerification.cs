@@ -10,7 +10,8 @@ namespace XeroSync.Security;
 /// <summary>
 /// Optional in-app check of Google-signed OIDC tokens (Pub/Sub push, Eventarc, Cloud Scheduler, and operators calling
 /// by hand) for deployments without Cloud Run IAM: audience, Google issuer, signature, and an allow-list of emails.
-/// Off unless <c>XEROSYNC_OIDC_AUDIENCE</c> is set; <c>/healthz</c> is always open.
+/// Off unless <c>XEROSYNC_OIDC_AUDIENCE</c> is set; <c>/healthz</c> is always open, and so is <c>POST /webhooks/xero</c>
+/// (Xero signs its body instead: <see cref="Webhooks.WebhookReceiver"/>).
 /// </summary>
 public static partial class OidcVerification
 {
@@ -36,7 +37,8 @@ public static partial class OidcVerification
         };
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal))
+            if (context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) ||
+                (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(Webhooks.WebhookReceiver.Path, StringComparison.Ordinal)))
             {
                 await next(context);
                 return;

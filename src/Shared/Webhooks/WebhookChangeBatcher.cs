@@ -55,7 +55,11 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            _gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
+            if (_options.DetectGaps)
+            {
+                _gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
+            }
+
             foreach (var change in notification.Changes)
             {
                 if (_sent.TryGetValue((change.TenantId, change.Endpoint, change.RecordId), out var sentUpTo) && change.ChangedAt <= sentUpTo)

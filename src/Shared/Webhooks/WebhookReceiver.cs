@@ -17,16 +17,17 @@ namespace XeroSync.Webhooks;
 /// would fail the same way every time. Only a failure to queue (the ledger or queue unavailable) answers 500, so Xero
 /// retries it.
 /// </summary>
-public sealed partial class WebhookReceiver(IWebhookSink sink, PoisonRecorder poison, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookReceiver> logger)
+public sealed partial class WebhookReceiver(IWebhookSink sink, IWebhookKeySource keys, PoisonRecorder poison, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookReceiver> logger)
 {
     public const string PoisonSource = "webhook";
 
-    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.Key);
+    /// <summary>The route Xero posts to (public: its signature is its authentication).</summary>
+    public const string Path = "/webhooks/xero";
 
     public async Task<WebhookReceipt> ReceiveAsync(Stream body, string? signature, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var key = options.Value.Key;
+        var key = await keys.GetKeyAsync(cancellationToken);
         if (string.IsNullOrEmpty(key))
         {
             return Answer(new WebhookReceipt(401, "refused: no webhook key is configured"));

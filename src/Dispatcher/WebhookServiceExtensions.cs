@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using XeroSync.Google.SecretManager;
+using XeroSync.Pipeline;
+using XeroSync.Webhooks;
+using XeroSync.Xero;
+
+namespace XeroSync.Dispatcher;
+
+/// <summary>
+/// The Dispatcher's webhook receiver: the key from Secret Manager (<c>XEROSYNC_WEBHOOK_KEY_SECRET</c>; unset or empty:
+/// every webhook request is refused), and each payload's changes opened as a targeted run inside the request (Cloud
+/// Run gives an instance CPU only while it serves a request, so nothing waits for a later window). Lost events are
+/// not watched for here: instances share the traffic, so none sees the whole sequence; the scheduled incremental
+/// reads what a lost event named.
+/// </summary>
+public static class WebhookServiceExtensions
+{
+    public static IServiceCollection AddXeroWebhooks(this IServiceCollection services, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var secret = environment(SecretManagerWebhookKey.SecretVariable);
+        if (!string.IsNullOrWhiteSpace(secret) && !SecretManagerTokenStore.IsValidSecret(secret))
+        {
+            throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine}  {SecretManagerWebhookKey.SecretVariable} is not a secret id or projects/PROJECT/secrets/SECRET.");
+        }
+
+        services.AddSingleton(Options.Create(new WebhookOptions { Window = TimeSpan.Zero, DetectGaps = false }));
+        services.AddSingleton<IWebhookKeySource>(sp => string.IsNullOrWhiteSpace(secret)
+            ? new FixedWebhookKey(null)
+            : new SecretManagerWebhookKey(sp.GetRequiredService<SecretManagerClient>(), secret, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SecretManagerWebhookKey>>()));
+        services.AddSingleton<TargetedRunStarter>();
+        services.AddSingleton<WebhookChangeBatcher>();
+        services.AddSingleton<IWebhookSink>(sp => sp.GetRequiredService<WebhookChangeBatcher>());
+        services.AddSingleton<WebhookReceiver>();
+        return services;
+    }
+}
