@@ -67,6 +67,24 @@ internal static class ControlEndpoints
                 return Results.BadRequest(new { error = ex.Message });
             }
         });
+        routes.MapPost("/_sim/webhooks", (string url, string key) =>
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https") || string.IsNullOrEmpty(key))
+            {
+                return Results.BadRequest(new { error = "url must be an absolute http(s) URL and key non-empty" });
+            }
+
+            try
+            {
+                state.StartWebhooks(target, key);
+                return Results.Ok(new { sending = target });
+            }
+            catch (InvalidOperationException ex)
+            {
+                return Results.Conflict(new { error = ex.Message });
+            }
+        });
+        routes.MapGet("/_sim/webhooks", () => Results.Ok(new { intent_to_receive = state.Webhooks?.IntentToReceive, deliveries = state.Webhooks?.Deliveries ?? [] }));
         routes.MapGet("/_sim/changes", () => Results.Ok(state.Changes));
         routes.MapPost("/_sim/changes", (ChangeRequest change) =>
         {

@@ -65,6 +65,11 @@ public sealed class XeroSimulatorHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (State.Webhooks is { } webhooks)
+        {
+            await webhooks.DisposeAsync();
+        }
+
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }

@@ -86,6 +86,24 @@ public sealed class SimulatorState
     /// <summary>Page-size cap, default order, scheduled changes and the budgets scope check now in force.</summary>
     public SimulatorBehaviour Behaviour => _schedule.Current;
 
+    /// <summary>Sends webhooks for the changes made from now on, once <see cref="StartWebhooks"/> named a receiver.</summary>
+    public Webhooks.WebhookSender? Webhooks { get; private set; }
+
+    /// <summary>
+    /// Starts sending Xero's webhooks to <paramref name="url"/> signed with <paramref name="key"/> (the intent-to-receive
+    /// requests first), for every change made from now on. The host stops the sender when it is disposed.
+    /// </summary>
+    public Webhooks.WebhookSender StartWebhooks(Uri url, string key)
+    {
+        if (Webhooks is not null)
+        {
+            throw new InvalidOperationException("Webhooks are already being sent.");
+        }
+
+        Webhooks = new Webhooks.WebhookSender(url, key, Clock);
+        return Webhooks;
+    }
+
     /// <summary>Every change applied so far (scheduled or through <see cref="ApplyChange"/>), oldest first.</summary>
     public IReadOnlyList<AppliedChange> Changes
     {
@@ -285,6 +303,7 @@ public sealed class SimulatorState
             _changes.Add(applied);
         }
 
+        Webhooks?.Enqueue(applied);
         return applied;
     }
 
