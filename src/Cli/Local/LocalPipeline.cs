@@ -70,6 +70,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
+        TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, time, loggers.CreateLogger<TargetedRunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
         _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
@@ -78,6 +79,15 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     public LocalPipelineSettings Settings { get; }
+
+    /// <summary>Opens targeted runs (records named by webhook events); the queues take them from there.</summary>
+    public TargetedRunStarter TargetedRuns { get; }
+
+    /// <summary>Opens sync runs without waiting for them (a lost webhook event's incremental).</summary>
+    public RunStarter Runs => _starter;
+
+    /// <summary>Creates the warehouse's tables and views if absent (before anything is loaded outside a sync).</summary>
+    public Task EnsureWarehouseAsync(CancellationToken cancellationToken) => _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
 
     public IRunLedger Ledger { get; }
 

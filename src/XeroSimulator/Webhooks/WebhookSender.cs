@@ -118,7 +118,7 @@ public sealed class WebhookSender : IAsyncDisposable
 
             var first = _sequence + 1;
             _sequence += batch.Count;
-            if (DropSequences.Contains(first))
+            if (DropSequences.Any(s => s >= first && s <= _sequence))
             {
                 // Lost in transit: each dropped event goes alone, so the hole is exactly its sequence.
                 foreach (var (change, sequence) in batch.Select((c, i) => (c, first + i)))

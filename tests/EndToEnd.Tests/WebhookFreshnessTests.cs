@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging.Abstractions;
+using XeroSync.Cli.Local;
+using XeroSync.Pipeline;
+using XeroSync.Webhooks;
+using XeroSync.XeroSimulator;
+using XeroSync.XeroSimulator.Webhooks;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// The local shape with webhooks: the simulator edits records and sends Xero's signed webhooks; the listener reads
+/// the named records by id and lands them. Truth is the simulator's records, its request log and its deliveries.
+/// </summary>
+public sealed class WebhookFreshnessTests
+{
+    private const string Key = "test-webhook-key-0123456789";
+
+    /// <summary>The five webhook categories' endpoints and their id fields (Xero-OpenAPI xero-webhooks.yaml, xero_accounting.yaml).</summary>
+    private static readonly (string Endpoint, string Table, string IdField, bool IdsParameter)[] Webhooked =
+    [
+        ("Invoices", "invoices", "InvoiceID", true),
+        ("Contacts", "contacts", "ContactID", true),
+        ("CreditNotes", "credit_notes", "CreditNoteID", false),
+        ("Prepayments", "prepayments", "PrepaymentID", false),
+        ("Payments", "payments", "PaymentID", false),
+    ];
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 300_000)]
+    public async Task Edited_records_land_by_id_in_one_call_per_batch_and_duplicates_land_once()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using var pipeline = demo.CreatePipeline();
+        await pipeline.SyncAsync(new RunRequest { Endpoints = [.. Webhooked.Select(w => w.Endpoint)] }, Token);
+
+        var batches = Channel.CreateUnbounded<WebhookBatch>();
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), new WebhookOptions { Window = TimeSpan.FromMilliseconds(300) }, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
+        var sender = demo.Truth.StartWebhooks(listener.Url, Key);
+
+        var latencies = new List<TimeSpan>();
+        const int Rounds = 10;
+        for (var round = 0; round < Rounds; round++)
+        {
+            demo.Truth.ResetRequestLog();
+            var changes = Webhooked.Select(w => demo.Truth.ApplyChange(tenant, w.Endpoint, ChangeKind.Edit, position: round)).ToList();
+            var pending = changes.Select(c => (c.Endpoint, c.RecordId)).ToHashSet();
+            while (pending.Count > 0)
+            {
+                var batch = await batches.Reader.ReadAsync(Token);
+                await pipeline.WaitForIdleAsync(Token);
+                var landedAt = demo.Time.GetUtcNow();
+                foreach (var change in batch.Changes)
+                {
+                    Assert.True(pending.Remove((change.Endpoint, change.RecordId)), $"{change.Endpoint} {change.RecordId} read but not changed in this round");
+                    latencies.Add(landedAt - changes.Single(c => c.RecordId == change.RecordId).Time);
+                }
+            }
+
+            using (var warehouse = demo.OpenWarehouse())
+            {
+                foreach (var (change, (endpoint, table, idField, idsParameter)) in changes.Zip(Webhooked))
+                {
+                    // The new version is the latest, byte for byte as the simulator serves it now.
+                    Assert.Equal(demo.Truth.GetRecords(tenant, endpoint)[change.RecordId], warehouse.Latest(table)[(tenant, change.RecordId)]);
+
+                    // Read by id: the one call of this endpoint names exactly the changed record (no full list, no If-Modified-Since).
+                    var calls = demo.Truth.Requests.Where(r => r.Endpoint == endpoint).ToList();
+                    var call = Assert.Single(calls);
+                    Assert.Null(call.IfModifiedSince);
+                    var query = QueryHelpers.ParseQuery(new Uri(new Uri("http://simulator"), call.PathAndQuery).Query);
+                    if (idsParameter)
+                    {
+                        Assert.Equal(change.RecordId, query["IDs"].ToString(), ignoreCase: true);
+                    }
+                    else
+                    {
+                        Assert.Equal($"{idField}==Guid(\"{change.RecordId}\")", query["where"].ToString(), ignoreCase: true);
+                    }
+                }
+            }
+        }
+
+        Assert.True(sender.IntentToReceive, "the intent-to-receive check (200 signed, 401 forged) did not pass");
+        Assert.All(sender.Deliveries, d => Assert.Equal(200, d.Status));
+
+        // Duplicate and older events for a record already read: answered 200, nothing read again, one raw row per version.
+        var invoice = demo.Truth.Changes.Last(c => c.Endpoint == "Invoices");
+        demo.Truth.ResetRequestLog();
+        using var http = new HttpClient();
+        foreach (var at in new[] { invoice.Time, invoice.Time.AddMinutes(-1) })
+        {
+            var body = Encoding.UTF8.GetBytes($$"""
+                {"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/{{invoice.RecordId}}","resourceId":"{{invoice.RecordId}}","eventDateUtc":"{{at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)}}","eventType":"UPDATE","eventCategory":"INVOICE","tenantId":"{{tenant}}","tenantType":"ORGANISATION"}],"lastEventSequence":9000,"firstEventSequence":9000,"entropy":"DUPLICATE"}
+                """);
+            using var content = new ByteArrayContent(body);
+            content.Headers.TryAddWithoutValidation("x-xero-signature", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), body)));
+            using var response = await http.PostAsync(listener.Url, content, Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Null(await listener.Batcher.FlushAsync(force: true, Token));
+        Assert.Empty(demo.Truth.Requests);
+        using (var warehouse = demo.OpenWarehouse())
+        {
+            var versions = warehouse.Scalar($"SELECT count(DISTINCT updated_at) FROM xero_raw.invoices WHERE record_id = '{invoice.RecordId}'");
+            var rows = warehouse.Scalar($"SELECT count(*) FROM xero_raw.invoices WHERE record_id = '{invoice.RecordId}'");
+            Assert.Equal(versions, rows);
+        }
+
+        latencies.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"event-to-landed over {latencies.Count} events: median {latencies[latencies.Count / 2].TotalMilliseconds:F0} ms, worst {latencies[^1].TotalMilliseconds:F0} ms");
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_lost_event_opens_a_sequence_hole_that_an_incremental_reads()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using var pipeline = demo.CreatePipeline();
+        await pipeline.SyncAsync(new RunRequest { Endpoints = [.. Webhooked.Select(w => w.Endpoint)] }, Token);
+
+        var batches = Channel.CreateUnbounded<WebhookBatch>();
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), new WebhookOptions { Window = TimeSpan.FromMilliseconds(200), GapGrace = TimeSpan.FromSeconds(1) }, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
+        var sender = demo.Truth.StartWebhooks(listener.Url, Key);
+        sender.DropSequences = new HashSet<long> { 2 };
+
+        var first = demo.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: 1);
+        var read = await batches.Reader.ReadAsync(Token);
+        Assert.Equal(first.RecordId, Assert.Single(read.Changes).RecordId);
+        await pipeline.WaitForIdleAsync(Token);
+
+        var lost = demo.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: 2);
+        var third = demo.Truth.ApplyChange(tenant, "Contacts", ChangeKind.Edit, position: 3);
+        WebhookBatch? incremental = null;
+        while (incremental is null)
+        {
+            var batch = await batches.Reader.ReadAsync(Token);
+            await pipeline.WaitForIdleAsync(Token);
+            Assert.DoesNotContain(batch.Changes, c => c.RecordId == lost.RecordId);
+            incremental = batch.Incremental is null ? null : batch;
+        }
+
+        Assert.Equal(2, Assert.Single(incremental.Lost).From);
+        Assert.Equal(2, incremental.Lost[0].To);
+        Assert.Contains(sender.Deliveries, d => d.Dropped && d.FirstSequence == 2);
+        Assert.Contains(sender.Deliveries, d => !d.Dropped && d.Changes.Any(c => c.RecordId == third.RecordId));
+        using var warehouse = demo.OpenWarehouse();
+        Assert.Equal(demo.Truth.GetRecords(tenant, "Invoices")[lost.RecordId], warehouse.Latest("invoices")[(tenant, lost.RecordId)]);
+    }
+}
