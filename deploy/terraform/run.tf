@@ -104,6 +104,11 @@ resource "google_cloud_run_v2_service" "dispatcher" {
       }
 
       env {
+        name  = "XEROSYNC_WEBHOOK_KEY_SECRET"
+        value = "projects/${var.project}/secrets/${local.webhook_secret_id}"
+      }
+
+      env {
         name = "XERO_CLIENT_ID"
         value_source {
           secret_key_ref {
@@ -145,6 +150,7 @@ resource "google_cloud_run_v2_service" "dispatcher" {
     google_firestore_database.default,
     google_secret_manager_secret_iam_member.dispatcher_client_id,
     google_secret_manager_secret_iam_member.dispatcher_client_secret,
+    google_secret_manager_secret_iam_member.dispatcher_webhook_key,
     google_secret_manager_secret_version.xero_client_id,
     google_secret_manager_secret_version.xero_client_secret,
   ]

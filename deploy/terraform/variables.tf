@@ -228,3 +228,9 @@ variable "notification_channels" {
     error_message = "notification_channels names at least one channel, each projects/PROJECT/notificationChannels/ID."
   }
 }
+
+variable "webhooks" {
+  description = "Receive Xero's webhooks on the Dispatcher's POST /webhooks/xero (docs/deploy.md, Webhooks): the Dispatcher admits unauthenticated callers at Cloud Run and relies on its in-app OIDC check for every other route, so in_app_oidc_check must be true."
+  type        = bool
+  default     = false
+}

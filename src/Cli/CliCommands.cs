@@ -19,6 +19,9 @@ public static class CliCommands
               --budget N          with --reconcile: at most N Xero calls per organisation
               --full-refresh      with --reconcile: read Invoices and Contacts in full now
               --verbose           log every page to stderr
+              --listen            after the run, receive Xero's webhooks and land the changed records by id
+                                  until Ctrl+C (key in XERO_WEBHOOK_KEY; with --demo the simulator sends them)
+              --listen-on URL     where --listen listens (default http://127.0.0.1:8787; path /webhooks/xero)
 
             Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET. A custom connection needs nothing else; a
             standard app runs `connect` once (or sets XERO_REFRESH_TOKEN), then `sync` refreshes and rotates the

@@ -21,6 +21,8 @@ public static class SyncCommand
         ["budget"] = true,
         ["full-refresh"] = false,
         ["verbose"] = false,
+        ["listen"] = false,
+        ["listen-on"] = true,
     };
 
     public static async Task<int> RunAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
@@ -40,6 +42,24 @@ public static class SyncCommand
             budget = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 5000
                 ? value
                 : throw new CliUsageException($"--budget must be a whole number of calls from 0 to 5000, not '{Markup.Escape(text)}'.");
+        }
+
+        var listen = args.Has("listen");
+        if (!listen && args.Has("listen-on"))
+        {
+            throw new CliUsageException("--listen-on goes with --listen.");
+        }
+
+        if (listen && reconcile)
+        {
+            throw new CliUsageException("--listen goes with a sync, not --reconcile.");
+        }
+
+        var listenOn = listen ? ListenMode.ValidateUrl(args.Value("listen-on")) : null;
+        var webhookKey = context.Environment(LocalWebhookListener.KeyVariable);
+        if (listen && !args.Has("demo") && string.IsNullOrEmpty(webhookKey))
+        {
+            throw new CliUsageException($"--listen needs {LocalWebhookListener.KeyVariable}: the webhook key from the Webhooks tab of your app in Xero's developer portal.");
         }
 
         if (args.List("tenants") is [])
@@ -95,7 +115,8 @@ public static class SyncCommand
                 CultureInfo.InvariantCulture,
                 $"Run {started.Run.RunId}: {started.Tenants.Count} tenant(s) x {started.Endpoints.Count} endpoint(s){(request.Full ? ", full" : string.Empty)}; data in {dataDirectory}")));
 
-            return await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            var exitCode = await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            return listen ? await ListenMode.RunAsync(pipeline, target, listenOn!, webhookKey, log, context, exitCode, cancellationToken) : exitCode;
         }
     }
 

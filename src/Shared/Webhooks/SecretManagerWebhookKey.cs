@@ -7,7 +7,7 @@ namespace XeroSync.Webhooks;
 
 /// <summary>
 /// The webhook key from Secret Manager (the latest version of <c>XEROSYNC_WEBHOOK_KEY_SECRET</c>), read through the API
-/// and kept for five minutes, so a key rotated in Xero's portal is in use within five minutes without a deploy. A
+/// and kept for five minutes (a missing one 30 s), so a key rotated in Xero's portal is in use within five minutes without a deploy. A
 /// secret without a version means webhooks are not set up: every request is refused (401) until one is added.
 /// </summary>
 public sealed partial class SecretManagerWebhookKey(SecretManagerClient secrets, string secret, TimeProvider time, ILogger<SecretManagerWebhookKey> logger) : IWebhookKeySource
@@ -15,12 +15,15 @@ public sealed partial class SecretManagerWebhookKey(SecretManagerClient secrets,
     public const string SecretVariable = "XEROSYNC_WEBHOOK_KEY_SECRET";
 
     private static readonly TimeSpan Kept = TimeSpan.FromMinutes(5);
+
+    /// <summary>A missing key is asked for again after this: a key just added is in use before Xero's intent-to-receive check.</summary>
+    private static readonly TimeSpan KeptWhileMissing = TimeSpan.FromSeconds(30);
     private volatile CachedKey? _cached;
 
     public async ValueTask<string?> GetKeyAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_cached is { } cached && now - cached.ReadAt < Kept)
+        if (_cached is { } cached && now - cached.ReadAt < (cached.Key is null ? KeptWhileMissing : Kept))
         {
             return cached.Key;
         }

@@ -35,6 +35,8 @@ public sealed class CloudPermissionTests(GoogleEmulators emulators)
         ["google_pubsub_subscription_iam_member.agent_acks_source"] = "the Pub/Sub service agent acknowledges dead-lettered messages on the source subscription",
         ["google_project_iam_member.gcs_agent_publishes_events"] = "Cloud Storage's service agent publishes the finalize events Eventarc delivers",
         ["google_cloud_run_v2_service_iam_member.operators_invoke_dispatcher"] = "people calling GET /runs and retry by hand",
+        ["google_cloud_run_v2_service_iam_member.xero_invokes_dispatcher"] = "with webhooks = true, Xero posts POST /webhooks/xero without a Google identity (WebhookFreshnessTests, WebhookReceiverTests)",
+        ["google_secret_manager_secret_iam_member.dispatcher_webhook_key"] = "the Dispatcher reads the webhook key only when a webhook arrives, which this run does not send",
         ["google_secret_manager_secret_iam_member.worker_refresh_rotate"] = "the Worker rotates the token when it is the one to find the access token expired; in this short run the Dispatcher (first to call Xero) refreshes and the Worker reads its version (CloudStandardAppTests and CloudChaosTests see Workers refresh)",
     };
 

@@ -65,6 +65,7 @@ internal static partial class TerraformGrants
     {
         "${local.pubsub_agent}" => "pubsub-agent",
         "${each.value}" => "operator",
+        "allUsers" => "public",
         _ when member.Contains("google_storage_project_service_account", StringComparison.Ordinal) => "gcs-agent",
         _ when ServiceAccountMember().Match(member) is { Success: true } account => account.Groups[1].Value,
         _ => throw new InvalidOperationException($"{address}: member {member} is not one this test knows"),

@@ -1,0 +1,49 @@
+# Xero's webhooks (docs/deploy.md, "Webhooks"): Xero posts to the Dispatcher's POST /webhooks/xero, which
+# checks the body's HMAC-SHA256 signature under the webhook key and opens a targeted run for the records
+# the events name. Xero cannot present a Google identity, so with var.webhooks the Dispatcher admits
+# unauthenticated callers at Cloud Run (allUsers invoker) and every other route keeps its in-app OIDC
+# check, which var.webhooks therefore requires (the in-app check exempts exactly POST /webhooks/xero).
+# The Worker stays internal and IAM-only.
+
+# The key is added by hand once Xero shows it (it exists only after the webhook URL is registered):
+#   printf %s "$KEY" | gcloud secrets versions add CLIENT-xero-webhook-key --data-file=-
+# The Dispatcher reads the latest version through the API (kept five minutes); without a version every
+# webhook request is answered 401.
+locals {
+  webhook_secret_id = "${var.client_name}-xero-webhook-key"
+}
+
+resource "google_secret_manager_secret" "xero_webhook_key" {
+  project   = var.project
+  secret_id = local.webhook_secret_id
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_secret_manager_secret_iam_member" "dispatcher_webhook_key" {
+  project   = var.project
+  secret_id = google_secret_manager_secret.xero_webhook_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.dispatcher.member
+}
+
+resource "google_cloud_run_v2_service_iam_member" "xero_invokes_dispatcher" {
+  count = var.webhooks ? 1 : 0
+
+  project  = var.project
+  location = var.region
+  name     = google_cloud_run_v2_service.dispatcher.name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+
+  lifecycle {
+    precondition {
+      condition     = var.in_app_oidc_check
+      error_message = "webhooks = true opens the Dispatcher to unauthenticated callers at Cloud Run: set in_app_oidc_check = true so every route but POST /webhooks/xero keeps its OIDC check."
+    }
+  }
+}
