@@ -18,7 +18,7 @@ public static class WebhookServiceExtensions
     public static IServiceCollection AddXeroWebhooks(this IServiceCollection services, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var secret = environment(SecretManagerWebhookKey.SecretVariable);
+        var secret = environment("XEROSYNC_WEBHOOK_KEY_SECRET");
         if (!string.IsNullOrWhiteSpace(secret) && !SecretManagerTokenStore.IsValidSecret(secret))
         {
             throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine}  {SecretManagerWebhookKey.SecretVariable} is not a secret id or projects/PROJECT/secrets/SECRET.");

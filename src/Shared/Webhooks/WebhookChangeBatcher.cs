@@ -31,6 +31,7 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
     private readonly SequenceGaps _gaps = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _timer;
+    private int _disposed;
 
     public WebhookChangeBatcher(TargetedRunStarter targeted, RunStarter incremental, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookChangeBatcher> logger)
     {
@@ -155,6 +156,12 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        // The container may hold it twice (as itself and as the sink): the second call does nothing.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _timer.DisposeAsync();
         _stopping.Dispose();
