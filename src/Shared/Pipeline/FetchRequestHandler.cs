@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Messaging;
+using XeroSync.RateLimiting;
 using XeroSync.Storage;
 using XeroSync.Xero;
 
@@ -276,58 +277,166 @@ public sealed partial class FetchRequestHandler(
         var watch = new HeldPageWatch();
         while (true)
         {
-            var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
-            switch (claim.Kind)
-            {
-                case PageClaimKind.AlreadyDone:
-                    return PageResult.Done(claim.Page!);
-                case PageClaimKind.BeyondEnd:
-                    return PageResult.BeyondEnd;
-                case PageClaimKind.HeldElsewhere:
-                    var watching = watch.Watching;
-                    var step = watch.Next(claim.HeldUntil, time.GetUtcNow(), state.Deadline);
-                    switch (step.Kind)
-                    {
-                        case HeldPageStepKind.LeaveToHolder:
-                            // The holder is alive and reading the page; its own message answers for it (and, for a chain or
-                            // a discovery, for what follows). Waiting on would hold this delivery open without progress.
-                            Log.LeftToHolder(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
-                            return PageResult.HandedOn;
-                        case HeldPageStepKind.AnswerForRedelivery:
-                            Log.HeldAtDeadline(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
-                            return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
-                    }
-
-                    if (!watching)
-                    {
-                        Log.WaitingForHeldPage(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil, state.Deadline);
-                    }
-
-                    await Task.Delay(step.Pause, time, cancellationToken);
-                    continue;
-            }
-
-            var finished = false;
+            // The permit first, then the claim: a delivery waiting for its tenant's turn holds no lease that needs renewing
+            // (one ledger write a page instead of one every few seconds of the wait). A page already done or held elsewhere
+            // is seen by a read and never waits for a permit.
+            XeroPermit? permit = null;
             try
             {
-                await using (PageLeaseRenewal.Start(ledger, state.Key, page, state.Owner, lease, time, cancellationToken))
+                if (await NeedsCallAsync(state, page, cancellationToken) && QueryFor(state, page, offset) is { } query)
                 {
-                    var result = await FetchPageAsync(state, page, claim.Page?.Offset ?? offset, cancellationToken);
-                    finished = result.Kind is PageResultKind.Done or PageResultKind.Ended;
+                    try
+                    {
+                        permit = await xero.AcquirePermitAsync(query, cancellationToken);
+                    }
+                    catch (XeroApiException ex)
+                    {
+                        return await HandleFailureAsync(state, page, offset, ex, cancellationToken);
+                    }
+                }
+
+                var claimed = await ClaimAsync(state, page, offset, lease, watch, permit, cancellationToken);
+                permit = null;
+                if (claimed is { } result)
+                {
                     return result;
                 }
             }
             finally
             {
-                if (!finished)
+                if (permit is not null)
                 {
-                    await ledger.ReleasePageAsync(state.Key, page, state.Owner, CancellationToken.None);
+                    // Not used: the page turned out done, beyond the end or held elsewhere once claimed.
+                    await permit.DisposeAsync();
                 }
             }
         }
     }
 
-    private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether reading the page may take a Xero call: not when the ledger already has it done, or another live delivery
+    /// holds it (a read; the claim that follows decides).
+    /// </summary>
+    private async Task<bool> NeedsCallAsync(FetchState state, int page, CancellationToken cancellationToken)
+    {
+        var pages = await ledger.GetPagesAsync(state.Key, page, page, cancellationToken);
+        return (pages.Count == 0 ? null : pages[0]) switch
+        {
+            { Status: PageStatus.Done } => false,
+            { LeaseOwner: { } holder, LeaseExpiresAt: { } until } when holder != state.Owner && until > time.GetUtcNow() => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>
+    /// Claims the page and reads it under <paramref name="permit"/> (owned from here: used or released); null when the page
+    /// is held elsewhere and this delivery waits to claim it again.
+    /// </summary>
+    private async Task<PageResult?> ClaimAsync(FetchState state, int page, long? offset, TimeSpan lease, HeldPageWatch watch, XeroPermit? permit, CancellationToken cancellationToken)
+    {
+        PageClaim claim;
+        try
+        {
+            claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
+        }
+        catch
+        {
+            if (permit is not null)
+            {
+                await permit.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        if (claim.Kind != PageClaimKind.Claimed && permit is not null)
+        {
+            // Not used: the page turned out done, beyond the end or held elsewhere.
+            await permit.DisposeAsync();
+        }
+
+        switch (claim.Kind)
+        {
+            case PageClaimKind.AlreadyDone:
+                return PageResult.Done(claim.Page!);
+            case PageClaimKind.BeyondEnd:
+                return PageResult.BeyondEnd;
+            case PageClaimKind.HeldElsewhere:
+                var watching = watch.Watching;
+                var step = watch.Next(claim.HeldUntil, time.GetUtcNow(), state.Deadline);
+                switch (step.Kind)
+                {
+                    case HeldPageStepKind.LeaveToHolder:
+                        // The holder is alive and reading the page; its own message answers for it (and, for a chain or
+                        // a discovery, for what follows). Waiting on would hold this delivery open without progress.
+                        Log.LeftToHolder(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
+                        return PageResult.HandedOn;
+                    case HeldPageStepKind.AnswerForRedelivery:
+                        Log.HeldAtDeadline(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil);
+                        return PageResult.Retry(HandlerOutcome.Retry("another delivery still holds the page at this delivery's deadline", claim.HeldUntil));
+                }
+
+                if (!watching)
+                {
+                    Log.WaitingForHeldPage(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil, state.Deadline);
+                }
+
+                await Task.Delay(step.Pause, time, cancellationToken);
+                return null;
+        }
+
+        var finished = false;
+        try
+        {
+            await using (PageLeaseRenewal.Start(ledger, state.Key, page, state.Owner, lease, time, cancellationToken))
+            {
+                var result = await FetchPageAsync(state, page, claim.Page?.Offset ?? offset, permit, cancellationToken);
+                finished = result.Kind is PageResultKind.Done or PageResultKind.Ended;
+                return result;
+            }
+        }
+        finally
+        {
+            if (!finished)
+            {
+                await ledger.ReleasePageAsync(state.Key, page, state.Owner, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The Xero read a page takes: its list page (a reconcile's with summaryOnly where the plan sweeps ids, and each attempt
+    /// taken from the tenant's call budget first), or a detail plan's by-id read; null when the plan's page needs no call.
+    /// </summary>
+    private PageQuery? QueryFor(FetchState state, int page, long? offset)
+    {
+        var request = state.Request;
+        var endpoint = state.Endpoint;
+        if (endpoint.Paging == PagingStyle.Detail)
+        {
+            var detailPlan = state.Plan!.RecordIds!;
+            return page > detailPlan.Count ? null : PageQuery.ForRecord(request.TenantId, EndpointCatalog.ParentOf(endpoint), detailPlan[page - 1], state.Deadline);
+        }
+
+        var run = state.Run;
+        var query = request.Ids is { } ids
+            // A targeted read: the page-th chunk of the ids, in one call (Xero page 1 holds them all), no If-Modified-Since.
+            ? new PageQuery(request.TenantId, endpoint, 1, null, null, state.Deadline) { Ids = TargetedFetch.Chunk(ids, endpoint, page) }
+            : new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
+        if (run.Reconcile is { } plan)
+        {
+            query = query with
+            {
+                SummaryOnly = endpoint.SupportsSummaryOnly && plan.IsSweepOnly(endpoint.Name),
+                ReserveCall = ct => new ValueTask<bool>(ledger.TryReserveCallAsync(run, request.TenantId, ct)),
+            };
+        }
+
+        return query;
+    }
+
+    /// <summary>Reads the claimed page (its first attempt under <paramref name="permit"/> when one was taken: owned from here) and records it.</summary>
+    private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, XeroPermit? permit, CancellationToken cancellationToken)
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
@@ -335,36 +444,18 @@ public sealed partial class FetchRequestHandler(
         XeroPage xeroPage;
         try
         {
-            if (endpoint.Paging == PagingStyle.Detail)
+            if (QueryFor(state, page, offset) is not { } query)
             {
-                var detailPlan = state.Plan!.RecordIds!;
-                if (page > detailPlan.Count)
+                if (permit is not null)
                 {
-                    // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.
-                    return await RecordEmptyDetailAsync(state, page, cancellationToken);
+                    await permit.DisposeAsync();
                 }
 
-                xeroPage = await xero.GetRecordAsync(request.TenantId, EndpointCatalog.ParentOf(endpoint), detailPlan[page - 1], state.Deadline, cancellationToken);
+                // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.
+                return await RecordEmptyDetailAsync(state, page, cancellationToken);
             }
-            else
-            {
-                var run = state.Run;
-                var query = request.Ids is { } ids
-                    // A targeted read: the page-th chunk of the ids, in one call (Xero page 1 holds them all), no If-Modified-Since.
-                    ? new PageQuery(request.TenantId, endpoint, 1, null, null, state.Deadline) { Ids = TargetedFetch.Chunk(ids, endpoint, page) }
-                    : new PageQuery(request.TenantId, endpoint, page - request.XeroPageOffset, offset, request.ModifiedSince, state.Deadline);
-                if (run.Reconcile is { } plan)
-                {
-                    // A reconcile: summaryOnly where the plan sweeps ids, and every attempt taken from the tenant's call budget first.
-                    query = query with
-                    {
-                        SummaryOnly = endpoint.SupportsSummaryOnly && plan.IsSweepOnly(endpoint.Name),
-                        ReserveCall = ct => new ValueTask<bool>(ledger.TryReserveCallAsync(run, request.TenantId, ct)),
-                    };
-                }
 
-                xeroPage = await xero.GetPageAsync(query, cancellationToken);
-            }
+            xeroPage = await xero.GetPageAsync(query, permit, cancellationToken);
         }
         catch (XeroApiException ex)
         {

@@ -93,13 +93,19 @@ public sealed partial class XeroApiClient
     /// A record Xero no longer has is a <see cref="XeroApiException"/> with <see cref="XeroFailure.BadRequest"/> and status 404.
     /// </summary>
     public Task<XeroPage> GetRecordAsync(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
-        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), cancellationToken);
+        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), null, cancellationToken);
 
     /// <summary>
     /// Reads one page. Throws <see cref="XeroApiException"/> when no page can be had; its
     /// <see cref="XeroApiException.Failure"/> says whether to defer, nack, skip or fail.
     /// </summary>
-    public async Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken)
+    public Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken) => GetPageAsync(query, null, cancellationToken);
+
+    /// <summary>
+    /// Reads one page, its first attempt made under <paramref name="permit"/> when one was taken for it
+    /// (<see cref="AcquirePermitAsync"/>; this call owns it from here and releases it); further attempts take their own.
+    /// </summary>
+    public async Task<XeroPage> GetPageAsync(PageQuery query, XeroPermit? permit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Ids?.Any(id => !TargetedFetch.IsRecordId(id)) == true)
@@ -109,42 +115,76 @@ public sealed partial class XeroApiClient
 
         if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
         {
+            if (permit is not null)
+            {
+                await permit.DisposeAsync();
+            }
+
             throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
         }
-        var counters = new CallCounters();
+
+        var counters = new CallCounters { Taken = permit };
         var refreshedToken = false;
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                return await _transientRetry.ExecuteAsync(
-                    static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
-                    (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
-                    cancellationToken);
-            }
-            catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
-            {
-                // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
-                continue;
-            }
-            catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
-            {
-                refreshedToken = true;
+                try
+                {
+                    return await _transientRetry.ExecuteAsync(
+                        static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
+                        (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
+                        cancellationToken);
+                }
+                catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
+                {
+                    // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
+                    continue;
+                }
+                catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
+                {
+                    refreshedToken = true;
+                }
             }
         }
+        finally
+        {
+            // A permit taken for the first attempt that never ran (the token failed first) is released all the same.
+            if (Interlocked.Exchange(ref counters.Taken, null) is { } unused)
+            {
+                await unused.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the rate-limit permit for a page's first attempt before the caller commits to reading it, with the same
+    /// checks as the attempt itself (the token's scopes, the deadline, a reconcile's call budget) and the same failures:
+    /// the caller waits for its turn before it claims the page, so nothing it holds needs renewing while it waits. The
+    /// token is not fetched here (its failures stay inside the call's retries); scopes are checked when already known.
+    /// </summary>
+    public async Task<XeroPermit> AcquirePermitAsync(PageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await TakePermitAsync(query, cancellationToken);
     }
 
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAccessTokenAsync(forceRefresh, cancellationToken);
+        ThrowIfNotGranted(query);
+        await using var permit = Interlocked.Exchange(ref counters.Taken, null) ?? await TakePermitAsync(query, cancellationToken);
+        counters.Calls++;
+        return await _attemptTimeout.ExecuteAsync(
+            static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
+            (Client: this, Query: query, Token: token, Counters: counters),
+            cancellationToken);
+    }
 
-        // The plan follows what the token grants: an endpoint outside its scopes costs no call and no permit.
-        if (_tokens.Granted is { } granted && !granted.Grants(query.Endpoint))
-        {
-            var scope = XeroScopes.RequiredFor(query.Endpoint)!;
-            throw new XeroApiException(XeroFailure.ScopeNotGranted, null, $"The connection's token does not grant {scope}.") { Detail = scope };
-        }
-
+    /// <summary>A granted permit for one attempt, after the checks that come before any permit; the failures as <see cref="XeroApiException"/>.</summary>
+    private async Task<XeroPermit> TakePermitAsync(PageQuery query, CancellationToken cancellationToken)
+    {
+        ThrowIfNotGranted(query);
         var wait = query.Deadline is { } deadline ? deadline - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
         if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
         {
@@ -157,7 +197,7 @@ public sealed partial class XeroApiClient
             throw new XeroApiException(XeroFailure.BudgetSpent, null, "The reconcile's call budget for this tenant is spent.");
         }
 
-        await using var permit = await _limiter.AcquireAsync(query.TenantId, wait, cancellationToken);
+        var permit = await _limiter.AcquireAsync(query.TenantId, wait, cancellationToken);
         if (!permit.IsGranted)
         {
             throw permit.Denial == PermitDenial.DayLimit
@@ -165,11 +205,17 @@ public sealed partial class XeroApiClient
                 : new XeroApiException(XeroFailure.PermitUnavailable, null, $"No Xero rate-limit permit within the deadline (waiting for {permit.WaitReason}).") { RetryAt = permit.RetryAt };
         }
 
-        counters.Calls++;
-        return await _attemptTimeout.ExecuteAsync(
-            static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
-            (Client: this, Query: query, Token: token, Counters: counters),
-            cancellationToken);
+        return permit;
+    }
+
+    /// <summary>The plan follows what the token grants: an endpoint outside its scopes costs no call and no permit.</summary>
+    private void ThrowIfNotGranted(PageQuery query)
+    {
+        if (_tokens.Granted is { } granted && !granted.Grants(query.Endpoint))
+        {
+            var scope = XeroScopes.RequiredFor(query.Endpoint)!;
+            throw new XeroApiException(XeroFailure.ScopeNotGranted, null, $"The connection's token does not grant {scope}.") { Detail = scope };
+        }
     }
 
     /// <summary>One HTTP exchange for a page, under the attempt timeout; the permit is held by the caller.</summary>
@@ -379,6 +425,9 @@ public sealed partial class XeroApiClient
         public int Throttles { get; set; }
 
         public int? DayRemaining { get; set; }
+
+        /// <summary>A permit taken for the first attempt before the call (see <see cref="AcquirePermitAsync"/>), until that attempt uses it.</summary>
+        public XeroPermit? Taken;
     }
 
     private static partial class Log

@@ -103,8 +103,14 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<PushDelivery> PushDeliveries => [.. _pushDeliveries];
 
+    /// <summary>The fetch subscription's dead-letter policy, as the tests create it: a message is delivered this many times, then dead-lettered.</summary>
+    public const int FetchDeliveryAttempts = 5;
+
     /// <summary>With <c>pullDriven</c>: every push the pull driver made (each attempt, acknowledged or not).</summary>
     public int DriverDeliveries => _driver?.Deliveries ?? 0;
+
+    /// <summary>With <c>pullDriven</c>: every delivery the test's driver made of the fetch subscription's messages.</summary>
+    public IReadOnlyList<PulledDelivery> DriverDelivered => _driver?.Delivered ?? [];
 
     /// <summary>The run ledger, as the Dispatcher sees it (the same Firestore collections every Worker uses).</summary>
     public IRunLedger Ledger => _services[^1].Services.GetRequiredService<IRunLedger>();
@@ -460,7 +466,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                 MinimumBackoff = TimeSpan.FromSeconds(1),
                 MaximumBackoff = TimeSpan.FromSeconds(2),
                 DeadLetterTopic = DeadLetterTopic,
-                MaxDeliveryAttempts = 5,
+                MaxDeliveryAttempts = FetchDeliveryAttempts,
             },
             cancellationToken);
         if (_pullDriven)

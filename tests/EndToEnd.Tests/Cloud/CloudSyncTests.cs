@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using XeroSync.Contracts;
 using XeroSync.Pipeline;
+using XeroSync.Xero;
 using XeroSync.XeroSimulator;
 
 namespace XeroSync.Tests.Cloud;
@@ -80,17 +83,29 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
             // The emulator's push redelivers a failing message 3 times and then stops (measured; the run then sat
             // "running" for 15 min in CI): the subscription is pulled and pushed to the Worker by the test instead,
             // with the same ack deadline, retry policy and dead-letter policy (5 attempts).
-            pullDriven: true);
+            pullDriven: true,
+            // Both services read their options once at start into a singleton: set the retries on that instance.
+            configureService: (_, builder) => ((IOptions<XeroOptions>)builder.Services.Single(d => d.ServiceType == typeof(IOptions<XeroOptions>)).ImplementationInstance!).Value.MaxRetries = XeroRetries);
         var tenant = cloud.Truth.Tenants[0].TenantId;
 
         var runId = await cloud.StartRunAsync(Token, endpoints);
         Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(900), Token, "complete", "partial"));
-        Assert.NotEmpty(await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, Token));
+
+        // Exactly one message per failing request was dead-lettered: the one that carried it.
+        var dead = await PullAllAsync(cloud, cloud.DeadLetterPull);
+        var deadRequests = dead.Select(m => JsonSerializer.Deserialize<JsonElement>(m.Data.Span)).ToList();
+        Assert.Equal(failing.Select(r => r.Endpoint).Order(StringComparer.Ordinal), deadRequests.Select(r => r.GetProperty("endpoint").GetString()!).Order(StringComparer.Ordinal));
+        var delivered = cloud.DriverDelivered;
         foreach (var rule in failing)
         {
-            // The fault really happened, on every one of the subscription's five deliveries.
+            // The fault really happened on every delivery of its message, and each delivery tried the request exactly
+            // as often as the Worker was configured to (1 + XeroRetries): failed calls = deliveries x attempts.
+            var data = dead.Single(m => JsonSerializer.Deserialize<JsonElement>(m.Data.Span).GetProperty("endpoint").GetString() == rule.Endpoint).Data.ToArray();
+            var deliveries = delivered.Where(d => d.Data.AsSpan().SequenceEqual(data)).ToList();
+            Assert.Equal(CloudEnvironment.FetchDeliveryAttempts, deliveries.Count);
+            Assert.Equal(Enumerable.Range(1, CloudEnvironment.FetchDeliveryAttempts), deliveries.Select(d => d.DeliveryAttempt).Order());
             var calls = cloud.Truth.Requests.Count(r => r.Endpoint == rule.Endpoint && r.Problem == "fault:targeted");
-            Assert.True(calls >= 5, $"{rule.Endpoint}: {calls} failing calls logged");
+            Assert.True(deliveries.Count * (1 + XeroRetries) == calls, $"{rule.Endpoint}: {calls} failing calls logged over {deliveries.Count} deliveries of {1 + XeroRetries} attempts");
         }
 
         // Exactly what succeeded is loaded: the range page alone is missing; each chain stops at its failing page.
@@ -115,6 +130,40 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         Assert.Equal("complete", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete"));
         AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true, only: endpoints);
         Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    /// <summary>The Worker's Xero retries per delivery in the failing-delivery test (so a delivery makes 1 + this many attempts).</summary>
+    private const int XeroRetries = 2;
+
+    /// <summary>
+    /// Drains a pull subscription: pulls (acknowledging what came) until a pull finds nothing for 5 s. The emulator answers
+    /// a pull with what it holds at that moment, so one pull can return part of what is there.
+    /// </summary>
+    private static async Task<List<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullAllAsync(CloudEnvironment cloud, string subscription)
+    {
+        var all = new List<XeroSync.Google.PubSub.PubSubReceivedMessage>();
+        while (true)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
+            wait.CancelAfter(TimeSpan.FromSeconds(5));
+            IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage> batch;
+            try
+            {
+                batch = await cloud.PubSub.PullAsync(subscription, 100, wait.Token);
+            }
+            catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+            {
+                return all;
+            }
+
+            if (batch.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(batch);
+            await cloud.PubSub.AcknowledgeAsync(subscription, [.. batch.Select(m => m.AckId)], Token);
+        }
     }
 
     internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false, IReadOnlyList<string>? only = null)

@@ -37,6 +37,20 @@ internal sealed class PullPushDriver : IAsyncDisposable
     /// <summary>Deliveries made so far (every attempt, successful or not).</summary>
     public int Deliveries => Volatile.Read(ref _deliveryCount);
 
+    /// <summary>Every delivery made so far, in order: which message (its data, as published) and the attempt Pub/Sub numbered it.</summary>
+    public IReadOnlyList<PulledDelivery> Delivered
+    {
+        get
+        {
+            lock (_delivered)
+            {
+                return [.. _delivered];
+            }
+        }
+    }
+
+    private readonly List<PulledDelivery> _delivered = [];
+
     private int _deliveryCount;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
@@ -70,6 +84,11 @@ internal sealed class PullPushDriver : IAsyncDisposable
     private async Task DeliverAsync(PubSubReceivedMessage message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliveryCount);
+        lock (_delivered)
+        {
+            _delivered.Add(new PulledDelivery(message.MessageId, message.Data.ToArray(), message.DeliveryAttempt));
+        }
+
         var body = new Dictionary<string, object?>
         {
             ["message"] = new Dictionary<string, object?>

@@ -62,6 +62,10 @@ public sealed class FakeGcsServer : IAsyncDisposable
     /// <summary>Finalize events still being delivered.</summary>
     public int PendingFinalizeEvents => _deliveries.Count(t => !t.IsCompleted);
 
+    /// <summary>Completes when every finalize event started so far has been delivered (or has given up): a wait on the deliveries themselves.</summary>
+    public Task FinalizeEventsSettledAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.WhenAll([.. _deliveries]).WaitAsync(timeout, cancellationToken);
+
     public IReadOnlyDictionary<string, byte[]> Objects => _objects.ToDictionary(o => o.Key, o => o.Value.Content, StringComparer.Ordinal);
 
     /// <param name="checkPreconditionAtInitiate">False: only the final PUT checks <c>ifGenerationMatch</c> (two writers racing).</param>
