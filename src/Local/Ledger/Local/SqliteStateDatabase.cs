@@ -82,6 +82,11 @@ public sealed class SqliteStateDatabase
         CREATE TABLE IF NOT EXISTS ledger_reconcile (
             run_id TEXT PRIMARY KEY,
             plan TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS ledger_tenant_plans (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            PRIMARY KEY (run_id, tenant_id));
         CREATE TABLE IF NOT EXISTS ledger_call_budgets (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,
