@@ -49,11 +49,12 @@ resource "google_project_iam_member" "worker_firestore" {
   member  = google_service_account.worker.member
 }
 
-# BigQuery and Cloud Storage for the Dispatcher: POST /reconcile queries the latest views (live ids per
-# endpoint) after the same create-if-absent of datasets, tables and views the Worker does (the views are
-# replaced so they always match the code); POST /runs/{run}/retry writes and reads manifests and loads
-# them. So: jobUser for its query and load jobs, the dataset creator role, dataEditor on the three
-# datasets (data.tf), objectUser on the bucket (storage.tf).
+# BigQuery and Cloud Storage for the Dispatcher: POST /runs/{run}/retry writes and reads manifests and
+# loads them, after the same create-if-absent of datasets, tables and views the Worker does (the views are
+# replaced so they always match the code). So: jobUser for its load jobs, the dataset creator role,
+# dataEditor on the three datasets (data.tf), objectUser on the bucket (storage.tf). POST /reconcile no
+# longer queries: it publishes one preparation per organisation, which the Worker runs (its queries of
+# the latest views use the Worker's jobUser and dataEditor on the views dataset).
 resource "google_project_iam_member" "dispatcher_bigquery_jobs" {
   project = var.project
   role    = "roles/bigquery.jobUser"

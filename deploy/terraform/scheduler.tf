@@ -32,8 +32,10 @@ resource "google_cloud_scheduler_job" "run" {
   depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_dispatcher]
 }
 
-# The daily reconcile: POST /reconcile (same OIDC account as the sync). Per organisation it spends at most what Xero
-# says remains of today's 5,000 calls less the 1,500 kept for the hourly syncs, sweeps ids (summaryOnly where Xero
+# The daily reconcile: POST /reconcile (same OIDC account as the sync). The Dispatcher records the run, publishes one
+# preparation per organisation on the fetch topic and answers 202 with the run's status route (GET /runs/{id}) within
+# about a second, whatever the number of organisations. The Worker prepares each organisation: it spends at most what
+# Xero says remains of today's 5,000 calls less the 1,500 kept for the hourly syncs, sweeps ids (summaryOnly where Xero
 # offers it) and refreshes in full, marks records Xero no longer returns as deleted (deleted_at in the latest views),
 # and defers and reports what does not fit. Scheduled late in the UTC day, when the day's remaining budget is known.
 resource "google_cloud_scheduler_job" "reconcile" {
@@ -45,7 +47,8 @@ resource "google_cloud_scheduler_job" "reconcile" {
   time_zone        = var.schedule_time_zone
   attempt_deadline = "180s"
 
-  # As for the sync: a retried POST would start a second reconcile; tomorrow's is the retry.
+  # As for the sync: a retried POST would start a second reconcile, whose budgets would be taken from the same
+  # remaining day as the first's; tomorrow's is the retry.
   retry_config {
     retry_count = 0
   }

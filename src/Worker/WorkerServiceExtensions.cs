@@ -14,6 +14,7 @@ public static class WorkerServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCloudService(environment);
+        builder.Services.AddSingleton<ReconcilePreparationProcessor>();
         builder.Services.AddSingleton<FetchMessageProcessor>();
         return builder;
     }

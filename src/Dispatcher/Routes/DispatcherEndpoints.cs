@@ -1,6 +1,7 @@
 using System.Text.Json;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
+using XeroSync.Messaging.PubSub;
 using XeroSync.Pipeline;
 
 namespace XeroSync.Dispatcher.Routes;
@@ -25,7 +26,7 @@ public static class DispatcherEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
     {
         var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
         if (problem is not null)
@@ -35,7 +36,7 @@ public static class DispatcherEndpoints
 
         if (runRequest!.Reconcile)
         {
-            return await ReconcileAsync(runRequest, reconciler, cancellationToken);
+            return await ReconcileAsync(runRequest, request.HttpContext.Response, reconciler, preparations, cancellationToken);
         }
 
         if (runRequest.CallBudget is not null || runRequest.FullRefresh)
@@ -61,15 +62,20 @@ public static class DispatcherEndpoints
     }
 
     /// <summary><c>POST /reconcile</c>: the body of <c>POST /run</c> (tenants, endpoints, call_budget, full_refresh), always a reconcile.</summary>
-    private static async Task<IResult> StartReconcileAsync(HttpRequest request, ReconcileStarter reconciler, CancellationToken cancellationToken)
+    private static async Task<IResult> StartReconcileAsync(HttpRequest request, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
     {
         var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
         return problem is not null
             ? Results.Problem(problem, statusCode: 400)
-            : await ReconcileAsync(runRequest! with { Reconcile = true }, reconciler, cancellationToken);
+            : await ReconcileAsync(runRequest! with { Reconcile = true }, request.HttpContext.Response, reconciler, preparations, cancellationToken);
     }
 
-    private static async Task<IResult> ReconcileAsync(RunRequest runRequest, ReconcileStarter reconciler, CancellationToken cancellationToken)
+    /// <summary>
+    /// Accepts a reconcile: records the run, publishes one preparation per organisation (the Worker probes Xero, queries
+    /// the warehouse and publishes the fetches) and answers 202 with where to follow it. Nothing here waits for Xero's
+    /// rate limits or the warehouse, so the Scheduler's request returns in about a second whatever the organisations.
+    /// </summary>
+    private static async Task<IResult> ReconcileAsync(RunRequest runRequest, HttpResponse response, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
     {
         if (runRequest.Full)
         {
@@ -78,15 +84,17 @@ public static class DispatcherEndpoints
 
         try
         {
-            var started = await reconciler.StartAsync(runRequest, cancellationToken);
+            var opened = await reconciler.OpenAsync(runRequest, cancellationToken);
+
+            // Every endpoint is opened pending before anything is published: a publish that fails here answers 500 and leaves a
+            // run that reads as running; the next reconcile is the retry (as for POST /run).
+            await preparations.PublishAsync(opened.Preparations, cancellationToken);
+            var status = "/runs/" + opened.Run.RunId;
+            response.Headers.Location = status;
             return Results.Json(
-                new ReconcileStartedResponse(
-                    started.Run.RunId,
-                    started.Messages,
-                    [.. started.Budgets.Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))],
-                    started.Run.Reconcile?.SweepOnly ?? [],
-                    [.. started.Endpoints.Where(e => e.Deferred).Select(e => $"{e.TenantId}/{e.Endpoint}")]),
-                DispatcherJsonContext.Default.ReconcileStartedResponse);
+                new ReconcileAcceptedResponse(opened.Run.RunId, status, opened.Run.Tenants, opened.Run.Endpoints, opened.Run.Reconcile?.SweepOnly ?? []),
+                DispatcherJsonContext.Default.ReconcileAcceptedResponse,
+                statusCode: StatusCodes.Status202Accepted);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
@@ -179,7 +187,15 @@ public static class DispatcherEndpoints
         }
 
         var skipped = await ScopeNotes.ReadAsync(ledger, state.Endpoints, cancellationToken);
-        return Results.Json(RunStatusResponse.From(state) with { Skipped = [.. skipped.Select(SkipStatus.From)] }, DispatcherJsonContext.Default.RunStatusResponse);
+        var budgets = state.Run.Reconcile is null
+            ? null
+            : (await ledger.GetTenantPlansAsync(runId, cancellationToken))
+                .Select(p => p.Budget)
+                .Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))
+                .ToList();
+        return Results.Json(
+            RunStatusResponse.From(state) with { Skipped = [.. skipped.Select(SkipStatus.From)], Budgets = budgets },
+            DispatcherJsonContext.Default.RunStatusResponse);
     }
 
     private static async Task<IResult> RetryAsync(string runId, RunRetrier retrier, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using XeroSync.Pipeline;
 namespace XeroSync.Dispatcher.Routes;
 
 [JsonSerializable(typeof(RunStartedResponse))]
-[JsonSerializable(typeof(ReconcileStartedResponse))]
+[JsonSerializable(typeof(ReconcileAcceptedResponse))]
 [JsonSerializable(typeof(RunStatusResponse))]
 [JsonSerializable(typeof(RetryResult))]
 internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

@@ -20,6 +20,14 @@ public sealed record RunStatusResponse(
     [JsonPropertyName("skipped")]
     public IReadOnlyList<SkipStatus> Skipped { get; init; } = [];
 
+    /// <summary>
+    /// Reconcile runs: each organisation's budget as its preparation set it (absent until then: the organisation's endpoints
+    /// stay pending while it is prepared). Null on a sync.
+    /// </summary>
+    [JsonPropertyName("budgets")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReconcileBudgetResponse>? Budgets { get; init; }
+
     public static RunStatusResponse From(RunState state)
     {
         ArgumentNullException.ThrowIfNull(state);

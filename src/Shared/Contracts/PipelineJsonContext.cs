@@ -12,6 +12,7 @@ namespace XeroSync.Contracts;
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(FetchRequest))]
+[JsonSerializable(typeof(ReconcilePreparation))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Watermark))]
 [JsonSerializable(typeof(XeroSync.Pipeline.RunRequest))]

@@ -112,9 +112,23 @@ public interface IRunLedger
     /// <summary>
     /// Reconcile runs: takes one Xero call from the tenant's budget in <paramref name="run"/>'s plan before the call is made;
     /// false once the budget is spent (the call must not be made). Always true when the run has no budget for the tenant.
-    /// Calls taken are never given back, so concurrent callers together never take more than the budget.
+    /// Calls taken are never given back, so concurrent callers together never take more than the budget. A tenant's
+    /// budget comes from its recorded <see cref="TenantReconcilePlan"/>: callers pass the run as
+    /// <see cref="RunLedgerExtensions.GetRunForTenantAsync"/> reads it.
     /// </summary>
     Task<bool> TryReserveCallAsync(RunInfo run, string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reconcile runs: records the organisation's plan (its budget and every endpoint as planned) unless one is recorded
+    /// already, and returns the recorded one: the first record wins, so concurrent or redelivered preparations apply the same plan.
+    /// </summary>
+    Task<TenantReconcilePlan> RecordTenantPlanAsync(string runId, TenantReconcilePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Reconcile runs: the organisation's recorded plan, or null while its preparation has not recorded one.</summary>
+    Task<TenantReconcilePlan?> GetTenantPlanAsync(string runId, string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Reconcile runs: every organisation's recorded plan, ordered by tenant (reports; not the fetch path).</summary>
+    Task<IReadOnlyList<TenantReconcilePlan>> GetTenantPlansAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>Reconcile runs: the calls taken from the tenant's budget so far.</summary>
     Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken);

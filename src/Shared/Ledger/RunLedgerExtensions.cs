@@ -11,4 +11,23 @@ public static class RunLedgerExtensions
             ? new RunState(run, await ledger.GetRunEndpointsAsync(runId, cancellationToken))
             : null;
     }
+
+    /// <summary>
+    /// The run as a fetch for <paramref name="tenantId"/> needs it: on a reconcile, the tenant's budget is the one its
+    /// preparation recorded, and 0 (no call may be made) while none is recorded, so nothing is read for an organisation
+    /// whose budget was never set. Null when the ledger has no such run.
+    /// </summary>
+    public static async Task<RunInfo?> GetRunForTenantAsync(this IRunLedger ledger, string runId, string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        var run = await ledger.GetRunAsync(runId, cancellationToken);
+        if (run?.Reconcile is not { } plan || plan.BudgetFor(tenantId) is not null)
+        {
+            return run;
+        }
+
+        var budget = (await ledger.GetTenantPlanAsync(runId, tenantId, cancellationToken))?.Budget.Budget ?? 0;
+        var budgets = new Dictionary<string, int>(plan.CallBudgets, StringComparer.Ordinal) { [tenantId] = budget };
+        return run with { Reconcile = plan with { CallBudgets = budgets } };
+    }
 }

@@ -44,7 +44,7 @@ public sealed partial class FetchRequestHandler(
             return HandlerOutcome.Poison(problem);
         }
 
-        var run = await ledger.GetRunAsync(request.RunId, cancellationToken);
+        var run = await ledger.GetRunForTenantAsync(request.RunId, request.TenantId, cancellationToken);
         if (run is null)
         {
             return HandlerOutcome.Poison("the run is not in the ledger");

@@ -9,15 +9,19 @@ using XeroSync.Xero;
 namespace XeroSync.Pipeline;
 
 /// <summary>
-/// Plans and opens a reconcile run (issue 9). Per organisation: one probe call (<c>GET /Organisation</c>) reads what Xero
-/// says remains of today's calls (<c>X-DayLimit-Remaining</c>); the budget is that less <see cref="PipelineOptions.ReconcileReserve"/>
-/// (kept for incrementals), capped by the caller's budget (which counts the probe). Endpoints are then admitted cheapest
-/// first while their estimated calls fit (pages for the records the warehouse holds, at 1,000 a page, 100 where Xero fixes
-/// it; 1 for an unpaged endpoint); the rest are opened in the ledger as deferred, with the reason, and reported: never
-/// silently dropped. The ledger enforces the budget call by call, so an estimate that is short (inserts since) defers
-/// pages rather than exceeding it. Invoices and Contacts are ID-swept with <c>summaryOnly</c> unless their full refresh is
-/// due (<see cref="PipelineOptions.FullRefreshEvery"/>); every other endpoint is read in full, which costs what an ID
-/// sweep would there. Journals are never reconciled: they are immutable and never deleted.
+/// The one owner of a reconcile's planning (issue 9), in two steps. <see cref="OpenAsync"/> (the Dispatcher's POST /reconcile,
+/// quick): the organisations and endpoints, which endpoints are ID-swept, the run recorded with every (tenant, endpoint)
+/// opened page 1 pending, and one <see cref="ReconcilePreparation"/> per organisation to publish. <see cref="PrepareAsync"/>
+/// (a Worker delivery per organisation): one probe call (<c>GET /Organisation</c>) reads what Xero says remains of today's
+/// calls (<c>X-DayLimit-Remaining</c>); the budget is that less <see cref="PipelineOptions.ReconcileReserve"/> (kept for
+/// incrementals), capped by the caller's budget (which counts the probe). Endpoints are then admitted cheapest first while
+/// their estimated calls fit (pages for the records the warehouse holds, at 1,000 a page, 100 where Xero fixes it; 1 for an
+/// unpaged endpoint); the plan is recorded (the first record wins, so a redelivery applies the same plan), the rest are
+/// recorded as deferred, with the reason, and reported: never silently dropped. The ledger enforces the budget call by
+/// call, so an estimate that is short (inserts since) defers pages rather than exceeding it. Invoices and Contacts are
+/// ID-swept with <c>summaryOnly</c> unless their full refresh is due (<see cref="PipelineOptions.FullRefreshEvery"/>); every
+/// other endpoint is read in full, which costs what an ID sweep would there. Journals are never reconciled: they are
+/// immutable and never deleted. The local shape runs both steps in one process (<see cref="StartAsync"/>).
 /// </summary>
 public sealed partial class ReconcileStarter(
     XeroApiClient xero,
@@ -35,12 +39,18 @@ public sealed partial class ReconcileStarter(
     /// <summary>Xero's per-organisation day limit on paid tiers (research/xero.md §1), assumed when a response carries no X-DayLimit-Remaining.</summary>
     private const int DocumentedDayLimit = 5000;
 
-    public async Task<StartedReconcile> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a reconcile run: every endpoint of every organisation opened with page 1 pending (so the run reads as running
+    /// until each organisation's preparation has published or deferred its endpoints), no budget yet (a fetch for an
+    /// organisation whose plan is not recorded may make no call). Calls Xero once (<c>/connections</c>) and reads the ledger;
+    /// no probe and no warehouse query.
+    /// </summary>
+    public async Task<OpenedReconcile> OpenAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.CallBudget is < 0)
+        if (request.CallBudget is < 0 or > DocumentedDayLimit)
         {
-            throw new ArgumentException("call_budget must not be negative.", nameof(request));
+            throw new ArgumentException("call_budget must be from 0 to 5000 calls (Xero's day limit per organisation).", nameof(request));
         }
 
         var endpoints = RunStarter.ResolveEndpoints(request.Endpoints).Where(e => e.Paging != PagingStyle.Offset).ToList();
@@ -55,48 +65,138 @@ public sealed partial class ReconcileStarter(
 
         var startedAt = time.GetUtcNow();
         var sweepOnly = request.FullRefresh ? [] : await SweepOnlyAsync(endpoints, startedAt, cancellationToken);
-        var budgets = new List<ReconcileTenantBudget>();
-        var plans = new List<ReconcileEndpointPlan>();
-        foreach (var tenant in tenants)
-        {
-            var budget = await BudgetAsync(tenant.TenantId, request.CallBudget, cancellationToken);
-            budgets.Add(budget);
-            var estimates = new List<(XeroEndpoint Endpoint, int Calls)>();
-            foreach (var endpoint in endpoints)
-            {
-                estimates.Add((endpoint, EstimateCalls(endpoint, (await warehouse.GetLiveIdsAsync(tenant.TenantId, endpoint, startedAt.AddDays(1), cancellationToken)).Count)));
-            }
+        var plan = new ReconcilePlan(new Dictionary<string, int>(StringComparer.Ordinal), sweepOnly);
+        var run = new RunInfo(RunStarter.NewRunId(startedAt), startedAt, [.. tenants.Select(t => t.TenantId)], [.. endpoints.Select(e => e.Name)], Full: true) { Reconcile = plan };
+        await ledger.CreateRunAsync(run, [.. tenants.SelectMany(t => endpoints.Select(e => new EndpointOpening(t.TenantId, e.Name, null, !e.IsPaged)))], cancellationToken);
+        Log.Opened(logger, run.RunId, tenants.Count, endpoints.Count, sweepOnly.Count);
+        return new OpenedReconcile(run, [.. tenants.Select(t => new ReconcilePreparation { RunId = run.RunId, TenantId = t.TenantId, CallBudget = request.CallBudget })]);
+    }
 
-            var left = budget.Budget;
-            foreach (var (endpoint, calls) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
-            {
-                var fits = calls <= left;
-                left -= fits ? calls : 0;
-                plans.Add(new ReconcileEndpointPlan(tenant.TenantId, endpoint.Name, sweepOnly.Contains(endpoint.Name), calls, !fits));
-            }
+    /// <summary>
+    /// Prepares one organisation of a reconcile (a delivery of its <see cref="ReconcilePreparation"/>): plans it unless its
+    /// plan is recorded, then applies the recorded plan (deferred endpoints ended with their reason and their manifests
+    /// written; the others' first fetch requests published). Poison when the message names no reconcile or an organisation
+    /// not in it; a failure of Xero's probe other than a refusal or a spent day, of the warehouse or of the ledger throws
+    /// (the delivery is retried).
+    /// </summary>
+    public async Task<HandlerOutcome> PrepareAsync(ReconcilePreparation preparation, CancellationToken cancellationToken)
+    {
+        if (ReconcilePreparation.Validate(preparation) is { } problem)
+        {
+            return HandlerOutcome.Poison(problem);
         }
 
-        var plan = new ReconcilePlan(budgets.ToDictionary(b => b.TenantId, b => b.Budget, StringComparer.Ordinal), sweepOnly);
-        var run = new RunInfo(RunStarter.NewRunId(startedAt), startedAt, [.. tenants.Select(t => t.TenantId)], [.. endpoints.Select(e => e.Name)], Full: true) { Reconcile = plan };
-        await ledger.CreateRunAsync(run, [.. plans.Select(p => new EndpointOpening(p.TenantId, p.Endpoint, null, !EndpointCatalog.Get(p.Endpoint).IsPaged))], cancellationToken);
-
-        foreach (var deferred in plans.Where(p => p.Deferred))
+        var run = await ledger.GetRunAsync(preparation.RunId, cancellationToken);
+        if (run?.Reconcile is null)
         {
-            var key = new EndpointKey(run.RunId, deferred.TenantId, deferred.Endpoint);
-            var reason = budgets.Find(b => b.TenantId == deferred.TenantId)?.Refused is { } refused
-                ? $"Xero refused access to the organisation: {refused}"
-                : $"reconcile budget: about {deferred.EstimatedCalls} calls needed, not enough of {plan.BudgetFor(deferred.TenantId)} left";
-            await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Deferred, reason, cancellationToken);
+            return HandlerOutcome.Poison(run is null ? "the run is not in the ledger" : "the run is not a reconcile");
+        }
+
+        if (!run.Tenants.Contains(preparation.TenantId, StringComparer.Ordinal))
+        {
+            return HandlerOutcome.Poison("the tenant is not in the run");
+        }
+
+        await PrepareTenantAsync(run, preparation.TenantId, preparation.CallBudget, cancellationToken);
+        return HandlerOutcome.Ack;
+    }
+
+    /// <summary>
+    /// A preparation that will never be delivered again (dead-lettered): the organisation's endpoints that no fetch holds
+    /// end failed with <paramref name="reason"/> (deferred where a recorded plan deferred them), so the run ends partial
+    /// instead of running for ever. A later fetch of them makes no call (no budget was recorded); the next reconcile is the retry.
+    /// </summary>
+    public async Task MarkUndeliveredAsync(ReconcilePreparation preparation, string reason, CancellationToken cancellationToken)
+    {
+        if (ReconcilePreparation.Validate(preparation) is not null
+            || await ledger.GetRunAsync(preparation.RunId, cancellationToken) is not { Reconcile: not null } run
+            || !run.Tenants.Contains(preparation.TenantId, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var recorded = await ledger.GetTenantPlanAsync(run.RunId, preparation.TenantId, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var name in run.Endpoints)
+        {
+            var key = new EndpointKey(run.RunId, preparation.TenantId, name);
+            var planned = recorded?.Endpoints.FirstOrDefault(e => e.Endpoint == name);
+            if (planned is { Deferred: true })
+            {
+                await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Deferred, DeferredReason(recorded!.Budget, planned), cancellationToken);
+            }
+            else if ((await ledger.GetPagesAsync(key, 1, 1, cancellationToken)) is not [var page, ..]
+                || (page.Status != PageStatus.Done && !(page.LeaseExpiresAt is { } until && until > now)))
+            {
+                await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Failed, reason, cancellationToken);
+            }
+
+            await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(name), cancellationToken);
+        }
+
+        Log.Undelivered(logger, run.RunId, preparation.TenantId);
+    }
+
+    /// <summary>The local shape: opens the reconcile and prepares every organisation in this process, in turn.</summary>
+    public async Task<StartedReconcile> StartAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var opened = await OpenAsync(request, cancellationToken);
+        var prepared = new List<PreparedTenant>();
+        foreach (var preparation in opened.Preparations)
+        {
+            prepared.Add(await PrepareTenantAsync(opened.Run, preparation.TenantId, preparation.CallBudget, cancellationToken));
+        }
+
+        return new StartedReconcile(opened.Run, [.. prepared.Select(p => p.Plan.Budget)], [.. prepared.SelectMany(p => p.Plan.Endpoints)], prepared.Sum(p => p.Messages));
+    }
+
+    private async Task<PreparedTenant> PrepareTenantAsync(RunInfo run, string tenantId, int? requested, CancellationToken cancellationToken)
+    {
+        var plan = await ledger.GetTenantPlanAsync(run.RunId, tenantId, cancellationToken)
+            ?? await ledger.RecordTenantPlanAsync(run.RunId, await PlanTenantAsync(run, tenantId, requested, cancellationToken), cancellationToken);
+
+        // Applying the recorded plan is idempotent: deferral is final for a page never published, manifests are claimed once,
+        // and the fetch requests are deterministic.
+        foreach (var deferred in plan.Endpoints.Where(p => p.Deferred))
+        {
+            var key = new EndpointKey(run.RunId, tenantId, deferred.Endpoint);
+            await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Deferred, DeferredReason(plan.Budget, deferred), cancellationToken);
             await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(deferred.Endpoint), cancellationToken);
         }
 
-        var messages = plans.Where(p => !p.Deferred).Select(p => RunStarter.FirstRequest(run.RunId, p.TenantId, EndpointCatalog.Get(p.Endpoint), null)).ToList();
+        var messages = plan.Endpoints.Where(p => !p.Deferred).Select(p => RunStarter.FirstRequest(run.RunId, tenantId, EndpointCatalog.Get(p.Endpoint), null)).ToList();
         await publisher.PublishAsync(messages, cancellationToken);
-        var deferredCount = plans.Count(p => p.Deferred);
-        var budgetText = string.Join(", ", budgets.Select(b => $"{b.TenantId}={b.Budget}"));
-        Log.Started(logger, run.RunId, tenants.Count, messages.Count, deferredCount, budgetText);
-        return new StartedReconcile(run, budgets, plans, messages.Count);
+        var deferredCount = plan.Endpoints.Count(p => p.Deferred);
+        Log.Prepared(logger, run.RunId, tenantId, plan.Budget.Budget, messages.Count, deferredCount);
+        return new PreparedTenant(plan, messages.Count);
     }
+
+    /// <summary>The organisation's budget (one probe) and every endpoint's estimate from the warehouse, cheapest first while they fit.</summary>
+    private async Task<TenantReconcilePlan> PlanTenantAsync(RunInfo run, string tenantId, int? requested, CancellationToken cancellationToken)
+    {
+        var budget = await BudgetAsync(tenantId, requested, cancellationToken);
+        var estimates = new List<(XeroEndpoint Endpoint, int Calls)>();
+        foreach (var endpoint in run.Endpoints.Select(EndpointCatalog.Get))
+        {
+            estimates.Add((endpoint, EstimateCalls(endpoint, (await warehouse.GetLiveIdsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken)).Count)));
+        }
+
+        var left = budget.Budget;
+        var plans = new List<ReconcileEndpointPlan>();
+        foreach (var (endpoint, calls) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
+        {
+            var fits = calls <= left;
+            left -= fits ? calls : 0;
+            plans.Add(new ReconcileEndpointPlan(tenantId, endpoint.Name, run.Reconcile!.IsSweepOnly(endpoint.Name), calls, !fits));
+        }
+
+        return new TenantReconcilePlan(budget, plans);
+    }
+
+    private static string DeferredReason(ReconcileTenantBudget budget, ReconcileEndpointPlan deferred) =>
+        budget.Refused is { } refused
+            ? $"Xero refused access to the organisation: {refused}"
+            : $"reconcile budget: about {deferred.EstimatedCalls} calls needed, not enough of {budget.Budget} left";
 
     /// <summary>Calls a full read of <paramref name="records"/> records takes: pages until Xero says there are no more.</summary>
     public static int EstimateCalls(XeroEndpoint endpoint, int records)
@@ -152,7 +252,9 @@ public sealed partial class ReconcileStarter(
         int? remaining;
         try
         {
-            using var probe = await xero.GetPageAsync(new PageQuery(tenantId, EndpointCatalog.Get("Organisation"), 1, null, null, null), cancellationToken);
+            var delivery = options.Value.DeliveryBudget;
+            DateTimeOffset? deadline = delivery == Timeout.InfiniteTimeSpan ? null : time.GetUtcNow() + delivery;
+            using var probe = await xero.GetPageAsync(new PageQuery(tenantId, EndpointCatalog.Get("Organisation"), 1, null, null, deadline), cancellationToken);
             remaining = probe.DayRemaining;
             var spent = probe.Calls;
             var available = Math.Max(0, (remaining ?? DocumentedDayLimit - spent) - reserve);
@@ -175,10 +277,16 @@ public sealed partial class ReconcileStarter(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Reconcile {RunId} started: {Tenants} tenants, {Messages} messages published, {Deferred} endpoints deferred for budget (budgets: {Budgets})")]
-        public static partial void Started(ILogger logger, string runId, int tenants, int messages, int deferred, string budgets);
+        [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Reconcile {RunId} accepted: {Tenants} tenants x {Endpoints} endpoints, one preparation per tenant, {SweepOnly} endpoints id-swept")]
+        public static partial void Opened(ILogger logger, string runId, int tenants, int endpoints, int sweepOnly);
 
         [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Reconcile: Xero refused access to tenant {TenantId} ({Status}); its endpoints are deferred")]
         public static partial void Refused(ILogger logger, string tenantId, int status);
+
+        [LoggerMessage(EventId = 323, Level = LogLevel.Information, Message = "Reconcile {RunId} tenant {TenantId} prepared: budget {Budget} calls, {Messages} endpoint reads published, {Deferred} endpoints deferred")]
+        public static partial void Prepared(ILogger logger, string runId, string tenantId, int budget, int messages, int deferred);
+
+        [LoggerMessage(EventId = 324, Level = LogLevel.Error, Message = "Reconcile {RunId} tenant {TenantId}: the preparation was dead-lettered; its endpoints are recorded as failed")]
+        public static partial void Undelivered(ILogger logger, string runId, string tenantId);
     }
 }

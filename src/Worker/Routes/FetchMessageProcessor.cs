@@ -6,10 +6,10 @@ using XeroSync.Worker.Edge;
 namespace XeroSync.Worker.Routes;
 
 /// <summary>
-/// Turns a decoded Pub/Sub message into a fetch (or, for a dead-lettered copy, a failed-page record)
-/// and maps the outcome to a push response: 204 ack, 503 nack (redeliver), poison acknowledged.
+/// Turns a decoded Pub/Sub message into a fetch (or, for a dead-lettered copy, a failed-page record; for a reconcile
+/// preparation, <see cref="ReconcilePreparationProcessor"/>) and maps the outcome to a push response: 204 ack, 503 nack (redeliver), poison acknowledged.
 /// </summary>
-public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, PoisonRecorder poison, ILogger<FetchMessageProcessor> logger)
+public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, ReconcilePreparationProcessor preparations, PoisonRecorder poison, ILogger<FetchMessageProcessor> logger)
 {
     /// <summary>Pub/Sub adds this attribute to a message it moved to the dead-letter topic.</summary>
     public const string DeadLetterAttribute = "CloudPubSubDeadLetterSourceDeliveryCount";
@@ -17,6 +17,12 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, P
     public async Task<IResult> ProcessAsync(PubSubPushMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (ReconcilePreparation.IsOne(message.Attributes))
+        {
+            // The other kind of message on the fetch topic: one organisation's reconcile to prepare.
+            return await preparations.ProcessAsync(message, cancellationToken);
+        }
+
         FetchRequest? request;
         string? problem;
         try

@@ -207,19 +207,29 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return json.RootElement.GetProperty("run_id").GetString()!;
     }
 
-    /// <summary>POST /reconcile on the Dispatcher (body: endpoints and call_budget); returns the run id.</summary>
+    /// <summary>
+    /// POST /reconcile on the Dispatcher (body: endpoints and call_budget); returns the run id. The Dispatcher accepts and
+    /// enqueues: anything but 202 with the run's status route (body and Location) fails.
+    /// </summary>
     public async Task<string> StartReconcileAsync(IReadOnlyList<string> endpoints, int callBudget, CancellationToken cancellationToken)
     {
         using var body = new StringContent(JsonSerializer.Serialize(new { endpoints, call_budget = callBudget }), System.Text.Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync(new Uri(DispatcherUri, "reconcile"), body, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
         {
-            throw new InvalidOperationException($"POST /reconcile: {(int)response.StatusCode} {text}");
+            throw new InvalidOperationException($"POST /reconcile: {(int)response.StatusCode} (expected 202) {text}");
         }
 
         using var json = JsonDocument.Parse(text);
-        return json.RootElement.GetProperty("run_id").GetString()!;
+        var runId = json.RootElement.GetProperty("run_id").GetString()!;
+        var status = json.RootElement.GetProperty("status_url").GetString();
+        if (status != "/runs/" + runId || response.Headers.Location?.OriginalString != status)
+        {
+            throw new InvalidOperationException($"POST /reconcile: 202 without the run's status route (status_url {status}, Location {response.Headers.Location}): {text}");
+        }
+
+        return runId;
     }
 
     public async Task<JsonDocument> GetRunAsync(string runId, CancellationToken cancellationToken)

@@ -74,7 +74,8 @@ public sealed class CloudPermissionTests(GoogleEmulators emulators)
                 var sync = await cloud.StartRunAsync(Token, endpoints);
                 Assert.Equal("complete", await cloud.WaitForStateAsync(sync, TimeSpan.FromMinutes(3), Token, "complete", "partial"));
 
-                // A budget of 2 calls: the probe and one endpoint; the other two are deferred, their manifests written by the Dispatcher.
+                // A budget of 2 calls: the probe and one endpoint; the other two are deferred, their manifests written by the Worker
+                // preparing the organisation (POST /reconcile only records the run and publishes the preparation).
                 var reconcile = await cloud.StartReconcileAsync(endpoints, 2, Token);
                 Assert.Equal("partial", await cloud.WaitForStateAsync(reconcile, TimeSpan.FromMinutes(3), Token, "partial", "complete"));
                 await cloud.RetryRunAsync(reconcile, Token);

@@ -5,9 +5,10 @@ using XeroSync.XeroSimulator;
 namespace XeroSync.Tests.Cloud;
 
 /// <summary>
-/// Reconcile in the cloud shape: POST /reconcile on the Dispatcher -> the same Pub/Sub, Worker, GCS and BigQuery path as
-/// a sync, with the live ids read by a BigQuery query and the call budget held by the Firestore ledger. Expectations
-/// from the simulator's records, deletes and request log.
+/// Reconcile in the cloud shape: POST /reconcile on the Dispatcher answers 202 and publishes one preparation per
+/// organisation; the Worker probes Xero, reads the live ids by a BigQuery query and publishes the fetches, which take the
+/// same Pub/Sub, Worker, GCS and BigQuery path as a sync, the call budget held by the Firestore ledger. Each test follows
+/// the run on GET /runs/{id}. Expectations from the simulator's records, deletes and request log.
 /// </summary>
 public sealed class CloudReconcileTests(GoogleEmulators emulators)
 {
@@ -21,7 +22,14 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
     public async Task A_cloud_reconcile_flags_hard_deletes_in_the_latest_views_within_its_budget()
     {
         const int Budget = 10;
-        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token);
+        var dispatcherXero = new List<string>();
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, configureService: (name, builder) =>
+        {
+            if (name == "dispatcher")
+            {
+                builder.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new PathRecorder(dispatcherXero));
+            }
+        });
         var sync = await cloud.StartRunAsync(Token, Endpoints);
         Assert.Equal("complete", await cloud.WaitForStateAsync(sync, RunTimeout, Token, "complete", "partial"));
 
@@ -29,17 +37,33 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
         cloud.Truth.ApplyChange(tenant, "Items", ChangeKind.Delete);
         cloud.Truth.ApplyChange(tenant, "Accounts", ChangeKind.Delete);
         cloud.Truth.ResetRequestLog();
+        lock (dispatcherXero)
+        {
+            dispatcherXero.Clear();
+        }
 
+        // 202 (checked by StartReconcileAsync); the request itself only lists the connections: no probe, no per-organisation call.
         var reconcile = await cloud.StartReconcileAsync(Endpoints, Budget, Token);
+        lock (dispatcherXero)
+        {
+            Assert.Equal(["/connections"], dispatcherXero);
+        }
+
         Assert.Equal("complete", await cloud.WaitForStateAsync(reconcile, RunTimeout, Token, "complete", "partial"));
 
         foreach (var t in cloud.Truth.Tenants)
         {
             var calls = cloud.Truth.Requests.Count(r => r.TenantId == t.TenantId);
             Assert.True(calls <= Budget, $"{t.TenantId}: {calls} calls, budget {Budget}");
+
+            // One probe per organisation, by the Worker's preparation, however often its message was delivered.
+            Assert.Single(cloud.Truth.Requests, r => r.TenantId == t.TenantId && r.Endpoint == "Organisation");
         }
 
         using var status = await cloud.GetRunAsync(reconcile, Token);
+        var budgets = status.RootElement.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("tenant_id").GetString()!);
+        Assert.Equal(cloud.Truth.Tenants.Select(t => t.TenantId).Order(StringComparer.Ordinal), budgets.Keys.Order(StringComparer.Ordinal));
+        Assert.All(budgets.Values, b => Assert.Equal(Budget, b.GetProperty("budget").GetInt32() + b.GetProperty("probe_calls").GetInt32()));
         var reported = status.RootElement.GetProperty("endpoints").EnumerateArray()
             .ToDictionary(e => (e.GetProperty("tenant_id").GetString()!, e.GetProperty("endpoint").GetString()!), e => e.GetProperty("deletes").GetInt64());
         foreach (var name in Endpoints)
@@ -64,8 +88,9 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
     }
 
     /// <summary>
-    /// Call 2 is the second organisation's probe inside POST /reconcile; call 4 falls in the Worker's fetch that follows.
-    /// Both with a custom connection (client_credentials) and a standard app (rotating refresh token in Secret Manager).
+    /// Call 2 falls in the preparations (the organisations' probes run in the Worker, one delivery each, concurrently);
+    /// call 4 in a preparation or the fetches that follow. Both with a custom connection (client_credentials) and a
+    /// standard app (rotating refresh token in Secret Manager).
     /// </summary>
     [Theory(Timeout = 600_000)]
     [InlineData(2, false)]
@@ -94,12 +119,12 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
     [Fact(Timeout = 600_000)]
     public async Task Xero_refusing_one_organisation_defers_and_reports_it_and_reconciles_the_others()
     {
-        // The Dispatcher's probe of the second organisation goes out with a tenant id the connection does not hold:
+        // The Worker's probe of the second organisation goes out with a tenant id the connection does not hold:
         // the simulator answers it 403 AuthenticationUnsuccessful, as Xero does (research/xero.md, error table).
         string? refusedTenant = null;
         await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, configureService: (name, builder) =>
         {
-            if (name == "dispatcher")
+            if (name == "worker")
             {
                 builder.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new TenantSwapHandler(() => refusedTenant));
             }
@@ -110,29 +135,79 @@ public sealed class CloudReconcileTests(GoogleEmulators emulators)
         var served = cloud.Truth.Tenants[0].TenantId;
         cloud.Truth.ResetRequestLog();
 
-        using var body = new StringContent(JsonSerializer.Serialize(new { endpoints = Endpoints, call_budget = 10 }), System.Text.Encoding.UTF8, "application/json");
-        using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri(cloud.DispatcherUri, "reconcile"), body, Token);
-        var text = await response.Content.ReadAsStringAsync(Token);
-        Assert.True(response.IsSuccessStatusCode, text);
-        using var started = JsonDocument.Parse(text);
-        var runId = started.RootElement.GetProperty("run_id").GetString()!;
-        var budgets = started.RootElement.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("tenant_id").GetString()!);
-        Assert.Contains("AuthenticationUnsuccessful", budgets[refusedTenant].GetProperty("refused").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, budgets[refusedTenant].GetProperty("budget").GetInt32());
-        Assert.Equal(JsonValueKind.Null, budgets[served].GetProperty("refused").ValueKind);
-        Assert.Equal(
-            Endpoints.Select(e => $"{refusedTenant}/{e}").Order(StringComparer.Ordinal),
-            started.RootElement.GetProperty("deferred").EnumerateArray().Select(d => d.GetString()!).Order(StringComparer.Ordinal));
+        var runId = await cloud.StartReconcileAsync(Endpoints, 10, Token);
+        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
 
         // The simulator refused exactly one call (the swapped probe); the other organisation was reconciled.
         Assert.Single(cloud.Truth.Requests, r => r.StatusCode == 403);
-        Assert.Equal("partial", await cloud.WaitForStateAsync(runId, RunTimeout, Token, "complete", "partial"));
         using var status = await cloud.GetRunAsync(runId, Token);
+        var budgets = status.RootElement.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("tenant_id").GetString()!);
+        Assert.Contains("AuthenticationUnsuccessful", budgets[refusedTenant].GetProperty("refused").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, budgets[refusedTenant].GetProperty("budget").GetInt32());
+        Assert.Equal(JsonValueKind.Null, budgets[served].GetProperty("refused").ValueKind);
         var states = status.RootElement.GetProperty("endpoints").EnumerateArray()
             .ToDictionary(e => (e.GetProperty("tenant_id").GetString()!, e.GetProperty("endpoint").GetString()!), e => e.GetProperty("deferred").GetInt32());
         Assert.All(Endpoints, e => Assert.Equal(0, states[(served, e)]));
         Assert.All(Endpoints, e => Assert.Equal(1, states[(refusedTenant, e)]));
+    }
+
+    /// <summary>
+    /// A reconcile request the Dispatcher cannot accept (an endpoint Xero does not have, a budget over Xero's day limit, a
+    /// sync-only option) is answered 400 with a problem naming what is wrong, and nothing happens: no run in the ledger,
+    /// no message on the fetch topic, no call to Xero.
+    /// </summary>
+    [Fact(Timeout = 300_000)]
+    public async Task A_bad_reconcile_request_is_refused_with_a_problem_and_publishes_nothing()
+    {
+        (string Body, string Detail)[] cases =
+        [
+            ("{\"endpoints\":[\"Invoicez\"]}", "Unknown Xero endpoint"),
+            ("{\"call_budget\":5001}", "call_budget"),
+            ("{\"full\":true}", "always reads in full"),
+            ("{\"tenants\":[\"../x\"]}", "tenant id"),
+        ];
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token);
+        var tap = "reconcile-tap-" + cloud.Id;
+        await cloud.PubSub.CreateSubscriptionAsync(new XeroSync.Google.PubSub.PubSubSubscriptionConfig(tap, cloud.Topic), Token);
+        try
+        {
+            cloud.Truth.ResetRequestLog();
+            using var http = new HttpClient();
+            foreach (var (body, detail) in cases)
+            {
+                using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync(new Uri(cloud.DispatcherUri, "reconcile"), content, Token);
+                var text = await response.Content.ReadAsStringAsync(Token);
+
+                Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{body}: {(int)response.StatusCode} {text}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                using var problem = JsonDocument.Parse(text);
+                Assert.Contains(detail, problem.RootElement.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+            }
+
+            // Publishing happens before the answer, so what the tap holds now is all these requests published.
+            Assert.Empty(await cloud.PubSub.PullAsync(tap, 100, Token));
+            Assert.Empty(await cloud.Ledger.ListRunsAsync(10, Token));
+            Assert.Empty(cloud.Truth.Requests);
+        }
+        finally
+        {
+            await cloud.PubSub.DeleteSubscriptionAsync(tap, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Records the path of every Xero call a service makes.</summary>
+    private sealed class PathRecorder(List<string> paths) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (paths)
+            {
+                paths.Add(request.RequestUri!.AbsolutePath);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>Sends the probe (GET Organisation) of the chosen tenant with an unknown tenant id instead.</summary>

@@ -46,6 +46,36 @@ public abstract partial class RunLedgerContractTests
         Assert.True(await Ledger.TryReserveCallAsync(new RunInfo("r-sync2", Time.GetUtcNow(), [Tenant], [Endpoint], false), Tenant, Ct));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_tenant_plan_is_recorded_once_and_holds_the_tenants_fetches_to_its_budget()
+    {
+        const int Budget = 3;
+        var run = new RunInfo("r-prep", Time.GetUtcNow(), [Tenant, "t-late"], [Endpoint], true)
+        {
+            Reconcile = new ReconcilePlan(new Dictionary<string, int>(), []),
+        };
+        await Ledger.CreateRunAsync(run, [], Ct);
+        ReconcileEndpointPlan[] endpoints = [new(Tenant, Endpoint, false, 2, false)];
+        var first = new TenantReconcilePlan(new ReconcileTenantBudget(Tenant, 4000, 1500, 4, 1, Budget), endpoints);
+        var second = new TenantReconcilePlan(new ReconcileTenantBudget(Tenant, 3999, 1500, 4, 1, 2, "refused"), [new(Tenant, Endpoint, false, 2, true)]);
+
+        // Two processes' preparations of the same tenant at once: one plan is recorded, and both get that one.
+        var recorded = await Task.WhenAll(Ledger.RecordTenantPlanAsync(run.RunId, first, Ct), NewLedger().RecordTenantPlanAsync(run.RunId, second, Ct));
+        Assert.Equal(recorded[0].Budget, recorded[1].Budget);
+        Assert.Equal(recorded[0].Endpoints, recorded[1].Endpoints);
+        Assert.Equal(recorded[0].Budget, (await NewLedger().GetTenantPlanAsync(run.RunId, Tenant, Ct))!.Budget);
+        Assert.Equal(recorded[0].Budget, (await Ledger.RecordTenantPlanAsync(run.RunId, recorded[0].Budget == first.Budget ? second : first, Ct)).Budget);
+        Assert.Equal([Tenant], (await Ledger.GetTenantPlansAsync(run.RunId, Ct)).Select(p => p.TenantId));
+
+        // The tenant's fetches take calls from its recorded budget; a tenant with no recorded plan may make none.
+        var forTenant = (await Ledger.GetRunForTenantAsync(run.RunId, Tenant, Ct))!;
+        var granted = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Ledger.TryReserveCallAsync(forTenant, Tenant, Ct)));
+        Assert.Equal(recorded[0].Budget.Budget, granted.Count(g => g));
+        var late = (await Ledger.GetRunForTenantAsync(run.RunId, "t-late", Ct))!;
+        Assert.False(await Ledger.TryReserveCallAsync(late, "t-late", Ct));
+        Assert.Null(await Ledger.GetTenantPlanAsync(run.RunId, "t-late", Ct));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_sweep_is_recorded_once_on_the_endpoint_state()
     {

@@ -12,6 +12,9 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
 {
     private const string Traversal = "../../etc/passwd";
 
+    /// <summary>The attributes that make a push a reconcile preparation (the Dispatcher's PubSubReconcilePublisher sets them).</summary>
+    private const string Preparation = "{\"kind\":\"reconcile_preparation\"}";
+
     private static readonly Dictionary<string, HostileCase> Cases = new(StringComparer.Ordinal)
     {
         ["empty body"] = new(Push(""), "empty body", []),
@@ -84,10 +87,23 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
         ["unwrapped push with a traversal tenant"] = new(Unwrapped(Encoding.UTF8.GetBytes(Fetch(("tenant_id", Quote(Traversal)))), ("x-goog-pubsub-message-id", "unwrapped-traversal")), "invalid tenant id", [Traversal]),
         ["valid request while the ledger is unreachable"] = new(PushFetch("backend-down", Fetch())) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
         ["dead-lettered valid request while the ledger is unreachable"] = new(PushFetch("backend-down-dead", Fetch(), "{\"CloudPubSubDeadLetterSourceDeliveryCount\":\"5\"}")) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
+        ["reconcile preparation that is not JSON"] = new(PushFetch("prep-garbage", "{prep", Preparation), "not a valid ReconcilePreparation", []),
+        ["reconcile preparation without a tenant"] = new(PushFetch("prep-no-tenant", "{\"v\":1,\"run_id\":" + Quote(RunId) + "}", Preparation), "not a valid ReconcilePreparation", []),
+        ["reconcile preparation with a traversal run id"] = new(PushFetch("prep-run", Prep(Quote(Traversal), Quote(TenantId), "null"), Preparation), "invalid run id", [Traversal]),
+        ["reconcile preparation with a newline in the tenant id"] = new(PushFetch("prep-tenant", Prep(Quote(RunId), Quote("t1\nFORGED line"), "null"), Preparation), "invalid tenant id", ["\nFORGED"]),
+        ["reconcile preparation over Xero's day limit"] = new(PushFetch("prep-budget", Prep(Quote(RunId), Quote(TenantId), "5001"), Preparation), "call_budget", []),
+        ["reconcile preparation of schema version 2"] = new(PushFetch("prep-v2", Prep(Quote(RunId), Quote(TenantId), "null").Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal), Preparation), "schema version", []),
+        ["dead-lettered copy of an invalid reconcile preparation"] = new(PushFetch("prep-dead", Prep(Quote(Traversal), Quote(TenantId), "null"), "{\"kind\":\"reconcile_preparation\",\"CloudPubSubDeadLetterSourceDeliveryCount\":\"5\"}"), "invalid run id", [Traversal]),
+        ["valid reconcile preparation while the ledger is unreachable"] = new(PushFetch("prep-backend-down", Prep(Quote(RunId), Quote(TenantId), "10"), Preparation)) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
         ["unwrapped push with control characters in the message id"] = new(Unwrapped(Encoding.UTF8.GetBytes(Fetch(("v", "9"))), ("x-goog-pubsub-message-id", "id\u0007\u001b[2J")), "schema version", []),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
+
+    /// <summary>ReconcilePreparation JSON with these raw JSON values.</summary>
+    private static string Prep(string runId, string tenantId, string callBudget) =>
+        $"{{\"v\":1,\"run_id\":{runId},\"tenant_id\":{tenantId},\"call_budget\":{callBudget}}}";
+
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(CaseNames))]

@@ -675,6 +675,48 @@ public sealed class SqliteRunLedger : IRunLedger
         return changed > 0;
     }
 
+    public async Task<TenantReconcilePlan> RecordTenantPlanAsync(string runId, TenantReconcilePlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(plan);
+        await using (var connection = await _database.OpenAsync(cancellationToken))
+        {
+            await using var command = Command(connection, null, "INSERT INTO ledger_tenant_plans (run_id, tenant_id, plan) VALUES ($run, $tenant, $plan) ON CONFLICT DO NOTHING");
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$tenant", plan.TenantId);
+            command.Parameters.AddWithValue("$plan", JsonSerializer.Serialize(plan, ReconcileJsonContext.Default.TenantReconcilePlan));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return await GetTenantPlanAsync(runId, plan.TenantId, cancellationToken) ?? plan;
+    }
+
+    public async Task<TenantReconcilePlan?> GetTenantPlanAsync(string runId, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT plan FROM ledger_tenant_plans WHERE run_id = $run AND tenant_id = $tenant");
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string plan
+            ? JsonSerializer.Deserialize(plan, ReconcileJsonContext.Default.TenantReconcilePlan)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<TenantReconcilePlan>> GetTenantPlansAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT plan FROM ledger_tenant_plans WHERE run_id = $run ORDER BY tenant_id");
+        command.Parameters.AddWithValue("$run", runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var plans = new List<TenantReconcilePlan>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            plans.Add(JsonSerializer.Deserialize(reader.GetString(0), ReconcileJsonContext.Default.TenantReconcilePlan)!);
+        }
+
+        return plans;
+    }
+
     public async Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -84,6 +84,11 @@ public sealed class SqliteStateDatabase
             plan TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS ledger_targeted (
             run_id TEXT PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS ledger_tenant_plans (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            PRIMARY KEY (run_id, tenant_id));
         CREATE TABLE IF NOT EXISTS ledger_call_budgets (
             run_id TEXT NOT NULL,
             tenant_id TEXT NOT NULL,

@@ -15,7 +15,8 @@ namespace XeroSync.Ledger.Firestore;
 /// once done on a verified endpoint, its record ids and the itemCount Xero reported with it). A range's pages opened
 /// together (once page 1 told the count) have none until they are claimed or ended: the opening counts them pending and
 /// moves the endpoint's <c>openedThrough</c> in one write, and an absent page at or below it stands for a pending one.</item>
-/// <item><c>runs/{run}/budgets/{tenant}</c>: a reconcile run's calls taken from the tenant's budget (one blind increment per call).</item>
+/// <item><c>runs/{run}/budgets/{tenant}</c>: a reconcile run's plan for the tenant (its budget, written once by its preparation)
+/// and the calls taken from that budget (one blind increment per call).</item>
 /// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
 /// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
 /// </list>
@@ -61,6 +62,7 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string ReconcileField = "reconcile";
     private const string TargetedField = "targeted";
     private const string OpenedThroughField = "openedThrough";
+    private const string TenantPlanField = "plan";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
@@ -640,6 +642,11 @@ public sealed class FirestoreRunLedger : IRunLedger
         Targeted = FirestoreFields.Boolean(document, TargetedField),
     };
 
+    private static TenantReconcilePlan? ReadTenantPlan(FirestoreDocument document) =>
+        FirestoreFields.String(document, TenantPlanField) is { } plan
+            ? System.Text.Json.JsonSerializer.Deserialize(plan, ReconcileJsonContext.Default.TenantReconcilePlan)
+            : null;
+
     private static EndpointState ReadState(EndpointKey key, FirestoreDocument? document)
     {
         int Count(string field) => document is null ? 0 : (int)(FirestoreFields.Integer(document, field) ?? 0);
@@ -698,6 +705,44 @@ public sealed class FirestoreRunLedger : IRunLedger
         return taken is long n && n <= budget;
     }
 
+    public async Task<TenantReconcilePlan> RecordTenantPlanAsync(string runId, TenantReconcilePlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(plan);
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = (await _client.BatchGetAsync([BudgetDoc(runId, plan.TenantId)], cancellationToken: cancellationToken))[0];
+            if (snapshot.Document is { } existing && ReadTenantPlan(existing) is { } recorded)
+            {
+                return recorded;
+            }
+
+            // Merged beside the reserved-call counter; the precondition makes the first plan the only one.
+            var fields = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal)
+            {
+                ["tenantId"] = FirestoreValue.FromString(plan.TenantId),
+                [TenantPlanField] = FirestoreValue.FromString(System.Text.Json.JsonSerializer.Serialize(plan, ReconcileJsonContext.Default.TenantReconcilePlan)),
+            };
+            var precondition = snapshot.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist;
+            if (await TryCommitAsync([FirestoreWrite.Merge(BudgetDoc(runId, plan.TenantId), fields, precondition)], attempt, cancellationToken))
+            {
+                return plan;
+            }
+        }
+    }
+
+    public async Task<TenantReconcilePlan?> GetTenantPlanAsync(string runId, string tenantId, CancellationToken cancellationToken)
+    {
+        var snapshot = (await _client.BatchGetAsync([BudgetDoc(runId, tenantId)], cancellationToken: cancellationToken))[0];
+        return snapshot.Document is { } document ? ReadTenantPlan(document) : null;
+    }
+
+    public async Task<IReadOnlyList<TenantReconcilePlan>> GetTenantPlansAsync(string runId, CancellationToken cancellationToken)
+    {
+        var documents = await _client.RunQueryAsync(new FirestoreQuery("budgets") { ParentDocument = RunDoc(runId) }, cancellationToken: cancellationToken);
+        return [.. documents.Select(ReadTenantPlan).OfType<TenantReconcilePlan>().OrderBy(p => p.TenantId, StringComparer.Ordinal)];
+    }
+
     public async Task<int> GetReservedCallsAsync(string runId, string tenantId, CancellationToken cancellationToken)
     {
         var snapshot = (await _client.BatchGetAsync([BudgetDoc(runId, tenantId)], cancellationToken: cancellationToken))[0];
@@ -707,7 +752,7 @@ public sealed class FirestoreRunLedger : IRunLedger
         }
 
         // Reservations past the budget were denied and never became calls.
-        var run = await GetRunAsync(runId, cancellationToken);
+        var run = await this.GetRunForTenantAsync(runId, tenantId, cancellationToken);
         return run?.Reconcile?.BudgetFor(tenantId) is int budget ? (int)Math.Min(taken, budget) : (int)taken;
     }
 

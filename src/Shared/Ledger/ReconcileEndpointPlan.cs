@@ -1,4 +1,4 @@
-namespace XeroSync.Pipeline;
+namespace XeroSync.Ledger;
 
 /// <summary>One (tenant, endpoint) of a reconcile as planned: how it is read, what it was estimated to cost, and whether it fit.</summary>
 /// <param name="SweepOnly">Read as an ID sweep (<c>summaryOnly</c>); otherwise a full refresh.</param>

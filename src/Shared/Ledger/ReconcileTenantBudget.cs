@@ -1,4 +1,4 @@
-namespace XeroSync.Pipeline;
+namespace XeroSync.Ledger;
 
 /// <summary>How a reconcile's call budget for one organisation was set.</summary>
 /// <param name="DayRemaining">Xero's <c>X-DayLimit-Remaining</c> after the probe (null when Xero sent none).</param>
