@@ -50,7 +50,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         var xeroOptions = Options.Create(settings.Xero);
         _http = new HttpClient(new SocketsHttpHandler
         {
-            AutomaticDecompression = DecompressionMethods.All,
+            // The Xero client decodes bodies itself, so it can count the bytes Xero sent before decoding (egress).
+            AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 64,
         })

@@ -71,7 +71,8 @@ public static class CloudPipelineExtensions
         services.AddHttpClient("xero")
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
-                AutomaticDecompression = DecompressionMethods.All,
+                // The Xero client decodes bodies itself, so it can count the bytes Xero sent before decoding (egress).
+                AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
