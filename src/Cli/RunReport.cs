@@ -14,6 +14,7 @@ public static class RunReport
         ArgumentNullException.ThrowIfNull(context);
         var view = new RunProgressView(context.Console, pipeline.Ledger, context.Time);
         await view.FollowAsync(runId, pipeline.WaitForIdleAsync(cancellationToken), cancellationToken);
+        await pipeline.RecordUsageAsync(runId, cancellationToken);
         var summary = await view.ReadAsync(runId, cancellationToken);
         context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
         if (perTenant)

@@ -29,13 +29,28 @@ public sealed class EgressCountTests
             CompressResponses = compress,
         });
 
-        await using var pipeline = demo.CreatePipeline();
-        var full = await SyncAndCompareAsync(demo, pipeline, compress);
+        var full = 0L;
+        var incremental = 0L;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            full = await SyncAndCompareAsync(demo, pipeline, compress);
 
         // Changes land while the clock moves on: the incremental sync reads them (and few calls besides).
-        demo.Clock.Advance(TimeSpan.FromMinutes(5));
-        var incremental = await SyncAndCompareAsync(demo, pipeline, compress);
-        Assert.True(incremental < full, $"the incremental sync received {incremental} bytes, the full one {full}");
+            demo.Clock.Advance(TimeSpan.FromMinutes(5));
+            incremental = await SyncAndCompareAsync(demo, pipeline, compress);
+            Assert.True(incremental < full, $"the incremental sync received {incremental} bytes, the full one {full}");
+        }
+
+        // The warehouse's usage view: per organisation and UTC day, both runs' calls and bytes, as the simulator logged them.
+        using var warehouse = demo.OpenWarehouse();
+        foreach (var tenant in demo.Truth.Tenants)
+        {
+            var log = demo.Truth.Requests.Where(r => r.TenantId == tenant.TenantId).ToList();
+            var where = $"FROM xero.api_usage WHERE tenant_id = '{tenant.TenantId}' AND day = DATE '{LocalDemoEnvironment.Start:yyyy-MM-dd}'";
+            Assert.Equal(log.Sum(r => r.BytesSent), warehouse.Scalar($"SELECT bytes_received {where}"));
+            Assert.Equal(log.Count, warehouse.Scalar($"SELECT calls {where}"));
+            Assert.Equal(2, warehouse.Scalar($"SELECT runs {where}"));
+        }
     }
 
     /// <summary>Syncs, compares the run's usage per organisation with the simulator's log of the run, returns the bytes received.</summary>

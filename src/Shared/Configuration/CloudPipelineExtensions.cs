@@ -119,6 +119,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<DeletionSweeper>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
+        services.AddSingleton<UsageRecorder>();
         services.AddSingleton<ReconcileStarter>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();
