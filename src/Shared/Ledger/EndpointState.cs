@@ -55,13 +55,13 @@ public sealed record EndpointState(
     /// Xero calls and response bytes spent on the endpoint per UTC day (every call, pages that ended unread included), as
     /// recorded with each page's outcome.
     /// </summary>
-    public IReadOnlyList<DailyUsage> Usage { get; init; } = [];
+    public EndpointUsage Usage { get; init; } = EndpointUsage.None;
 
     /// <summary>Response bytes received from Xero for the endpoint, as sent on the wire.</summary>
-    public long BytesReceived => Usage.Sum(u => u.BytesReceived);
+    public long BytesReceived => Usage.Days.Sum(u => u.BytesReceived);
 
     /// <summary>The same responses' bytes after content decoding.</summary>
-    public long BytesDecoded => Usage.Sum(u => u.BytesDecoded);
+    public long BytesDecoded => Usage.Days.Sum(u => u.BytesDecoded);
 
     public int Pages => Pending + Done + Failed + Deferred + NotEntitled;
 

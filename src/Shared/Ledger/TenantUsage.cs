@@ -15,7 +15,7 @@ public sealed record TenantUsage(string TenantId, long Calls, long BytesReceived
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
-                var days = g.SelectMany(e => e.Usage)
+                var days = g.SelectMany(e => e.Usage.Days)
                     .GroupBy(u => u.Day)
                     .OrderBy(d => d.Key)
                     .Select(d => new DailyUsage(d.Key, d.Sum(u => u.Calls), d.Sum(u => u.BytesReceived), d.Sum(u => u.BytesDecoded)))

@@ -680,7 +680,7 @@ public sealed class SqliteRunLedger : IRunLedger
         {
             Swept = swept,
             Deletes = deletes,
-            Usage = usage,
+            Usage = new EndpointUsage(usage),
         };
     }
 

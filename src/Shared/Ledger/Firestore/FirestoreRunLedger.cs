@@ -688,7 +688,7 @@ public sealed class FirestoreRunLedger : IRunLedger
         {
             Swept = document is null ? null : FirestoreFields.Integer(document, SweptField),
             Deletes = document is null ? null : FirestoreFields.Integer(document, DeletesField),
-            Usage = ReadUsage(document),
+            Usage = new EndpointUsage(ReadUsage(document)),
         };
     }
 
