@@ -35,9 +35,10 @@ public static class CliCommands
             the sync that started it). `status` lists run ids.
             """, RetryCommand.Options, RetryCommand.RunAsync),
         new("status", "Show recent runs, or one run in detail.", """
-            Usage: xerosync status [RUN_ID] [--data-dir DIR] [--limit N]
+            Usage: xerosync status [RUN_ID] [--format table|json] [--data-dir DIR] [--limit N]
 
-              RUN_ID              one run, by endpoint and tenant
+              RUN_ID              one run, by endpoint and tenant, with its Xero egress per organisation
+              --format F          table (default), or json for one run (tenants: calls, bytes_received, bytes_decoded)
               --data-dir DIR      the data folder (default ./data); read only, never written
               --limit N           how many recent runs to list, 1 to 1000 (default 10)
             """, StatusCommand.Options, StatusCommand.RunAsync),

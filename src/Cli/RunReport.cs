@@ -14,6 +14,7 @@ public static class RunReport
         ArgumentNullException.ThrowIfNull(context);
         var view = new RunProgressView(context.Console, pipeline.Ledger, context.Time);
         await view.FollowAsync(runId, pipeline.WaitForIdleAsync(cancellationToken), cancellationToken);
+        await pipeline.RecordUsageAsync(runId, cancellationToken);
         var summary = await view.ReadAsync(runId, cancellationToken);
         context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}"));
         if (perTenant)
@@ -22,6 +23,7 @@ public static class RunReport
         }
 
         RunTables.WriteVerificationNotes(context.Console, summary);
+        EgressLines.Write(context.Console, summary, perTenant);
         await SkipLines.WriteAsync(context.Console, pipeline.Ledger, summary, cancellationToken);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (log.LinesWritten() is > 0 and var lines)

@@ -42,6 +42,9 @@ public sealed record RunSummary(RunState State)
 
     public RunPhase Phase => State.Phase;
 
+    /// <summary>Xero calls and response bytes per organisation (and UTC day), every call of the run included.</summary>
+    public IReadOnlyList<TenantUsage> Usage => TenantUsage.Of(Rows);
+
     public int Calls => Rows.Sum(r => r.Calls);
 
     public int Throttles => Rows.Sum(r => r.Throttles);

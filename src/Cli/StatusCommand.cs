@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Spectre.Console;
 using XeroSync.Ledger;
 using XeroSync.Ledger.Local;
@@ -13,6 +14,7 @@ public static class StatusCommand
         ["data-dir"] = true,
         ["limit"] = true,
         ["verbose"] = false,
+        ["format"] = true,
     };
 
     public static async Task<int> RunAsync(CliArguments args, CliContext context, CancellationToken cancellationToken)
@@ -23,6 +25,17 @@ public static class StatusCommand
         if (!File.Exists(Path.Combine(dataDirectory, SqliteStateDatabase.FileName)))
         {
             throw new CliUsageException($"No runs in {dataDirectory} yet: run `sync` (or `sync --demo`) first, or pass --data-dir.");
+        }
+
+        var format = (args.Value("format") ?? "table").ToLowerInvariant();
+        if (format is not ("table" or "json"))
+        {
+            throw new CliUsageException($"--format must be table or json, not '{Identifiers.Printable(format)}'.");
+        }
+
+        if (format == "json" && args.Positionals is [])
+        {
+            throw new CliUsageException("--format json shows one run: give its RUN_ID (`status` lists them).");
         }
 
         var limit = 10;
@@ -46,9 +59,18 @@ public static class StatusCommand
 
             var summary = await RunSummary.ReadAsync(ledger, state, cancellationToken);
             var runState = StateOf(summary.Phase, inUse);
+            if (format == "json")
+            {
+                var json = JsonSerializer.Serialize(RunStatusJson.From(summary, runState), CliJsonContext.Default.RunStatusJson);
+                await context.Console.Profile.Out.Writer.WriteLineAsync(json.AsMemory(), cancellationToken);
+                await context.Console.Profile.Out.Writer.FlushAsync(cancellationToken);
+                return ExitCodes.Success;
+            }
+
             context.Console.Write(RunTables.ByEndpoint(summary, $"Run {runId}", runState));
             context.Console.Write(RunTables.ByTenant(summary));
             RunTables.WriteVerificationNotes(context.Console, summary);
+            EgressLines.Write(context.Console, summary, perTenant: true);
             await SkipLines.WriteAsync(context.Console, ledger, summary, cancellationToken);
             if (runState == Interrupted)
             {

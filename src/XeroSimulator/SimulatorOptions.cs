@@ -26,6 +26,9 @@ public sealed class SimulatorOptions
     /// <summary>How many tenants (the first N) a client_credentials (custom connection) token sees; null = all.</summary>
     public int? CustomConnectionTenants { get; init; }
 
+    /// <summary>Gzip responses when the client asks (Accept-Encoding), as Xero does; false answers uncompressed whatever is asked.</summary>
+    public bool CompressResponses { get; init; } = true;
+
     public int PerMinuteLimit { get; init; } = 60;
 
     public int ConcurrentLimit { get; init; } = 5;

@@ -30,6 +30,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly RunStarter _starter;
     private readonly RunRetrier _retrier;
     private readonly ReconcileStarter _reconciler;
+    private readonly UsageRecorder _usage;
 
     public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -50,7 +51,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         var xeroOptions = Options.Create(settings.Xero);
         _http = new HttpClient(new SocketsHttpHandler
         {
-            AutomaticDecompression = DecompressionMethods.All,
+            // The Xero client decodes bodies itself, so it can count the bytes Xero sent before decoding (egress).
+            AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 64,
         })
@@ -69,6 +71,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
+        _usage = new UsageRecorder(Ledger, Objects, _warehouse, time, loggers.CreateLogger<UsageRecorder>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
         TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, time, loggers.CreateLogger<TargetedRunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
@@ -118,11 +121,15 @@ public sealed class LocalPipeline : IAsyncDisposable
         return await _reconciler.StartAsync(request, cancellationToken);
     }
 
+    /// <summary>Puts a finished run's Xero usage into the warehouse (<c>xero.api_usage</c>); false while it is still running.</summary>
+    public Task<bool> RecordUsageAsync(string runId, CancellationToken cancellationToken) => _usage.RecordAsync(runId, cancellationToken);
+
     /// <summary>Starts a reconcile and waits until all its work is done.</summary>
     public async Task<StartedReconcile> ReconcileAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var started = await StartReconcileAsync(request, cancellationToken);
         await WaitForIdleAsync(cancellationToken);
+        await RecordUsageAsync(started.Run.RunId, cancellationToken);
         return started;
     }
 
@@ -156,6 +163,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var started = await StartRunAsync(request, cancellationToken);
         await WaitForIdleAsync(cancellationToken);
+        await RecordUsageAsync(started.Run.RunId, cancellationToken);
         return started;
     }
 

@@ -26,8 +26,10 @@ public static class DispatcherEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, UsageRecorder usage, CancellationToken cancellationToken)
     {
+        // The scheduler's call: the runs that finished since the last one go into the usage table first (one small load each).
+        await usage.RecordRecentAsync(cancellationToken);
         var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
         if (problem is not null)
         {

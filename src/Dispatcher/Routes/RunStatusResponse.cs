@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using XeroSync.Contracts;
 using XeroSync.Ledger;
 
 namespace XeroSync.Dispatcher.Routes;
@@ -28,6 +29,18 @@ public sealed record RunStatusResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReconcileBudgetResponse>? Budgets { get; init; }
 
+    /// <summary>Xero usage per organisation: calls and response bytes received (on the wire) and decoded, per UTC day too.</summary>
+    [JsonPropertyName("tenants")]
+    public IReadOnlyList<TenantUsageStatus> Tenants { get; init; } = [];
+
+    /// <summary>Response bytes received from Xero over every organisation, as sent on the wire.</summary>
+    [JsonPropertyName("bytes_received")]
+    public long BytesReceived => Tenants.Sum(t => t.BytesReceived);
+
+    /// <summary>The same responses' bytes after content decoding.</summary>
+    [JsonPropertyName("bytes_decoded")]
+    public long BytesDecoded => Tenants.Sum(t => t.BytesDecoded);
+
     public static RunStatusResponse From(RunState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -38,6 +51,9 @@ public sealed record RunStatusResponse(
             state.Phase.ToString().ToLowerInvariant(),
             [.. state.Endpoints.Select(EndpointStatus.From)],
             state.Endpoints.Sum(e => e.Calls),
-            state.Endpoints.Sum(e => e.RereadCalls));
+            state.Endpoints.Sum(e => e.RereadCalls))
+        {
+            Tenants = [.. TenantUsage.Of(state.Endpoints).Select(TenantUsageStatus.From)],
+        };
     }
 }

@@ -72,7 +72,8 @@ public static class CloudPipelineExtensions
         services.AddHttpClient("xero")
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
-                AutomaticDecompression = DecompressionMethods.All,
+                // The Xero client decodes bodies itself, so it can count the bytes Xero sent before decoding (egress).
+                AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
@@ -119,6 +120,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<DeletionSweeper>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
+        services.AddSingleton<UsageRecorder>();
         services.AddSingleton<ReconcileStarter>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();

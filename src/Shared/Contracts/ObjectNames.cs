@@ -39,6 +39,20 @@ public static class ObjectNames
             : string.Create(CultureInfo.InvariantCulture, $"{Prefix(runId, tenantId, endpoint)}{ManifestPrefix}-r{sequence:D3}.json");
     }
 
+    /// <summary>
+    /// A run's Xero usage as recorded once the run had finished: <c>usage/run={runId}/usage-{fingerprint}.ndjson</c>, the
+    /// fingerprint taken from the content, so a run recorded again after a retry gets a new object and the same content never does.
+    /// </summary>
+    public static string Usage(string runId, string fingerprint)
+    {
+        if (fingerprint.Length is 0 or > 64 || !fingerprint.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("A usage fingerprint is lowercase hex.", nameof(fingerprint));
+        }
+
+        return $"usage/run={Identifiers.RequireRunId(runId)}/usage-{fingerprint}.ndjson";
+    }
+
     /// <summary>Whether an object name (from a finalize event) names a manifest this service writes.</summary>
     public static bool IsManifest(string? objectName)
     {

@@ -51,6 +51,18 @@ public sealed record EndpointState(
     /// <summary>Reconcile runs: the records the sweep found deleted in Xero (tombstones loaded), once recorded.</summary>
     public long? Deletes { get; init; }
 
+    /// <summary>
+    /// Xero calls and response bytes spent on the endpoint per UTC day (every call, pages that ended unread included), as
+    /// recorded with each page's outcome.
+    /// </summary>
+    public EndpointUsage Usage { get; init; } = EndpointUsage.None;
+
+    /// <summary>Response bytes received from Xero for the endpoint, as sent on the wire.</summary>
+    public long BytesReceived => Usage.Days.Sum(u => u.BytesReceived);
+
+    /// <summary>The same responses' bytes after content decoding.</summary>
+    public long BytesDecoded => Usage.Days.Sum(u => u.BytesDecoded);
+
     public int Pages => Pending + Done + Failed + Deferred + NotEntitled;
 
     /// <summary>

@@ -46,8 +46,10 @@ public interface IRunLedger
     /// <summary>
     /// Records that a page will not be read in this run: <see cref="PageStatus.Failed"/>, <see cref="PageStatus.Deferred"/>
     /// or <see cref="PageStatus.NotEntitled"/> (a page with no record yet is created). A done page is left alone.
+    /// <paramref name="usage"/> (the calls and bytes the page spent before it ended) is added to the endpoint's usage of the
+    /// day in the same write, whatever the page's record was.
     /// </summary>
-    Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken);
+    Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, Xero.XeroUsage? usage, CancellationToken cancellationToken);
 
     /// <summary>Creates the given pages as pending where they have no record yet (the plan's next pages); existing records are untouched.</summary>
     Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken);

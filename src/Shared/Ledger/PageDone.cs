@@ -31,6 +31,12 @@ public sealed record PageDone(
     /// </summary>
     public int Calls { get; init; }
 
+    /// <summary>Response bytes of <see cref="Calls"/> as Xero sent them on the wire (compressed where Xero compressed).</summary>
+    public long BytesReceived { get; init; }
+
+    /// <summary>The same responses' bytes after content decoding.</summary>
+    public long BytesDecoded { get; init; }
+
     /// <summary>The 429 answers among <see cref="Calls"/>.</summary>
     public int Throttles { get; init; }
 

@@ -502,6 +502,8 @@ public sealed partial class FetchRequestHandler(
                 ItemCount = verified ? xeroPage.Pagination?.ItemCount : null,
                 Calls = xeroPage.Calls,
                 Throttles = xeroPage.Throttles,
+                BytesReceived = xeroPage.BytesReceived,
+                BytesDecoded = xeroPage.BytesDecoded,
                 Reread = request.PageBase is not null,
             };
             var stored = await ledger.RecordPageDoneAsync(done, cancellationToken);
@@ -519,29 +521,29 @@ public sealed partial class FetchRequestHandler(
             case XeroFailure.DayLimitReached:
             case XeroFailure.RateLimited when ex.Detail == nameof(RateLimitProblem.Day):
                 Log.Deferred(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.RetryAt);
-                return await EndAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.Deferred, "daily call limit reached", ex.Usage, cancellationToken);
             case XeroFailure.BudgetSpent:
                 // Not silently dropped: the page (and the rest of its range) is deferred, the endpoint partial, nothing marked deleted.
                 Log.BudgetSpent(logger, request.RunId, request.TenantId, endpoint.Name, page);
-                return await EndAsync(state, page, offset, PageStatus.Deferred, "reconcile call budget spent", cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.Deferred, "reconcile call budget spent", ex.Usage, cancellationToken);
             case XeroFailure.Retired:
                 // Xero says the endpoint is gone (ExpenseClaims and Receipts retire in 2027): a skip, never a failed run.
                 Log.Retired(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
-                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"retired by Xero ({ex.StatusCode}): {ex.Detail}", cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"retired by Xero ({ex.StatusCode}): {ex.Detail}", ex.Usage, cancellationToken);
             case XeroFailure.ScopeNotGranted:
                 Log.ScopeNotGranted(logger, request.RunId, request.TenantId, endpoint.Name, ex.Detail ?? "?");
-                return await EndAsync(state, page, offset, PageStatus.NotEntitled, ScopeNotes.Skipped(ex.Detail ?? XeroScopes.RequiredFor(endpoint) ?? "?"), cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, ScopeNotes.Skipped(ex.Detail ?? XeroScopes.RequiredFor(endpoint) ?? "?"), ex.Usage, cancellationToken);
             case XeroFailure.AccessDenied when endpoint.NotEntitledIsSkip:
                 Log.NotEntitled(logger, request.RunId, request.TenantId, endpoint.Name, ex.StatusCode ?? 0);
-                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.NotEntitled, $"not entitled ({ex.StatusCode}): {ex.Detail}", ex.Usage, cancellationToken);
             case XeroFailure.BadRequest when endpoint.Paging == PagingStyle.Detail && ex.StatusCode == 404:
                 // The record was deleted after the list was read: nothing to land, and no retry would find it.
                 Log.DetailGone(logger, request.RunId, request.TenantId, endpoint.Name, page);
-                return await RecordEmptyDetailAsync(state, page, cancellationToken);
+                return await RecordEmptyDetailAsync(state, page, cancellationToken, ex.Usage);
             case XeroFailure.AccessDenied:
             case XeroFailure.BadRequest:
                 Log.PageFailed(logger, request.RunId, request.TenantId, endpoint.Name, page, ex.Message);
-                return await EndAsync(state, page, offset, PageStatus.Failed, ex.Message, cancellationToken);
+                return await EndAsync(state, page, offset, PageStatus.Failed, ex.Message, ex.Usage, cancellationToken);
             case XeroFailure.PermitUnavailable:
                 return PageResult.Retry(HandlerOutcome.Retry("no rate-limit permit before the delivery's deadline", ex.RetryAt));
             case XeroFailure.Transient:
@@ -551,9 +553,9 @@ public sealed partial class FetchRequestHandler(
         }
     }
 
-    private async Task<PageResult> EndAsync(FetchState state, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    private async Task<PageResult> EndAsync(FetchState state, int page, long? offset, PageStatus status, string reason, XeroUsage? usage, CancellationToken cancellationToken)
     {
-        await ledger.RecordPageEndedAsync(state.Key, page, offset, status, reason, cancellationToken);
+        await ledger.RecordPageEndedAsync(state.Key, page, offset, status, reason, usage, cancellationToken);
         if (page == 1 && state.Details is not null)
         {
             // Without the list there is nothing to read details of: they end as the list did (a skip stays a skip).
@@ -588,10 +590,16 @@ public sealed partial class FetchRequestHandler(
         return false;
     }
 
-    private async Task<PageResult> RecordEmptyDetailAsync(FetchState state, int page, CancellationToken cancellationToken)
+    private async Task<PageResult> RecordEmptyDetailAsync(FetchState state, int page, CancellationToken cancellationToken, XeroUsage? usage = null)
     {
         var lastPage = state.Plan!.LastPage;
-        var stored = await ledger.RecordPageDoneAsync(new PageDone(state.Key, page, 0, null, null, null, page >= lastPage, lastPage), cancellationToken);
+        var done = new PageDone(state.Key, page, 0, null, null, null, page >= lastPage, lastPage)
+        {
+            Calls = usage?.Calls ?? 0,
+            BytesReceived = usage?.BytesReceived ?? 0,
+            BytesDecoded = usage?.BytesDecoded ?? 0,
+        };
+        var stored = await ledger.RecordPageDoneAsync(done, cancellationToken);
         return PageResult.Done(stored);
     }
 

@@ -145,6 +145,12 @@ public sealed partial class XeroApiClient
                 {
                     refreshedToken = true;
                 }
+                catch (XeroApiException ex)
+                {
+                    // The calls and bytes were spent whether or not a page came of them: the caller records them with the page's end.
+                    ex.Usage = counters.Usage;
+                    throw;
+                }
             }
         }
         finally
@@ -223,6 +229,22 @@ public sealed partial class XeroApiClient
     {
         using var request = BuildRequest(query, token);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var body = MeteredContent.Attach(response);
+        counters.Current = body;
+        try
+        {
+            return await ReadPageAsync(query, response, counters, cancellationToken);
+        }
+        finally
+        {
+            // Every byte Xero sent counts, including the unread rest of an error body.
+            await body.DrainAsync(cancellationToken);
+            counters.Settle();
+        }
+    }
+
+    private async Task<XeroPage> ReadPageAsync(PageQuery query, HttpResponseMessage response, CallCounters counters, CancellationToken cancellationToken)
+    {
         var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
         var observation = RateLimitObservation.FromHeaders(response.Headers, throttled, _time.GetUtcNow());
         await _limiter.ObserveAsync(query.TenantId, observation, cancellationToken);
@@ -242,7 +264,11 @@ public sealed partial class XeroApiClient
         var (body, length) = await ReadBodyAsync(response.Content, cancellationToken);
         try
         {
-            return XeroPageParser.Parse(body, length, query.Endpoint, response.Headers.Date, counters.Calls, counters.Throttles, counters.DayRemaining);
+            var page = XeroPageParser.Parse(body, length, query.Endpoint, response.Headers.Date, counters.Calls, counters.Throttles, counters.DayRemaining);
+            var usage = counters.Usage;
+            page.BytesReceived = usage.BytesReceived;
+            page.BytesDecoded = usage.BytesDecoded;
+            return page;
         }
         catch
         {
@@ -314,6 +340,11 @@ public sealed partial class XeroApiClient
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation("xero-tenant-id", query.TenantId);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        foreach (var encoding in MeteredContent.AcceptedEncodings)
+        {
+            request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue(encoding));
+        }
+
         if (endpoint.SupportsModifiedSince && query.ModifiedSince is { } since)
         {
             request.Headers.TryAddWithoutValidation(
@@ -428,6 +459,26 @@ public sealed partial class XeroApiClient
 
         /// <summary>A permit taken for the first attempt before the call (see <see cref="AcquirePermitAsync"/>), until that attempt uses it.</summary>
         public XeroPermit? Taken;
+
+        /// <summary>The body of the exchange in progress, counted as it is read.</summary>
+        public MeteredContent? Current { get; set; }
+
+        public long BytesReceived { get; private set; }
+
+        public long BytesDecoded { get; private set; }
+
+        public XeroUsage Usage => new(Calls, BytesReceived + (Current?.BytesReceived ?? 0), BytesDecoded + (Current?.BytesDecoded ?? 0));
+
+        /// <summary>Adds the finished exchange's bytes to the page's.</summary>
+        public void Settle()
+        {
+            if (Current is { } body)
+            {
+                BytesReceived += body.BytesReceived;
+                BytesDecoded += body.BytesDecoded;
+                Current = null;
+            }
+        }
     }
 
     private static partial class Log

@@ -31,6 +31,9 @@ public sealed class XeroApiException : Exception
     /// <summary>When the caller may try again (day-limit reset, permit availability), if known.</summary>
     public DateTimeOffset? RetryAt { get; init; }
 
+    /// <summary>The calls and bytes spent on the page before it failed (set by the client when the failure leaves it).</summary>
+    public XeroUsage? Usage { get; internal set; }
+
     /// <summary>Xero's problem detail, e.g. <c>AuthorizationUnsuccessful</c> (never contains credentials).</summary>
     public string? Detail { get; init; }
 }

@@ -42,6 +42,15 @@ public sealed class XeroPage : IDisposable
     /// <summary>429 responses seen while fetching this page.</summary>
     public int Throttles { get; }
 
+    /// <summary>Response body bytes received for this page over all its calls, as sent on the wire (compressed where Xero compressed).</summary>
+    public long BytesReceived { get; internal set; }
+
+    /// <summary>The same bodies' bytes after content decoding.</summary>
+    public long BytesDecoded { get; internal set; }
+
+    /// <summary>What this page cost at Xero: calls and bytes.</summary>
+    public XeroUsage Usage => new(Calls, BytesReceived, BytesDecoded);
+
     /// <summary>Xero's <c>X-DayLimit-Remaining</c> on the last response, when sent: the organisation's calls left today.</summary>
     public int? DayRemaining { get; init; }
 

@@ -28,7 +28,7 @@ internal sealed class ApiRequestHandler
         }
         finally
         {
-            _state.Log(new SimulatedRequest(
+            ResponseLog.Defer(context, new SimulatedRequest(
                 now,
                 string.IsNullOrEmpty(tenantHeader) ? null : tenantHeader,
                 definition?.Name ?? endpointName,

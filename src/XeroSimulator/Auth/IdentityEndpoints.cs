@@ -123,7 +123,7 @@ internal static class IdentityEndpoints
     }
 
     private static void Log(HttpContext context, SimulatorState state, DateTimeOffset now, string? problem) =>
-        state.Log(new SimulatedRequest(now, null, "connections", context.Request.Path + context.Request.QueryString, null, context.Response.StatusCode, problem));
+        ResponseLog.Defer(context, new SimulatedRequest(now, null, "connections", context.Request.Path + context.Request.QueryString, null, context.Response.StatusCode, problem));
 
     private static (string? Id, string? Secret) ClientCredentials(HttpContext context, IFormCollection? form)
     {

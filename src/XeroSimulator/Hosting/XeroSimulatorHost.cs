@@ -41,15 +41,25 @@ public sealed class XeroSimulatorHost : IAsyncDisposable
             builder.Logging.AddSimpleConsole();
         }
 
-        builder.Services.AddResponseCompression(compression =>
+        if (options.CompressResponses)
         {
-            compression.EnableForHttps = true;
-            compression.Providers.Add<GzipCompressionProvider>();
-            compression.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/json; charset=utf-8"]);
-        });
+            builder.Services.AddResponseCompression(compression =>
+            {
+                compression.EnableForHttps = true;
+                compression.Providers.Add<GzipCompressionProvider>();
+                compression.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/json; charset=utf-8"]);
+            });
+        }
 
         var app = builder.Build();
-        app.UseResponseCompression();
+
+        // Outside compression: counts the bytes that leave, and logs each request once its response is complete.
+        app.Use((context, next) => ResponseLog.MeterAsync(context, next, state));
+        if (options.CompressResponses)
+        {
+            app.UseResponseCompression();
+        }
+
         var api = new ApiRequestHandler(state);
         app.MapGet("/api.xro/2.0/{endpoint}", (HttpContext context, string endpoint) => api.HandleAsync(context, endpoint));
         app.MapGet("/api.xro/2.0/{endpoint}/{id}", (HttpContext context, string endpoint, string id) => api.HandleAsync(context, endpoint, id));

@@ -9,6 +9,7 @@ namespace XeroSync.XeroSimulator;
 /// <param name="StatusCode">Response status; 499 when the client went away before any response was sent.</param>
 /// <param name="Problem">Rate-limit problem (minute, day, concurrent, appminute), injected fault (fault:500, fault:503, fault:slow, fault:truncate, fault:timeout, fault:targeted), an auth failure (unauthorized, forbidden, not-entitled, missing-scope), or "aborted" (the client went away while a test held the call); null otherwise.</param>
 /// <param name="Fault">The injected fault this request got (a <see cref="SimulatedFault"/> value), null when none.</param>
+/// <param name="BytesSent">Response body bytes the simulator sent, as on the wire: after gzip when the client asked for it and the simulator compresses.</param>
 public sealed record SimulatedRequest(
     DateTimeOffset Time,
     string? TenantId,
@@ -17,4 +18,5 @@ public sealed record SimulatedRequest(
     string? IfModifiedSince,
     int StatusCode,
     string? Problem,
-    string? Fault = null);
+    string? Fault = null,
+    long BytesSent = 0);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using XeroSync.Ledger;
 using XeroSync.XeroSimulator;
 
 namespace XeroSync.Tests.Cloud;
@@ -30,17 +31,21 @@ public sealed class CloudLedgerWritesTests(GoogleEmulators emulators)
             firestoreHost: firestore.Host);
 
         var before = firestore.WrittenByCollection;
+        var logged = cloud.Truth.Requests.Count;
         var full = await cloud.StartRunAsync(Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(full, RunTimeout, Token, "complete", "partial"));
         var fullCalls = cloud.Truth.ApiCalls();
         var fullWrites = Since(before, firestore.WrittenByCollection);
         CloudSyncTests.AssertWarehouseEqualsTruth(cloud);
+        var fullSent = cloud.Truth.Requests.Skip(logged).ToList();
 
         before = firestore.WrittenByCollection;
+        logged = cloud.Truth.Requests.Count;
         var incremental = await cloud.StartRunAsync(Token);
         Assert.Equal("complete", await cloud.WaitForStateAsync(incremental, RunTimeout, Token, "complete", "partial"));
         var incrementalCalls = cloud.Truth.ApiCalls() - fullCalls;
         var incrementalWrites = Since(before, firestore.WrittenByCollection);
+        var incrementalSent = cloud.Truth.Requests.Skip(logged).ToList();
         var endpoints = (await cloud.Ledger.GetRunEndpointsAsync(incremental, Token)).Count;
 
         var fullLedger = Ledger(fullWrites);
@@ -57,6 +62,23 @@ public sealed class CloudLedgerWritesTests(GoogleEmulators emulators)
         // for a run is on that run's endpoints, no more (a duplicate done record's calls count once, as they were made once).
         Assert.Equal(fullCalls, await CountedCallsAsync(cloud, full));
         Assert.Equal(incrementalCalls, await CountedCallsAsync(cloud, incremental));
+
+        // Egress rides in the same writes: per organisation, the bytes received equal the body bytes the simulator logged as sent.
+        await AssertBytesEqualSentAsync(cloud, full, fullSent);
+        await AssertBytesEqualSentAsync(cloud, incremental, incrementalSent);
+    }
+
+    private static async Task AssertBytesEqualSentAsync(CloudEnvironment cloud, string runId, List<SimulatedRequest> sent)
+    {
+        var usage = TenantUsage.Of(await cloud.Ledger.GetRunEndpointsAsync(runId, Token));
+        Assert.Equal(cloud.Truth.Tenants.Count, usage.Count);
+        foreach (var tenant in usage)
+        {
+            var log = sent.Where(r => r.TenantId == tenant.TenantId).ToList();
+            Assert.Equal(log.Sum(r => r.BytesSent), tenant.BytesReceived);
+            Assert.Equal(log.Count, tenant.Calls);
+            Assert.True(tenant.BytesDecoded > tenant.BytesReceived, $"gzip: decoded {tenant.BytesDecoded} bytes from {tenant.BytesReceived} received");
+        }
     }
 
     private static async Task<int> CountedCallsAsync(CloudEnvironment cloud, string runId) =>

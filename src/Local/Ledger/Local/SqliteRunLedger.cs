@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using XeroSync.Xero;
 
 namespace XeroSync.Ledger.Local;
 
@@ -262,12 +263,13 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await AddUsageAsync(connection, transaction, key, new XeroUsage(page.Calls, page.BytesReceived, page.BytesDecoded), cancellationToken);
         var stored = await ReadPageAsync(connection, transaction, key, page.Page, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored!;
     }
 
-    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, XeroUsage? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
@@ -301,7 +303,36 @@ public sealed class SqliteRunLedger : IRunLedger
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (usage is not null)
+        {
+            await AddUsageAsync(connection, transaction, key, usage, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Adds calls and bytes to the endpoint's usage of today (UTC), in the caller's transaction.</summary>
+    private async Task AddUsageAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, XeroUsage usage, CancellationToken cancellationToken)
+    {
+        if (usage.IsEmpty)
+        {
+            return;
+        }
+
+        await using var command = Command(connection, transaction, """
+            INSERT INTO ledger_usage (run_id, tenant_id, endpoint, day, calls, bytes_received, bytes_decoded)
+            VALUES ($run, $tenant, $endpoint, $day, $calls, $received, $decoded)
+            ON CONFLICT (run_id, tenant_id, endpoint, day) DO UPDATE SET
+                calls = ledger_usage.calls + excluded.calls,
+                bytes_received = ledger_usage.bytes_received + excluded.bytes_received,
+                bytes_decoded = ledger_usage.bytes_decoded + excluded.bytes_decoded
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$day", DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$calls", usage.Calls);
+        command.Parameters.AddWithValue("$received", usage.BytesReceived);
+        command.Parameters.AddWithValue("$decoded", usage.BytesDecoded);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken)
@@ -558,6 +589,7 @@ public sealed class SqliteRunLedger : IRunLedger
             SELECT state, count(*) FROM ledger_manifests WHERE {EndpointKeyFilter} GROUP BY state;
             SELECT pass, pass_first_page, required, outcome, note, reread_calls FROM ledger_verification WHERE {EndpointKeyFilter};
             SELECT swept, deletes FROM ledger_sweeps WHERE {EndpointKeyFilter};
+            SELECT day, calls, bytes_received, bytes_decoded FROM ledger_usage WHERE {EndpointKeyFilter} ORDER BY day;
             """);
         AddKey(command, key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -619,6 +651,13 @@ public sealed class SqliteRunLedger : IRunLedger
             deletes = reader.GetInt64(1);
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        var usage = new List<DailyUsage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            usage.Add(new DailyUsage(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
         return new EndpointState(
             key.RunId,
             key.TenantId,
@@ -648,6 +687,7 @@ public sealed class SqliteRunLedger : IRunLedger
         {
             Swept = swept,
             Deletes = deletes,
+            Usage = new EndpointUsage(usage),
         };
     }
 

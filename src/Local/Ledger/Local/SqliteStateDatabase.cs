@@ -101,6 +101,15 @@ public sealed class SqliteStateDatabase
             swept INTEGER NOT NULL,
             deletes INTEGER NOT NULL,
             PRIMARY KEY (run_id, tenant_id, endpoint));
+        CREATE TABLE IF NOT EXISTS ledger_usage (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            day TEXT NOT NULL,
+            calls INTEGER NOT NULL,
+            bytes_received INTEGER NOT NULL,
+            bytes_decoded INTEGER NOT NULL,
+            PRIMARY KEY (run_id, tenant_id, endpoint, day));
         CREATE TABLE IF NOT EXISTS watermarks (
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,

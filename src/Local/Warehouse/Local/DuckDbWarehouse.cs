@@ -135,6 +135,101 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
         }
     }
 
+    public async Task<long> LoadUsageAsync(UsageLoad load, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentException.ThrowIfNullOrWhiteSpace(load.JobId);
+        var rows = new List<(string RunId, string TenantId, DateOnly Day, long Calls, long Received, long Decoded, DateTimeOffset RecordedAt)>();
+        await using (var stream = await _objects.OpenReadAsync(load.ObjectName, cancellationToken) ?? throw new InvalidDataException($"Usage object {load.ObjectName} does not exist."))
+        using (var reader = new StreamReader(stream, Encoding.UTF8))
+        {
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                using var json = JsonDocument.Parse(line);
+                var row = json.RootElement;
+                var runId = row.GetProperty("run_id").GetString()!;
+                var tenantId = row.GetProperty("tenant_id").GetString()!;
+                if (!Identifiers.IsValidRunId(runId) || !Identifiers.IsValidTenantId(tenantId))
+                {
+                    throw new InvalidDataException($"Usage object {load.ObjectName} names an invalid run or tenant.");
+                }
+
+                rows.Add((runId, tenantId, DateOnly.ParseExact(row.GetProperty("day").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    row.GetProperty("calls").GetInt64(), row.GetProperty("bytes_received").GetInt64(), row.GetProperty("bytes_decoded").GetInt64(),
+                    row.GetProperty("recorded_at").GetDateTimeOffset()));
+            }
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + UsageTableSql;
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (await GetLoadedRowsAsync(connection, load.JobId, cancellationToken) is long earlier)
+            {
+                return earlier;
+            }
+
+            // The rows and the job's _loads row in one transaction: loaded once, all at once.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO xero_raw.api_usage VALUES ($run, $tenant, CAST($day AS DATE), $calls, $received, $decoded, CAST($at AS TIMESTAMPTZ))";
+                insert.Parameters.Add(new DuckDBParameter("run", row.RunId));
+                insert.Parameters.Add(new DuckDBParameter("tenant", row.TenantId));
+                insert.Parameters.Add(new DuckDBParameter("day", row.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                insert.Parameters.Add(new DuckDBParameter("calls", row.Calls));
+                insert.Parameters.Add(new DuckDBParameter("received", row.Received));
+                insert.Parameters.Add(new DuckDBParameter("decoded", row.Decoded));
+                insert.Parameters.Add(new DuckDBParameter("at", row.RecordedAt.ToString("O", CultureInfo.InvariantCulture)));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO xero_raw._loads (job_id, table_name, rows, loaded_at) VALUES ($job, 'api_usage', $rows, CAST($at AS TIMESTAMPTZ))";
+                record.Parameters.Add(new DuckDBParameter("job", load.JobId));
+                record.Parameters.Add(new DuckDBParameter("rows", (long)rows.Count));
+                record.Parameters.Add(new DuckDBParameter("at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return rows.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Xero usage: <c>xero_raw.api_usage</c> holds each run's record per organisation and UTC day (a run recorded again after a
+    /// retry adds a later record); <c>xero.api_usage</c> sums each run's latest record per organisation and day.
+    /// </summary>
+    private const string UsageTableSql = """
+        CREATE TABLE IF NOT EXISTS xero_raw.api_usage (run_id VARCHAR NOT NULL, tenant_id VARCHAR NOT NULL, day DATE NOT NULL, calls BIGINT NOT NULL, bytes_received BIGINT NOT NULL, bytes_decoded BIGINT NOT NULL, recorded_at TIMESTAMPTZ NOT NULL);
+        CREATE OR REPLACE VIEW xero.api_usage AS
+        SELECT tenant_id, day, CAST(sum(calls) AS BIGINT) AS calls, CAST(sum(bytes_received) AS BIGINT) AS bytes_received, CAST(sum(bytes_decoded) AS BIGINT) AS bytes_decoded, count(*) AS runs
+        FROM (SELECT *, row_number() OVER (PARTITION BY run_id, tenant_id, day ORDER BY recorded_at DESC) AS rn FROM xero_raw.api_usage)
+        WHERE rn = 1
+        GROUP BY tenant_id, day;
+
+        """;
+
     public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using XeroSync.Google.Firestore;
+using XeroSync.Xero;
 
 namespace XeroSync.Ledger.Firestore;
 
@@ -63,6 +64,11 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string TargetedField = "targeted";
     private const string OpenedThroughField = "openedThrough";
     private const string TenantPlanField = "plan";
+    private const string UsageField = "usage";
+    private const string UsageDayPrefix = "d";
+    private const string UsageCallsField = "calls";
+    private const string UsageReceivedField = "bytesReceived";
+    private const string UsageDecodedField = "bytesDecoded";
 
     private static readonly PageStatus[] Statuses = Enum.GetValues<PageStatus>();
 
@@ -214,6 +220,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             delta.Add(CallsField, page.Calls);
             delta.Add(ThrottlesField, page.Throttles);
             delta.Add(RereadCallsField, page.Reread ? page.Calls : 0);
+            AddUsage(delta, new XeroUsage(page.Calls, page.BytesReceived, page.BytesDecoded));
             if (existing is { Status: PageStatus.Done })
             {
                 // Done is final: an earlier delivery's record stands.
@@ -261,7 +268,7 @@ public sealed class FirestoreRunLedger : IRunLedger
         }
     }
 
-    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, CancellationToken cancellationToken)
+    public async Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, XeroUsage? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
@@ -274,16 +281,27 @@ public sealed class FirestoreRunLedger : IRunLedger
         {
             var (snapshot, endpoint) = await ReadPageAndEndpointAsync(key, page, cancellationToken);
             var existing = snapshot.Document is { } d ? ReadPage(key, d) : null;
+            var delta = new EndpointDelta();
+            if (usage is not null)
+            {
+                AddUsage(delta, usage);
+            }
+
             if (existing is { Status: PageStatus.Done })
             {
-                return;
+                // The page stands as done, but the calls were made: counted on the endpoint all the same.
+                if (delta.IsEmpty || await TryCommitAsync([EndpointWrite(key, delta)], attempt, cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
             }
 
             var now = Now();
             var ended = existing is null
                 ? new PageRecord(key.RunId, key.TenantId, key.Endpoint, page, status, Offset: offset, Error: reason, UpdatedAt: now)
                 : existing with { Status = status, Offset = existing.Offset ?? offset, Error = reason, UpdatedAt = now, LeaseOwner = null, LeaseExpiresAt = null };
-            var delta = new EndpointDelta();
             delta.Move(existing?.Status ?? Opened(endpoint, page), status);
             if (await TryCommitPageAsync(key, snapshot, ended, delta, attempt, cancellationToken))
             {
@@ -679,7 +697,43 @@ public sealed class FirestoreRunLedger : IRunLedger
         {
             Swept = document is null ? null : FirestoreFields.Integer(document, SweptField),
             Deletes = document is null ? null : FirestoreFields.Integer(document, DeletesField),
+            Usage = new EndpointUsage(ReadUsage(document)),
         };
+    }
+
+    /// <summary>
+    /// Calls and bytes into the endpoint document's map of UTC days (<c>usage.d20261207.bytesReceived</c>), as blind increments
+    /// in the write the page already makes: no write of its own, and no contention beyond the endpoint's counters.
+    /// </summary>
+    private void AddUsage(EndpointDelta delta, XeroUsage usage)
+    {
+        var day = UsageDayPrefix + _time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        delta.Add($"{UsageField}.{day}.{UsageCallsField}", usage.Calls);
+        delta.Add($"{UsageField}.{day}.{UsageReceivedField}", usage.BytesReceived);
+        delta.Add($"{UsageField}.{day}.{UsageDecodedField}", usage.BytesDecoded);
+    }
+
+    private static List<DailyUsage> ReadUsage(FirestoreDocument? document)
+    {
+        var usage = new List<DailyUsage>();
+        if (document?.Fields is not { } fields || !fields.TryGetValue(UsageField, out var map) || map.MapValue?.Fields is not { } days)
+        {
+            return usage;
+        }
+
+        foreach (var (name, value) in days)
+        {
+            if (name.Length == UsageDayPrefix.Length + 8 && name.StartsWith(UsageDayPrefix, StringComparison.Ordinal) &&
+                DateOnly.TryParseExact(name[UsageDayPrefix.Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) &&
+                value.MapValue?.Fields is { } counts)
+            {
+                long Count(string field) => counts.TryGetValue(field, out var v) ? v.AsInteger() ?? 0 : 0;
+                usage.Add(new DailyUsage(day, Count(UsageCallsField), Count(UsageReceivedField), Count(UsageDecodedField)));
+            }
+        }
+
+        usage.Sort((a, b) => a.Day.CompareTo(b.Day));
+        return usage;
     }
 
     public async Task<bool> TryReserveCallAsync(RunInfo run, string tenantId, CancellationToken cancellationToken)

@@ -29,6 +29,20 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         new("deleted_at", "TIMESTAMP", "NULLABLE"),
     ];
 
+    /// <summary>The usage table's columns (<c>xero_raw.api_usage</c>), in NDJSON line order.</summary>
+    public static readonly IReadOnlyList<BigQueryField> UsageSchema =
+    [
+        new("run_id", "STRING", "REQUIRED"),
+        new("tenant_id", "STRING", "REQUIRED"),
+        new("day", "DATE", "REQUIRED"),
+        new("calls", "INT64", "REQUIRED"),
+        new("bytes_received", "INT64", "REQUIRED"),
+        new("bytes_decoded", "INT64", "REQUIRED"),
+        new("recorded_at", "TIMESTAMP", "REQUIRED"),
+    ];
+
+    public const string UsageTable = "api_usage";
+
     private const string PartitionField = "fetched_at";
     private static readonly string[] ClusteringFields = ["tenant_id", "record_id"];
 
@@ -38,6 +52,7 @@ public sealed partial class BigQueryWarehouse : IWarehouse
     private readonly ILogger<BigQueryWarehouse> _logger;
     private readonly ConcurrentDictionary<string, bool> _ensuredTables = new(StringComparer.Ordinal);
     private volatile bool _datasetsEnsured;
+    private volatile bool _usageEnsured;
 
     public BigQueryWarehouse(BigQueryClient client, BigQueryWarehouseOptions options, TimeProvider time, ILogger<BigQueryWarehouse> logger)
     {
@@ -73,6 +88,16 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         + $"FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NULL) WHERE rn = 1) AS r "
         + $"LEFT JOIN (SELECT tenant_id, record_id, MAX(deleted_at) AS deleted_at FROM `{projectId}.{rawDataset}.{table}` WHERE deleted_at IS NOT NULL GROUP BY tenant_id, record_id) AS t "
         + $"ON t.tenant_id = r.tenant_id AND t.record_id = r.record_id");
+
+    /// <summary>
+    /// The usage view <c>xero.api_usage</c>: per organisation and UTC day, each run's latest record summed (a run recorded
+    /// again after a retry has a later record that replaces its earlier one).
+    /// </summary>
+    public static string UsageViewSql(string projectId, string rawDataset) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT tenant_id, day, SUM(calls) AS calls, SUM(bytes_received) AS bytes_received, SUM(bytes_decoded) AS bytes_decoded, COUNT(*) AS runs "
+        + $"FROM (SELECT run_id, tenant_id, day, calls, bytes_received, bytes_decoded, ROW_NUMBER() OVER (PARTITION BY run_id, tenant_id, day ORDER BY recorded_at DESC) AS rn "
+        + $"FROM `{projectId}.{rawDataset}.{UsageTable}`) WHERE rn = 1 GROUP BY tenant_id, day");
 
     /// <summary>The query <see cref="GetLiveIdsAsync"/> runs (parameters <c>@tenant</c>, <c>@before</c>).</summary>
     public static string LiveIdsSql(string projectId, string viewsDataset, string table) => string.Create(
@@ -176,6 +201,37 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         return rows;
     }
 
+    public async Task<long> LoadUsageAsync(UsageLoad load, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (!BigQueryClient.IsValidJobId(load.JobId))
+        {
+            throw new ArgumentException($"Load job id '{load.JobId}' is not a valid BigQuery job id.", nameof(load));
+        }
+
+        await EnsureTablesAsync([], cancellationToken);
+        if (!_usageEnsured)
+        {
+            await _client.CreateTableIfAbsentAsync(_options.RawDataset, UsageTable, UsageSchema, "day", ["tenant_id"], cancellationToken);
+            await _client.CreateViewIfAbsentAsync(_options.ViewsDataset, UsageTable, UsageViewSql(_options.ProjectId, _options.RawDataset), replace: true, cancellationToken);
+            _usageEnsured = true;
+        }
+
+        var configuration = new BigQueryLoadConfiguration([SourceUri(load.ObjectName)], _options.RawDataset, UsageTable, UsageSchema)
+        {
+            SourceFormat = "NEWLINE_DELIMITED_JSON",
+            WriteDisposition = "WRITE_APPEND",
+            CreateDisposition = "CREATE_IF_NEEDED",
+            MaxBadRecords = 0,
+            IgnoreUnknownValues = false,
+            TimePartitioningField = "day",
+            ClusteringFields = ["tenant_id"],
+        };
+        var rows = await RunJobAsync(load.JobId, configuration, cancellationToken);
+        LogLoaded(load.JobId, rows, _options.RawDataset, UsageTable, 1, 1, 0);
+        return rows;
+    }
+
     public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
@@ -189,20 +245,25 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         return [.. rows.Select(r => r[0]).OfType<string>()];
     }
 
-    private async Task<long> RunLoadJobAsync(string jobId, string table, IReadOnlyList<string> sourceUris, CancellationToken cancellationToken)
+    private Task<long> RunLoadJobAsync(string jobId, string table, IReadOnlyList<string> sourceUris, CancellationToken cancellationToken) =>
+        RunJobAsync(
+            jobId,
+            new BigQueryLoadConfiguration(sourceUris, _options.RawDataset, table, RawSchema)
+            {
+                SourceFormat = "NEWLINE_DELIMITED_JSON",
+                WriteDisposition = "WRITE_APPEND",
+                CreateDisposition = "CREATE_IF_NEEDED",
+                MaxBadRecords = 0,
+                IgnoreUnknownValues = false,
+                TimePartitioningField = PartitionField,
+                ClusteringFields = ClusteringFields,
+                SchemaUpdateOptions = ["ALLOW_FIELD_ADDITION"],
+            },
+            cancellationToken);
+
+    private async Task<long> RunJobAsync(string jobId, BigQueryLoadConfiguration load, CancellationToken cancellationToken)
     {
-        var load = new BigQueryLoadConfiguration(sourceUris, _options.RawDataset, table, RawSchema)
-        {
-            SourceFormat = "NEWLINE_DELIMITED_JSON",
-            WriteDisposition = "WRITE_APPEND",
-            CreateDisposition = "CREATE_IF_NEEDED",
-            MaxBadRecords = 0,
-            IgnoreUnknownValues = false,
-            TimePartitioningField = PartitionField,
-            ClusteringFields = ClusteringFields,
-            SchemaUpdateOptions = ["ALLOW_FIELD_ADDITION"],
-        };
-        var qualified = $"{_options.RawDataset}.{table}";
+        var qualified = $"{load.DatasetId}.{load.TableId}";
         var submitted = await _client.InsertJobAsync(jobId, load, _options.Location, cancellationToken);
         if (submitted.IsDone)
         {

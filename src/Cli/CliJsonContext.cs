@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace XeroSync.Cli;
+
+/// <summary>The JSON the CLI prints (<c>status RUN_ID --format json</c>).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(RunStatusJson))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
