@@ -18,6 +18,10 @@ public static class CliCommands
                                   returns get deleted_at in the latest views
               --budget N          with --reconcile: at most N Xero calls per organisation
               --full-refresh      with --reconcile: read Invoices and Contacts in full now
+              --tie-out           after a complete sync, compare each organisation's Trial Balance (one Xero
+                                  call, scope accounting.reports.trialbalance.read) with the trial balance of
+                                  the warehouse's journals, account by account; exit code 4 when one differs
+              --as-at YYYY-MM-DD  with --tie-out: the date to tie out at (default today, UTC)
               --verbose           log every page to stderr
 
             Real Xero: set XERO_CLIENT_ID and XERO_CLIENT_SECRET. A custom connection needs nothing else; a

@@ -20,6 +20,8 @@ public static class SyncCommand
         ["reconcile"] = false,
         ["budget"] = true,
         ["full-refresh"] = false,
+        ["tie-out"] = false,
+        ["as-at"] = true,
         ["verbose"] = false,
     };
 
@@ -32,6 +34,25 @@ public static class SyncCommand
         if (!reconcile && (args.Has("budget") || args.Has("full-refresh")))
         {
             throw new CliUsageException("--budget and --full-refresh go with --reconcile.");
+        }
+
+        var tieOut = args.Has("tie-out");
+        if (tieOut && reconcile)
+        {
+            throw new CliUsageException("--tie-out goes with a sync, not with --reconcile.");
+        }
+
+        if (!tieOut && args.Has("as-at"))
+        {
+            throw new CliUsageException("--as-at goes with --tie-out.");
+        }
+
+        DateOnly? asAt = null;
+        if (args.Value("as-at") is { } day)
+        {
+            asAt = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+                ? parsed
+                : throw new CliUsageException($"--as-at must be a date as YYYY-MM-DD, not '{Markup.Escape(day)}'.");
         }
 
         int? budget = null;
@@ -95,7 +116,20 @@ public static class SyncCommand
                 CultureInfo.InvariantCulture,
                 $"Run {started.Run.RunId}: {started.Tenants.Count} tenant(s) x {started.Endpoints.Count} endpoint(s){(request.Full ? ", full" : string.Empty)}; data in {dataDirectory}")));
 
-            return await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            var outcome = await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            if (!tieOut)
+            {
+                return outcome;
+            }
+
+            if (outcome != ExitCodes.Success)
+            {
+                context.Console.MarkupLine("Tie-out skipped: the run did not complete, so the warehouse cannot tie to Xero yet (run `retry`, then sync --tie-out again).");
+                return outcome;
+            }
+
+            var date = asAt ?? DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime);
+            return TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, date, cancellationToken), context);
         }
     }
 
