@@ -12,7 +12,8 @@ public static class CliApp
         + string.Join(Environment.NewLine, CliCommands.All.Select(c => $"  {c.Name,-9} {c.Summary}")) + Environment.NewLine + Environment.NewLine
         + "`xerosync <command> --help` shows a command's options; `xerosync --version` the version." + Environment.NewLine
         + "Exit codes: 0 complete, 1 failure (Xero unreachable, the data folder in use, a bug), 2 bad arguments or configuration," + Environment.NewLine
-        + "3 partial run (some pages failed or were deferred: `retry` or the next `sync` picks them up)." + Environment.NewLine;
+        + "3 partial run (some pages failed or were deferred: `retry` or the next `sync` picks them up)," + Environment.NewLine
+        + "4 `sync --tie-out` found an account differing from Xero's Trial Balance (or could not read it)." + Environment.NewLine;
 
     public static string Version =>
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>The run finished but some pages failed or were deferred (daily limit): run `retry` or sync again.</summary>
     public const int Partial = 3;
+
+    /// <summary>`sync --tie-out`: an account's balance in the warehouse differs from Xero's Trial Balance, or the Trial Balance could not be read.</summary>
+    public const int NotTied = 4;
 }

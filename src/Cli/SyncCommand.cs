@@ -20,6 +20,8 @@ public static class SyncCommand
         ["reconcile"] = false,
         ["budget"] = true,
         ["full-refresh"] = false,
+        ["tie-out"] = false,
+        ["as-at"] = true,
         ["verbose"] = false,
         ["listen"] = false,
         ["listen-on"] = true,
@@ -34,6 +36,25 @@ public static class SyncCommand
         if (!reconcile && (args.Has("budget") || args.Has("full-refresh")))
         {
             throw new CliUsageException("--budget and --full-refresh go with --reconcile.");
+        }
+
+        var tieOut = args.Has("tie-out");
+        if (tieOut && reconcile)
+        {
+            throw new CliUsageException("--tie-out goes with a sync, not with --reconcile.");
+        }
+
+        if (!tieOut && args.Has("as-at"))
+        {
+            throw new CliUsageException("--as-at goes with --tie-out.");
+        }
+
+        DateOnly? asAt = null;
+        if (args.Value("as-at") is { } day)
+        {
+            asAt = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+                ? parsed
+                : throw new CliUsageException($"--as-at must be a date as YYYY-MM-DD, not '{Markup.Escape(day)}'.");
         }
 
         int? budget = null;
@@ -116,6 +137,16 @@ public static class SyncCommand
                 $"Run {started.Run.RunId}: {started.Tenants.Count} tenant(s) x {started.Endpoints.Count} endpoint(s){(request.Full ? ", full" : string.Empty)}; data in {dataDirectory}")));
 
             var exitCode = await RunReport.FollowAndSummariseAsync(pipeline, log, started.Run.RunId, started.Tenants.Count > 1, context, cancellationToken);
+            if (tieOut && exitCode != ExitCodes.Success)
+            {
+                context.Console.MarkupLine("Tie-out skipped: the run did not complete, so the warehouse cannot tie to Xero yet (run `retry`, then sync --tie-out again).");
+            }
+            else if (tieOut)
+            {
+                var date = asAt ?? DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime);
+                exitCode = TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, date, cancellationToken), context);
+            }
+
             return listen ? await ListenMode.RunAsync(pipeline, target, listenOn!, webhookKey, log, context, exitCode, cancellationToken) : exitCode;
         }
     }

@@ -66,7 +66,7 @@ public sealed class LocalSyncDetailTests
         var second = await pipeline.SyncAsync(new RunRequest { Endpoints = DetailEndpoints }, Token);
         Assert.Equal(RunPhase.Complete, new RunState(second.Run, await pipeline.Ledger.GetRunEndpointsAsync(second.Run.RunId, Token)).Phase);
 
-        var watermark = first.Run.StartedAt - new PipelineOptions().WatermarkOverlap;
+        var watermark = first.Run.StartedAt - TimeSpan.FromSeconds(300); // README: XEROSYNC_WATERMARK_OVERLAP_SECONDS, default 300
         foreach (var t in demo.Truth.Tenants)
         {
             foreach (var endpoint in DetailEndpoints)

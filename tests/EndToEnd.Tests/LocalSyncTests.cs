@@ -66,7 +66,7 @@ public sealed class LocalSyncTests
             demo.Truth.ResetRequestLog();
             await pipeline.SyncAsync(new RunRequest(), Token);
 
-            var watermark = first.Run.StartedAt - new PipelineOptions().WatermarkOverlap;
+            var watermark = first.Run.StartedAt - TimeSpan.FromSeconds(300); // README: XEROSYNC_WATERMARK_OVERLAP_SECONDS, default 300
             var header = watermark.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
             var expected = 0;
             var details = 0;

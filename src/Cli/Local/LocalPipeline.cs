@@ -8,6 +8,7 @@ using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;
 using XeroSync.RateLimiting;
 using XeroSync.Storage;
+using XeroSync.TieOut;
 using XeroSync.Warehouse.Local;
 using XeroSync.Xero;
 
@@ -31,6 +32,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly RunRetrier _retrier;
     private readonly ReconcileStarter _reconciler;
     private readonly UsageRecorder _usage;
+    private readonly XeroApiClient _xero;
 
     public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -63,6 +65,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         _tokens = XeroTokenSources.Create(_http, settings.Xero, settings.DataDirectory, Leases, loggers, time);
         _limiter = new InProcessRateLimiter(Options.Create(settings.RateLimits), state, time, loggers.CreateLogger<InProcessRateLimiter>());
         var xero = new XeroApiClient(_http, _tokens, _limiter, xeroOptions, time, loggers.CreateLogger<XeroApiClient>());
+        _xero = xero;
         var publisher = new InProcessFetchPublisher(_fetchQueue);
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects);
@@ -165,6 +168,46 @@ public sealed class LocalPipeline : IAsyncDisposable
         await WaitForIdleAsync(cancellationToken);
         await RecordUsageAsync(started.Run.RunId, cancellationToken);
         return started;
+    }
+
+    /// <summary>
+    /// The tie-out of each organisation at <paramref name="date"/>: Xero's Trial Balance (one call, under the same rate
+    /// limiter as the sync) against the trial balance the warehouse's journals make, account by account.
+    /// </summary>
+    public async Task<IReadOnlyList<TieOutResult>> TieOutAsync(IReadOnlyList<XeroConnection> tenants, DateOnly date, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenants);
+        await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
+        var results = new List<TieOutResult>();
+        foreach (var tenant in tenants)
+        {
+            TieOutResult result;
+            var totals = await _warehouse.GetJournalTotalsAsync(tenant.TenantId, date, cancellationToken);
+            if (totals is null)
+            {
+                result = TieOutResult.Failed(tenant.TenantId, date, "the warehouse holds no Organisation record for it (sync Organisation first)");
+            }
+            else
+            {
+                try
+                {
+                    var xero = await _xero.GetTrialBalanceAsync(tenant.TenantId, date, null, cancellationToken);
+                    result = TrialBalanceComparison.Compare(tenant.TenantId, date, xero, TrialBalanceComparison.FromJournals(totals));
+                }
+                catch (XeroApiException ex)
+                {
+                    result = TieOutResult.Failed(tenant.TenantId, date, "Xero's Trial Balance could not be read: " + ex.Message);
+                }
+                catch (System.Text.Json.JsonException ex)
+                {
+                    result = TieOutResult.Failed(tenant.TenantId, date, "Xero's Trial Balance could not be read: " + ex.Message);
+                }
+            }
+
+            results.Add(result with { TenantName = tenant.TenantName });
+        }
+
+        return results;
     }
 
     public async ValueTask DisposeAsync()

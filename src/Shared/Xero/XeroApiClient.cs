@@ -11,6 +11,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using XeroSync.RateLimiting;
+using XeroSync.TieOut;
 
 namespace XeroSync.Xero;
 
@@ -94,6 +95,25 @@ public sealed partial class XeroApiClient
     /// </summary>
     public Task<XeroPage> GetRecordAsync(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
         GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), null, cancellationToken);
+
+    /// <summary>
+    /// Xero's Trial Balance of the tenant at <paramref name="date"/> (<c>GET /Reports/TrialBalance?date=YYYY-MM-DD</c>), one
+    /// account a line, under the same permits, retries and token refresh as a page. Needs the scope
+    /// <c>accounting.reports.trialbalance.read</c> (or the broad <c>accounting.reports.read</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<TrialBalanceLine>> GetTrialBalanceAsync(string tenantId, DateOnly date, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (!Identifiers.IsValidTenantId(tenantId))
+        {
+            throw new ArgumentException($"'{Identifiers.Printable(tenantId)}' is not a Xero tenant id.", nameof(tenantId));
+        }
+
+        var report = new XeroEndpoint("Reports/TrialBalance", "trial_balance", "Reports", "ReportID", PagingStyle.None, 0, false, null, ExtraQuery: "date=" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        using var page = await GetPageAsync(new PageQuery(tenantId, report, 0, null, null, deadline), cancellationToken);
+        return page.Count == 1
+            ? XeroTrialBalance.Parse(page.RecordJson(0))
+            : throw new XeroApiException(XeroFailure.BadRequest, 200, string.Create(CultureInfo.InvariantCulture, $"Xero's Trial Balance response holds {page.Count} reports, not one."));
+    }
 
     /// <summary>
     /// Reads one page. Throws <see cref="XeroApiException"/> when no page can be had; its

@@ -20,18 +20,19 @@ internal sealed class ApiRequestHandler
         var now = _state.Clock.GetUtcNow();
         var tenantHeader = context.Request.Headers["xero-tenant-id"].ToString();
         var imsHeader = context.Request.Headers.IfModifiedSince.ToString();
-        var definition = EndpointCatalog.Find(endpointName);
+        var report = string.Equals(endpointName, "Reports", StringComparison.OrdinalIgnoreCase) ? recordId : null;
+        var definition = report is null ? EndpointCatalog.Find(endpointName) : null;
         (string? Problem, FaultKind Fault) outcome = (null, FaultKind.None);
         try
         {
-            outcome = await RespondAsync(context, now, definition, tenantHeader, recordId);
+            outcome = await RespondAsync(context, now, definition, tenantHeader, recordId, report);
         }
         finally
         {
             ResponseLog.Defer(context, new SimulatedRequest(
                 now,
                 string.IsNullOrEmpty(tenantHeader) ? null : tenantHeader,
-                definition?.Name ?? endpointName,
+                definition?.Name ?? (report is null ? endpointName : "Reports/" + report),
                 context.Request.Path + context.Request.QueryString,
                 string.IsNullOrEmpty(imsHeader) ? null : imsHeader,
                 context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode,
@@ -40,7 +41,7 @@ internal sealed class ApiRequestHandler
         }
     }
 
-    private async Task<(string? Problem, FaultKind Fault)> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader, string? recordId)
+    private async Task<(string? Problem, FaultKind Fault)> RespondAsync(HttpContext context, DateTimeOffset now, EndpointDefinition? definition, string tenantHeader, string? recordId, string? report)
     {
         var headers = context.Response.Headers;
         headers.Date = now.ToString("r", CultureInfo.InvariantCulture);
@@ -63,6 +64,11 @@ internal sealed class ApiRequestHandler
         {
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "AuthenticationUnsuccessful");
             return ("forbidden", FaultKind.None);
+        }
+
+        if (report is not null)
+        {
+            return (await RespondReportAsync(context, now, tenant, access.Grant, report), FaultKind.None);
         }
 
         if (definition is null || (recordId is not null && definition.Name == "Organisation"))
@@ -109,18 +115,9 @@ internal sealed class ApiRequestHandler
             return ("missing-scope", FaultKind.None);
         }
 
-        var decision = _state.Limiter.TryAcquire(tenant.Index, now);
-        WriteLimitHeaders(context, decision, now);
-        if (!decision.Allowed)
+        if (await AcquireAsync(context, tenant, now) is { } throttled)
         {
-            headers["X-Rate-Limit-Problem"] = decision.Problem;
-            if (decision.RetryAfterSeconds is { } retryAfter)
-            {
-                headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            }
-
-            await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
-            return (decision.Problem, FaultKind.None);
+            return (throttled, FaultKind.None);
         }
 
         try
@@ -135,6 +132,71 @@ internal sealed class ApiRequestHandler
             }
 
             return await ServeAsync(context, now, definition, tenant, recordId);
+        }
+        finally
+        {
+            _state.Limiter.Release(tenant.Index);
+        }
+    }
+
+    /// <summary>Takes a call from the tenant's limits; when refused, writes the 429 and returns its problem.</summary>
+    private async Task<string?> AcquireAsync(HttpContext context, SimulatedTenant tenant, DateTimeOffset now)
+    {
+        var decision = _state.Limiter.TryAcquire(tenant.Index, now);
+        WriteLimitHeaders(context, decision, now);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        context.Response.Headers["X-Rate-Limit-Problem"] = decision.Problem;
+        if (decision.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await ProblemResponses.WriteTextAsync(context, StatusCodes.Status429TooManyRequests, "Rate limit exceeded");
+        return decision.Problem;
+    }
+
+    /// <summary>
+    /// GET /Reports/TrialBalance?date=YYYY-MM-DD (default: today): the organisation's trial balance from its own ledger,
+    /// under the same scopes (accounting.reports.trialbalance.read or accounting.reports.read) and rate limits as a list call.
+    /// </summary>
+    private async Task<string?> RespondReportAsync(HttpContext context, DateTimeOffset now, SimulatedTenant tenant, AccessGrant grant, string report)
+    {
+        if (!string.Equals(report, "TrialBalance", StringComparison.OrdinalIgnoreCase))
+        {
+            await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
+            return null;
+        }
+
+        if ((_state.Options.EnforceScopes || _state.Options.NewApp) && !ScopeTable.Allows("Reports/TrialBalance", _state.Tokens.ScopesOf(grant)))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
+            await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
+            return "missing-scope";
+        }
+
+        if (await AcquireAsync(context, tenant, now) is { } throttled)
+        {
+            return throttled;
+        }
+
+        try
+        {
+            var text = context.Request.Query["date"].ToString();
+            var date = DateOnly.FromDateTime(now.UtcDateTime);
+            if (text.Length > 0 && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            {
+                var invalid = QueryResult.ValidationError($"The date parameter '{text}' is not a date: use YYYY-MM-DD.");
+                await ProblemResponses.WriteJsonAsync(context, invalid.Status, invalid.Body);
+                return null;
+            }
+
+            var body = _state.Organisation(tenant).TrialBalance(now, date, _state.Options.ProviderName);
+            await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
+            return null;
         }
         finally
         {

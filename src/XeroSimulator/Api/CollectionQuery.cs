@@ -23,6 +23,12 @@ internal static class CollectionQuery
             selected = selected.Where(r => !collection.IsHiddenByDefault(r));
         }
 
+        if (definition.Name == "Journals" && behaviour.HiddenJournalNumbers.Count > 0)
+        {
+            var hidden = behaviour.HiddenJournalNumbers.ToHashSet();
+            selected = selected.Where(r => !hidden.Contains(r.Order + 1));
+        }
+
         if (!RecordFilter.TryApply(definition, query, selected, out selected, out var filterError))
         {
             return QueryResult.ValidationError(filterError);

@@ -44,6 +44,7 @@ internal static class ScopeTable
         ["ManualJournals"] = ["accounting.manualjournals", Transactions],
         ["ExpenseClaims"] = ["accounting.classicexpenses", Transactions],
         ["Receipts"] = ["accounting.classicexpenses", Transactions],
+        ["Reports/TrialBalance"] = ["accounting.reports.trialbalance", "accounting.reports"],
     };
 
     /// <summary>Whether a token holding <paramref name="scopes"/> may GET <paramref name="endpoint"/> (unknown endpoints: yes).</summary>

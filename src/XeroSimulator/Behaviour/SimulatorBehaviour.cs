@@ -23,4 +23,10 @@ public sealed record SimulatorBehaviour
 
     /// <summary>GET /Budgets and /Budgets/{id} answer 401 AuthorizationUnsuccessful unless the token has accounting.budgets.read.</summary>
     public bool RequireBudgetsScope { get; init; } = true;
+
+    /// <summary>
+    /// Journals with these JournalNumbers are left out of GET /Journals while the ledger and its reports keep them: a
+    /// journal a sync never saw, so a tie-out against the Trial Balance has something to find.
+    /// </summary>
+    public IReadOnlyList<int> HiddenJournalNumbers { get; init; } = [];
 }

@@ -31,6 +31,9 @@ internal sealed class OrganisationReferences
 
     public AccountReference? SalesTax { get; set; }
 
+    /// <summary>The RETAINEDEARNINGS system account: where the Trial Balance shows past years' profit.</summary>
+    public AccountReference? RetainedEarnings { get; set; }
+
     public List<CurrencyReference> ForeignCurrencies { get; } = [];
 
     public List<ItemReference> Items { get; } = [];

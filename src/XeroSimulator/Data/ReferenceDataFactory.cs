@@ -90,6 +90,39 @@ internal static class ReferenceDataFactory
         return account;
     }
 
+    /// <summary>
+    /// The Retained Earnings system account every Xero organisation has (code 960, as in Xero's demo company): no
+    /// document posts to it; Xero's Trial Balance shows the profit of past financial years on it.
+    /// </summary>
+    public static JsonObject RetainedEarnings(RecordContext c)
+    {
+        const string code = "960";
+        const string name = "Retained Earnings";
+        var account = new JsonObject
+        {
+            ["AccountID"] = c.Id,
+            ["Code"] = code,
+            ["Name"] = name,
+            ["Status"] = "ACTIVE",
+            ["Type"] = "EQUITY",
+            ["TaxType"] = "NONE",
+            ["Description"] = "Profit of past financial years",
+            ["Class"] = "EQUITY",
+            ["SystemAccount"] = "RETAINEDEARNINGS",
+            ["EnablePaymentsToAccount"] = false,
+            ["ShowInExpenseClaims"] = false,
+            ["ReportingCode"] = "EQU",
+            ["HasAttachments"] = false,
+            ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
+            ["AddToWatchlist"] = false,
+        };
+        var reference = new AccountReference(c.Id, code, name, "EQUITY");
+        c.References.Accounts.Add(reference);
+        c.References.AccountsByCode[code] = reference;
+        c.References.RetainedEarnings = reference;
+        return account;
+    }
+
     private static string ClassOf(string type) => type switch
     {
         "REVENUE" or "SALES" => "REVENUE",

@@ -18,6 +18,7 @@ internal sealed class TenantOrganisation
     private readonly bool _ticking;
     private readonly int _seed;
     private readonly SimulatedTenant _tenant;
+    private readonly OrganisationReferences _references = new();
     private long _appliedMinutes;
     private long _changes;
 
@@ -31,7 +32,7 @@ internal sealed class TenantOrganisation
             _collections[definition.Name] = new RecordCollection(definition);
         }
 
-        var references = new OrganisationReferences();
+        var references = _references;
         var end = createdAt.AddHours(-1).AddSeconds(-1);
         var start = end - History;
         for (var e = 0; e < RecordFactory.GenerationOrder.Count; e++)
@@ -59,6 +60,13 @@ internal sealed class TenantOrganisation
                 }
 
                 collection.Add(record);
+            }
+
+            if (endpoint == "Accounts")
+            {
+                // After the generated accounts, from its own random stream: the other accounts stay as they were.
+                var system = new Random(Determinism.Mix(options.Seed, tenant.Index, e, 0x3E7A));
+                collection.Add(ReferenceDataFactory.RetainedEarnings(new RecordContext(system, count + 1, start, references)));
             }
         }
 
@@ -146,6 +154,16 @@ internal sealed class TenantOrganisation
             }
 
             return new AppliedChange(now, _tenant.TenantId, definition.Name, kind, target.Id, hard, scheduled);
+        }
+    }
+
+    /// <summary>GET /Reports/TrialBalance at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/>.</summary>
+    public byte[] TrialBalance(DateTimeOffset now, DateOnly date, string providerName)
+    {
+        lock (_lock)
+        {
+            AdvanceTo(now);
+            return TrialBalanceReport.Build(_collections["Journals"], _collections["Accounts"], _collections["Organisation"], _references, date, now, providerName);
         }
     }
 

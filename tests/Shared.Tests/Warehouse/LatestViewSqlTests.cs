@@ -4,8 +4,8 @@ using XeroSync.Xero;
 namespace XeroSync.Tests.Warehouse;
 
 /// <summary>
-/// The BigQuery latest views (with the reconcile's deleted_at) and the reconcile's live-id query, checked by a real
-/// BigQuery-dialect parser (node-sql-parser): each is one SELECT with the columns the design's contract names.
+/// The BigQuery latest views (with the reconcile's deleted_at) and the reconcile's live-id query, analysed by ZetaSQL
+/// against the raw tables' schemas: each is a valid query with the columns the design's contract names.
 /// </summary>
 public sealed class LatestViewSqlTests
 {
@@ -13,15 +13,15 @@ public sealed class LatestViewSqlTests
     private static readonly string[] LatestColumns = ["tenant_id", "record_id", "updated_at", "run_id", "page", "fetched_at", "payload", "deleted_at"];
 
     [Fact(Timeout = 120_000)]
-    public async Task Every_bigquery_latest_view_and_the_live_id_query_parse_with_the_contract_columns()
+    public async Task Every_bigquery_latest_view_and_the_live_id_query_are_valid_with_the_contract_columns()
     {
-        var statements = EndpointCatalog.All
-            .Select(e => (e.TableName, BigQueryWarehouse.LatestViewSql("my-project", "xero_raw", e.TableName)))
-            .Append(("live_ids", BigQueryWarehouse.LiveIdsSql("my-project", "xero", "invoices")))
+        var statements = EndpointCatalog.Tables
+            .Select(e => (e.TableName, BigQueryWarehouse.LatestViewSql(BigQueryTestCatalog.Project, "xero_raw", e.TableName)))
+            .Append(("live_ids", BigQueryWarehouse.LiveIdsSql(BigQueryTestCatalog.Project, "xero", "invoices")))
             .ToList();
 
-        var parsed = await BigQuerySqlParser.ParseAsync(statements, TestContext.Current.CancellationToken);
-        foreach (var endpoint in EndpointCatalog.All)
+        var parsed = await BigQuerySqlAnalyzer.AnalyzeAsync(BigQueryTestCatalog.Tables(), BigQueryTestCatalog.Parameters, statements, TestContext.Current.CancellationToken);
+        foreach (var endpoint in EndpointCatalog.Tables)
         {
             var result = parsed[endpoint.TableName];
             Assert.True(result.Error is null, $"xero.{endpoint.TableName} is not valid BigQuery SQL: {result.Error}");

@@ -5,7 +5,10 @@ using XeroSync.Xero;
 
 namespace XeroSync.Tests.Warehouse;
 
-/// <summary>The BigQuery flavour of every typed view, checked by a real BigQuery-dialect parser (node-sql-parser).</summary>
+/// <summary>
+/// The BigQuery flavour of every typed view, analysed by ZetaSQL (GoogleSQL's reference analyzer) against the raw tables'
+/// and latest views' schemas: functions, argument types, tables and columns must all resolve, not only parse.
+/// </summary>
 public sealed class TypedViewSqlTests
 {
     /// <summary>Child views the issue asks for, named here independently of the catalog.</summary>
@@ -18,16 +21,16 @@ public sealed class TypedViewSqlTests
     ];
 
     [Fact(Timeout = 120_000)]
-    public async Task Every_bigquery_typed_view_parses_as_one_select_with_the_described_columns()
+    public async Task Every_bigquery_typed_view_is_a_valid_query_with_the_described_columns()
     {
         var statements = EndpointCatalog.Tables
-            .SelectMany(e => BigQueryWarehouse.TypedViewsSql("my-project", "xero", e.TableName))
+            .SelectMany(e => BigQueryWarehouse.TypedViewsSql(BigQueryTestCatalog.Project, "xero", e.TableName))
             .Select(v => (v.View, v.Sql))
             .ToList();
         Assert.All(EndpointCatalog.All, e => Assert.Contains(statements, s => s.View == e.TableName));
         Assert.All(RequiredChildViews, name => Assert.Contains(statements, s => s.View == name));
 
-        var parsed = await BigQuerySqlParser.ParseAsync(statements, TestContext.Current.CancellationToken);
+        var parsed = await BigQuerySqlAnalyzer.AnalyzeAsync(BigQueryTestCatalog.Tables(), [], statements, TestContext.Current.CancellationToken);
         Assert.Equal(statements.Count, parsed.Count);
         foreach (var view in TypedViewCatalog.All)
         {
@@ -38,16 +41,51 @@ public sealed class TypedViewSqlTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task The_parser_rejects_the_duckdb_flavour_so_a_pass_means_bigquery_syntax()
+    public async Task The_analyzer_rejects_the_duckdb_flavour_so_a_pass_means_bigquery()
     {
         var view = TypedViewCatalog.All.First(v => v.Name == "invoice_line_items");
-        var parsed = await BigQuerySqlParser.ParseAsync(
+        var parsed = await BigQuerySqlAnalyzer.AnalyzeAsync(
+            BigQueryTestCatalog.Tables(),
+            [],
             [
-                ("duckdb", DuckDbTypedDialect.Instance.ViewSql(view, "xero.invoices")),
-                ("bigquery", BigQueryTypedDialect.Instance.ViewSql(view, "`p.xero.invoices`")),
+                ("duckdb", DuckDbTypedDialect.Instance.ViewSql(view, $"`{BigQueryTestCatalog.Project}.xero.invoices`")),
+                ("bigquery", BigQueryTypedDialect.Instance.ViewSql(view, $"`{BigQueryTestCatalog.Project}.xero.invoices`")),
             ],
             TestContext.Current.CancellationToken);
         Assert.NotNull(parsed["duckdb"].Error);
         Assert.Null(parsed["bigquery"].Error);
+    }
+
+    /// <summary>
+    /// Negative controls: what a parser alone accepts (a parser such as node-sql-parser accepts all three) is refused: an unknown function,
+    /// a malformed JSONPath, a function called without its arguments; and so are an unknown column, a wrong argument type
+    /// and a typed view whose one function name is misspelt.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task The_analyzer_refuses_what_a_parser_alone_accepts()
+    {
+        var from = $"FROM `{BigQueryTestCatalog.Project}.xero.invoices`";
+        var invoices = BigQueryWarehouse.TypedViewsSql(BigQueryTestCatalog.Project, "xero", "invoices").Single(v => v.View == "invoices").Sql;
+        Assert.Contains("JSON_VALUE(", invoices, StringComparison.Ordinal);
+        var parsed = await BigQuerySqlAnalyzer.AnalyzeAsync(
+            BigQueryTestCatalog.Tables(),
+            [],
+            [
+                ("valid", $"SELECT SUBSTR(JSON_VALUE(payload, '$.Contact.Name'), 1, 3) AS name, PARSE_TIMESTAMP('%Y', '2026') AS parsed_at {from}"),
+                ("unknown_function", $"SELECT PARSE_TIMESTAMPZZ('%Y', '2026') AS parsed_at {from}"),
+                ("malformed_json_path", $"SELECT JSON_VALUE(payload, '$..Contact[') AS name {from}"),
+                ("no_arguments", $"SELECT SUBSTR() AS name {from}"),
+                ("unknown_column", $"SELECT contact_name {from}"),
+                ("wrong_argument_type", $"SELECT DATE_DIFF(payload, fetched_at, DAY) AS days {from}"),
+                ("misspelt_view", invoices.Replace("JSON_VALUE(", "JSON_VALU(", StringComparison.Ordinal)),
+            ],
+            TestContext.Current.CancellationToken);
+        Assert.True(parsed["valid"].Error is null, parsed["valid"].Error);
+        Assert.Contains("PARSE_TIMESTAMPZZ", parsed["unknown_function"].Error, StringComparison.Ordinal);
+        Assert.Contains("is not a JSONPath", parsed["malformed_json_path"].Error, StringComparison.Ordinal);
+        Assert.Contains("SUBSTR", parsed["no_arguments"].Error, StringComparison.Ordinal);
+        Assert.Contains("contact_name", parsed["unknown_column"].Error, StringComparison.Ordinal);
+        Assert.Contains("DATE_DIFF", parsed["wrong_argument_type"].Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("JSON_VALU", parsed["misspelt_view"].Error, StringComparison.OrdinalIgnoreCase);
     }
 }

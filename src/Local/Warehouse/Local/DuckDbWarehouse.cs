@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using XeroSync.Storage;
+using XeroSync.TieOut;
 using XeroSync.Warehouse.Typed;
 using XeroSync.Xero;
 
@@ -22,7 +23,7 @@ namespace XeroSync.Warehouse.Local;
 /// DuckDB allows one writer process and no readers beside it, so this class opens the file for each operation and
 /// closes it after (a query in another process runs between loads) and serialises its operations.
 /// </summary>
-public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDisposable
+public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, IDisposable, IAsyncDisposable
 {
     private static readonly byte[] TenantId = "tenant_id"u8.ToArray();
     private static readonly byte[] RecordId = "record_id"u8.ToArray();
@@ -256,6 +257,71 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IDisposable, IAsyncDis
             }
 
             return ids;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<JournalTotals?> GetJournalTotalsAsync(string tenantId, DateOnly date, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            DateOnly yearStart;
+            await using (var organisation = connection.CreateCommand())
+            {
+                organisation.CommandText = "SELECT financial_year_end_day, financial_year_end_month FROM xero_typed.organisation WHERE tenant_id = $tenant AND deleted_at IS NULL LIMIT 1";
+                organisation.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+                await using var reader = await organisation.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.IsDBNull(1))
+                {
+                    return null;
+                }
+
+                yearStart = FinancialYear.Start(date, Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture));
+            }
+
+            string? retainedEarnings;
+            await using (var account = connection.CreateCommand())
+            {
+                account.CommandText = "SELECT account_id FROM xero_typed.accounts WHERE tenant_id = $tenant AND system_account = 'RETAINEDEARNINGS' AND deleted_at IS NULL ORDER BY account_id LIMIT 1";
+                account.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+                retainedEarnings = await account.ExecuteScalarAsync(cancellationToken) as string;
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT l.account_id, any_value(l.account_code), any_value(l.account_name), any_value(l.account_type),
+                       coalesce(sum(l.net_amount) FILTER (WHERE j.journal_date >= CAST($start AS DATE)), 0), coalesce(sum(l.net_amount), 0)
+                FROM xero_typed.journal_lines AS l
+                JOIN xero_typed.journals AS j ON j.tenant_id = l.tenant_id AND j.journal_id = l.journal_id
+                WHERE l.tenant_id = $tenant AND j.journal_date <= CAST($date AS DATE) AND l.account_id IS NOT NULL
+                GROUP BY l.account_id ORDER BY l.account_id
+                """;
+            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+            command.Parameters.Add(new DuckDBParameter("start", yearStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            command.Parameters.Add(new DuckDBParameter("date", day));
+            var accounts = new List<LedgerAccountTotal>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    accounts.Add(new LedgerAccountTotal(
+                        reader.GetString(0),
+                        reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+                        reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
+                        reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
+                        Convert.ToDecimal(reader.GetValue(4), CultureInfo.InvariantCulture),
+                        Convert.ToDecimal(reader.GetValue(5), CultureInfo.InvariantCulture)));
+                }
+            }
+
+            return new JournalTotals(yearStart, retainedEarnings, accounts);
         }
         finally
         {

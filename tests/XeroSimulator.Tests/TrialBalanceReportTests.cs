@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using XeroSync.XeroSimulator;
+
+namespace XeroSync.Tests;
+
+/// <summary>
+/// GET /Reports/TrialBalance is Xero's report of the simulated ledger: the shape of Xero-OpenAPI's ReportWithRows example
+/// (Header cells Account, Debit, Credit, YTD Debit, YTD Credit; a Section per account class; each account's cells carrying
+/// its id as attribute "account"; a SummaryRow of totals), and per account the balance of the journals GET /Journals
+/// serves, computed here from those journal records: balance-sheet accounts to the date, revenue and expense accounts
+/// since the financial year began (Organisation's FinancialYearEndDay/Month), earlier years' profit on the
+/// RETAINEDEARNINGS system account, as Xero's Trial Balance shows them.
+/// </summary>
+public sealed class TrialBalanceReportTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string> Dates => new() { "2026-03-01", "2025-09-30", "2025-03-31" };
+
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(Dates))]
+    public async Task Each_account_shows_the_balance_of_the_served_journals(string day)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await TestSimulator.StartAsync(TestSimulator.SmallOptions(clock));
+        var date = DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var expected = await ExpectedBalancesAsync(simulator, date);
+
+        var envelope = await simulator.GetJsonAsync("Reports/TrialBalance?date=" + day);
+        var report = Assert.Single(envelope.GetProperty("Reports").EnumerateArray().ToList());
+        Assert.Equal("TrialBalance", report.GetString("ReportType"));
+        var rows = report.GetProperty("Rows").EnumerateArray().ToList();
+        Assert.Equal(["Account", "Debit", "Credit", "YTD Debit", "YTD Credit"], rows[0].GetProperty("Cells").EnumerateArray().Select(c => c.GetString("Value")));
+        var accounts = new Dictionary<string, (decimal Month, decimal Ytd)>(StringComparer.Ordinal);
+        var totals = new decimal[4];
+        foreach (var section in rows.Skip(1))
+        {
+            Assert.Equal("Section", section.GetString("RowType"));
+            foreach (var row in section.GetProperty("Rows").EnumerateArray())
+            {
+                var cells = row.GetProperty("Cells").EnumerateArray().ToList();
+                var amounts = cells.Skip(1).Select(c => Amount(c.GetString("Value"))).ToArray();
+                if (row.GetString("RowType") == "SummaryRow")
+                {
+                    Assert.Equal("Total", cells[0].GetString("Value"));
+                    Assert.Equal(totals, amounts);
+                    continue;
+                }
+
+                var id = cells[0].GetProperty("Attributes").EnumerateArray().Single(a => a.GetString("Id") == "account").GetString("Value");
+                Assert.All(cells, c => Assert.Equal(id, c.GetProperty("Attributes")[0].GetString("Value")));
+                accounts.Add(id, (amounts[0] - amounts[1], amounts[2] - amounts[3]));
+                for (var i = 0; i < 4; i++)
+                {
+                    totals[i] += amounts[i];
+                }
+            }
+        }
+
+        // A trial balance balances: total debits equal total credits, in the month and to date.
+        Assert.Equal(totals[0], totals[1]);
+        Assert.Equal(totals[2], totals[3]);
+        Assert.NotEqual(0m, totals[2]);
+        Assert.Equal(expected.Where(e => e.Value.Month != 0m || e.Value.Ytd != 0m).ToDictionary(), accounts);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_hidden_journal_leaves_the_list_but_stays_in_the_report()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await TestSimulator.StartAsync(TestSimulator.SmallOptions(clock));
+        var before = (await simulator.GetJsonAsync("Reports/TrialBalance?date=2026-03-01")).GetProperty("Reports").GetRawText();
+        var journals = simulator.State.GetRecords(simulator.TenantId, "Journals").Values.Select(j => JsonDocument.Parse(j).RootElement).ToList();
+        var hidden = journals.Max(j => j.GetProperty("JournalNumber").GetInt32()) - 3;
+
+        simulator.State.SetBehaviour(SimulatorBehaviour.Default with { HiddenJournalNumbers = [hidden] });
+
+        var served = (await simulator.GetJsonAsync("Journals?offset=" + (hidden - 2).ToString(CultureInfo.InvariantCulture))).GetProperty("Journals").EnumerateArray()
+            .Select(j => j.GetProperty("JournalNumber").GetInt32()).ToList();
+        Assert.Contains(hidden - 1, served);
+        Assert.Contains(hidden + 1, served);
+        Assert.DoesNotContain(hidden, served);
+        var after = (await simulator.GetJsonAsync("Reports/TrialBalance?date=2026-03-01")).GetProperty("Reports").GetRawText();
+        Assert.Equal(Strip(before), Strip(after));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_date_that_is_not_a_date_is_a_validation_error()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await TestSimulator.StartAsync(TestSimulator.SmallOptions(clock));
+        using var response = await simulator.GetAsync("Reports/TrialBalance?date=31-03-2026");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        using var unknown = await simulator.GetAsync("Reports/NoSuchReport");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>Per account id: the month's movement and the Trial Balance's YTD balance, from the served Journals, Accounts and Organisation.</summary>
+    private static async Task<Dictionary<string, (decimal Month, decimal Ytd)>> ExpectedBalancesAsync(TestSimulator simulator, DateOnly date)
+    {
+        var organisation = (await simulator.GetJsonAsync("Organisation")).GetProperty("Organisations")[0];
+        var endMonth = organisation.GetProperty("FinancialYearEndMonth").GetInt32();
+        var endDay = organisation.GetProperty("FinancialYearEndDay").GetInt32();
+        var yearEnd = new DateOnly(date.Year, endMonth, endDay);
+        var yearStart = (yearEnd < date ? yearEnd : yearEnd.AddYears(-1)).AddDays(1);
+        var accounts = (await simulator.GetJsonAsync("Accounts")).GetProperty("Accounts").EnumerateArray().ToList();
+        var classes = accounts.ToDictionary(a => a.GetString("AccountID"), a => a.GetString("Class"));
+        var retained = accounts.Single(a => a.TryGetProperty("SystemAccount", out var s) && s.GetString() == "RETAINEDEARNINGS").GetString("AccountID");
+
+        var balances = new Dictionary<string, (decimal Month, decimal Ytd)>(StringComparer.Ordinal);
+        var earlierProfit = 0m;
+        var offset = 0;
+        while (true)
+        {
+            var page = (await simulator.GetJsonAsync("Journals?offset=" + offset.ToString(CultureInfo.InvariantCulture))).GetProperty("Journals").EnumerateArray().ToList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            offset = page.Max(j => j.GetProperty("JournalNumber").GetInt32());
+            foreach (var journal in page)
+            {
+                var journalDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(Ms(journal.GetString("JournalDate"))).UtcDateTime);
+                if (journalDate > date)
+                {
+                    continue;
+                }
+
+                foreach (var line in journal.GetProperty("JournalLines").EnumerateArray())
+                {
+                    var id = line.GetString("AccountID");
+                    var net = line.GetProperty("NetAmount").GetDecimal();
+                    var (month, ytd) = balances.GetValueOrDefault(id);
+                    month += journalDate.Year == date.Year && journalDate.Month == date.Month ? net : 0m;
+                    if (classes[id] is "REVENUE" or "EXPENSE" && journalDate < yearStart)
+                    {
+                        earlierProfit += net;
+                    }
+                    else
+                    {
+                        ytd += net;
+                    }
+
+                    balances[id] = (month, ytd);
+                }
+            }
+        }
+
+        var current = balances.GetValueOrDefault(retained);
+        balances[retained] = (current.Month, current.Ytd + earlierProfit);
+        if (yearStart > DateOnly.FromDateTime(Start.AddDays(-360).UtcDateTime))
+        {
+            // The ledger began in an earlier financial year: Retained Earnings carries its profit.
+            Assert.NotEqual(0m, earlierProfit);
+        }
+
+        return balances;
+    }
+
+    private static decimal Amount(string text) => text.Length == 0 ? 0m : decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+
+    private static long Ms(string value) => long.Parse(value.AsSpan(6, value.IndexOf('+', StringComparison.Ordinal) - 6), CultureInfo.InvariantCulture);
+
+    /// <summary>The report without its UpdatedDateUTC stamp.</summary>
+    private static string Strip(string reports) => System.Text.RegularExpressions.Regex.Replace(reports, "\"UpdatedDateUTC\":\"[^\"]*\"", string.Empty);
+}
