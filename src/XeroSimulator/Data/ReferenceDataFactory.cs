@@ -345,7 +345,8 @@ internal static class ReferenceDataFactory
             ["LastName"] = last,
             ["UpdatedDateUTC"] = XeroDates.Record(c.Timestamp),
             ["IsSubscriber"] = c.Sequence == 1,
-            ["OrganisationRole"] = c.Sequence == 1 ? "ADMIN" : "STANDARD",
+            // Xero's roles (Xero-OpenAPI User.OrganisationRole): its example shows the subscriber as FINANCIALADVISER; there is no ADMIN.
+            ["OrganisationRole"] = c.Sequence == 1 ? "FINANCIALADVISER" : "STANDARD",
         };
     }
 
