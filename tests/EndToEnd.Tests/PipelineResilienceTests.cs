@@ -124,13 +124,14 @@ public sealed class PipelineResilienceTests
             Assert.NotEmpty(deferred);
             Assert.All(progress.Where(p => p.TenantId == spent), p => Assert.True(p.IsFinished && p.Failed == 0, $"{p.Endpoint}: {p}"));
 
-            foreach (var endpoint in deferred.Select(p => EndpointCatalog.Get(p.Endpoint)))
+            // The manifest's documented name (docs/architecture.md): xero/{table}/tenant={id}/run={run}/_manifest.json.
+            foreach (var endpoint in deferred.Select(p => p.Endpoint))
             {
-                var manifestPath = Path.Combine(pipeline.Settings.ObjectsDirectory, Contracts.ObjectNames.Manifest(run.Run.RunId, spent, endpoint));
+                var manifestPath = Path.Combine(pipeline.Settings.ObjectsDirectory, $"xero/{SimulatorTruth.TableName(endpoint)}/tenant={spent}/run={run.Run.RunId}/_manifest.json");
                 using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath, Token));
-                Assert.True(manifest.RootElement.GetProperty("partial").GetBoolean(), $"{endpoint.Name} manifest not partial");
+                Assert.True(manifest.RootElement.GetProperty("partial").GetBoolean(), $"{endpoint} manifest not partial");
                 Assert.NotEmpty(manifest.RootElement.GetProperty("deferred_pages").EnumerateArray());
-                Assert.Null(await pipeline.Watermarks.GetAsync(spent, endpoint.Name, Token));
+                Assert.Null(await pipeline.Watermarks.GetAsync(spent, endpoint, Token));
             }
 
             Assert.NotNull(await pipeline.Watermarks.GetAsync(healthy, "Invoices", Token));
