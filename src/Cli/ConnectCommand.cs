@@ -271,8 +271,8 @@ public static class ConnectCommand
     private static string InvalidScopeMessage(string scopes)
     {
         var asked = scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var hint = asked.Contains(XeroScopes.BroadTransactions) || asked.Contains("accounting.transactions") || asked.Contains("accounting.reports.read")
-            ? " Apps created from 2 March 2026 cannot ask for the broad accounting.transactions scopes: run `connect` without --broad-scopes (the granular scopes are the default)."
+        var hint = asked.Contains(XeroScopes.BroadTransactions) || asked.Contains("accounting.transactions") || asked.Contains(XeroScopes.BroadReports)
+            ? " Apps created from 2 March 2026 cannot ask for the broad accounting.transactions and accounting.reports scopes: run `connect` without --broad-scopes (the granular scopes are the default)."
             : string.Empty;
         if (asked.Contains(XeroScopes.Journals))
         {

@@ -100,12 +100,13 @@ public sealed class ConnectCommandTests : IAsyncDisposable
 
         var output = _output.ToString();
         Assert.True(exit == ExitCodes.Success, output);
-        // developer.xero.com/documentation/oauth2/scopes, granular scopes of 2026: one read scope per family, no broad scope, no Journals.
+        // developer.xero.com/documentation/oauth2/scopes, granular scopes of 2026: one read scope per family, no broad scope, no
+        // Journals; reports have one scope per report family, and sync --tie-out reads the Trial Balance.
         string[] expected =
         [
             "offline_access", "accounting.invoices.read", "accounting.payments.read", "accounting.banktransactions.read",
             "accounting.manualjournals.read", "accounting.classicexpenses.read", "accounting.contacts.read", "accounting.settings.read",
-            "accounting.budgets.read",
+            "accounting.budgets.read", "accounting.reports.trialbalance.read",
         ];
         Assert.Equal(expected.Order(), HttpUtility.ParseQueryString(authorizeUrl!.Query)["scope"]!.Split(' ').Order());
         Assert.Equal(1, _host!.State.AuthorizationCodeTokenCalls);
@@ -114,9 +115,34 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         Assert.Contains("Journals (accounting.journals.read)", string.Join(' ', output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task An_older_app_with_broad_scopes_asks_for_the_broad_transactions_and_reports_scopes()
+    {
+        var context = await StartAsync(newApp: false);
+        Uri? authorizeUrl = null;
+
+        var exit = await CliAppWithBrowserAsync(context, "--broad-scopes", async (url, ct) =>
+        {
+            authorizeUrl = url;
+            using var response = await _browserHttp.GetAsync(url, ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+        var output = _output.ToString();
+        Assert.True(exit == ExitCodes.Success, output);
+        // developer.xero.com/documentation/oauth2/scopes: before the 2026 split, accounting.transactions.read covered every
+        // transaction and accounting.reports.read every report (the Trial Balance of sync --tie-out among them).
+        string[] expected =
+        [
+            "offline_access", "accounting.transactions.read", "accounting.contacts.read", "accounting.settings.read",
+            "accounting.budgets.read", "accounting.reports.read",
+        ];
+        Assert.Equal(expected.Order(), HttpUtility.ParseQueryString(authorizeUrl!.Query)["scope"]!.Split(' ').Order());
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("--journals", "accounting.journals.read needs Xero's approval")]
-    [InlineData("--broad-scopes", "cannot ask for the broad accounting.transactions scopes")]
+    [InlineData("--broad-scopes", "cannot ask for the broad accounting.transactions and accounting.reports scopes")]
     public async Task A_new_app_asking_for_a_scope_Xero_refuses_is_told_which_and_stores_nothing(string option, string hint)
     {
         var context = await StartAsync(newApp: true);

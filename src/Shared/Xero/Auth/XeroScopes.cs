@@ -20,16 +20,22 @@ public static class XeroScopes
     public const string ManualJournals = "accounting.manualjournals.read";
     public const string ClassicExpenses = "accounting.classicexpenses.read";
 
+    /// <summary>Xero's Trial Balance report (<c>sync --tie-out</c>): the granular report scope of 2026, one per report family.</summary>
+    public const string TrialBalance = "accounting.reports.trialbalance.read";
+
+    /// <summary>The broad read scope of every report, deprecated with <see cref="BroadTransactions"/>.</summary>
+    public const string BroadReports = "accounting.reports.read";
+
     /// <summary>The broad read scope of transactions, deprecated: unavailable to apps created from March 2026.</summary>
     public const string BroadTransactions = "accounting.transactions.read";
 
-    /// <summary>What <c>connect</c> asks for by default: the granular read scopes of every endpoint but Journals.</summary>
+    /// <summary>What <c>connect</c> asks for by default: the granular read scopes of every endpoint but Journals, and the Trial Balance's.</summary>
     public static IReadOnlyList<string> Granular { get; } =
-        [OfflineAccess, Invoices, Payments, BankTransactions, ManualJournals, ClassicExpenses, Contacts, Settings, Budgets];
+        [OfflineAccess, Invoices, Payments, BankTransactions, ManualJournals, ClassicExpenses, Contacts, Settings, Budgets, TrialBalance];
 
     /// <summary>What an app created before March 2026 that still holds the broad scopes asks for.</summary>
     public static IReadOnlyList<string> Broad { get; } =
-        [OfflineAccess, BroadTransactions, Contacts, Settings, Budgets];
+        [OfflineAccess, BroadTransactions, Contacts, Settings, Budgets, BroadReports];
 
     private static readonly FrozenDictionary<string, string> ByEndpoint = new Dictionary<string, string>(StringComparer.Ordinal)
     {
