@@ -36,7 +36,7 @@ public sealed class OpenApiConformanceTests
     ];
 
     /// <summary>The reports the simulator serves, with the dates asked for (Xero's <c>date</c> parameter, YYYY-MM-DD).</summary>
-    private static readonly string[] Reports = ["Reports/TrialBalance"];
+    private static readonly string[] Reports = ["Reports/TrialBalance", "Reports/BalanceSheet"];
 
     private static readonly string[] ReportDates = ["2026-03-01", "2026-02-28", "2025-12-31", "2025-03-31"];
 

@@ -86,6 +86,66 @@ public sealed class TrialBalanceReportTests
         Assert.Equal(Strip(before), Strip(after));
     }
 
+    /// <summary>
+    /// GET /Reports/BalanceSheet (the shape of Xero-OpenAPI's BalanceSheet example): each asset account at its debit
+    /// balance, each liability and equity account at its credit balance (Retained Earnings with the earlier years' profit),
+    /// Current Year Earnings the profit since the financial year began, all from the served journals; and it balances.
+    /// </summary>
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(Dates))]
+    public async Task The_balance_sheet_shows_each_account_s_balance_from_the_served_journals_and_balances(string day)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await TestSimulator.StartAsync(TestSimulator.SmallOptions(clock));
+        var date = DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var expected = await ExpectedBalancesAsync(simulator, date);
+        var classes = (await simulator.GetJsonAsync("Accounts")).GetProperty("Accounts").EnumerateArray().ToDictionary(a => a.GetString("AccountID"), a => a.GetString("Class"));
+
+        var report = Assert.Single((await simulator.GetJsonAsync("Reports/BalanceSheet?date=" + day)).GetProperty("Reports").EnumerateArray().ToList());
+        Assert.Equal("BalanceSheet", report.GetString("ReportType"));
+        var rows = report.GetProperty("Rows").EnumerateArray().ToList();
+        Assert.Equal("Header", rows[0].GetString("RowType"));
+        var shown = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var totals = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        decimal? netAssets = null;
+        decimal? currentYear = null;
+        foreach (var section in rows.Skip(1))
+        {
+            Assert.Equal("Section", section.GetString("RowType"));
+            foreach (var row in section.GetProperty("Rows").EnumerateArray())
+            {
+                var cells = row.GetProperty("Cells").EnumerateArray().ToList();
+                var (title, amount) = (cells[0].GetString("Value"), decimal.Parse(cells[1].GetString("Value"), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+                if (row.GetString("RowType") == "SummaryRow")
+                {
+                    totals.Add(title, amount);
+                }
+                else if (title == "Net Assets")
+                {
+                    netAssets = amount;
+                }
+                else if (title == "Current Year Earnings")
+                {
+                    currentYear = amount;
+                }
+                else
+                {
+                    shown.Add(cells[0].GetProperty("Attributes").EnumerateArray().Single(a => a.GetString("Id") == "account").GetString("Value"), amount);
+                }
+            }
+        }
+
+        var sheet = expected.Where(e => classes[e.Key] is "ASSET" or "LIABILITY" or "EQUITY" && e.Value.Ytd != 0m)
+            .ToDictionary(e => e.Key, e => classes[e.Key] == "ASSET" ? e.Value.Ytd : -e.Value.Ytd);
+        Assert.Equal(sheet, shown);
+        Assert.Equal(-expected.Where(e => classes[e.Key] is "REVENUE" or "EXPENSE").Sum(e => e.Value.Ytd), currentYear);
+        Assert.Equal(shown.Where(s => classes[s.Key] == "ASSET").Sum(s => s.Value), totals["Total Assets"]);
+        Assert.Equal(shown.Where(s => classes[s.Key] == "LIABILITY").Sum(s => s.Value), totals["Total Liabilities"]);
+        Assert.Equal(totals["Total Assets"] - totals["Total Liabilities"], netAssets);
+        Assert.Equal(netAssets, totals["Total Equity"]);
+        Assert.NotEqual(0m, totals["Total Assets"]);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_date_that_is_not_a_date_is_a_validation_error()
     {

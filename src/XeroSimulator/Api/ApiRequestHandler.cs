@@ -160,18 +160,20 @@ internal sealed class ApiRequestHandler
     }
 
     /// <summary>
-    /// GET /Reports/TrialBalance?date=YYYY-MM-DD (default: today): the organisation's trial balance from its own ledger,
-    /// under the same scopes (accounting.reports.trialbalance.read or accounting.reports.read) and rate limits as a list call.
+    /// GET /Reports/TrialBalance and /Reports/BalanceSheet ?date=YYYY-MM-DD (default: today): the organisation's report from
+    /// its own ledger, under its scope (accounting.reports.trialbalance.read, accounting.reports.balancesheet.read, or the
+    /// broad accounting.reports.read) and the same rate limits as a list call.
     /// </summary>
     private async Task<string?> RespondReportAsync(HttpContext context, DateTimeOffset now, SimulatedTenant tenant, AccessGrant grant, string report)
     {
-        if (!string.Equals(report, "TrialBalance", StringComparison.OrdinalIgnoreCase))
+        var balanceSheet = string.Equals(report, "BalanceSheet", StringComparison.OrdinalIgnoreCase);
+        if (!balanceSheet && !string.Equals(report, "TrialBalance", StringComparison.OrdinalIgnoreCase))
         {
             await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
             return null;
         }
 
-        if ((_state.Options.EnforceScopes || _state.Options.NewApp) && !ScopeTable.Allows("Reports/TrialBalance", _state.Tokens.ScopesOf(grant)))
+        if ((_state.Options.EnforceScopes || _state.Options.NewApp) && !ScopeTable.Allows(balanceSheet ? "Reports/BalanceSheet" : "Reports/TrialBalance", _state.Tokens.ScopesOf(grant)))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
             await ProblemResponses.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "AuthorizationUnsuccessful");
@@ -194,7 +196,10 @@ internal sealed class ApiRequestHandler
                 return null;
             }
 
-            var body = _state.Organisation(tenant).TrialBalance(now, date, _state.Options.ProviderName);
+            var organisation = _state.Organisation(tenant);
+            var body = balanceSheet
+                ? organisation.BalanceSheet(now, date, _state.Options.ProviderName)
+                : organisation.TrialBalance(now, date, _state.Options.ProviderName);
             await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
             return null;
         }

@@ -45,6 +45,7 @@ internal static class ScopeTable
         ["ExpenseClaims"] = ["accounting.classicexpenses", Transactions],
         ["Receipts"] = ["accounting.classicexpenses", Transactions],
         ["Reports/TrialBalance"] = ["accounting.reports.trialbalance", "accounting.reports"],
+        ["Reports/BalanceSheet"] = ["accounting.reports.balancesheet", "accounting.reports"],
     };
 
     /// <summary>Whether a token holding <paramref name="scopes"/> may GET <paramref name="endpoint"/> (unknown endpoints: yes).</summary>

@@ -167,6 +167,16 @@ internal sealed class TenantOrganisation
         }
     }
 
+    /// <summary>GET /Reports/BalanceSheet at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/>.</summary>
+    public byte[] BalanceSheet(DateTimeOffset now, DateOnly date, string providerName)
+    {
+        lock (_lock)
+        {
+            AdvanceTo(now);
+            return BalanceSheetReport.Build(_collections["Journals"], _collections["Organisation"], _references, date, now, providerName);
+        }
+    }
+
     /// <summary>A contact group as GET /ContactGroups/{id} serves it: its members (ContactID and Name) filled in.</summary>
     public byte[] ContactGroupDetail(StoredRecord group)
     {

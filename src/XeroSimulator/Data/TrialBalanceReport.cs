@@ -139,7 +139,7 @@ internal static class TrialBalanceReport
         return (end < date ? end : End(date.Year - 1)).AddDays(1);
     }
 
-    private static string ClassOfType(string type) => type switch
+    public static string ClassOfType(string type) => type switch
     {
         "REVENUE" or "SALES" or "OTHERINCOME" => "REVENUE",
         "EXPENSE" or "OVERHEADS" or "DIRECTCOSTS" or "DEPRECIATN" => "EXPENSE",
@@ -194,11 +194,11 @@ internal static class TrialBalanceReport
         _ => debitSide ? ("0.00", "") : ("", "0.00"),
     };
 
-    private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+    public static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static JsonObject Cell(string value) => new() { ["Value"] = value };
+    public static JsonObject Cell(string value) => new() { ["Value"] = value };
 
-    private static JsonObject AccountCell(string value, string accountId) => new()
+    public static JsonObject AccountCell(string value, string accountId) => new()
     {
         ["Value"] = value,
         ["Attributes"] = new JsonArray { new JsonObject { ["Value"] = accountId, ["Id"] = "account" } },
