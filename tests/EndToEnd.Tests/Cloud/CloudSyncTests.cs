@@ -92,7 +92,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(900), Token, "complete", "partial"));
 
         // Exactly one message per failing request was dead-lettered: the one that carried it.
-        var dead = await PullAllAsync(cloud, cloud.DeadLetterPull);
+        var dead = await cloud.PullDeadLettersAsync(Token);
         var deadRequests = dead.Select(m => JsonSerializer.Deserialize<JsonElement>(m.Data.Span)).ToList();
         Assert.Equal(failing.Select(r => r.Endpoint).Order(StringComparer.Ordinal), deadRequests.Select(r => r.GetProperty("endpoint").GetString()!).Order(StringComparer.Ordinal));
         var delivered = cloud.DriverDelivered;
@@ -134,37 +134,6 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
 
     /// <summary>The Worker's Xero retries per delivery in the failing-delivery test (so a delivery makes 1 + this many attempts).</summary>
     private const int XeroRetries = 2;
-
-    /// <summary>
-    /// Drains a pull subscription: pulls (acknowledging what came) until a pull finds nothing for 5 s. The emulator answers
-    /// a pull with what it holds at that moment, so one pull can return part of what is there.
-    /// </summary>
-    private static async Task<List<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullAllAsync(CloudEnvironment cloud, string subscription)
-    {
-        var all = new List<XeroSync.Google.PubSub.PubSubReceivedMessage>();
-        while (true)
-        {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
-            wait.CancelAfter(TimeSpan.FromSeconds(5));
-            IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage> batch;
-            try
-            {
-                batch = await cloud.PubSub.PullAsync(subscription, 100, wait.Token);
-            }
-            catch (OperationCanceledException) when (!Token.IsCancellationRequested)
-            {
-                return all;
-            }
-
-            if (batch.Count == 0)
-            {
-                return all;
-            }
-
-            all.AddRange(batch);
-            await cloud.PubSub.AcknowledgeAsync(subscription, [.. batch.Select(m => m.AckId)], Token);
-        }
-    }
 
     internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false, IReadOnlyList<string>? only = null)
     {

@@ -74,7 +74,7 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         var taken = await PagesTakenOverAsync(cloud, runId, held, killedAt);
 
         // No healthy work dead-lettered, and no message needed as many deliveries as the dead-letter policy allows.
-        Assert.Empty(await PullDeadLettersAsync(cloud));
+        Assert.Empty(await cloud.PullDeadLettersAsync(Token));
         var attempts = forwarder.Finished.Where(p => p.MessageId is not null).GroupBy(p => p.MessageId).Max(g => g.Count());
         Assert.True(attempts < 5, $"a message was pushed {attempts} times (the policy dead-letters at 5); {report}");
 
@@ -126,21 +126,6 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         }
 
         return taken;
-    }
-
-    /// <summary>What the dead-letter topic's pull subscription holds now (the emulator may hold an empty pull open: 20 s).</summary>
-    private static async Task<IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullDeadLettersAsync(CloudEnvironment cloud)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        wait.CancelAfter(TimeSpan.FromSeconds(20));
-        try
-        {
-            return await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, wait.Token);
-        }
-        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
-        {
-            return [];
-        }
     }
 
     private static string Report(PushForwarder forwarder, WorkerProcess a, WorkerProcess b)
