@@ -135,6 +135,48 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     /// <summary>The Worker's Xero retries per delivery in the failing-delivery test (so a delivery makes 1 + this many attempts).</summary>
     private const int XeroRetries = 2;
 
+    /// <summary>
+    /// Every raw row counted, and each a version of its record the simulator served: after a kill a page may be loaded
+    /// twice, but no raw table may hold a payload Xero did not send. With changes off (asserted) the one version served is
+    /// the one the simulator holds now (list form in the raw table, by-id form in its detail table). Returns, per table
+    /// with rows, "table raw/records" for the test's output.
+    /// </summary>
+    internal static string AssertRawRowsServed(CloudEnvironment cloud)
+    {
+        var truth = cloud.Truth;
+        Assert.True(truth.Changes.Count == 0, $"{truth.Changes.Count} changes made: a record's earlier versions are no longer known");
+        var counts = new List<string>();
+        foreach (var endpoint in truth.Endpoints)
+        {
+            Check(SimulatorTruth.TableName(endpoint), tenant => truth.GetRecords(tenant, endpoint));
+            if (SimulatorTruth.HasDetails(truth, endpoint))
+            {
+                Check(SimulatorTruth.DetailTableName(endpoint), tenant => truth.GetRecordDetails(tenant, endpoint));
+            }
+        }
+
+        return string.Join(", ", counts);
+
+        void Check(string table, Func<string, IReadOnlyDictionary<string, string>> served)
+        {
+            var versions = truth.Tenants.ToDictionary(t => t.TenantId, t => served(t.TenantId), StringComparer.Ordinal);
+            var records = versions.Values.Sum(v => v.Count);
+            var rows = cloud.BigQuery.Rows("xero_raw." + table);
+            foreach (var row in rows)
+            {
+                Assert.True(
+                    versions.TryGetValue(row.TenantId, out var ofTenant) && ofTenant.TryGetValue(row.RecordId, out var json) && json == row.Payload,
+                    $"xero_raw.{table} ({row.TenantId}, {row.RecordId}): a payload the simulator never served for that record");
+            }
+
+            Assert.True(rows.Count >= records, $"xero_raw.{table}: {rows.Count} raw rows for {records} records");
+            if (records > 0)
+            {
+                counts.Add($"{table} {rows.Count}/{records}");
+            }
+        }
+    }
+
     internal static void AssertWarehouseEqualsTruth(CloudEnvironment cloud, bool noDuplicateRows = false, IReadOnlyList<string>? only = null)
     {
         foreach (var name in only ?? cloud.Truth.Endpoints)
