@@ -138,6 +138,53 @@ internal sealed class LocalDemoEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every raw row counted, and each a version of its record the simulator served. After a kill and a rerun a raw table
+    /// may hold a record more than once (a page fetched again, a load's committed pieces): what it may never hold is a
+    /// payload Xero did not send. With changes off (asserted) the one version of a record the simulator served is the one
+    /// it holds now: the list call's form in the raw table, the by-id call's in its detail table. Returns, per table with
+    /// rows, "table raw/records" for the test's output.
+    /// </summary>
+    public static string AssertRawRowsServed(SimulatorState truth, string warehousePath)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        Assert.True(truth.Changes.Count == 0, $"{truth.Changes.Count} changes made: a record's earlier versions are no longer known");
+        using var warehouse = new WarehouseReader(warehousePath);
+        var counts = new List<string>();
+        foreach (var endpoint in truth.Endpoints)
+        {
+            Check(SimulatorTruth.TableName(endpoint), tenant => truth.GetRecords(tenant, endpoint));
+            if (SimulatorTruth.HasDetails(truth, endpoint))
+            {
+                Check(SimulatorTruth.DetailTableName(endpoint), tenant => truth.GetRecordDetails(tenant, endpoint));
+            }
+        }
+
+        return string.Join(", ", counts);
+
+        void Check(string table, Func<string, IReadOnlyDictionary<string, string>> served)
+        {
+            var versions = truth.Tenants.ToDictionary(t => t.TenantId, t => served(t.TenantId), StringComparer.Ordinal);
+            var records = versions.Values.Sum(v => v.Count);
+            var rows = warehouse.Exists("xero_raw", table, "BASE TABLE")
+                ? warehouse.Query($"SELECT tenant_id, record_id, payload::VARCHAR FROM xero_raw.{table}").Rows
+                : [];
+            foreach (var row in rows)
+            {
+                var (tenant, id, payload) = ((string)row[0]!, (string)row[1]!, (string)row[2]!);
+                Assert.True(
+                    versions.TryGetValue(tenant, out var ofTenant) && ofTenant.TryGetValue(id, out var json) && json == payload,
+                    $"xero_raw.{table} ({tenant}, {id}): a payload the simulator never served for that record");
+            }
+
+            Assert.True(rows.Count >= records, $"xero_raw.{table}: {rows.Count} raw rows for {records} records");
+            if (records > 0)
+            {
+                counts.Add($"{table} {rows.Count}/{records}");
+            }
+        }
+    }
+
     /// <summary>The detail table's latest view (budgets with lines, groups with members) equals what the simulator's by-id call serves now.</summary>
     private static void AssertDetailsEqualTruth(SimulatorState truth, WarehouseReader warehouse, string endpoint)
     {

@@ -74,7 +74,15 @@ public sealed class PipelineResilienceTests
             var failures = sends.Count(r => failedKinds.Contains(r.Problem));
             Assert.True(sends.Count() == failures + 1, $"{sends.Key.PathAndQuery} ({sends.Key.TenantId}): sent {sends.Count()} times for {failures} failures");
             Assert.False(failedKinds.Contains(sends.Last().Problem), $"{sends.Key.PathAndQuery}: the last answer was a failure");
+
+            // A truncated body is a 200 whose body stops part-way: fewer bytes on the wire than the full answer sent again.
+            var full = sends.Last();
+            Assert.All(sends.Where(r => r.Problem == "fault:truncate"), cut => Assert.True(
+                cut.StatusCode == 200 && cut.BytesSent > 0 && cut.BytesSent < full.BytesSent,
+                $"{sends.Key.PathAndQuery}: a truncated answer {cut.StatusCode} of {cut.BytesSent} bytes, the full one {full.BytesSent}"));
         });
+        var truncated = api.Count(r => r.Problem == "fault:truncate");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{api.Count} API requests: {string.Join(", ", api.Where(r => r.Problem is not null).GroupBy(r => r.Problem).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} x {g.Count()}"))}; each of the {truncated} truncated bodies sent again once");
         demo.AssertViewsEqualTruth();
     }
 

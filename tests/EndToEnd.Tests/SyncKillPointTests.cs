@@ -4,7 +4,8 @@ namespace XeroSync.Tests;
 
 /// <summary>
 /// SIGKILL of a real <c>sync</c> at each of issue 11's five kill points, each proven reached by its evidence,
-/// then a rerun as a user would: it must exit 0 with the views equal to the simulator's records.
+/// then a rerun as a user would: it must exit 0 with the views equal to the simulator's records, and every raw row
+/// (a record may be there more than once after a crash) a version the simulator served.
 /// </summary>
 public sealed class SyncKillPointTests
 {
@@ -48,6 +49,8 @@ public sealed class SyncKillPointTests
             attempts.Add(evidence);
         }
 
+        // How many children the point needed: each miss is a crash on the same data folder too.
+        TestContext.Current.TestOutputHelper?.WriteLine($"kill point {point}: {attempts.Count} attempt(s) of at most {MaxAttempts}, the last {(attempts[^1].Reached ? "reached" : "NOT reached")}");
         Assert.True(attempts[^1].Reached, string.Join("\n", attempts));
         if (hold is not null)
         {
@@ -62,6 +65,8 @@ public sealed class SyncKillPointTests
         }
 
         LocalDemoEnvironment.AssertViewsEqualTruth(simulator.Truth, Path.Combine(data.Path, "warehouse.duckdb"));
+        var raw = LocalDemoEnvironment.AssertRawRowsServed(simulator.Truth, Path.Combine(data.Path, "warehouse.duckdb"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"raw rows / records after {attempts.Count} kill(s) and the rerun: {raw}");
         if (point == "load-pieces")
         {
             // Each finished load holds exactly the rows its objects committed, once: a resumed or repeated object

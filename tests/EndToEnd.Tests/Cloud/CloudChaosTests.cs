@@ -106,7 +106,7 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
         Assert.True(primary.SetEquals(copy), $"{primary.Count} messages pushed by the subscription, {copy.Count} by its copy, {primary.Intersect(copy).Count()} by both");
 
         // Nothing was dead-lettered: every failed delivery was redelivered and succeeded.
-        Assert.Empty(await PullDeadLettersAsync(cloud));
+        Assert.Empty(await cloud.PullDeadLettersAsync(Token));
 
         // Every manifest's finalize event reached the Worker twice (Storage's own record), and both copies were answered 2xx.
         await cloud.Gcs.FinalizeEventsSettledAsync(CopyTimeout, Token);
@@ -118,20 +118,5 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
         CloudSyncTests.AssertWarehouseEqualsTruth(cloud, noDuplicateRows: true);
         CloudSyncTests.AssertOneLoadPerManifest(cloud, runId);
         Assert.Empty(cloud.BigQuery.Problems);
-    }
-
-    /// <summary>What the dead-letter topic's pull subscription holds now (the emulator holds an empty pull open, so a pull that finds nothing in 5 s means none).</summary>
-    private static async Task<IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullDeadLettersAsync(CloudEnvironment cloud)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        wait.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            return await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, wait.Token);
-        }
-        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
-        {
-            return [];
-        }
     }
 }

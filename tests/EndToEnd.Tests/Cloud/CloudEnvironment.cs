@@ -192,6 +192,41 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         _ => null,
     };
 
+    /// <summary>
+    /// Everything the dead-letter topic's pull subscription holds: drained (each batch acknowledged) until a pull finds
+    /// nothing for 5 s. The emulator holds an empty pull open, and answers a pull with what it holds at that moment, so one
+    /// pull can return part of what is there.
+    /// </summary>
+    public Task<List<PubSubReceivedMessage>> PullDeadLettersAsync(CancellationToken cancellationToken) => PullAllAsync(DeadLetterPull, cancellationToken);
+
+    /// <summary>Drains a pull subscription (see <see cref="PullDeadLettersAsync"/>).</summary>
+    public async Task<List<PubSubReceivedMessage>> PullAllAsync(string subscription, CancellationToken cancellationToken)
+    {
+        var all = new List<PubSubReceivedMessage>();
+        while (true)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(TimeSpan.FromSeconds(5));
+            IReadOnlyList<PubSubReceivedMessage> batch;
+            try
+            {
+                batch = await PubSub.PullAsync(subscription, 100, wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return all;
+            }
+
+            if (batch.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(batch);
+            await PubSub.AcknowledgeAsync(subscription, [.. batch.Select(m => m.AckId)], cancellationToken);
+        }
+    }
+
     /// <summary>POST /run on the Dispatcher; returns the run id.</summary>
     public async Task<string> StartRunAsync(CancellationToken cancellationToken, IReadOnlyList<string>? endpoints = null)
     {

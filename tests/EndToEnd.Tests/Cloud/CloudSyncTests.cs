@@ -93,7 +93,7 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
         Assert.Equal("partial", await cloud.WaitForStateAsync(runId, TimeSpan.FromSeconds(900), Token, "complete", "partial"));
 
         // Exactly one message per failing request was dead-lettered: the one that carried it.
-        var dead = await PullAllAsync(cloud, cloud.DeadLetterPull);
+        var dead = await cloud.PullDeadLettersAsync(Token);
         var deadRequests = dead.Select(m => JsonSerializer.Deserialize<JsonElement>(m.Data.Span)).ToList();
         Assert.Equal(failing.Select(r => r.Endpoint).Order(StringComparer.Ordinal), deadRequests.Select(r => r.GetProperty("endpoint").GetString()!).Order(StringComparer.Ordinal));
         var delivered = cloud.DriverDelivered;
@@ -137,33 +137,44 @@ public sealed class CloudSyncTests(GoogleEmulators emulators)
     private const int XeroRetries = 2;
 
     /// <summary>
-    /// Drains a pull subscription: pulls (acknowledging what came) until a pull finds nothing for 5 s. The emulator answers
-    /// a pull with what it holds at that moment, so one pull can return part of what is there.
+    /// Every raw row counted, and each a version of its record the simulator served: after a kill a page may be loaded
+    /// twice, but no raw table may hold a payload Xero did not send. With changes off (asserted) the one version served is
+    /// the one the simulator holds now (list form in the raw table, by-id form in its detail table). Returns, per table
+    /// with rows, "table raw/records" for the test's output.
     /// </summary>
-    private static async Task<List<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullAllAsync(CloudEnvironment cloud, string subscription)
+    internal static string AssertRawRowsServed(CloudEnvironment cloud)
     {
-        var all = new List<XeroSync.Google.PubSub.PubSubReceivedMessage>();
-        while (true)
+        var truth = cloud.Truth;
+        Assert.True(truth.Changes.Count == 0, $"{truth.Changes.Count} changes made: a record's earlier versions are no longer known");
+        var counts = new List<string>();
+        foreach (var endpoint in truth.Endpoints)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
-            wait.CancelAfter(TimeSpan.FromSeconds(5));
-            IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage> batch;
-            try
+            Check(SimulatorTruth.TableName(endpoint), tenant => truth.GetRecords(tenant, endpoint));
+            if (SimulatorTruth.HasDetails(truth, endpoint))
             {
-                batch = await cloud.PubSub.PullAsync(subscription, 100, wait.Token);
+                Check(SimulatorTruth.DetailTableName(endpoint), tenant => truth.GetRecordDetails(tenant, endpoint));
             }
-            catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+        }
+
+        return string.Join(", ", counts);
+
+        void Check(string table, Func<string, IReadOnlyDictionary<string, string>> served)
+        {
+            var versions = truth.Tenants.ToDictionary(t => t.TenantId, t => served(t.TenantId), StringComparer.Ordinal);
+            var records = versions.Values.Sum(v => v.Count);
+            var rows = cloud.BigQuery.Rows("xero_raw." + table);
+            foreach (var row in rows)
             {
-                return all;
+                Assert.True(
+                    versions.TryGetValue(row.TenantId, out var ofTenant) && ofTenant.TryGetValue(row.RecordId, out var json) && json == row.Payload,
+                    $"xero_raw.{table} ({row.TenantId}, {row.RecordId}): a payload the simulator never served for that record");
             }
 
-            if (batch.Count == 0)
+            Assert.True(rows.Count >= records, $"xero_raw.{table}: {rows.Count} raw rows for {records} records");
+            if (records > 0)
             {
-                return all;
+                counts.Add($"{table} {rows.Count}/{records}");
             }
-
-            all.AddRange(batch);
-            await cloud.PubSub.AcknowledgeAsync(subscription, [.. batch.Select(m => m.AckId)], Token);
         }
     }
 

@@ -74,11 +74,12 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         var taken = await PagesTakenOverAsync(cloud, runId, held, killedAt);
 
         // No healthy work dead-lettered, and no message needed as many deliveries as the dead-letter policy allows.
-        Assert.Empty(await PullDeadLettersAsync(cloud));
+        Assert.Empty(await cloud.PullDeadLettersAsync(Token));
         var attempts = forwarder.Finished.Where(p => p.MessageId is not null).GroupBy(p => p.MessageId).Max(g => g.Count());
         Assert.True(attempts < 5, $"a message was pushed {attempts} times (the policy dead-letters at 5); {report}");
 
         CloudSyncTests.AssertWarehouseEqualsTruth(cloud);
+        var raw = CloudSyncTests.AssertRawRowsServed(cloud);
         CloudSyncTests.AssertOneLoadPerManifest(cloud, runId);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
@@ -98,7 +99,7 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
             CultureInfo.InvariantCulture,
             $"worker-kill: wall {wall.TotalSeconds:F1} s; rate-limit bound {bound.TotalSeconds:F1} s ({string.Join(" + ", calls)} calls, 60/min per tenant); latency bound {latencyBound.TotalSeconds:F0} s (longest sequential chain {chainCalls} calls x {SlowLatency.TotalSeconds:F0} s); " +
             $"killed {(killedAt - started).TotalSeconds:F1} s in with {killed.Count} pushes ({string.Join(", ", killed.Select(p => p.Request?.Key[(runId.Length + 1)..]))}) and {held.Count} page reads in flight ({string.Join(", ", taken.Select(t => t.Page))}); taken over: first done {first.TotalSeconds:F1} s after the kill, last {last.TotalSeconds:F1} s; " +
-            $"last Xero answer {lastCall.TotalSeconds:F1} s in ({callsAfterKill} calls after the kill); most pushes of one message {attempts}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
+            $"last Xero answer {lastCall.TotalSeconds:F1} s in ({callsAfterKill} calls after the kill); most pushes of one message {attempts}; kill point reached on attempt 1 of 1 (A held a page read when killed); raw rows / records {raw}; pushes to B {forwarder.Finished.Count(p => p.Target == WorkerB && p.Path == "/pubsub")}; {report}"));
     }
 
     /// <summary>
@@ -126,21 +127,6 @@ public sealed class WorkerCrashTests(GoogleEmulators emulators)
         }
 
         return taken;
-    }
-
-    /// <summary>What the dead-letter topic's pull subscription holds now (the emulator may hold an empty pull open: 20 s).</summary>
-    private static async Task<IReadOnlyList<XeroSync.Google.PubSub.PubSubReceivedMessage>> PullDeadLettersAsync(CloudEnvironment cloud)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        wait.CancelAfter(TimeSpan.FromSeconds(20));
-        try
-        {
-            return await cloud.PubSub.PullAsync(cloud.DeadLetterPull, 100, wait.Token);
-        }
-        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
-        {
-            return [];
-        }
     }
 
     private static string Report(PushForwarder forwarder, WorkerProcess a, WorkerProcess b)

@@ -18,8 +18,9 @@ internal sealed class FileSignal : IDisposable
     /// <param name="folder">Watched with its subfolders; created when missing.</param>
     /// <param name="match">On the full path of the file.</param>
     /// <param name="changes">Also report writes to existing files (e.g. a WAL), not only new names.</param>
+    /// <param name="reads">Also report reads of existing files (inotify's IN_ACCESS), as changes.</param>
     /// <param name="react">Run synchronously on the watcher's thread for each match, before waiters are signalled (for reactions that cannot wait for a thread hop, e.g. a kill).</param>
-    public FileSignal(string folder, Func<string, bool> match, bool changes = false, Action<string>? react = null)
+    public FileSignal(string folder, Func<string, bool> match, bool changes = false, Action<string>? react = null, bool reads = false)
     {
         _react = react;
         Directory.CreateDirectory(folder);
@@ -27,12 +28,12 @@ internal sealed class FileSignal : IDisposable
         _watcher = new FileSystemWatcher(folder)
         {
             IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | (reads ? NotifyFilters.LastAccess : 0),
             InternalBufferSize = 64 * 1024,
         };
         _watcher.Created += (_, e) => Raise(e.FullPath);
         _watcher.Renamed += (_, e) => Raise(e.FullPath);
-        if (changes)
+        if (changes || reads)
         {
             _watcher.Changed += (_, e) => Raise(e.FullPath);
         }

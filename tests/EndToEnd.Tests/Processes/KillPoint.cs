@@ -173,25 +173,28 @@ internal sealed partial class KillPoint : IDisposable
     }
 
     /// <summary>
-    /// During a load: once a manifest appears, killed on the watcher's thread at the warehouse's next write.
-    /// Reached when, after the kill, the warehouse holds none of that manifest's rows (the load had started, by
-    /// the write, and not committed).
+    /// During a load: once a manifest appears, killed on the watcher's thread when one of its page objects is read (only a
+    /// load reads page objects: it appends them to the warehouse one by one). Reached when that read happened (the load had
+    /// started) and the warehouse afterwards shows none of the manifest's rows (it had not finished).
     /// </summary>
     public static KillPoint DuringLoad(string dataDirectory)
     {
         SyncProcess? target = null;
         string? armedBy = null;
+        string? read = null;
         var manifests = new FileSignal(
             Path.Combine(dataDirectory, "objects"),
             p => Path.GetFileName(p).StartsWith("_manifest", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal),
             react: p => Interlocked.CompareExchange(ref armedBy, p, null));
-        var warehouse = new FileSignal(
-            dataDirectory,
-            p => Path.GetFileName(p).StartsWith("warehouse.duckdb", StringComparison.Ordinal),
-            changes: true,
-            react: _ =>
+        var pages = new FileSignal(
+            Path.Combine(dataDirectory, "objects"),
+            IsPageObject,
+            reads: true,
+            react: p =>
             {
-                if (Volatile.Read(ref armedBy) is not null)
+                // The manifest's pages were all written before it appeared: an event on one of them now is a read.
+                if (Volatile.Read(ref armedBy) is { } manifest && Path.GetDirectoryName(p) == Path.GetDirectoryName(manifest)
+                    && Interlocked.CompareExchange(ref read, p, null) is null)
                 {
                     Volatile.Read(ref target)?.KillNow();
                 }
@@ -208,6 +211,11 @@ internal sealed partial class KillPoint : IDisposable
                     return new KillEvidence("during a load", false, "the child exited before writing a manifest", code);
                 }
 
+                if (Volatile.Read(ref read) is not { } page)
+                {
+                    return new KillEvidence("during a load", false, $"the child exited before reading a page object of {Path.GetRelativePath(dataDirectory, manifest)}", code);
+                }
+
                 // xero/{table}/tenant={id}/run={id}/_manifest.json: the rows that manifest would load.
                 var parts = Path.GetRelativePath(Path.Combine(dataDirectory, "objects"), manifest).Split(Path.DirectorySeparatorChar);
                 var (table, tenant, run) = (parts[1], parts[2]["tenant=".Length..], parts[3]["run=".Length..]);
@@ -216,26 +224,31 @@ internal sealed partial class KillPoint : IDisposable
                     return new KillEvidence("during a load", false, $"unexpected manifest path {Path.GetRelativePath(dataDirectory, manifest)}", code);
                 }
 
-                // A load commits its objects one at a time and then its _loads row; what the views show is the rows
-                // of loads with a _loads row.
+                // A load commits its objects one at a time and then its _loads row; the views show only rows of loads with a
+                // _loads row. The pieces it committed before the kill are counted for the report.
                 long rows;
+                long pieces;
                 using (var reader = new WarehouseReader(Path.Combine(dataDirectory, "warehouse.duckdb")))
                 {
                     rows = reader.Exists("xero", table, "VIEW")
                         ? reader.Scalar($"SELECT count(*) FROM xero.{table} WHERE tenant_id = '{tenant}' AND run_id = '{run}'")
                         : 0;
+                    var folder = Path.GetRelativePath(Path.Combine(dataDirectory, "objects"), Path.GetDirectoryName(manifest)!).Replace(Path.DirectorySeparatorChar, '/');
+                    pieces = reader.Exists("xero_raw", "_load_pieces", "BASE TABLE")
+                        ? reader.Scalar($"SELECT count(*) FROM xero_raw._load_pieces WHERE starts_with(object_name, '{folder}/')")
+                        : 0;
                 }
 
                 return new KillEvidence(
                     "during a load",
-                    rows == 0 && warehouse.Seen.Count > 0,
-                    $"killed (on the watcher's thread) at the warehouse's first write after {Path.GetRelativePath(dataDirectory, manifest)} appeared; rows of that run in xero.{table} afterwards: {rows}",
+                    rows == 0,
+                    $"killed (on the watcher's thread) when the loader read {Path.GetRelativePath(dataDirectory, page)}, after {Path.GetRelativePath(dataDirectory, manifest)} appeared; pieces of it committed before the kill: {pieces}; rows of that run in xero.{table} afterwards: {rows}",
                     code);
             },
             () =>
             {
                 manifests.Dispose();
-                warehouse.Dispose();
+                pages.Dispose();
             });
     }
 
@@ -365,6 +378,9 @@ internal sealed partial class KillPoint : IDisposable
             });
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
+    private static partial System.Text.RegularExpressions.Regex SafeName();
+
     private static bool IsPageObject(string path) => Path.GetFileName(path).StartsWith("page-", StringComparison.Ordinal) && path.EndsWith(".ndjson.gz", StringComparison.Ordinal);
 
     /// <summary>The signal's result, or null when the child exits first.</summary>
@@ -388,7 +404,4 @@ internal sealed partial class KillPoint : IDisposable
             return null;
         }
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
-    private static partial System.Text.RegularExpressions.Regex SafeName();
 }

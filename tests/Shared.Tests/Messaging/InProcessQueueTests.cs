@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using XeroSync.Contracts;
 using XeroSync.Messaging.Local;
 using XeroSync.Pipeline;
+using XeroSync.Tests.RateLimiting;
 
 namespace XeroSync.Tests.Messaging;
 
@@ -12,7 +12,7 @@ public sealed class InProcessQueueTests : IDisposable
 {
     private static readonly TimeSpan Signal = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _folder = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+    private readonly ParkingClock _time = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -23,20 +23,23 @@ public sealed class InProcessQueueTests : IDisposable
 
     private static FetchRequest Message(int page) => new() { RunId = "run-1", TenantId = "t1", Endpoint = "Invoices", FirstPage = page, LastPage = page };
 
-    /// <summary>Advances the fake clock in steps until the queue is idle (redelivery back-offs run on it).</summary>
+    /// <summary>
+    /// Moves the fake clock to the end of each redelivery back-off as the queue starts it (the clock's signal that a wait
+    /// began, not a guess that it has), until the queue is idle.
+    /// </summary>
     private async Task DriveToIdle(InProcessQueue<FetchRequest> queue)
     {
-        // Redeliveries register their back-off timer from a background task, possibly after an advance:
-        // keep stepping the clock (bounded in real time) until the queue settles.
         var idle = queue.WaitForIdleAsync(Token);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!idle.IsCompleted && watch.Elapsed < Signal)
+        while (!idle.IsCompleted)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
+            var wait = _time.NextWaitAsync(TimeSpan.MaxValue, Token);
+            if (await Task.WhenAny(wait, idle).WaitAsync(Signal, Token) == wait && await wait is var due && due > _time.GetUtcNow())
+            {
+                _time.Advance(due - _time.GetUtcNow());
+            }
         }
 
-        await idle.WaitAsync(Signal, Token);
+        await idle;
     }
 
     [Fact(Timeout = 60_000)]
@@ -206,14 +209,14 @@ public sealed class InProcessQueueTests : IDisposable
         Assert.True(queue.WaitForIdleAsync(Token).IsCompleted, "an unused queue is idle");
         await queue.PublishAsync([Message(1)], Token);
         var firstAt = await first.Task.WaitAsync(Signal, Token);
-        for (var i = 0; i < 20; i++)
-        {
-            await Task.Yield();
-        }
 
-        // The first delivery is over; the scheduled redelivery keeps the queue busy until it has run.
+        // The clock's signal that the redelivery's back-off started: the first delivery is over (its outcome handled), and
+        // the back-off runs to RetryAt. The scheduled redelivery keeps the queue busy until it has run.
+        var due = await _time.NextWaitAsync(TimeSpan.MaxValue, Token).WaitAsync(Signal, Token);
+        Assert.Equal(firstAt + TimeSpan.FromSeconds(3), due);
         Assert.False(queue.WaitForIdleAsync(Token).IsCompleted, "idle while a redelivery is scheduled");
         Assert.False(second.Task.IsCompleted);
+        _time.Advance(due - _time.GetUtcNow());
         await DriveToIdle(queue);
         var secondAt = await second.Task.WaitAsync(Signal, Token);
         Assert.True(secondAt - firstAt >= TimeSpan.FromSeconds(3), $"redelivered after {secondAt - firstAt}, before RetryAt");
