@@ -178,16 +178,28 @@ public sealed class WebhookFreshnessTests
         await pipeline.SyncAsync(new RunRequest { Endpoints = ["Invoices", "Contacts"] }, Token);
 
         var batches = Channel.CreateUnbounded<WebhookBatch>();
-        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), new WebhookOptions { Window = TimeSpan.FromMilliseconds(300) }, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), new WebhookOptions { Window = TimeSpan.FromSeconds(2) }, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
         listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
         demo.Truth.StartWebhooks(listener.Url, Key);
 
-        // Round 1: two invoices and a contact; round 2: a third invoice. Each record is edited once, so its event time is unique.
+        // Round 1: an invoice and a contact; round 2: two invoices 2 s apart (the clock moved between the edits), gathered
+        // into one batch by the 2 s window. Each record is edited once, so its event time is unique.
+        var clock = (AdjustableTimeProvider)demo.Time;
         var idleAfter = new Dictionary<(string Endpoint, string RecordId), DateTimeOffset>();
         var landedBatches = new List<(string RunId, string Endpoint, IReadOnlyList<string> RecordIds)>();
-        foreach (var round in new[] { new[] { ("Invoices", 0), ("Invoices", 1), ("Contacts", 0) }, new[] { ("Invoices", 2) } })
+        foreach (var round in new[] { new[] { ("Invoices", 0), ("Contacts", 0) }, new[] { ("Invoices", 1), ("Invoices", 2) } })
         {
-            var pending = round.Select(r => (r.Item1, demo.Truth.ApplyChange(tenant, r.Item1, ChangeKind.Edit, position: r.Item2).RecordId)).ToHashSet();
+            var pending = new HashSet<(string, string)>();
+            foreach (var (endpoint, position) in round)
+            {
+                if (pending.Count > 0)
+                {
+                    clock.Advance(TimeSpan.FromSeconds(2));
+                }
+
+                pending.Add((endpoint, demo.Truth.ApplyChange(tenant, endpoint, ChangeKind.Edit, position: position).RecordId));
+            }
+
             while (pending.Count > 0)
             {
                 var batch = await batches.Reader.ReadAsync(Token);
@@ -202,6 +214,8 @@ public sealed class WebhookFreshnessTests
                 landedBatches.AddRange(batch.Changes.GroupBy(c => c.Endpoint).Select(g => (batch.Targeted!.Run!.RunId, g.Key, (IReadOnlyList<string>)[.. g.Select(c => c.RecordId)])));
             }
         }
+
+        Assert.Equal(2, landedBatches.Last(b => b.Endpoint == "Invoices").RecordIds.Count);
 
         // The truth: the simulator's own change log (its webhooks carry each change's time to the millisecond, as Xero's eventDateUtc does).
         var sent = demo.Truth.Changes.Where(c => c.TenantId == tenant && !c.Scheduled && c.Endpoint is "Invoices" or "Contacts")
@@ -234,9 +248,11 @@ public sealed class WebhookFreshnessTests
             Assert.Equal(tenant, line.GetStructuredStateValue("TenantId"));
             Assert.Equal(recordIds.Count.ToString(CultureInfo.InvariantCulture), line.GetStructuredStateValue("Changes"));
             var latency = double.Parse(line.GetStructuredStateValue("LatencySeconds")!, CultureInfo.InvariantCulture);
+            var latestLatency = double.Parse(line.GetStructuredStateValue("LatestLatencySeconds")!, CultureInfo.InvariantCulture);
             var earliest = recordIds.Min(id => sent[(endpoint, id)]);
             var latest = recordIds.Max(id => sent[(endpoint, id)]);
-            Assert.InRange(latency, (latest - earliest).TotalSeconds, (idleAfter[(endpoint, recordIds[0])] - earliest).TotalSeconds + 0.001);
+            Assert.InRange(latestLatency, 0, (idleAfter[(endpoint, recordIds[0])] - latest).TotalSeconds);
+            Assert.Equal((latest - earliest).TotalSeconds, latency - latestLatency, 3);
         }
 
         // status shows the same, as text and as JSON.
