@@ -7,7 +7,7 @@ namespace XeroSync.Pipeline;
 /// <summary>
 /// Owns webhook freshness: records the changes a targeted run reads per (organisation, endpoint) before it is published,
 /// and when the ledger says such an endpoint is complete, records it as landed and writes one INFO line (event 1150)
-/// with its event-to-landed latency, the line the <c>webhook_latency</c> log metric reads.
+/// with its event-to-landed latency, the line the <c>webhook_slow_landings</c> log metric counts.
 /// </summary>
 public sealed partial class FreshnessRecorder(IFreshnessStore store, TimeProvider time, ILogger<FreshnessRecorder> logger)
 {
@@ -33,13 +33,15 @@ public sealed partial class FreshnessRecorder(IFreshnessStore store, TimeProvide
 
         if (await store.RecordLandedAsync(state.Key, time.GetUtcNow(), cancellationToken) is { } landed)
         {
-            Log.Landed(logger, state.RunId, state.TenantId, state.Endpoint, landed.Batch.Changes, landed.Latency.TotalSeconds, landed.LatestLatency.TotalSeconds, landed.Batch.LatestEvent);
+            var latency = Math.Round(landed.Latency.TotalSeconds, 3);
+            var latestLatency = Math.Round(landed.LatestLatency.TotalSeconds, 3);
+            Log.Landed(logger, state.RunId, state.TenantId, state.Endpoint, landed.Batch.Changes, latency, latestLatency, landed.Batch.LatestEvent);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "Webhook changes landed: run {RunId} tenant {TenantId} {Endpoint}: {Changes} records, event-to-landed {LatencySeconds:F3} s (latest event {LatestLatencySeconds:F3} s, at {LatestEvent:O})")]
+        [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "Webhook changes landed: run {RunId} tenant {TenantId} {Endpoint}: {Changes} records, event-to-landed {LatencySeconds} s (latest event {LatestLatencySeconds} s, at {LatestEvent})")]
         public static partial void Landed(ILogger logger, string runId, string tenantId, string endpoint, int changes, double latencySeconds, double latestLatencySeconds, DateTimeOffset latestEvent);
     }
 }
