@@ -91,6 +91,38 @@ resource "google_logging_metric" "deferred_daily_limit" {
 
 
 
+# FreshnessRecorder event 1150: one line per (run, organisation, endpoint) of webhook changes landed,
+# with latencySeconds from the batch's earliest event to its load committing. Counted when over a minute.
+resource "google_logging_metric" "webhook_slow_landings" {
+  project     = var.project
+  name        = "xerosync/${var.client_name}/webhook_slow_landings"
+  description = "Webhook changes that landed more than 60 s after Xero's event (event 1150, latencySeconds > 60)."
+  filter      = "${local.service_logs} AND jsonPayload.event_id=1150 AND jsonPayload.latencySeconds>60"
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+
+    labels {
+      key        = "tenant_id"
+      value_type = "STRING"
+    }
+
+    labels {
+      key        = "endpoint"
+      value_type = "STRING"
+    }
+  }
+
+  label_extractors = {
+    tenant_id = "EXTRACT(jsonPayload.tenantId)"
+    endpoint  = "EXTRACT(jsonPayload.endpoint)"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
 # RefreshTokenSource event 116: Xero refused the stored refresh token (invalid_grant: revoked, unused for
 # 60 days, or used elsewhere). Every call of the connection fails until `connect` runs again.
 resource "google_logging_metric" "invalid_grant" {
@@ -182,6 +214,15 @@ locals {
       period        = "3600s"
       group_by      = null
       documentation = "Cloud Scheduler could not start a sync or reconcile (the Dispatcher answered an error, timed out or refused the token). The jobs do not retry: read the job's log and the Dispatcher's errors, fix, then `gcloud scheduler jobs run JOB --location REGION` (docs/operate.md)."
+    }
+    webhook_slow_landings = {
+      display_name  = "webhook changes landing late"
+      condition     = "webhook batches landed > 60 s after the event > 0"
+      filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.webhook_slow_landings.name}\" AND resource.type=\"cloud_run_revision\""
+      threshold     = 0
+      period        = "3600s"
+      group_by      = ["metric.label.tenant_id"]
+      documentation = "Webhook changes took more than a minute from Xero's event to the warehouse. `GET /freshness` on the Dispatcher shows each table's latency; the run it names (`GET /runs/RUN_ID`) shows where the time went: throttled or deferred pages, a slow load (docs/webhooks.md)."
     }
     # Either service answering 5xx: on the Worker Pub/Sub redelivers (a steady rate means a page keeps
     # failing); on the Dispatcher an operator's or the Scheduler's call failed.

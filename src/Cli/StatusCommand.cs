@@ -6,7 +6,7 @@ using XeroSync.Ledger.Local;
 
 namespace XeroSync.Cli;
 
-/// <summary><c>status</c>: the last runs in a data folder, or one run in detail.</summary>
+/// <summary><c>status</c>: the last runs in a data folder with webhook freshness per (organisation, endpoint), or one run in detail.</summary>
 public static class StatusCommand
 {
     public static readonly IReadOnlyDictionary<string, bool> Options = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -33,11 +33,6 @@ public static class StatusCommand
             throw new CliUsageException($"--format must be table or json, not '{Identifiers.Printable(format)}'.");
         }
 
-        if (format == "json" && args.Positionals is [])
-        {
-            throw new CliUsageException("--format json shows one run: give its RUN_ID (`status` lists them).");
-        }
-
         var limit = 10;
         if (args.Value("limit") is { } limitText && (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1000))
         {
@@ -49,7 +44,8 @@ public static class StatusCommand
 
         // status only reads: a folder it may not write (a read-only mount, another user's data) is read from a copy.
         using var snapshot = DataFolder.IsWritable(dataDirectory) ? null : StateSnapshot.Copy(dataDirectory);
-        var ledger = new SqliteRunLedger(SqliteStateDatabase.InFolder(snapshot?.Path ?? dataDirectory), context.Time);
+        var database = SqliteStateDatabase.InFolder(snapshot?.Path ?? dataDirectory);
+        var ledger = new SqliteRunLedger(database, context.Time);
         if (args.Positionals is [var runId, ..])
         {
             if (!Identifiers.IsValidRunId(runId) || await ledger.GetRunStateAsync(runId, cancellationToken) is not { } state)
@@ -80,6 +76,24 @@ public static class StatusCommand
             return ExitCodes.Success;
         }
 
+        var recent = new List<(RunInfo Run, RunSummary Summary, string State)>();
+        foreach (var run in await ledger.ListRunsAsync(limit, cancellationToken))
+        {
+            var summary = await RunSummary.ReadAsync(ledger, new RunState(run, await ledger.GetRunEndpointsAsync(run.RunId, cancellationToken)), cancellationToken);
+            recent.Add((run, summary, StateOf(summary.Phase, inUse)));
+        }
+
+        var freshness = await new SqliteFreshnessStore(database).ListAsync(cancellationToken);
+        if (format == "json")
+        {
+            var status = new StatusJson(
+                [.. recent.Select(r => new RecentRunJson(r.Run.RunId, r.Run.StartedAt, r.Run.Full, r.Run.Targeted, r.State, r.Summary.Records, r.Summary.Calls))],
+                [.. freshness.Select(TableFreshnessJson.From)]);
+            await context.Console.Profile.Out.Writer.WriteLineAsync(JsonSerializer.Serialize(status, CliJsonContext.Default.StatusJson).AsMemory(), cancellationToken);
+            await context.Console.Profile.Out.Writer.FlushAsync(cancellationToken);
+            return ExitCodes.Success;
+        }
+
         var table = new Table { Title = new TableTitle("Recent runs") };
         table.AddColumn("Run");
         table.AddColumn("Started (UTC)");
@@ -89,16 +103,8 @@ public static class StatusCommand
         table.AddColumn(new TableColumn("Calls").RightAligned());
         table.AddColumn("Full");
         table.AddColumn("State");
-        var interrupted = new List<string>();
-        foreach (var run in await ledger.ListRunsAsync(limit, cancellationToken))
+        foreach (var (run, summary, state) in recent)
         {
-            var summary = await RunSummary.ReadAsync(ledger, new RunState(run, await ledger.GetRunEndpointsAsync(run.RunId, cancellationToken)), cancellationToken);
-            var state = StateOf(summary.Phase, inUse);
-            if (state == Interrupted)
-            {
-                interrupted.Add(run.RunId);
-            }
-
             table.AddRow(
                 Markup.Escape(run.RunId),
                 run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
@@ -111,9 +117,14 @@ public static class StatusCommand
         }
 
         context.Console.Write(table);
-        foreach (var stopped in interrupted)
+        if (freshness.Count > 0)
         {
-            context.Console.MarkupLine(Markup.Escape(InterruptedNote(stopped)));
+            context.Console.Write(FreshnessTable.Build(freshness));
+        }
+
+        foreach (var (run, _, _) in recent.Where(r => r.State == Interrupted))
+        {
+            context.Console.MarkupLine(Markup.Escape(InterruptedNote(run.RunId)));
         }
 
         return ExitCodes.Success;

@@ -254,7 +254,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         var model = await LoadAsync();
         var messages = LoggerMessages();
         var metrics = model.Resources["google_logging_metric"];
-        Assert.Equal(["dead_lettered", "deferred_daily_limit", "invalid_grant", "partial_loads", "scheduler_failures"], metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["dead_lettered", "deferred_daily_limit", "invalid_grant", "partial_loads", "scheduler_failures", "webhook_slow_landings"], metrics.Keys.Order(StringComparer.Ordinal));
 
         // Cloud Scheduler's own attempt log, not a line of the services: it names the two jobs.
         var scheduler = TerraformModel.Raw(metrics["scheduler_failures"], "filter")!;

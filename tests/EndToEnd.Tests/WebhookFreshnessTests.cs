@@ -1,10 +1,15 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Spectre.Console;
+using XeroSync.Cli;
 using XeroSync.Cli.Local;
 using XeroSync.Pipeline;
 using XeroSync.Webhooks;
@@ -157,5 +162,140 @@ public sealed class WebhookFreshnessTests
         Assert.Contains(sender.Deliveries, d => !d.Dropped && d.Changes.Any(c => c.RecordId == third.RecordId));
         using var warehouse = demo.OpenWarehouse();
         Assert.Equal(demo.Truth.GetRecords(tenant, "Invoices")[lost.RecordId], warehouse.Latest("invoices")[(tenant, lost.RecordId)]);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Freshness_per_table_shows_the_simulators_event_times_and_when_they_landed()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        var logs = new FakeLogCollector();
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter((category, _) => category == "XeroSync.Pipeline.FreshnessRecorder")
+            .AddProvider(new FakeLoggerProvider(logs)));
+        await using var pipeline = demo.CreatePipeline(loggers: loggers);
+        await pipeline.SyncAsync(new RunRequest { Endpoints = ["Invoices", "Contacts"] }, Token);
+
+        var batches = Channel.CreateUnbounded<WebhookBatch>();
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), new WebhookOptions { Window = TimeSpan.FromSeconds(2) }, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
+        demo.Truth.StartWebhooks(listener.Url, Key);
+
+        // Round 1: an invoice and a contact; round 2: two invoices 2 s apart (the clock moved between the edits), gathered
+        // into one batch by the 2 s window. Each record is edited once, so its event time is unique.
+        var clock = (AdjustableTimeProvider)demo.Time;
+        var idleAfter = new Dictionary<(string Endpoint, string RecordId), DateTimeOffset>();
+        var landedBatches = new List<(string RunId, string Endpoint, IReadOnlyList<string> RecordIds)>();
+        foreach (var round in new[] { new[] { ("Invoices", 0), ("Contacts", 0) }, new[] { ("Invoices", 1), ("Invoices", 2) } })
+        {
+            var pending = new HashSet<(string, string)>();
+            foreach (var (endpoint, position) in round)
+            {
+                if (pending.Count > 0)
+                {
+                    clock.Advance(TimeSpan.FromSeconds(2));
+                }
+
+                pending.Add((endpoint, demo.Truth.ApplyChange(tenant, endpoint, ChangeKind.Edit, position: position).RecordId));
+            }
+
+            while (pending.Count > 0)
+            {
+                var batch = await batches.Reader.ReadAsync(Token);
+                await pipeline.WaitForIdleAsync(Token);
+                var idle = demo.Time.GetUtcNow();
+                foreach (var change in batch.Changes)
+                {
+                    Assert.True(pending.Remove((change.Endpoint, change.RecordId)));
+                    idleAfter[(change.Endpoint, change.RecordId)] = idle;
+                }
+
+                landedBatches.AddRange(batch.Changes.GroupBy(c => c.Endpoint).Select(g => (batch.Targeted!.Run!.RunId, g.Key, (IReadOnlyList<string>)[.. g.Select(c => c.RecordId)])));
+            }
+        }
+
+        Assert.Equal(2, landedBatches.Last(b => b.Endpoint == "Invoices").RecordIds.Count);
+
+        // The truth: the simulator's own change log (its webhooks carry each change's time to the millisecond, as Xero's eventDateUtc does).
+        var sent = demo.Truth.Changes.Where(c => c.TenantId == tenant && !c.Scheduled && c.Endpoint is "Invoices" or "Contacts")
+            .ToDictionary(c => (c.Endpoint, c.RecordId), c => Millis(c.Time));
+        var freshness = await pipeline.Freshness.ListAsync(Token);
+        Assert.Equal(["Contacts", "Invoices"], freshness.Select(f => f.Endpoint));
+        foreach (var table in freshness)
+        {
+            Assert.Equal(tenant, table.TenantId);
+            var last = sent.Where(s => s.Key.Endpoint == table.Endpoint).MaxBy(s => s.Value);
+            Assert.Equal(last.Value, table.LastChangeSeen);
+            Assert.Equal(last.Value, table.LastChangeLanded);
+            Assert.False(table.Behind);
+
+            // Landed after its last event and before the pipeline went idle; the latency runs from the batch's earliest event.
+            var lastBatch = landedBatches.Last(b => b.Endpoint == table.Endpoint);
+            Assert.Equal(lastBatch.RunId, table.LastRunId);
+            Assert.InRange(table.LastLanded!.Value, last.Value, idleAfter[(table.Endpoint, last.Key.RecordId)]);
+            var earliest = lastBatch.RecordIds.Min(id => sent[(table.Endpoint, id)]);
+            Assert.InRange(table.Latency!.Value, table.LastLanded.Value - earliest - TimeSpan.FromMilliseconds(1), table.LastLanded.Value - earliest);
+        }
+
+        // One INFO line per landed (run, organisation, endpoint), with the batch's record count and latency.
+        var lines = logs.GetSnapshot().Where(r => r.Id.Id == 1150).ToList();
+        Assert.Equal(landedBatches.Count, lines.Count);
+        foreach (var (runId, endpoint, recordIds) in landedBatches)
+        {
+            var line = Assert.Single(lines, l => l.GetStructuredStateValue("RunId") == runId && l.GetStructuredStateValue("Endpoint") == endpoint);
+            Assert.Equal(LogLevel.Information, line.Level);
+            Assert.Equal(tenant, line.GetStructuredStateValue("TenantId"));
+            Assert.Equal(recordIds.Count.ToString(CultureInfo.InvariantCulture), line.GetStructuredStateValue("Changes"));
+            var latency = double.Parse(line.GetStructuredStateValue("LatencySeconds")!, CultureInfo.InvariantCulture);
+            var latestLatency = double.Parse(line.GetStructuredStateValue("LatestLatencySeconds")!, CultureInfo.InvariantCulture);
+            var earliest = recordIds.Min(id => sent[(endpoint, id)]);
+            var latest = recordIds.Max(id => sent[(endpoint, id)]);
+            Assert.InRange(latestLatency, 0, (idleAfter[(endpoint, recordIds[0])] - latest).TotalSeconds);
+            Assert.Equal((latest - earliest).TotalSeconds, latency - latestLatency, 3);
+        }
+
+        // status shows the same, as text and as JSON.
+        var (exit, json) = await RunCliAsync(["status", "--data-dir", demo.DataDirectory, "--format", "json"]);
+        Assert.Equal(ExitCodes.Success, exit);
+        using var document = JsonDocument.Parse(json);
+        var shown = document.RootElement.GetProperty("freshness").EnumerateArray().ToList();
+        Assert.Equal(freshness.Count, shown.Count);
+        foreach (var (table, row) in freshness.Zip(shown))
+        {
+            Assert.Equal(table.TenantId, row.GetProperty("tenant_id").GetString());
+            Assert.Equal(table.Endpoint, row.GetProperty("endpoint").GetString());
+            Assert.Equal(table.LastChangeSeen, row.GetProperty("last_change_seen").GetDateTimeOffset());
+            Assert.Equal(table.LastLanded, row.GetProperty("last_landed").GetDateTimeOffset());
+            Assert.Equal(table.Latency!.Value.TotalSeconds, row.GetProperty("latency_seconds").GetDouble(), 3);
+            Assert.False(row.GetProperty("behind").GetBoolean());
+        }
+
+        Assert.Contains(document.RootElement.GetProperty("runs").EnumerateArray(), r => r.GetProperty("targeted").GetBoolean());
+        var (textExit, text) = await RunCliAsync(["status", "--data-dir", demo.DataDirectory]);
+        Assert.Equal(ExitCodes.Success, textExit);
+        Assert.Contains("Webhook freshness", text, StringComparison.Ordinal);
+        foreach (var table in freshness)
+        {
+            Assert.Contains(table.LastChangeSeen!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        }
+    }
+
+    private static DateTimeOffset Millis(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+
+    private static async Task<(int ExitCode, string Stdout)> RunCliAsync(string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var context = new CliContext(Console(stdout), NullLoggerFactory.Instance, TimeProvider.System, _ => null) { Error = Console(stderr) };
+        var exit = await CliApp.RunAsync(args, context, Token);
+        return (exit, stdout.ToString() + stderr);
+    }
+
+    private static IAnsiConsole Console(StringWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer) });
+        console.Profile.Width = 240;
+        return console;
     }
 }

@@ -44,6 +44,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Ledger = new SqliteRunLedger(state, time);
         Watermarks = new SqliteWatermarkStore(state);
         Leases = new SqliteLeaseStore(state, time);
+        Freshness = new SqliteFreshnessStore(state);
 
         _fetchQueue = new InProcessQueue<FetchRequest>("fetch", settings.Queue, PipelineJsonContext.Default.FetchRequest, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Fetch"));
         _loadQueue = new InProcessQueue<ObjectFinalized>("load", new InProcessQueueOptions { Concurrency = 1, MaxDeliveryAttempts = settings.Queue.MaxDeliveryAttempts, MinimumBackoff = settings.Queue.MinimumBackoff, MaximumBackoff = settings.Queue.MaximumBackoff, DeliveriesPerMessage = settings.Queue.DeliveriesPerMessage }, LocalMessagesJsonContext.Default.ObjectFinalized, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Load"));
@@ -72,11 +73,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
         _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
-        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
+        var freshness = new FreshnessRecorder(Freshness, time, loggers.CreateLogger<FreshnessRecorder>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, freshness, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
         _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _usage = new UsageRecorder(Ledger, Objects, _warehouse, time, loggers.CreateLogger<UsageRecorder>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
-        TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, time, loggers.CreateLogger<TargetedRunStarter>());
+        TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, freshness, time, loggers.CreateLogger<TargetedRunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
         _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
@@ -98,6 +100,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public IRunLedger Ledger { get; }
 
     public IWatermarkStore Watermarks { get; }
+
+    /// <summary>Webhook freshness per (organisation, endpoint): last change seen, last landed, event-to-landed latency.</summary>
+    public IFreshnessStore Freshness { get; }
 
     public SqliteLeaseStore Leases { get; }
 

@@ -8,7 +8,7 @@ namespace XeroSync.Dispatcher.Routes;
 
 /// <summary>
 /// The Dispatcher's HTTP surface (Cloud Scheduler calls POST /run): start a run, show progress, retry
-/// failed, deferred and dead-lettered pages. Handlers only decode, delegate and map.
+/// failed, deferred and dead-lettered pages, show webhook freshness. Handlers only decode, delegate and map.
 /// </summary>
 public static class DispatcherEndpoints
 {
@@ -23,7 +23,15 @@ public static class DispatcherEndpoints
         app.MapPost("/reconcile", StartReconcileAsync);
         app.MapGet("/runs/{runId}", GetRunAsync);
         app.MapPost("/runs/{runId}/retry", RetryAsync);
+        app.MapGet("/freshness", GetFreshnessAsync);
         return app;
+    }
+
+    /// <summary><c>GET /freshness</c>: per (organisation, endpoint), the last change a webhook reported, the last landed, and the latency.</summary>
+    private static async Task<IResult> GetFreshnessAsync(IFreshnessStore freshness, CancellationToken cancellationToken)
+    {
+        var tables = await freshness.ListAsync(cancellationToken);
+        return Results.Json(new FreshnessResponse([.. tables.Select(TableFreshnessResponse.From)]), DispatcherJsonContext.Default.FreshnessResponse);
     }
 
     private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, UsageRecorder usage, CancellationToken cancellationToken)

@@ -7,4 +7,5 @@ namespace XeroSync.Dispatcher.Routes;
 [JsonSerializable(typeof(ReconcileAcceptedResponse))]
 [JsonSerializable(typeof(RunStatusResponse))]
 [JsonSerializable(typeof(RetryResult))]
+[JsonSerializable(typeof(FreshnessResponse))]
 internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

@@ -54,6 +54,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<IObjectStore>(_ => GcsObjectStore.Create(cloud.Bucket, environment("STORAGE_EMULATOR_HOST")));
         services.AddSingleton<IRunLedger>(sp => new FirestoreRunLedger(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IWatermarkStore>(sp => new FirestoreWatermarkStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
+        services.AddSingleton<IFreshnessStore>(sp => new FirestoreFreshnessStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
         services.AddSingleton<ILeaseStore>(sp => new FirestoreLeaseStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IRateLimiter>(sp => new FirestoreRateLimiter(
             sp.GetRequiredService<FirestoreClient>(),
@@ -118,6 +119,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<EndpointVerifier>();
         services.AddSingleton<FetchRequestHandler>();
         services.AddSingleton<DeletionSweeper>();
+        services.AddSingleton<FreshnessRecorder>();
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
         services.AddSingleton<UsageRecorder>();

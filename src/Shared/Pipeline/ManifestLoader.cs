@@ -15,7 +15,7 @@ namespace XeroSync.Pipeline;
 /// Handles a manifest's object-finalize event: one warehouse load for all its objects under a
 /// deterministic job id and a check that the rows loaded equal the manifest's records, recorded in the
 /// ledger; when the ledger then says the endpoint is complete (every manifest loaded, nothing missing),
-/// the endpoint's watermark advances to this run's.
+/// the endpoint's watermark advances to this run's, and a targeted run's endpoint lands its webhook changes.
 /// </summary>
 public sealed partial class ManifestLoader(
     IObjectStore objects,
@@ -23,6 +23,7 @@ public sealed partial class ManifestLoader(
     IRunLedger ledger,
     IWatermarkStore watermarks,
     DeletionSweeper sweeper,
+    FreshnessRecorder freshness,
     IOptions<PipelineOptions> options,
     ILogger<ManifestLoader> logger)
 {
@@ -94,6 +95,7 @@ public sealed partial class ManifestLoader(
 
         var state = await ledger.MarkManifestLoadedAsync(key, manifest.Sequence, rows, cancellationToken);
         await AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
+        await freshness.LandedAsync(run, state, cancellationToken);
         Log.Loaded(logger, manifest.RunId, manifest.TenantId, endpoint.TableName, manifest.Sequence, rows, manifest.Objects.Count, manifest.Partial);
         return HandlerOutcome.Ack;
     }

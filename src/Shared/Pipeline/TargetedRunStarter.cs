@@ -10,13 +10,15 @@ namespace XeroSync.Pipeline;
 /// <summary>
 /// Opens a targeted run for changed records (webhook events): one fetch request per (organisation, endpoint) naming
 /// the records' ids, read <see cref="TargetedFetch.IdsPerCall"/> ids per call (one ledger page per call), under the same
-/// permits, ledger, page objects, manifests and loads as any run. The run never moves a watermark. Changes of an
+/// permits, ledger, page objects, manifests and loads as any run, its changes' event times recorded for freshness
+/// (<see cref="FreshnessRecorder"/>). The run never moves a watermark. Changes of an
 /// organisation Xero does not list as connected are left out (the connection list is kept for a minute).
 /// </summary>
 public sealed partial class TargetedRunStarter(
     XeroApiClient xero,
     IRunLedger ledger,
     IFetchRequestPublisher publisher,
+    FreshnessRecorder freshness,
     TimeProvider time,
     ILogger<TargetedRunStarter> logger)
 {
@@ -76,6 +78,7 @@ public sealed partial class TargetedRunStarter(
             await ledger.OpenPagesAsync(new EndpointKey(run.RunId, request.TenantId, request.Endpoint), [.. Enumerable.Range(2, request.LastPage - 1).Select(p => new PendingPage(p))], cancellationToken);
         }
 
+        await freshness.SeenAsync(run.RunId, groups.SelectMany(g => g), cancellationToken);
         await publisher.PublishAsync(requests, cancellationToken);
         var ids = requests.Sum(r => r.Ids!.Count);
         var calls = requests.Sum(r => r.LastPage);

@@ -3,17 +3,19 @@ namespace XeroSync.Xero;
 /// <summary>
 /// A targeted read: named records of a list endpoint, as a webhook reports them changed. Xero's spec (Xero-OpenAPI
 /// xero_accounting.yaml, GET /Invoices and GET /Contacts) offers the <c>IDs</c> filter on Invoices and Contacts; the
-/// other webhook endpoints (CreditNotes, Prepayments, Payments) take a <c>where</c> on their id field. Xero documents
-/// no maximum number of ids: the URL stays near 4 KB, 100 ids in <c>IDs</c> (37 characters each) and 40 in a
-/// <c>where</c> (about 90 characters each once escaped), and every call fits one page (the page size is 1000).
+/// other webhook endpoints (CreditNotes, Prepayments, Payments) take a <c>where</c> on their id field. Xero documents no
+/// maximum number of ids, but answers 404 once the URL passes 2,091 characters (Xero-NetStandard #471; 53 ids in
+/// <c>IDs</c> already fail, Xero-OpenAPI #534, xero-node #404). So a call names 50 ids in <c>IDs</c> (39 characters
+/// each once the comma is escaped: about 2,070 with the rest of the URL) and 25 in a <c>where</c> (78 characters each
+/// escaped, with its <c>OR</c>: about 2,050), and every call fits one page (the page size is 1000).
 /// </summary>
 public static class TargetedFetch
 {
     /// <summary>Ids per call in Xero's <c>IDs</c> parameter.</summary>
-    public const int IdsPerCallWithIds = 100;
+    public const int IdsPerCallWithIds = 50;
 
     /// <summary>Ids per call in a <c>where</c> of ORed id comparisons.</summary>
-    public const int IdsPerCallWithWhere = 40;
+    public const int IdsPerCallWithWhere = 25;
 
     /// <summary>How many ids one call of <paramref name="endpoint"/> names.</summary>
     public static int IdsPerCall(XeroEndpoint endpoint)

@@ -13,7 +13,16 @@ internal sealed class ApiRequestHandler
 {
     private readonly SimulatorState _state;
 
+    /// <summary>
+    /// The longest URL Xero serves: past it, 404 "The resource you're looking for cannot be found" (Xero-NetStandard #471:
+    /// GET /Contacts?IDs=... fails once the URL exceeds 2,091 characters; Xero-OpenAPI #534, xero-node #404: 53 ids fail).
+    /// </summary>
+    public const int MaxUrlLength = 2091;
+
     public ApiRequestHandler(SimulatorState state) => _state = state;
+
+    /// <summary>The request's URL as Xero would see it: https://api.xero.com, then the path and query as sent.</summary>
+    private static int XeroUrlLength(HttpRequest request) => "https://api.xero.com".Length + request.Path.ToUriComponent().Length + request.QueryString.ToUriComponent().Length;
 
     public async Task HandleAsync(HttpContext context, string endpointName, string? recordId = null)
     {
@@ -45,6 +54,13 @@ internal sealed class ApiRequestHandler
     {
         var headers = context.Response.Headers;
         headers.Date = now.ToString("r", CultureInfo.InvariantCulture);
+        if (XeroUrlLength(context.Request) > MaxUrlLength)
+        {
+            // Xero's gateway: a longer URL is answered 404 before anything else is looked at.
+            await ProblemResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, "The resource you're looking for cannot be found");
+            return ("url-too-long", FaultKind.None);
+        }
+
         var hasTenant = _state.TryGetTenant(tenantHeader, out var tenant);
         WriteLimitHeaders(context, hasTenant ? _state.Limiter.Peek(tenant.Index, now) : null, now);
 

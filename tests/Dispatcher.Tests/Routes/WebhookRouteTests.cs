@@ -47,8 +47,11 @@ public sealed class WebhookRouteTests
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"POST {path}: {response.StatusCode}");
         }
 
-        using var get = await client.GetAsync(new Uri("/webhooks/xero", UriKind.Relative), Token);
-        Assert.Equal(HttpStatusCode.Unauthorized, get.StatusCode);
+        foreach (var path in new[] { "/webhooks/xero", "/freshness" })
+        {
+            using var get = await client.GetAsync(new Uri(path, UriKind.Relative), Token);
+            Assert.True(get.StatusCode == HttpStatusCode.Unauthorized, $"GET {path}: {get.StatusCode}");
+        }
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string body, string? signature)

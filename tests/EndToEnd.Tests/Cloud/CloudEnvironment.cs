@@ -279,6 +279,19 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return JsonDocument.Parse(text);
     }
 
+    /// <summary>GET /freshness on the Dispatcher.</summary>
+    public async Task<JsonDocument> GetFreshnessAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(DispatcherUri, "freshness"), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET /freshness: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonDocument.Parse(text);
+    }
+
     public async Task<string> RetryRunAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync(new Uri(DispatcherUri, $"runs/{runId}/retry"), null, cancellationToken);
@@ -550,6 +563,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         var dispatcherApp = dispatcher.Build();
         dispatcherApp.UseOidcVerification();
         dispatcherApp.MapDispatcherEndpoints();
+        dispatcherApp.MapWebhookEndpoints();
         await dispatcherApp.StartAsync(cancellationToken);
         _services.Add(dispatcherApp);
         DispatcherUri = new Uri(dispatcherApp.Urls.First().TrimEnd('/') + "/");

@@ -5,7 +5,7 @@ namespace XeroSync.Ledger.Local;
 
 /// <summary>
 /// The local shape's embedded state store: one SQLite file (WAL, 30 s busy timeout) holding the run
-/// ledger, watermarks and leases. Safe for many threads and for several processes on the same file:
+/// ledger, watermarks, webhook freshness and leases. Safe for many threads and for several processes on the same file:
 /// every operation opens its own (pooled) connection and read-modify-writes run in <c>BEGIN IMMEDIATE</c>.
 /// </summary>
 public sealed class SqliteStateDatabase
@@ -115,6 +115,24 @@ public sealed class SqliteStateDatabase
             endpoint TEXT NOT NULL,
             modified_since TEXT,
             journal_offset INTEGER,
+            PRIMARY KEY (tenant_id, endpoint));
+        CREATE TABLE IF NOT EXISTS freshness_batches (
+            run_id TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            changes INTEGER NOT NULL,
+            earliest_event TEXT NOT NULL,
+            latest_event TEXT NOT NULL,
+            landed_at TEXT,
+            PRIMARY KEY (run_id, tenant_id, endpoint));
+        CREATE TABLE IF NOT EXISTS freshness (
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            last_seen TEXT,
+            last_landed TEXT,
+            last_change_landed TEXT,
+            latency_ms INTEGER,
+            last_run_id TEXT,
             PRIMARY KEY (tenant_id, endpoint));
         CREATE TABLE IF NOT EXISTS leases (
             name TEXT PRIMARY KEY,
