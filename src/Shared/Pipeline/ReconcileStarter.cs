@@ -190,7 +190,7 @@ public sealed partial class ReconcileStarter(
         }
 
         var left = budget.Budget;
-        var bytesLeft = preparation.Egress?.AllowanceBytes;
+        var bytesLeft = preparation.Egress?.AllowanceBytes - budget.ProbeBytesReceived;
         var plans = new List<ReconcileEndpointPlan>();
         foreach (var (endpoint, calls, bytes) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
         {
@@ -294,19 +294,19 @@ public sealed partial class ReconcileStarter(
             var spent = probe.Calls;
             var available = Math.Max(0, (remaining ?? DocumentedDayLimit - spent) - reserve);
             var budget = Math.Max(0, Math.Min(available, requested is int cap ? cap - spent : int.MaxValue));
-            return new ReconcileTenantBudget(tenantId, remaining, reserve, requested, spent, budget);
+            return new ReconcileTenantBudget(tenantId, remaining, reserve, requested, spent, budget, ProbeBytesReceived: probe.BytesReceived);
         }
         catch (XeroApiException ex) when (ex.Failure is XeroFailure.DayLimitReached or XeroFailure.RateLimited)
         {
             // Today's calls are spent (or nearly): nothing fits; everything is deferred and reported.
-            return new ReconcileTenantBudget(tenantId, 0, reserve, requested, 1, 0);
+            return new ReconcileTenantBudget(tenantId, 0, reserve, requested, 1, 0, ProbeBytesReceived: ex.Usage?.BytesReceived ?? 0);
         }
         catch (XeroApiException ex) when (ex.Failure is XeroFailure.AccessDenied)
         {
             // This organisation only (disconnected, or a token Xero refuses for it even after a refresh): the others
             // are still reconciled; its endpoints are deferred with Xero's reason and reported.
             Log.Refused(logger, tenantId, ex.StatusCode ?? 0);
-            return new ReconcileTenantBudget(tenantId, null, reserve, requested, 1, 0, ex.Message);
+            return new ReconcileTenantBudget(tenantId, null, reserve, requested, 1, 0, ex.Message, ex.Usage?.BytesReceived ?? 0);
         }
     }
 
