@@ -58,6 +58,9 @@ public sealed class CliTests
     [InlineData("sync", "XEROSYNC_FULL_REFRESH_DAYS", "a week")]
     [InlineData("sync", "XEROSYNC_MAX_REREADS", "-1")]
     [InlineData("retry", "XEROSYNC_MAX_REREADS", "11")]
+    [InlineData("sync", "XEROSYNC_EGRESS_BUDGET_MB", "-5")]
+    [InlineData("sync", "XEROSYNC_TENANT_EGRESS_BUDGET_MB", "2 GB")]
+    [InlineData("sync", "XEROSYNC_TENANT_EGRESS_BUDGET_MB", "0.0000001")]
     public async Task A_bad_pipeline_tuning_value_exits_2_naming_the_variable(string command, string variable, string value)
     {
         using var data = new TempDirectory();

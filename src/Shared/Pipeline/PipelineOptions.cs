@@ -140,7 +140,7 @@ public sealed class PipelineOptions
             PageLease = TimeSpan.FromSeconds(lease);
         }
 
-        long? Megabytes(string name, string what)
+        long? MegabytesOptional(string name, string what)
         {
             var value = environment(name);
             if (string.IsNullOrWhiteSpace(value))
@@ -158,8 +158,8 @@ public sealed class PipelineOptions
             return null;
         }
 
-        EgressBudgetBytes = Megabytes("XEROSYNC_EGRESS_BUDGET_MB", "the monthly egress budget of all organisations together") ?? EgressBudgetBytes;
-        TenantEgressBudgetBytes = Megabytes("XEROSYNC_TENANT_EGRESS_BUDGET_MB", "the monthly egress budget of each organisation") ?? TenantEgressBudgetBytes;
+        EgressBudgetBytes = MegabytesOptional("XEROSYNC_EGRESS_BUDGET_MB", "the monthly egress budget of all organisations together") ?? EgressBudgetBytes;
+        TenantEgressBudgetBytes = MegabytesOptional("XEROSYNC_TENANT_EGRESS_BUDGET_MB", "the monthly egress budget of each organisation") ?? TenantEgressBudgetBytes;
         return problems;
     }
 }
