@@ -50,7 +50,7 @@ public static class ReconcileReport
                 calls += state?.Calls ?? 0;
                 swept += state?.Swept ?? 0;
                 deletes += state?.Deletes ?? 0;
-                var status = plan.Deferred ? "deferred (budget)" : state is null ? "running" : RunSummary.Status(state);
+                var status = plan.Deferred ? plan.Note is null ? "deferred (budget)" : "deferred (egress budget)" : state is null ? "running" : RunSummary.Status(state);
                 table.AddRow(
                     Markup.Escape(plan.Endpoint),
                     plan.SweepOnly ? "id sweep" : "refresh",
@@ -70,6 +70,11 @@ public static class ReconcileReport
                 Number(deletes),
                 string.Empty);
             context.Console.Write(table);
+            foreach (var deferred in mine.Where(p => p.Note is not null))
+            {
+                context.Console.MarkupLine(Markup.Escape($"  {budget.TenantId} {deferred.Endpoint}: deferred: {deferred.Note}"));
+            }
+
             context.Console.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  {budget.TenantId}: {calls + budget.ProbeCalls:N0} of {budget.Budget + budget.ProbeCalls:N0} calls (probe included), {swept:N0} ids swept, {deletes:N0} deletes found, {mine.Count(e => e.Deferred)} endpoint(s) deferred for budget")));

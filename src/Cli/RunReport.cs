@@ -24,6 +24,11 @@ public static class RunReport
 
         RunTables.WriteVerificationNotes(context.Console, summary);
         EgressLines.Write(context.Console, summary, perTenant);
+        foreach (var over in await pipeline.Egress.OverBudgetAsync(summary.State.Run.Tenants, cancellationToken))
+        {
+            context.Console.MarkupLine(Markup.Escape("Warning: " + over));
+        }
+
         await SkipLines.WriteAsync(context.Console, pipeline.Ledger, summary, cancellationToken);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (log.LinesWritten() is > 0 and var lines)

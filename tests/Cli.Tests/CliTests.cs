@@ -58,6 +58,9 @@ public sealed class CliTests
     [InlineData("sync", "XEROSYNC_FULL_REFRESH_DAYS", "a week")]
     [InlineData("sync", "XEROSYNC_MAX_REREADS", "-1")]
     [InlineData("retry", "XEROSYNC_MAX_REREADS", "11")]
+    [InlineData("sync", "XEROSYNC_EGRESS_BUDGET_MB", "-5")]
+    [InlineData("sync", "XEROSYNC_TENANT_EGRESS_BUDGET_MB", "2 GB")]
+    [InlineData("sync", "XEROSYNC_TENANT_EGRESS_BUDGET_MB", "0.0000001")]
     public async Task A_bad_pipeline_tuning_value_exits_2_naming_the_variable(string command, string variable, string value)
     {
         using var data = new TempDirectory();
@@ -160,4 +163,27 @@ public sealed class CliTests
         Assert.Contains("3 of 3 calls (probe included)", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Equal(2, output.Split("deferred (budget)").Length - 1);
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Over_an_organisations_egress_budget_sync_is_only_warned_and_a_reconcile_defers_naming_the_budget()
+    {
+        using var data = new TempDirectory();
+        string[] endpoints = ["--endpoints", "Items,Users,Accounts,Currencies"];
+
+        // 0.001 MB (1,000 bytes) a month: the first sync exceeds it, and runs all the same.
+        var env = new Dictionary<string, string> { ["XEROSYNC_TENANT_EGRESS_BUDGET_MB"] = "0.001" };
+        var (syncExit, syncOutput) = await CliHarness.RunAsync(["sync", "--demo", "--data-dir", data.Path, .. endpoints], env);
+        Assert.True(syncExit == ExitCodes.Success, syncOutput);
+        Assert.Contains("Warning: monthly egress budget of 0.001 MB for tenant ", Flat(syncOutput), StringComparison.Ordinal);
+        Assert.Contains("(reconciles are deferred; incremental syncs still run)", Flat(syncOutput), StringComparison.Ordinal);
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--reconcile", "--demo", "--data-dir", data.Path, .. endpoints], env);
+
+        Assert.True(exitCode == ExitCodes.Partial, output);
+        Assert.Equal(4, output.Split("deferred (egress budget)").Length - 1);
+        Assert.Equal(4, Flat(output).Split(": deferred: monthly egress budget of 0.001 MB for tenant ").Length - 1);
+    }
+
+    /// <summary>The output with the console's line wrapping undone.</summary>
+    private static string Flat(string output) => string.Join(' ', output.Split((char[])['\r', '\n', ' '], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -75,7 +75,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
         var freshness = new FreshnessRecorder(Freshness, time, loggers.CreateLogger<FreshnessRecorder>());
         _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, freshness, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
-        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
+        Egress = new EgressBudget(Ledger, pipelineOptions, time, loggers.CreateLogger<EgressBudget>());
+        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, Egress, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _usage = new UsageRecorder(Ledger, Objects, _warehouse, time, loggers.CreateLogger<UsageRecorder>());
         _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
         TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, freshness, time, loggers.CreateLogger<TargetedRunStarter>());
@@ -87,6 +88,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     public LocalPipelineSettings Settings { get; }
+
+    /// <summary>The monthly egress budgets: reconciles plan within them; a sync's summary reports a budget its month went over.</summary>
+    public EgressBudget Egress { get; }
 
     /// <summary>Opens targeted runs (records named by webhook events); the queues take them from there.</summary>
     public TargetedRunStarter TargetedRuns { get; }

@@ -34,7 +34,7 @@ public static class DispatcherEndpoints
         return Results.Json(new FreshnessResponse([.. tables.Select(TableFreshnessResponse.From)]), DispatcherJsonContext.Default.FreshnessResponse);
     }
 
-    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, UsageRecorder usage, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, UsageRecorder usage, EgressBudget egress, CancellationToken cancellationToken)
     {
         // The scheduler's call: the runs that finished since the last one go into the usage table first (one small load each).
         await usage.RecordRecentAsync(cancellationToken);
@@ -57,8 +57,11 @@ public static class DispatcherEndpoints
         try
         {
             var started = await starter.StartAsync(runRequest!, cancellationToken);
+
+            // A sync is never held by the egress budget; a budget gone over is reported (and logged) with the run.
+            var warnings = await egress.OverBudgetAsync(started.Run.Tenants, cancellationToken);
             return Results.Json(
-                new RunStartedResponse(started.Run.RunId, started.Messages, started.Tenants.Select(t => t.TenantId).ToList(), started.Endpoints.Select(e => e.Name).ToList()),
+                new RunStartedResponse(started.Run.RunId, started.Messages, started.Tenants.Select(t => t.TenantId).ToList(), started.Endpoints.Select(e => e.Name).ToList()) { EgressWarnings = warnings },
                 DispatcherJsonContext.Default.RunStartedResponse);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException)
@@ -197,14 +200,18 @@ public static class DispatcherEndpoints
         }
 
         var skipped = await ScopeNotes.ReadAsync(ledger, state.Endpoints, cancellationToken);
-        var budgets = state.Run.Reconcile is null
-            ? null
-            : (await ledger.GetTenantPlansAsync(runId, cancellationToken))
-                .Select(p => p.Budget)
-                .Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))
-                .ToList();
+        var plans = state.Run.Reconcile is null ? null : await ledger.GetTenantPlansAsync(runId, cancellationToken);
+        var budgets = plans?
+            .Select(p => p.Budget)
+            .Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))
+            .ToList();
+        var egressDeferred = plans?
+            .SelectMany(p => p.Endpoints)
+            .Where(e => e.Note is not null)
+            .Select(e => new EgressDeferralStatus(e.TenantId, e.Endpoint, e.EstimatedBytes, e.Note!))
+            .ToList();
         return Results.Json(
-            RunStatusResponse.From(state) with { Skipped = [.. skipped.Select(SkipStatus.From)], Budgets = budgets },
+            RunStatusResponse.From(state) with { Skipped = [.. skipped.Select(SkipStatus.From)], Budgets = budgets, EgressDeferred = egressDeferred },
             DispatcherJsonContext.Default.RunStatusResponse);
     }
 

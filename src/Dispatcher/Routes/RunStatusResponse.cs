@@ -29,6 +29,11 @@ public sealed record RunStatusResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReconcileBudgetResponse>? Budgets { get; init; }
 
+    /// <summary>Reconcile runs: the endpoints the monthly egress budget deferred, each with its note naming the budget. Null on a sync.</summary>
+    [JsonPropertyName("egress_deferred")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EgressDeferralStatus>? EgressDeferred { get; init; }
+
     /// <summary>Xero usage per organisation: calls and response bytes received (on the wire) and decoded, per UTC day too.</summary>
     [JsonPropertyName("tenants")]
     public IReadOnlyList<TenantUsageStatus> Tenants { get; init; } = [];

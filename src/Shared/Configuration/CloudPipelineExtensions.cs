@@ -123,6 +123,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<ManifestLoader>();
         services.AddSingleton<RunStarter>();
         services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<EgressBudget>();
         services.AddSingleton<ReconcileStarter>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();

@@ -31,6 +31,10 @@ public sealed record ReconcilePreparation
     [JsonPropertyName("call_budget")]
     public int? CallBudget { get; init; }
 
+    /// <summary>What the organisation's reads may download under the monthly egress budget; null when no budget is set.</summary>
+    [JsonPropertyName("egress")]
+    public EgressAllowance? Egress { get; init; }
+
     /// <summary>Whether a Pub/Sub message with these attributes is a reconcile preparation.</summary>
     public static bool IsOne(IReadOnlyDictionary<string, string> attributes)
     {
@@ -59,6 +63,11 @@ public sealed record ReconcilePreparation
         if (!Identifiers.IsValidTenantId(preparation.TenantId))
         {
             return "invalid tenant id";
+        }
+
+        if (preparation.Egress is { } egress && EgressAllowance.Validate(egress) is { } problem)
+        {
+            return problem;
         }
 
         return preparation.CallBudget is < 0 or > 5000 ? "call_budget must be from 0 to 5000" : null;

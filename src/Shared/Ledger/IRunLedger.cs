@@ -51,6 +51,12 @@ public interface IRunLedger
     /// </summary>
     Task RecordPageEndedAsync(EndpointKey key, int page, long? offset, PageStatus status, string reason, Xero.XeroUsage? usage, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds calls and bytes spent for the endpoint outside its pages (a reconcile's probe of the organisation) to the endpoint's
+    /// usage of the day (UTC); nothing else of the endpoint changes. The endpoint must be one the run opened.
+    /// </summary>
+    Task RecordUsageAsync(EndpointKey key, Xero.XeroUsage usage, CancellationToken cancellationToken);
+
     /// <summary>Creates the given pages as pending where they have no record yet (the plan's next pages); existing records are untouched.</summary>
     Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken);
 

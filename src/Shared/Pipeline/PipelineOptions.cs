@@ -6,6 +6,11 @@ namespace XeroSync.Pipeline;
 /// <summary>How fetch work is cut into messages and how long a delivery may take.</summary>
 public sealed class PipelineOptions
 {
+    /// <summary>A megabyte as the egress budgets count it (Xero's allowances are in decimal units).</summary>
+    public const long BytesPerMegabyte = 1_000_000;
+
+    private const decimal MaxEgressBudgetMegabytes = 1_000_000;
+
     /// <summary>Pages per FetchRequest once an endpoint's page count is known (more messages = more parallelism).</summary>
     [Range(1, 100)]
     public int PagesPerMessage { get; set; } = 5;
@@ -60,11 +65,23 @@ public sealed class PipelineOptions
     public TimeSpan FullRefreshEvery { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
+    /// The app's monthly egress budget (every organisation together): bytes received from Xero in a calendar month (UTC), on the
+    /// wire, as Xero's egress allowance counts them. Reconciles plan within it; incremental syncs are only reported against it.
+    /// Null: no budget.
+    /// </summary>
+    public long? EgressBudgetBytes { get; set; }
+
+    /// <summary>Each organisation's monthly egress budget (bytes received a calendar month, UTC), as <see cref="EgressBudgetBytes"/>; null: none.</summary>
+    public long? TenantEgressBudgetBytes { get; set; }
+
+    /// <summary>
     /// Reads the tuning variables into these options: <c>XEROSYNC_RECONCILE_RESERVE_CALLS</c> (<see cref="ReconcileReserve"/>,
     /// whole calls 0 to 5000), <c>XEROSYNC_FULL_REFRESH_DAYS</c> (<see cref="FullRefreshEvery"/>, whole days 0 to 90; 0: a full
     /// refresh on every reconcile), <c>XEROSYNC_MAX_REREADS</c> (<see cref="MaxRereads"/>, 0 to 10),
     /// <c>XEROSYNC_PAGES_PER_MESSAGE</c> and <c>XEROSYNC_CHAIN_LENGTH</c> (1 to 100), <c>XEROSYNC_WATERMARK_OVERLAP_SECONDS</c>
-    /// (0 to 86400) and <c>XEROSYNC_PAGE_LEASE_SECONDS</c> (1 to 600); unset or empty keeps the default. The one path the services and the CLI share: each bad value is returned as a problem naming its
+    /// (0 to 86400), <c>XEROSYNC_PAGE_LEASE_SECONDS</c> (1 to 600), <c>XEROSYNC_EGRESS_BUDGET_MB</c> and
+    /// <c>XEROSYNC_TENANT_EGRESS_BUDGET_MB</c> (<see cref="EgressBudgetBytes"/>, <see cref="TenantEgressBudgetBytes"/>: megabytes of
+    /// 1,000,000 bytes, 0 to 1,000,000 with up to 6 decimals); unset or empty keeps the default. The one path the services and the CLI share: each bad value is returned as a problem naming its
     /// variable, to report at start (empty when all are good).
     /// </summary>
     public IReadOnlyList<string> ReadEnvironment(Func<string, string?> environment)
@@ -123,6 +140,26 @@ public sealed class PipelineOptions
             PageLease = TimeSpan.FromSeconds(lease);
         }
 
+        long? MegabytesOptional(string name, string what)
+        {
+            var value = environment(name);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var megabytes)
+                && megabytes <= MaxEgressBudgetMegabytes && decimal.Round(megabytes, 6) == megabytes)
+            {
+                return (long)(megabytes * BytesPerMegabyte);
+            }
+
+            problems.Add($"{name} must be a number of megabytes (1,000,000 bytes) from 0 to {MaxEgressBudgetMegabytes} with at most 6 decimals ({what}); got '{Identifiers.Printable(value)}'.");
+            return null;
+        }
+
+        EgressBudgetBytes = MegabytesOptional("XEROSYNC_EGRESS_BUDGET_MB", "the monthly egress budget of all organisations together") ?? EgressBudgetBytes;
+        TenantEgressBudgetBytes = MegabytesOptional("XEROSYNC_TENANT_EGRESS_BUDGET_MB", "the monthly egress budget of each organisation") ?? TenantEgressBudgetBytes;
         return problems;
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class ReconcileStarter(
     IWarehouse warehouse,
     IFetchRequestPublisher publisher,
     ManifestWriter manifests,
+    EgressBudget egress,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<ReconcileStarter> logger)
@@ -64,12 +65,13 @@ public sealed partial class ReconcileStarter(
         }
 
         var startedAt = time.GetUtcNow();
+        var allowances = await egress.AllowancesAsync([.. tenants.Select(t => t.TenantId)], cancellationToken);
         var sweepOnly = request.FullRefresh ? [] : await SweepOnlyAsync(endpoints, startedAt, cancellationToken);
         var plan = new ReconcilePlan(new Dictionary<string, int>(StringComparer.Ordinal), sweepOnly);
         var run = new RunInfo(RunStarter.NewRunId(startedAt), startedAt, [.. tenants.Select(t => t.TenantId)], [.. endpoints.Select(e => e.Name)], Full: true) { Reconcile = plan };
         await ledger.CreateRunAsync(run, [.. tenants.SelectMany(t => endpoints.Select(e => new EndpointOpening(t.TenantId, e.Name, null, !e.IsPaged)))], cancellationToken);
         Log.Opened(logger, run.RunId, tenants.Count, endpoints.Count, sweepOnly.Count);
-        return new OpenedReconcile(run, [.. tenants.Select(t => new ReconcilePreparation { RunId = run.RunId, TenantId = t.TenantId, CallBudget = request.CallBudget })]);
+        return new OpenedReconcile(run, [.. tenants.Select(t => new ReconcilePreparation { RunId = run.RunId, TenantId = t.TenantId, CallBudget = request.CallBudget, Egress = allowances.GetValueOrDefault(t.TenantId) })]);
     }
 
     /// <summary>
@@ -97,7 +99,7 @@ public sealed partial class ReconcileStarter(
             return HandlerOutcome.Poison("the tenant is not in the run");
         }
 
-        await PrepareTenantAsync(run, preparation.TenantId, preparation.CallBudget, cancellationToken);
+        await PrepareTenantAsync(run, preparation, cancellationToken);
         return HandlerOutcome.Ack;
     }
 
@@ -144,16 +146,17 @@ public sealed partial class ReconcileStarter(
         var prepared = new List<PreparedTenant>();
         foreach (var preparation in opened.Preparations)
         {
-            prepared.Add(await PrepareTenantAsync(opened.Run, preparation.TenantId, preparation.CallBudget, cancellationToken));
+            prepared.Add(await PrepareTenantAsync(opened.Run, preparation, cancellationToken));
         }
 
         return new StartedReconcile(opened.Run, [.. prepared.Select(p => p.Plan.Budget)], [.. prepared.SelectMany(p => p.Plan.Endpoints)], prepared.Sum(p => p.Messages));
     }
 
-    private async Task<PreparedTenant> PrepareTenantAsync(RunInfo run, string tenantId, int? requested, CancellationToken cancellationToken)
+    private async Task<PreparedTenant> PrepareTenantAsync(RunInfo run, ReconcilePreparation preparation, CancellationToken cancellationToken)
     {
+        var tenantId = preparation.TenantId;
         var plan = await ledger.GetTenantPlanAsync(run.RunId, tenantId, cancellationToken)
-            ?? await ledger.RecordTenantPlanAsync(run.RunId, await PlanTenantAsync(run, tenantId, requested, cancellationToken), cancellationToken);
+            ?? await ledger.RecordTenantPlanAsync(run.RunId, await PlanTenantAsync(run, preparation, cancellationToken), cancellationToken);
 
         // Applying the recorded plan is idempotent: deferral is final for a page never published, manifests are claimed once,
         // and the fetch requests are deterministic.
@@ -171,30 +174,49 @@ public sealed partial class ReconcileStarter(
         return new PreparedTenant(plan, messages.Count);
     }
 
-    /// <summary>The organisation's budget (one probe) and every endpoint's estimate from the warehouse, cheapest first while they fit.</summary>
-    private async Task<TenantReconcilePlan> PlanTenantAsync(RunInfo run, string tenantId, int? requested, CancellationToken cancellationToken)
+    /// <summary>
+    /// The organisation's budget (one probe) and every endpoint's estimate from the warehouse, cheapest first while they fit the
+    /// call budget and, when one is set, the egress allowance (records x the organisation's measured bytes per record there).
+    /// </summary>
+    private async Task<TenantReconcilePlan> PlanTenantAsync(RunInfo run, ReconcilePreparation preparation, CancellationToken cancellationToken)
     {
-        var budget = await BudgetAsync(tenantId, requested, cancellationToken);
-        var estimates = new List<(XeroEndpoint Endpoint, int Calls)>();
+        var tenantId = preparation.TenantId;
+        var budget = await BudgetAsync(run, tenantId, preparation.CallBudget, cancellationToken);
+        var estimates = new List<(XeroEndpoint Endpoint, int Calls, long? Bytes)>();
         foreach (var endpoint in run.Endpoints.Select(EndpointCatalog.Get))
         {
-            estimates.Add((endpoint, EstimateCalls(endpoint, (await warehouse.GetLiveIdsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken)).Count)));
+            var records = (await warehouse.GetLiveIdsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken)).Count;
+            estimates.Add((endpoint, EstimateCalls(endpoint, records), EstimateBytes(preparation.Egress, endpoint, records)));
         }
 
         var left = budget.Budget;
+        var bytesLeft = preparation.Egress?.AllowanceBytes - budget.ProbeBytesReceived;
         var plans = new List<ReconcileEndpointPlan>();
-        foreach (var (endpoint, calls) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
+        foreach (var (endpoint, calls, bytes) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
         {
             var fits = calls <= left;
-            left -= fits ? calls : 0;
-            plans.Add(new ReconcileEndpointPlan(tenantId, endpoint.Name, run.Reconcile!.IsSweepOnly(endpoint.Name), calls, !fits));
+
+            // Within the egress allowance: an endpoint no read has measured yet costs nothing known, so it fits while any is left.
+            var withinEgress = bytesLeft is not { } remaining || (remaining > 0 && (bytes ?? 0) <= remaining);
+            var note = fits && !withinEgress ? EgressBudget.DeferredNote(tenantId, preparation.Egress!, bytes ?? 0) : null;
+            var admitted = fits && withinEgress;
+            left -= admitted ? calls : 0;
+            bytesLeft -= admitted ? bytes ?? 0 : 0;
+            plans.Add(new ReconcileEndpointPlan(tenantId, endpoint.Name, run.Reconcile!.IsSweepOnly(endpoint.Name), calls, !admitted, bytes, note));
         }
 
         return new TenantReconcilePlan(budget, plans);
     }
 
+    /// <summary>Bytes a full read of <paramref name="records"/> records is expected to receive (at least one record's worth); null without an egress budget or a measure.</summary>
+    private static long? EstimateBytes(EgressAllowance? allowance, XeroEndpoint endpoint, int records) =>
+        allowance?.BytesPerRecord.TryGetValue(endpoint.Name, out var perRecord) == true
+            ? (long)Math.Ceiling(Math.Max(1, records) * perRecord)
+            : null;
+
     private static string DeferredReason(ReconcileTenantBudget budget, ReconcileEndpointPlan deferred) =>
-        budget.Refused is { } refused
+        deferred.Note is { } note ? note
+        : budget.Refused is { } refused
             ? $"Xero refused access to the organisation: {refused}"
             : $"reconcile budget: about {deferred.EstimatedCalls} calls needed, not enough of {budget.Budget} left";
 
@@ -241,7 +263,7 @@ public sealed partial class ReconcileStarter(
         return sweep;
     }
 
-    private async Task<ReconcileTenantBudget> BudgetAsync(string tenantId, int? requested, CancellationToken cancellationToken)
+    private async Task<ReconcileTenantBudget> BudgetAsync(RunInfo run, string tenantId, int? requested, CancellationToken cancellationToken)
     {
         var reserve = options.Value.ReconcileReserve;
         if (requested is 0)
@@ -254,26 +276,46 @@ public sealed partial class ReconcileStarter(
         {
             var delivery = options.Value.DeliveryBudget;
             DateTimeOffset? deadline = delivery == Timeout.InfiniteTimeSpan ? null : time.GetUtcNow() + delivery;
-            using var probe = await xero.GetPageAsync(new PageQuery(tenantId, EndpointCatalog.Get("Organisation"), 1, null, null, deadline), cancellationToken);
+            XeroPage probe;
+            try
+            {
+                probe = await xero.GetPageAsync(new PageQuery(tenantId, EndpointCatalog.Get("Organisation"), 1, null, null, deadline), cancellationToken);
+            }
+            catch (XeroApiException ex) when (ex.Usage is { } usage)
+            {
+                // What the refused or limited probe received counts like any call's.
+                await ledger.RecordUsageAsync(ProbeKey(run, tenantId), usage, cancellationToken);
+                throw;
+            }
+
+            using var probed = probe;
+            await ledger.RecordUsageAsync(ProbeKey(run, tenantId), probe.Usage, cancellationToken);
             remaining = probe.DayRemaining;
             var spent = probe.Calls;
             var available = Math.Max(0, (remaining ?? DocumentedDayLimit - spent) - reserve);
             var budget = Math.Max(0, Math.Min(available, requested is int cap ? cap - spent : int.MaxValue));
-            return new ReconcileTenantBudget(tenantId, remaining, reserve, requested, spent, budget);
+            return new ReconcileTenantBudget(tenantId, remaining, reserve, requested, spent, budget, ProbeBytesReceived: probe.BytesReceived);
         }
         catch (XeroApiException ex) when (ex.Failure is XeroFailure.DayLimitReached or XeroFailure.RateLimited)
         {
             // Today's calls are spent (or nearly): nothing fits; everything is deferred and reported.
-            return new ReconcileTenantBudget(tenantId, 0, reserve, requested, 1, 0);
+            return new ReconcileTenantBudget(tenantId, 0, reserve, requested, 1, 0, ProbeBytesReceived: ex.Usage?.BytesReceived ?? 0);
         }
         catch (XeroApiException ex) when (ex.Failure is XeroFailure.AccessDenied)
         {
             // This organisation only (disconnected, or a token Xero refuses for it even after a refresh): the others
             // are still reconciled; its endpoints are deferred with Xero's reason and reported.
             Log.Refused(logger, tenantId, ex.StatusCode ?? 0);
-            return new ReconcileTenantBudget(tenantId, null, reserve, requested, 1, 0, ex.Message);
+            return new ReconcileTenantBudget(tenantId, null, reserve, requested, 1, 0, ex.Message, ex.Usage?.BytesReceived ?? 0);
         }
     }
+
+    /// <summary>
+    /// Where the probe's calls and bytes are counted: the organisation's Organisation endpoint in the run (the same call), or
+    /// the run's first endpoint when the run leaves Organisation out, so they count towards the organisation's usage either way.
+    /// </summary>
+    private static EndpointKey ProbeKey(RunInfo run, string tenantId) =>
+        new(run.RunId, tenantId, run.Endpoints.Contains("Organisation", StringComparer.Ordinal) ? "Organisation" : run.Endpoints[0]);
 
     private static partial class Log
     {

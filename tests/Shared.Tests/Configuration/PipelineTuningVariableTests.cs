@@ -31,6 +31,11 @@ public sealed class PipelineTuningVariableTests
     [InlineData("XEROSYNC_WATERMARK_OVERLAP_SECONDS", "5m", "0 to 86400")]
     [InlineData("XEROSYNC_PAGE_LEASE_SECONDS", "0", "1 to 600")]
     [InlineData("XEROSYNC_PAGE_LEASE_SECONDS", "601", "1 to 600")]
+    [InlineData("XEROSYNC_EGRESS_BUDGET_MB", "-5", "from 0 to 1000000")]
+    [InlineData("XEROSYNC_EGRESS_BUDGET_MB", "10 GB", "from 0 to 1000000")]
+    [InlineData("XEROSYNC_EGRESS_BUDGET_MB", "1000000.5", "from 0 to 1000000")]
+    [InlineData("XEROSYNC_TENANT_EGRESS_BUDGET_MB", "1,500", "from 0 to 1000000")]
+    [InlineData("XEROSYNC_TENANT_EGRESS_BUDGET_MB", "0.0000001", "at most 6 decimals")]
     public void A_bad_value_stops_the_start_with_the_variable_named(string variable, string value, string range)
     {
         var environment = Valid();
@@ -56,6 +61,23 @@ public sealed class PipelineTuningVariableTests
         Assert.Contains("XEROSYNC_RECONCILE_RESERVE_CALLS", error.Message, StringComparison.Ordinal);
         Assert.Contains("XEROSYNC_FULL_REFRESH_DAYS", error.Message, StringComparison.Ordinal);
         Assert.Contains("XEROSYNC_MAX_REREADS", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>README: megabytes of 1,000,000 bytes (Xero's allowances are decimal), unset for no budget.</summary>
+    [Theory]
+    [InlineData("10000", "250", 10_000_000_000L, 250_000_000L)]
+    [InlineData("0", "0.000001", 0L, 1L)]
+    [InlineData("1000000", "2.5", 1_000_000_000_000L, 2_500_000L)]
+    public void Egress_budgets_in_megabytes_set_the_services_budgets_in_bytes(string app, string tenant, long appBytes, long tenantBytes)
+    {
+        var environment = Valid();
+        environment["XEROSYNC_EGRESS_BUDGET_MB"] = app;
+        environment["XEROSYNC_TENANT_EGRESS_BUDGET_MB"] = tenant;
+
+        var options = Start(environment);
+
+        Assert.Equal((appBytes, tenantBytes), (options.EgressBudgetBytes, options.TenantEgressBudgetBytes));
+        Assert.Equal((null, null), (Start(Valid()).EgressBudgetBytes, Start(Valid()).TenantEgressBudgetBytes));
     }
 
     [Theory]

@@ -311,6 +311,16 @@ public sealed class SqliteRunLedger : IRunLedger
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task RecordUsageAsync(EndpointKey key, XeroUsage usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(usage);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = SqliteStateDatabase.BeginImmediate(connection);
+        await AddUsageAsync(connection, transaction, key, usage, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Adds calls and bytes to the endpoint's usage of today (UTC), in the caller's transaction.</summary>
     private async Task AddUsageAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, XeroUsage usage, CancellationToken cancellationToken)
     {

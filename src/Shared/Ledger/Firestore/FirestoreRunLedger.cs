@@ -310,6 +310,21 @@ public sealed class FirestoreRunLedger : IRunLedger
         }
     }
 
+    public async Task RecordUsageAsync(EndpointKey key, XeroUsage usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(usage);
+        var delta = new EndpointDelta();
+        AddUsage(delta, usage);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (delta.IsEmpty || await TryCommitAsync([EndpointWrite(key, delta)], attempt, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
     public Task OpenPagesAsync(EndpointKey key, IReadOnlyList<PendingPage> pages, CancellationToken cancellationToken) =>
         WritePagesAsync(key, pages, reopen: false, cancellationToken);
 
