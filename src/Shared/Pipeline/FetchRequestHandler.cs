@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Messaging;
+using XeroSync.RateLimiting;
 using XeroSync.Storage;
 using XeroSync.Xero;
 
@@ -276,19 +277,84 @@ public sealed partial class FetchRequestHandler(
         var watch = new HeldPageWatch();
         while (true)
         {
-            if (await ClaimAsync(state, page, offset, lease, watch, cancellationToken) is { } result)
+            // The permit first, then the claim: a delivery waiting for its tenant's turn holds no lease that needs renewing
+            // (one ledger write a page instead of one every few seconds of the wait). A page already done or held elsewhere
+            // is seen by a read and never waits for a permit.
+            XeroPermit? permit = null;
+            try
             {
-                return result;
+                if (await NeedsCallAsync(state, page, cancellationToken) && QueryFor(state, page, offset) is { } query)
+                {
+                    try
+                    {
+                        permit = await xero.AcquirePermitAsync(query, cancellationToken);
+                    }
+                    catch (XeroApiException ex)
+                    {
+                        return await HandleFailureAsync(state, page, offset, ex, cancellationToken);
+                    }
+                }
+
+                var claimed = await ClaimAsync(state, page, offset, lease, watch, permit, cancellationToken);
+                permit = null;
+                if (claimed is { } result)
+                {
+                    return result;
+                }
+            }
+            finally
+            {
+                if (permit is not null)
+                {
+                    // Not used: the page turned out done, beyond the end or held elsewhere once claimed.
+                    await permit.DisposeAsync();
+                }
             }
         }
     }
 
     /// <summary>
-    /// Claims the page and reads it; null when the page is held elsewhere and this delivery waits to claim it again.
+    /// Whether reading the page may take a Xero call: not when the ledger already has it done, or another live delivery
+    /// holds it (a read; the claim that follows decides).
     /// </summary>
-    private async Task<PageResult?> ClaimAsync(FetchState state, int page, long? offset, TimeSpan lease, HeldPageWatch watch, CancellationToken cancellationToken)
+    private async Task<bool> NeedsCallAsync(FetchState state, int page, CancellationToken cancellationToken)
     {
-        var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
+        var pages = await ledger.GetPagesAsync(state.Key, page, page, cancellationToken);
+        return (pages.Count == 0 ? null : pages[0]) switch
+        {
+            { Status: PageStatus.Done } => false,
+            { LeaseOwner: { } holder, LeaseExpiresAt: { } until } when holder != state.Owner && until > time.GetUtcNow() => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>
+    /// Claims the page and reads it under <paramref name="permit"/> (owned from here: used or released); null when the page
+    /// is held elsewhere and this delivery waits to claim it again.
+    /// </summary>
+    private async Task<PageResult?> ClaimAsync(FetchState state, int page, long? offset, TimeSpan lease, HeldPageWatch watch, XeroPermit? permit, CancellationToken cancellationToken)
+    {
+        PageClaim claim;
+        try
+        {
+            claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
+        }
+        catch
+        {
+            if (permit is not null)
+            {
+                await permit.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        if (claim.Kind != PageClaimKind.Claimed && permit is not null)
+        {
+            // Not used: the page turned out done, beyond the end or held elsewhere.
+            await permit.DisposeAsync();
+        }
+
         switch (claim.Kind)
         {
             case PageClaimKind.AlreadyDone:
@@ -324,7 +390,7 @@ public sealed partial class FetchRequestHandler(
         {
             await using (PageLeaseRenewal.Start(ledger, state.Key, page, state.Owner, lease, time, cancellationToken))
             {
-                var result = await FetchPageAsync(state, page, claim.Page?.Offset ?? offset, cancellationToken);
+                var result = await FetchPageAsync(state, page, claim.Page?.Offset ?? offset, permit, cancellationToken);
                 finished = result.Kind is PageResultKind.Done or PageResultKind.Ended;
                 return result;
             }
@@ -369,8 +435,8 @@ public sealed partial class FetchRequestHandler(
         return query;
     }
 
-    /// <summary>Reads the claimed page and records it.</summary>
-    private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, CancellationToken cancellationToken)
+    /// <summary>Reads the claimed page (its first attempt under <paramref name="permit"/> when one was taken: owned from here) and records it.</summary>
+    private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, XeroPermit? permit, CancellationToken cancellationToken)
     {
         var request = state.Request;
         var endpoint = state.Endpoint;
@@ -380,11 +446,16 @@ public sealed partial class FetchRequestHandler(
         {
             if (QueryFor(state, page, offset) is not { } query)
             {
+                if (permit is not null)
+                {
+                    await permit.DisposeAsync();
+                }
+
                 // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.
                 return await RecordEmptyDetailAsync(state, page, cancellationToken);
             }
 
-            xeroPage = await xero.GetPageAsync(query, cancellationToken);
+            xeroPage = await xero.GetPageAsync(query, permit, cancellationToken);
         }
         catch (XeroApiException ex)
         {

@@ -94,7 +94,7 @@ public sealed partial class XeroApiClient
     /// A record Xero no longer has is a <see cref="XeroApiException"/> with <see cref="XeroFailure.BadRequest"/> and status 404.
     /// </summary>
     public Task<XeroPage> GetRecordAsync(string tenantId, XeroEndpoint endpoint, string recordId, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
-        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), cancellationToken);
+        GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), null, cancellationToken);
 
     /// <summary>
     /// Xero's Trial Balance of the tenant at <paramref name="date"/> (<c>GET /Reports/TrialBalance?date=YYYY-MM-DD</c>), one
@@ -119,7 +119,13 @@ public sealed partial class XeroApiClient
     /// Reads one page. Throws <see cref="XeroApiException"/> when no page can be had; its
     /// <see cref="XeroApiException.Failure"/> says whether to defer, nack, skip or fail.
     /// </summary>
-    public async Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken)
+    public Task<XeroPage> GetPageAsync(PageQuery query, CancellationToken cancellationToken) => GetPageAsync(query, null, cancellationToken);
+
+    /// <summary>
+    /// Reads one page, its first attempt made under <paramref name="permit"/> when one was taken for it
+    /// (<see cref="AcquirePermitAsync"/>; this call owns it from here and releases it); further attempts take their own.
+    /// </summary>
+    public async Task<XeroPage> GetPageAsync(PageQuery query, XeroPermit? permit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Ids?.Any(id => !TargetedFetch.IsRecordId(id)) == true)
@@ -129,42 +135,71 @@ public sealed partial class XeroApiClient
 
         if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
         {
+            if (permit is not null)
+            {
+                await permit.DisposeAsync();
+            }
+
             throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
         }
 
-        var counters = new CallCounters();
+        var counters = new CallCounters { Taken = permit };
         var refreshedToken = false;
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                return await _transientRetry.ExecuteAsync(
-                    static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
-                    (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
-                    cancellationToken);
-            }
-            catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
-            {
-                // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
-                continue;
-            }
-            catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
-            {
-                refreshedToken = true;
-            }
-            catch (XeroApiException ex)
-            {
-                // The calls and bytes were spent whether or not a page came of them: the caller records them with the page's end.
-                ex.Usage = counters.Usage;
-                throw;
+                try
+                {
+                    return await _transientRetry.ExecuteAsync(
+                        static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
+                        (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
+                        cancellationToken);
+                }
+                catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
+                {
+                    // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
+                    continue;
+                }
+                catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
+                {
+                    refreshedToken = true;
+                }
+                catch (XeroApiException ex)
+                {
+                    // The calls and bytes were spent whether or not a page came of them: the caller records them with the page's end.
+                    ex.Usage = counters.Usage;
+                    throw;
+                }
             }
         }
+        finally
+        {
+            // A permit taken for the first attempt that never ran (the token failed first) is released all the same.
+            if (Interlocked.Exchange(ref counters.Taken, null) is { } unused)
+            {
+                await unused.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the rate-limit permit for a page's first attempt before the caller commits to reading it, with the same
+    /// checks as the attempt itself (the token's scopes, the deadline, a reconcile's call budget) and the same failures:
+    /// the caller waits for its turn before it claims the page, so nothing it holds needs renewing while it waits. The
+    /// token is not fetched here (its failures stay inside the call's retries); scopes are checked when already known.
+    /// </summary>
+    public async Task<XeroPermit> AcquirePermitAsync(PageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await TakePermitAsync(query, cancellationToken);
     }
 
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)
     {
         var token = await _tokens.GetAccessTokenAsync(forceRefresh, cancellationToken);
-        await using var permit = await TakePermitAsync(query, cancellationToken);
+        ThrowIfNotGranted(query);
+        await using var permit = Interlocked.Exchange(ref counters.Taken, null) ?? await TakePermitAsync(query, cancellationToken);
         counters.Calls++;
         return await _attemptTimeout.ExecuteAsync(
             static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
@@ -441,6 +476,9 @@ public sealed partial class XeroApiClient
         public int Throttles { get; set; }
 
         public int? DayRemaining { get; set; }
+
+        /// <summary>A permit taken for the first attempt before the call (see <see cref="AcquirePermitAsync"/>), until that attempt uses it.</summary>
+        public XeroPermit? Taken;
 
         /// <summary>The body of the exchange in progress, counted as it is read.</summary>
         public MeteredContent? Current { get; set; }
