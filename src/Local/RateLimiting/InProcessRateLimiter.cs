@@ -20,6 +20,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<InProcessRateLimiter> _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompletionSignal> _ended = new(StringComparer.Ordinal);
 
     internal InProcessRateLimiter(IOptions<RateLimitOptions> options, SqliteCallHistory history, TimeProvider time, ILogger<InProcessRateLimiter> logger)
     {
@@ -39,6 +40,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
     public async ValueTask<XeroPermit> AcquireAsync(string tenantId, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var inFlight = _inFlight.GetOrAdd(tenantId, _ => new SemaphoreSlim(_options.Concurrent, _options.Concurrent));
+        var ended = _ended.GetOrAdd(tenantId, _ => new CompletionSignal());
         var deadline = maxWait == Timeout.InfiniteTimeSpan || maxWait == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : _time.GetUtcNow() + maxWait;
         while (true)
         {
@@ -50,6 +52,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             }
 
             SqliteCallHistory.Reservation reservation;
+            var nextEnd = ended.Next;
             try
             {
                 now = _time.GetUtcNow();
@@ -63,18 +66,12 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
 
             if (reservation.CallId is long callId)
             {
-                return XeroPermit.Granted(async () =>
-                {
-                    try
-                    {
-                        // Not the caller's token: a completion must be recorded even when the caller gave up.
-                        await _history.CompleteAsync(callId, _time.GetUtcNow(), CancellationToken.None);
-                    }
-                    finally
-                    {
-                        inFlight.Release();
-                    }
-                });
+                // Not the caller's token: an end must be recorded even when the caller gave up.
+                return XeroPermit.Granted(
+                    () => EndAsync(inFlight, ended, () => _history.CompleteAsync(callId, _time.GetUtcNow(), CancellationToken.None)),
+                    () => EndAsync(inFlight, ended, () => _history.ForgetAsync(callId, CancellationToken.None)),
+                    async () => await _history.MarkSentAsync(callId, CancellationToken.None),
+                    (observation, ct) => ObserveAsync(tenantId, observation, callId, ct));
             }
 
             inFlight.Release();
@@ -89,11 +86,38 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
                 return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, reservation.Why);
             }
 
+            if (reservation.Why == PermitWaitReason.InFlight)
+            {
+                // Waiting for calls in flight: the end of one of this process's wakes it at once; a poll covers the others'.
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(wait, _time, poll.Token);
+                await Task.WhenAny(nextEnd, delay);
+                await poll.CancelAsync();
+                continue;
+            }
+
             await Task.Delay(wait, _time, cancellationToken);
         }
     }
 
-    public async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken)
+    private static async ValueTask EndAsync(SemaphoreSlim inFlight, CompletionSignal ended, Func<Task> record)
+    {
+        try
+        {
+            await record();
+        }
+        finally
+        {
+            inFlight.Release();
+            ended.Pulse();
+        }
+    }
+
+    public ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken) =>
+        ObserveAsync(tenantId, observation, null, cancellationToken);
+
+    /// <summary>What a response said; <paramref name="callId"/>: the call it answers, when known.</summary>
+    private async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, long? callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observation);
         var pause = observation.Problem switch
@@ -104,7 +128,7 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             RateLimitProblem.Unknown => observation.RetryAfter ?? Jittered(TimeSpan.FromSeconds(5)),
             _ => TimeSpan.Zero,
         };
-        await _history.ObserveAsync(tenantId, observation, _options, pause, cancellationToken);
+        await _history.ObserveAsync(tenantId, observation, _options, pause, callId, cancellationToken);
         if (observation.Problem != RateLimitProblem.None)
         {
             Log.Throttled(_logger, tenantId, observation.Problem, observation.RetryAfter?.TotalSeconds ?? -1);

@@ -43,7 +43,10 @@ internal sealed class SqliteCallHistory
             owner_pid INTEGER,
             owner_started INTEGER,
             reserved_at INTEGER NOT NULL,
-            completed_at INTEGER);
+            completed_at INTEGER,
+            sent_seq INTEGER,
+            answered INTEGER NOT NULL DEFAULT 0,
+            subtracted INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX IF NOT EXISTS limiter_calls_tenant ON limiter_calls (tenant_id, reserved_at);
         CREATE INDEX IF NOT EXISTS limiter_calls_completed ON limiter_calls (completed_at);
         CREATE TABLE IF NOT EXISTS limiter_budgets (
@@ -52,9 +55,36 @@ internal sealed class SqliteCallHistory
             deferred_until INTEGER,
             day_exhausted INTEGER NOT NULL DEFAULT 0,
             day_remaining INTEGER,
-            day_observed_at INTEGER);
-        -- day_observed_at: the last limiter_calls.id when day_remaining was read from Xero.
+            day_observed_at INTEGER,
+            day_raw INTEGER,
+            day_raw_at INTEGER);
+        -- day_observed_at: the last limiter_calls.sent_seq when day_remaining was read from Xero.
+        -- sent_seq: the order in which the calls' requests went out (null: reserved, not sent yet).
+        -- answered: the call's own response has been read. subtracted: the call was sent and unanswered when day_remaining
+        -- was read, so it was taken off Xero's count (which may not have included it).
+        -- day_raw, day_raw_at: Xero's lowest X-DayLimit-Remaining of the day so far, and when it was read.
         """;
+
+    /// <summary>Columns a state database written by an earlier version lacks: (table, column, how to add it).</summary>
+    private static readonly (string Table, string Column, string Add)[] AddedColumns =
+    [
+        ("limiter_calls", "answered", "ALTER TABLE limiter_calls ADD COLUMN answered INTEGER NOT NULL DEFAULT 0"),
+        ("limiter_calls", "subtracted", "ALTER TABLE limiter_calls ADD COLUMN subtracted INTEGER NOT NULL DEFAULT 0"),
+        ("limiter_budgets", "day_raw", "ALTER TABLE limiter_budgets ADD COLUMN day_raw INTEGER"),
+        ("limiter_budgets", "day_raw_at", "ALTER TABLE limiter_budgets ADD COLUMN day_raw_at INTEGER"),
+    ];
+
+    /// <summary>
+    /// Xero's day count only goes down until its reset: an answer read within this long of a lower one but saying more
+    /// is from a call Xero counted before that one, read later.
+    /// </summary>
+    private static readonly TimeSpan StaleDayAnswer = TimeSpan.FromMinutes(1);
+
+    /// <summary>A state database written by an earlier version lacks the column: its calls count as sent when reserved.</summary>
+    private const string SentColumn = "ALTER TABLE limiter_calls ADD COLUMN sent_seq INTEGER";
+
+    /// <summary>The next place in the order of requests sent.</summary>
+    private const string NextSent = "(SELECT COALESCE(MAX(sent_seq), 0) + 1 FROM limiter_calls)";
 
     private readonly SqliteStateDatabase _database;
     private readonly string _owner;
@@ -89,10 +119,10 @@ internal sealed class SqliteCallHistory
         await PruneAsync(connection, transaction, at, cancellationToken);
 
         var budget = await ReadBudgetAsync(connection, transaction, tenantId, cancellationToken);
-        if (await DayDenialAsync(connection, transaction, tenantId, budget, at, cancellationToken) is { } deferredUntil)
+        if (await DayDenialAsync(connection, transaction, tenantId, budget, at, cancellationToken) is { } dayDenial)
         {
             await transaction.CommitAsync(cancellationToken);
-            return Reservation.DayDenied(new DateTimeOffset(deferredUntil, TimeSpan.Zero));
+            return dayDenial;
         }
 
         var app = await ReadBudgetAsync(connection, transaction, AppKey, cancellationToken);
@@ -136,14 +166,35 @@ internal sealed class SqliteCallHistory
     {
         await using var connection = await OpenAsync(cancellationToken);
         using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE limiter_calls SET completed_at = $at, owner = NULL WHERE id = $id AND completed_at IS NULL";
+        // A permit released without saying its request went out counts as sent now (it may have reached Xero).
+        update.CommandText = $"UPDATE limiter_calls SET completed_at = $at, owner = NULL, sent_seq = COALESCE(sent_seq, {NextSent}) WHERE id = $id AND completed_at IS NULL";
         update.Parameters.AddWithValue("$at", completedAt.UtcTicks);
         update.Parameters.AddWithValue("$id", callId);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The call's request goes out now: from here Xero may count it against the day.</summary>
+    public async Task MarkSentAsync(long callId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var update = connection.CreateCommand();
+        update.CommandText = $"UPDATE limiter_calls SET sent_seq = {NextSent} WHERE id = $id AND sent_seq IS NULL";
+        update.Parameters.AddWithValue("$id", callId);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets a reserved call whose request was never sent: it holds no slot and does not count against the day.</summary>
+    public async Task ForgetAsync(long callId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM limiter_calls WHERE id = $id AND completed_at IS NULL";
+        delete.Parameters.AddWithValue("$id", callId);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Applies what a response said about the limits (remaining counts, 429 pauses and deferrals).</summary>
-    public async Task ObserveAsync(string tenantId, RateLimitObservation observation, RateLimitOptions limits, TimeSpan pause, CancellationToken cancellationToken)
+    public async Task ObserveAsync(string tenantId, RateLimitObservation observation, RateLimitOptions limits, TimeSpan pause, long? callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentNullException.ThrowIfNull(limits);
@@ -161,12 +212,7 @@ internal sealed class SqliteCallHistory
 
         if (observation.DayRemaining is int dayRemaining)
         {
-            // Counted down by the calls reserved after this one (by id: the order of reservations, whatever the clock says).
-            using var last = connection.CreateCommand();
-            last.Transaction = transaction;
-            last.CommandText = "SELECT COALESCE(MAX(id), 0) FROM limiter_calls";
-            var lastCall = Convert.ToInt64(await last.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            budget = budget with { DayRemaining = dayRemaining, DayObservedAt = lastCall, DayExhausted = dayRemaining <= 0 };
+            budget = await ApplyDayAnswerAsync(connection, transaction, tenantId, budget, dayRemaining, callId, now, cancellationToken);
         }
 
         switch (observation.Problem)
@@ -204,6 +250,55 @@ internal sealed class SqliteCallHistory
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes in Xero's X-DayLimit-Remaining from the answer to <paramref name="callId"/>. Xero counted the calls it had
+    /// received: the count is its number less the calls sent and not yet answered (they may not be in it), the calls
+    /// sent after this answer and the permits not sent yet. An answer saying more than a lower one read within the
+    /// minute is from a call Xero counted earlier: if that call was taken off the lower one's count, it is given back.
+    /// </summary>
+    private static async Task<Budget> ApplyDayAnswerAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, int dayRemaining, long? callId, long now, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$id", (object?)callId ?? DBNull.Value);
+        if (callId is not null)
+        {
+            command.CommandText = "UPDATE limiter_calls SET answered = 1 WHERE id = $id";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (budget is { DayRaw: int lowest, DayRawAt: long lowestAt } && dayRemaining >= lowest && now - lowestAt < StaleDayAnswer.Ticks)
+        {
+            if (callId is null || budget.DayRemaining is not int current)
+            {
+                return budget;
+            }
+
+            command.CommandText = "UPDATE limiter_calls SET subtracted = 0 WHERE id = $id AND subtracted = 1";
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? budget with { DayRemaining = current + 1 } : budget;
+        }
+
+        command.CommandText = """
+            UPDATE limiter_calls SET subtracted = 0 WHERE tenant_id = $tenant AND subtracted = 1;
+            UPDATE limiter_calls SET subtracted = 1 WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL
+                AND sent_seq IS NOT NULL AND answered = 0 AND id IS NOT $id;
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND subtracted = 1";
+        var unanswered = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT COALESCE(MAX(sent_seq), 0) FROM limiter_calls";
+        var lastSent = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return budget with
+        {
+            DayRemaining = dayRemaining - unanswered,
+            DayObservedAt = lastSent,
+            DayExhausted = dayRemaining <= 0,
+            DayRaw = dayRemaining,
+            DayRawAt = now,
+        };
     }
 
     private static string TenantWindow => "tenant_id = $tenant AND kind IN ('call', 'usage')";
@@ -270,12 +365,15 @@ internal sealed class SqliteCallHistory
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Null when the tenant may call; otherwise until when its day budget is spent.</summary>
-    private static async Task<long?> DayDenialAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the tenant may call; otherwise until when its day budget is spent, or a short wait when calls of the
+    /// tenant are still in flight (a permit not yet sent may be given back unused, and their answers say what is left).
+    /// </summary>
+    private static async Task<Reservation?> DayDenialAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, long now, CancellationToken cancellationToken)
     {
         if (budget.DeferredUntil is { } until && until <= now)
         {
-            budget = budget with { DeferredUntil = null, DayExhausted = false, DayRemaining = null, DayObservedAt = null };
+            budget = budget with { DeferredUntil = null, DayExhausted = false, DayRemaining = null, DayObservedAt = null, DayRaw = null, DayRawAt = null };
             await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
         }
 
@@ -283,7 +381,7 @@ internal sealed class SqliteCallHistory
         // it, arriving later with a remaining count, does not end that (as in the Firestore limiter).
         if (budget.DeferredUntil is { } pending && pending > now)
         {
-            return pending;
+            return Reservation.DayDenied(new DateTimeOffset(pending, TimeSpan.Zero));
         }
 
         var exhausted = budget.DayExhausted;
@@ -292,10 +390,16 @@ internal sealed class SqliteCallHistory
             // Xero's last remaining count, less the calls reserved (by any process) since it was read.
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND id > $since";
+            command.CommandText = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND (sent_seq > $since OR (sent_seq IS NULL AND completed_at IS NULL))";
             command.Parameters.AddWithValue("$tenant", tenantId);
             command.Parameters.AddWithValue("$since", observedAt);
             exhausted = remaining - Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) <= 0;
+            if (exhausted && await CountAsync(connection, transaction, "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL", tenantId, now, cancellationToken) > 0)
+            {
+                // Spent only by this count while calls are in flight: a permit not sent may yet be given back, and the
+                // answers of those sent say what is left. Wait for them rather than defer the day.
+                return Reservation.Wait(InFlightPoll, PermitWaitReason.InFlight);
+            }
         }
 
         if (!exhausted)
@@ -311,7 +415,7 @@ internal sealed class SqliteCallHistory
             await WriteBudgetAsync(connection, transaction, tenantId, budget, cancellationToken);
         }
 
-        return budget.DeferredUntil;
+        return Reservation.DayDenied(new DateTimeOffset(budget.DeferredUntil!.Value, TimeSpan.Zero));
     }
 
     /// <summary>Calls held by a limiter whose process is gone are completed now: they can hold no slot longer.</summary>
@@ -368,12 +472,12 @@ internal sealed class SqliteCallHistory
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at FROM limiter_budgets WHERE tenant_id = $tenant";
+        command.CommandText = "SELECT paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at, day_raw, day_raw_at FROM limiter_budgets WHERE tenant_id = $tenant";
         command.Parameters.AddWithValue("$tenant", tenantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return new Budget(0, null, false, null, null);
+            return new Budget(0, null, false, null, null, null, null);
         }
 
         return new Budget(
@@ -381,7 +485,9 @@ internal sealed class SqliteCallHistory
             reader.IsDBNull(1) ? null : reader.GetInt64(1),
             reader.GetInt64(2) != 0,
             reader.IsDBNull(3) ? null : reader.GetInt32(3),
-            reader.IsDBNull(4) ? null : reader.GetInt64(4));
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            reader.IsDBNull(6) ? null : reader.GetInt64(6));
     }
 
     private static async Task WriteBudgetAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, CancellationToken cancellationToken)
@@ -389,10 +495,11 @@ internal sealed class SqliteCallHistory
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO limiter_budgets (tenant_id, paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at)
-            VALUES ($tenant, $paused, $deferred, $exhausted, $remaining, $observed)
+            INSERT INTO limiter_budgets (tenant_id, paused_until, deferred_until, day_exhausted, day_remaining, day_observed_at, day_raw, day_raw_at)
+            VALUES ($tenant, $paused, $deferred, $exhausted, $remaining, $observed, $raw, $rawAt)
             ON CONFLICT (tenant_id) DO UPDATE SET paused_until = excluded.paused_until, deferred_until = excluded.deferred_until,
-                day_exhausted = excluded.day_exhausted, day_remaining = excluded.day_remaining, day_observed_at = excluded.day_observed_at
+                day_exhausted = excluded.day_exhausted, day_remaining = excluded.day_remaining, day_observed_at = excluded.day_observed_at,
+                day_raw = excluded.day_raw, day_raw_at = excluded.day_raw_at
             """;
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$paused", budget.PausedUntil);
@@ -400,6 +507,8 @@ internal sealed class SqliteCallHistory
         command.Parameters.AddWithValue("$exhausted", budget.DayExhausted ? 1 : 0);
         command.Parameters.AddWithValue("$remaining", (object?)budget.DayRemaining ?? DBNull.Value);
         command.Parameters.AddWithValue("$observed", (object?)budget.DayObservedAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("$raw", (object?)budget.DayRaw ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rawAt", (object?)budget.DayRawAt ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -457,6 +566,25 @@ internal sealed class SqliteCallHistory
                     schema.Transaction = transaction;
                     schema.CommandText = Schema;
                     schema.ExecuteNonQuery();
+                    schema.CommandText = "SELECT COUNT(*) FROM pragma_table_info('limiter_calls') WHERE name = 'sent_seq'";
+                    if (Convert.ToInt64(schema.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+                    {
+                        schema.CommandText = SentColumn;
+                        schema.ExecuteNonQuery();
+                        schema.CommandText = "UPDATE limiter_calls SET sent_seq = id";
+                        schema.ExecuteNonQuery();
+                    }
+
+                    foreach (var (table, column, add) in AddedColumns)
+                    {
+                        schema.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+                        if (Convert.ToInt64(schema.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+                        {
+                            schema.CommandText = add;
+                            schema.ExecuteNonQuery();
+                        }
+                    }
+
                     transaction.Commit();
                     _schemaReady = true;
                 }
@@ -472,8 +600,9 @@ internal sealed class SqliteCallHistory
     }
 
     /// <summary>A tenant's pauses and day budget (UTC ticks).</summary>
-    /// <param name="DayObservedAt">The last call id when <paramref name="DayRemaining"/> was read from Xero.</param>
-    private sealed record Budget(long PausedUntil, long? DeferredUntil, bool DayExhausted, int? DayRemaining, long? DayObservedAt);
+    /// <param name="DayObservedAt">The last call's place in the order of sending when <paramref name="DayRemaining"/> was read from Xero.</param>
+    /// <param name="DayRaw">Xero's lowest X-DayLimit-Remaining of the day so far; <paramref name="DayRawAt"/> when it was read.</param>
+    private sealed record Budget(long PausedUntil, long? DeferredUntil, bool DayExhausted, int? DayRemaining, long? DayObservedAt, int? DayRaw, long? DayRawAt);
 
     /// <summary>The outcome of <see cref="TryReserveAsync"/>: granted (with the call's id), wait, or day budget spent.</summary>
     internal readonly record struct Reservation(long? CallId, TimeSpan WaitFor, DateTimeOffset? DayDeniedUntil, PermitWaitReason Why = PermitWaitReason.None)

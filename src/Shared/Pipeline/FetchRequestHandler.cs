@@ -307,7 +307,7 @@ public sealed partial class FetchRequestHandler(
                 if (permit is not null)
                 {
                     // Not used: the page turned out done, beyond the end or held elsewhere once claimed.
-                    await permit.DisposeAsync();
+                    await permit.ReturnUnusedAsync();
                 }
             }
         }
@@ -343,7 +343,7 @@ public sealed partial class FetchRequestHandler(
         {
             if (permit is not null)
             {
-                await permit.DisposeAsync();
+                await permit.ReturnUnusedAsync();
             }
 
             throw;
@@ -352,7 +352,7 @@ public sealed partial class FetchRequestHandler(
         if (claim.Kind != PageClaimKind.Claimed && permit is not null)
         {
             // Not used: the page turned out done, beyond the end or held elsewhere.
-            await permit.DisposeAsync();
+            await permit.ReturnUnusedAsync();
         }
 
         switch (claim.Kind)
@@ -448,7 +448,7 @@ public sealed partial class FetchRequestHandler(
             {
                 if (permit is not null)
                 {
-                    await permit.DisposeAsync();
+                    await permit.ReturnUnusedAsync();
                 }
 
                 // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.

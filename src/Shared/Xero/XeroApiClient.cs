@@ -137,7 +137,7 @@ public sealed partial class XeroApiClient
         {
             if (permit is not null)
             {
-                await permit.DisposeAsync();
+                await permit.ReturnUnusedAsync();
             }
 
             throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
@@ -178,7 +178,7 @@ public sealed partial class XeroApiClient
             // A permit taken for the first attempt that never ran (the token failed first) is released all the same.
             if (Interlocked.Exchange(ref counters.Taken, null) is { } unused)
             {
-                await unused.DisposeAsync();
+                await unused.ReturnUnusedAsync();
             }
         }
     }
@@ -201,6 +201,10 @@ public sealed partial class XeroApiClient
         ThrowIfNotGranted(query);
         await using var permit = Interlocked.Exchange(ref counters.Taken, null) ?? await TakePermitAsync(query, cancellationToken);
         counters.Calls++;
+
+        // From here Xero may count the call: the limiter's day count takes it as spent only from now.
+        await permit.MarkSentAsync();
+        counters.Sending = permit;
         return await _attemptTimeout.ExecuteAsync(
             static (state, ct) => state.Client.ExchangeAsync(state.Query, state.Token, state.Counters, ct),
             (Client: this, Query: query, Token: token, Counters: counters),
@@ -267,7 +271,11 @@ public sealed partial class XeroApiClient
     {
         var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
         var observation = RateLimitObservation.FromHeaders(response.Headers, throttled, _time.GetUtcNow());
-        await _limiter.ObserveAsync(query.TenantId, observation, cancellationToken);
+        if (counters.Sending is not { } permit || !await permit.AnsweredAsync(observation, cancellationToken))
+        {
+            await _limiter.ObserveAsync(query.TenantId, observation, cancellationToken);
+        }
+
         counters.DayRemaining = observation.DayRemaining ?? counters.DayRemaining;
         if (throttled)
         {
@@ -479,6 +487,9 @@ public sealed partial class XeroApiClient
 
         /// <summary>A permit taken for the first attempt before the call (see <see cref="AcquirePermitAsync"/>), until that attempt uses it.</summary>
         public XeroPermit? Taken;
+
+        /// <summary>The permit of the exchange in progress: its answer is fed back through it.</summary>
+        public XeroPermit? Sending { get; set; }
 
         /// <summary>The body of the exchange in progress, counted as it is read.</summary>
         public MeteredContent? Current { get; set; }

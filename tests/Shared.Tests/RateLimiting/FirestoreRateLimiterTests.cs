@@ -141,6 +141,55 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(other.IsGranted);
     }
 
+    /// <summary>
+    /// Xero's X-DayLimit-Remaining counts the calls Xero has received: "1 left" answered while another permit's request
+    /// has not gone out leaves nothing for a third call until that permit's own answer says what is left.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    public async Task A_permit_not_yet_sent_is_not_taken_as_counted_by_another_calls_answer(int leftAfterTheFirst, bool thirdGranted)
+    {
+        var instance = Instances(1)[0];
+        var unsent = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        var answered = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.True(unsent.IsGranted && answered.IsGranted);
+        await answered.MarkSentAsync();
+        await instance.ObserveAsync("t1", new RateLimitObservation(_time.GetUtcNow(), 50, 1, 9000), Ct);
+        await answered.DisposeAsync();
+
+        var early = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.False(early.IsGranted, "a third call granted while the first permit's call may still take Xero's last one");
+        Assert.Equal(PermitDenial.WaitTooLong, early.Denial);
+
+        await unsent.MarkSentAsync();
+        await instance.ObserveAsync("t1", new RateLimitObservation(_time.GetUtcNow(), 50, leftAfterTheFirst, 9000), Ct);
+        await unsent.DisposeAsync();
+        await using var third = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.Equal(thirdGranted, third.IsGranted);
+        if (!thirdGranted)
+        {
+            Assert.Equal(PermitDenial.DayLimit, third.Denial);
+        }
+    }
+
+    /// <summary>A permit given back before its request went out reached no Xero window: it does not spend the day.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_permit_returned_unused_does_not_spend_the_day()
+    {
+        var instance = Instances(1)[0];
+        await instance.ObserveAsync("t1", new RateLimitObservation(_time.GetUtcNow(), 50, 1, 9000), Ct);
+        var unused = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.True(unused.IsGranted);
+        await unused.ReturnUnusedAsync();
+        var used = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.True(used.IsGranted, "the day's last call was spent by a permit never sent");
+        await used.MarkSentAsync();
+        await used.DisposeAsync();
+        await using var next = await instance.AcquireAsync("t1", TimeSpan.Zero, Ct);
+        Assert.Equal(PermitDenial.DayLimit, next.Denial);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Foreign_usage_reported_by_xero_takes_free_slots_out_of_use()
     {

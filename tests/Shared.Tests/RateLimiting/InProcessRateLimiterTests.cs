@@ -246,6 +246,65 @@ public sealed class InProcessRateLimiterTests : IDisposable
         Assert.Equal(PermitDenial.DayLimit, permit.Denial);
     }
 
+    /// <summary>
+    /// Xero's X-DayLimit-Remaining counts the calls Xero has received. A permit taken but whose request has not gone out
+    /// is not in an answer another call brings back: "1 left" with one such permit outstanding leaves nothing for a
+    /// third call; that permit's own answer ("0 left") spends the day, and giving it back unused leaves the one call.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_permit_not_yet_sent_is_not_taken_as_counted_by_another_calls_answer(bool firstIsSent)
+    {
+        var time = new ParkingClock(Start);
+        using var limiter = Create(time);
+        var unsent = await Granted(limiter);
+        var answered = await Granted(limiter);
+        await answered.MarkSentAsync();
+        Assert.True(await answered.AnsweredAsync(new RateLimitObservation(time.GetUtcNow(), 50, 1, 9000), Token));
+        await answered.DisposeAsync();
+
+        var early = await limiter.AcquireAsync(Tenant, TimeSpan.FromMilliseconds(10), Token);
+        Assert.False(early.IsGranted, "a third call granted while the first permit's call may still take Xero's last one");
+        Assert.Equal(PermitDenial.WaitTooLong, early.Denial);
+
+        if (firstIsSent)
+        {
+            await unsent.MarkSentAsync();
+            await unsent.AnsweredAsync(new RateLimitObservation(time.GetUtcNow(), 50, 0, 9000), Token);
+            await unsent.DisposeAsync();
+        }
+        else
+        {
+            await unsent.ReturnUnusedAsync();
+        }
+
+        await using var third = await limiter.AcquireAsync(Tenant, TimeSpan.FromMilliseconds(10), Token);
+        Assert.Equal(!firstIsSent, third.IsGranted);
+        if (firstIsSent)
+        {
+            Assert.Equal(PermitDenial.DayLimit, third.Denial);
+        }
+    }
+
+    /// <summary>A permit given back before its request went out reached no Xero window: it spends neither the minute nor the day.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_permit_returned_unused_spends_neither_the_minute_nor_the_day()
+    {
+        var time = new ParkingClock(Start);
+        using var limiter = Create(time, o => o.PerMinute = 1);
+        await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 1, 1, 9000), Token);
+        await (await Granted(limiter)).ReturnUnusedAsync();
+        var used = await limiter.AcquireAsync(Tenant, TimeSpan.Zero, Token);
+        Assert.True(used.IsGranted, "the minute's one call or the day's last one was spent by a permit never sent");
+        await used.MarkSentAsync();
+        await used.DisposeAsync();
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await using var next = await limiter.AcquireAsync(Tenant, TimeSpan.Zero, Token);
+        Assert.Equal(PermitDenial.DayLimit, next.Denial);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Concurrent_429_pauses_briefly()
     {

@@ -191,7 +191,9 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 var mayClaimApp = false;
                 lock (state.Gate)
                 {
-                    if (state.DeferredUntil <= now && state.DayRemaining is <= 0)
+                    // A deferral that began after the count was read and has ended: the day has reset. A count spent
+                    // without a deferral (calls of this instance still in flight) waits for them instead.
+                    if (state.DeferredUntil <= now && state.DeferredUntil > state.DayObservedAt && state.DayRemaining is <= 0)
                     {
                         state.DayRemaining = null;
                     }
@@ -287,7 +289,9 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             if (observation.DayRemaining is int dayRemaining)
             {
-                state.DayRemaining = dayRemaining;
+                // Xero's count, less this instance's permits whose requests have not gone out (Xero has not seen them).
+                state.DayRemaining = dayRemaining - state.Unsent;
+                state.DayObservedAt = at;
                 if (dayRemaining <= 0)
                 {
                     Defer(state, at + TimeSpan.FromHours(1), tenantTransforms);
@@ -488,6 +492,14 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             if (state.DayRemaining is <= 0)
             {
+                if (state.Held > 0 && state.DeferredUntil <= now)
+                {
+                    // Spent only by this instance's count while its calls are in flight: a permit not sent may yet be
+                    // given back, and their answers say what is left. Wait for them rather than defer the day.
+                    Until(Poll, PermitWaitReason.InFlight, ref wait, ref why);
+                    return null;
+                }
+
                 state.DeferredUntil = Later(state.DeferredUntil, now + TimeSpan.FromHours(1));
                 return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
             }
@@ -506,7 +518,24 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             block.FreeAtMicros[slot] = HeldBlock.InFlightMarker;
             block.InFlight = true;
-            return XeroPermit.Granted(() => Complete(state, block, slot, app, appSlot));
+            state.Held++;
+            state.Unsent++;
+            var sent = 0;
+            return XeroPermit.Granted(
+                () => Complete(state, block, slot, app, appSlot, used: true, Interlocked.Exchange(ref sent, 1) == 0),
+                () => Complete(state, block, slot, app, appSlot, used: false, Interlocked.Exchange(ref sent, 1) == 0),
+                () =>
+                {
+                    if (Interlocked.Exchange(ref sent, 1) == 0)
+                    {
+                        lock (state.Gate)
+                        {
+                            state.Unsent--;
+                        }
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
         }
 
         if (state.Blocks.Count == 0)
@@ -517,10 +546,14 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         return null;
     }
 
-    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot, AppBlock app, int appSlot)
+    /// <summary>
+    /// Ends a permit: a call made holds its slots for a minute more; a permit given back unused frees them now and gives
+    /// its day count back. <paramref name="unsent"/>: its request was never said to go out.
+    /// </summary>
+    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot, AppBlock app, int appSlot, bool used, bool unsent)
     {
         var now = _time.GetUtcNow();
-        var freeAt = FirestoreDocumentId.ToMicros(now + Window);
+        var freeAt = FirestoreDocumentId.ToMicros(used ? now + Window : now);
         lock (_appGate)
         {
             app.FreeAtMicros[appSlot] = freeAt;
@@ -531,6 +564,13 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         {
             block.FreeAtMicros[slot] = freeAt;
             block.InFlight = false;
+            state.Held--;
+            state.Unsent -= unsent ? 1 : 0;
+            if (!used && state.DayRemaining is int remaining)
+            {
+                state.DayRemaining = remaining + 1;
+            }
+
             if (!_disposed)
             {
                 if (state.IdleTimer is null)

@@ -26,6 +26,15 @@ internal sealed class TenantLimits(string tenantId)
     /// <summary>The last X-DayLimit-Remaining this instance saw, counted down per permit since.</summary>
     public int? DayRemaining { get; set; }
 
+    /// <summary>When <see cref="DayRemaining"/> was read from Xero.</summary>
+    public DateTimeOffset DayObservedAt { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>This instance's permits of the tenant still held.</summary>
+    public int Held { get; set; }
+
+    /// <summary>This instance's permits of the tenant whose request has not gone out yet.</summary>
+    public int Unsent { get; set; }
+
     public DateTimeOffset RefreshedAt { get; set; } = DateTimeOffset.MinValue;
 
     public ITimer? IdleTimer { get; set; }
