@@ -37,15 +37,6 @@ public sealed class InProcessRateLimiterTests : IDisposable
         return permit;
     }
 
-    /// <summary>Yields to the thread pool between the random-arrival test's clock steps (a pace, never a check that something waits).</summary>
-    private static async Task Settle()
-    {
-        for (var i = 0; i < 20; i++)
-        {
-            await Task.Yield();
-        }
-    }
-
     /// <summary>
     /// Starts a request and proves it is granted exactly when <paramref name="pending"/> has passed: it parks on the clock
     /// with nothing due before then (the clock's own signal, not a guess that it got there), is still waiting a
@@ -116,15 +107,19 @@ public sealed class InProcessRateLimiterTests : IDisposable
             await permit.DisposeAsync();
         }
 
-        var calls = Enumerable.Range(0, 60)
+        // Every call resumes on the test's thread, and the clock moves only when each has reached its next wait.
+        var pump = new ManualPump();
+        var all = pump.Start(() => Task.WhenAll(Enumerable.Range(0, 60)
             .Select(_ => Call(TimeSpan.FromMilliseconds(random.Next(0, 180_000)), TimeSpan.FromMilliseconds(random.Next(1, 5_000))))
-            .ToList();
-        var all = Task.WhenAll(calls);
+            .ToList()));
         for (var step = 0; step < 20_000 && !all.IsCompleted; step++)
         {
+            pump.RunUntilIdle();
             time.Advance(TimeSpan.FromMilliseconds(250));
-            await Settle();
+            await Task.Yield();
         }
+
+        pump.RunUntilIdle();
 
         await all.WaitAsync(Signal, Token);
         Assert.Equal(60, grants.Count);
