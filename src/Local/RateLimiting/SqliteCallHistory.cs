@@ -65,9 +65,11 @@ internal sealed class SqliteCallHistory
         -- day_raw, day_raw_at: Xero's lowest X-DayLimit-Remaining of the day so far, and when it was read.
         """;
 
-    /// <summary>Columns a state database written by an earlier version lacks: (table, column, how to add it).</summary>
+    /// <summary>Columns a state database written by an earlier version lacks: (table, column, how to add and fill it).</summary>
     private static readonly (string Table, string Column, string Add)[] AddedColumns =
     [
+        // Its calls count as sent when reserved.
+        ("limiter_calls", "sent_seq", "ALTER TABLE limiter_calls ADD COLUMN sent_seq INTEGER; UPDATE limiter_calls SET sent_seq = id"),
         ("limiter_calls", "answered", "ALTER TABLE limiter_calls ADD COLUMN answered INTEGER NOT NULL DEFAULT 0"),
         ("limiter_calls", "subtracted", "ALTER TABLE limiter_calls ADD COLUMN subtracted INTEGER NOT NULL DEFAULT 0"),
         ("limiter_budgets", "day_raw", "ALTER TABLE limiter_budgets ADD COLUMN day_raw INTEGER"),
@@ -80,8 +82,8 @@ internal sealed class SqliteCallHistory
     /// </summary>
     private static readonly TimeSpan StaleDayAnswer = TimeSpan.FromMinutes(1);
 
-    /// <summary>A state database written by an earlier version lacks the column: its calls count as sent when reserved.</summary>
-    private const string SentColumn = "ALTER TABLE limiter_calls ADD COLUMN sent_seq INTEGER";
+    /// <summary>The tenant's calls reserved and not completed (sent or not).</summary>
+    private const string InFlightCalls = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL";
 
     /// <summary>The next place in the order of requests sent.</summary>
     private const string NextSent = "(SELECT COALESCE(MAX(sent_seq), 0) + 1 FROM limiter_calls)";
@@ -132,7 +134,7 @@ internal sealed class SqliteCallHistory
         (wait, why) = tenantWait > wait ? (tenantWait, PermitWaitReason.MinuteBudget) : (wait, why);
         var appWait = await TimeUntilFreeAsync(connection, transaction, AppWindow, null, limits.AppPerMinute, at, cancellationToken);
         (wait, why) = appWait > wait ? (appWait, PermitWaitReason.AppBudget) : (wait, why);
-        if (wait == TimeSpan.Zero && await CountAsync(connection, transaction, "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL", tenantId, at, cancellationToken) >= limits.Concurrent)
+        if (wait == TimeSpan.Zero && await CountAsync(connection, transaction, InFlightCalls, tenantId, at, cancellationToken) >= limits.Concurrent)
         {
             // Another limiter on this file holds the tenant's in-flight slots.
             (wait, why) = (InFlightPoll, PermitWaitReason.InFlight);
@@ -281,14 +283,13 @@ internal sealed class SqliteCallHistory
             return await command.ExecuteNonQueryAsync(cancellationToken) > 0 ? budget with { DayRemaining = current + 1 } : budget;
         }
 
-        command.CommandText = """
-            UPDATE limiter_calls SET subtracted = 0 WHERE tenant_id = $tenant AND subtracted = 1;
-            UPDATE limiter_calls SET subtracted = 1 WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL
-                AND sent_seq IS NOT NULL AND answered = 0 AND id IS NOT $id;
-            """;
+        command.CommandText = "UPDATE limiter_calls SET subtracted = 0 WHERE tenant_id = $tenant AND subtracted = 1";
         await command.ExecuteNonQueryAsync(cancellationToken);
-        command.CommandText = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND subtracted = 1";
-        var unanswered = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        command.CommandText = """
+            UPDATE limiter_calls SET subtracted = 1 WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL
+                AND sent_seq IS NOT NULL AND answered = 0 AND id IS NOT $id
+            """;
+        var unanswered = await command.ExecuteNonQueryAsync(cancellationToken);
         command.CommandText = "SELECT COALESCE(MAX(sent_seq), 0) FROM limiter_calls";
         var lastSent = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return budget with
@@ -394,7 +395,7 @@ internal sealed class SqliteCallHistory
             command.Parameters.AddWithValue("$tenant", tenantId);
             command.Parameters.AddWithValue("$since", observedAt);
             exhausted = remaining - Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) <= 0;
-            if (exhausted && await CountAsync(connection, transaction, "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL", tenantId, now, cancellationToken) > 0)
+            if (exhausted && await CountAsync(connection, transaction, InFlightCalls, tenantId, now, cancellationToken) > 0)
             {
                 // Spent only by this count while calls are in flight: a permit not sent may yet be given back, and the
                 // answers of those sent say what is left. Wait for them rather than defer the day.
@@ -566,15 +567,6 @@ internal sealed class SqliteCallHistory
                     schema.Transaction = transaction;
                     schema.CommandText = Schema;
                     schema.ExecuteNonQuery();
-                    schema.CommandText = "SELECT COUNT(*) FROM pragma_table_info('limiter_calls') WHERE name = 'sent_seq'";
-                    if (Convert.ToInt64(schema.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-                    {
-                        schema.CommandText = SentColumn;
-                        schema.ExecuteNonQuery();
-                        schema.CommandText = "UPDATE limiter_calls SET sent_seq = id";
-                        schema.ExecuteNonQuery();
-                    }
-
                     foreach (var (table, column, add) in AddedColumns)
                     {
                         schema.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
