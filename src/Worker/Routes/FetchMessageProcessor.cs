@@ -1,4 +1,3 @@
-using System.Text.Json;
 using XeroSync.Contracts;
 using XeroSync.Pipeline;
 using XeroSync.Worker.Edge;
@@ -23,23 +22,8 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, R
             return await preparations.ProcessAsync(message, cancellationToken);
         }
 
-        FetchRequest? request;
-        string? problem;
-        try
+        if (await MessageBody.ReadAsync(message, PipelineJsonContext.Default.FetchRequest, FetchRequestValidator.Validate, poison, cancellationToken) is not { } request)
         {
-            request = JsonSerializer.Deserialize(message.Data.Span, PipelineJsonContext.Default.FetchRequest);
-            problem = FetchRequestValidator.Validate(request);
-        }
-        catch (JsonException ex)
-        {
-            // The parser's message names the field and position (never the value); PoisonRecorder escapes it.
-            request = null;
-            problem = "data is not FetchRequest JSON: " + ex.Message;
-        }
-
-        if (problem is not null)
-        {
-            await poison.RecordAsync("pubsub", message.MessageId, "not a valid FetchRequest: " + problem, message.Data, cancellationToken);
             return Results.NoContent();
         }
 
@@ -47,12 +31,12 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, R
         {
             if (message.Attributes.ContainsKey(DeadLetterAttribute))
             {
-                Log.DeadLettered(logger, request!.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
+                Log.DeadLettered(logger, request.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
                 await handler.MarkUndeliveredAsync(request, "dead-lettered after every delivery attempt failed", cancellationToken);
                 return Results.NoContent();
             }
 
-            var outcome = await handler.HandleAsync(request!, cancellationToken);
+            var outcome = await handler.HandleAsync(request, cancellationToken);
             return await ToResultAsync(outcome, message, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using XeroSync.Contracts;
 using XeroSync.Pipeline;
 using XeroSync.Worker.Edge;
@@ -16,23 +15,8 @@ public sealed partial class ReconcilePreparationProcessor(ReconcileStarter recon
     public async Task<IResult> ProcessAsync(PubSubPushMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ReconcilePreparation? preparation;
-        string? problem;
-        try
+        if (await MessageBody.ReadAsync(message, PipelineJsonContext.Default.ReconcilePreparation, ReconcilePreparation.Validate, poison, cancellationToken) is not { } preparation)
         {
-            preparation = JsonSerializer.Deserialize(message.Data.Span, PipelineJsonContext.Default.ReconcilePreparation);
-            problem = ReconcilePreparation.Validate(preparation);
-        }
-        catch (JsonException ex)
-        {
-            // The parser's message names the field and position (never the value); PoisonRecorder escapes it.
-            preparation = null;
-            problem = "data is not ReconcilePreparation JSON: " + ex.Message;
-        }
-
-        if (problem is not null)
-        {
-            await poison.RecordAsync("pubsub", message.MessageId, "not a valid ReconcilePreparation: " + problem, message.Data, cancellationToken);
             return Results.NoContent();
         }
 
@@ -40,11 +24,11 @@ public sealed partial class ReconcilePreparationProcessor(ReconcileStarter recon
         {
             if (message.Attributes.ContainsKey(FetchMessageProcessor.DeadLetterAttribute))
             {
-                await reconciler.MarkUndeliveredAsync(preparation!, "reconcile preparation dead-lettered after every delivery attempt failed", cancellationToken);
+                await reconciler.MarkUndeliveredAsync(preparation, "reconcile preparation dead-lettered after every delivery attempt failed", cancellationToken);
                 return Results.NoContent();
             }
 
-            var outcome = await reconciler.PrepareAsync(preparation!, cancellationToken);
+            var outcome = await reconciler.PrepareAsync(preparation, cancellationToken);
             if (outcome.Kind == HandlerOutcomeKind.Poison)
             {
                 await poison.RecordAsync("pubsub", message.MessageId, outcome.Reason ?? "poison", message.Data, cancellationToken);
@@ -56,7 +40,7 @@ public sealed partial class ReconcilePreparationProcessor(ReconcileStarter recon
         {
             // Xero (other than a refusal or a spent day), the warehouse, the ledger or the publisher failed: never an ack;
             // redelivery (then the dead-letter topic) decides. The preparation was validated, so its fields are safe to log.
-            Log.Failed(logger, preparation!.RunId, preparation.TenantId, Identifiers.Printable(message.MessageId), ex.GetType().Name, ex);
+            Log.Failed(logger, preparation.RunId, preparation.TenantId, Identifiers.Printable(message.MessageId), ex.GetType().Name, ex);
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
     }
