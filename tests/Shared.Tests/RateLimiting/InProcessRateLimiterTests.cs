@@ -282,6 +282,40 @@ public sealed class InProcessRateLimiterTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// X-DayLimit-Remaining counts the calls Xero has received, and answers can be read in another order than Xero counted
+    /// the calls. "1 left" read for one call while another is sent and unanswered leaves nothing for a third call: the
+    /// other may have taken it. Its own answer settles it: "0 left" (Xero counted it after) spends the day; "2 left" (read
+    /// late: Xero counted it before the "1 left") gives the third call its turn.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(0, false)]
+    [InlineData(2, true)]
+    public async Task A_call_sent_and_unanswered_is_taken_off_another_calls_day_count_until_its_own_answer(int secondAnswer, bool thirdGranted)
+    {
+        var time = new ParkingClock(Start);
+        using var limiter = Create(time);
+        var first = await Granted(limiter);
+        var second = await Granted(limiter);
+        await first.MarkSentAsync();
+        await second.MarkSentAsync();
+        Assert.True(await first.AnsweredAsync(new RateLimitObservation(time.GetUtcNow(), 50, 1, 9000), Token));
+        await first.DisposeAsync();
+
+        var early = await limiter.AcquireAsync(Tenant, TimeSpan.FromMilliseconds(10), Token);
+        Assert.False(early.IsGranted, "a third call granted while the second, sent and unanswered, may have taken Xero's last one");
+        Assert.Equal(PermitDenial.WaitTooLong, early.Denial);
+
+        await second.AnsweredAsync(new RateLimitObservation(time.GetUtcNow(), 50, secondAnswer, 9000), Token);
+        await second.DisposeAsync();
+        await using var third = await limiter.AcquireAsync(Tenant, TimeSpan.FromMilliseconds(10), Token);
+        Assert.Equal(thirdGranted, third.IsGranted);
+        if (!thirdGranted)
+        {
+            Assert.Equal(PermitDenial.DayLimit, third.Denial);
+        }
+    }
+
     /// <summary>A permit given back before its request went out reached no Xero window: it spends neither the minute nor the day.</summary>
     [Fact(Timeout = 60_000)]
     public async Task A_permit_returned_unused_spends_neither_the_minute_nor_the_day()

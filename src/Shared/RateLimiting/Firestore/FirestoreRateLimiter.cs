@@ -81,6 +81,12 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     /// <summary>How often an instance with demand re-reads the tenant and app documents.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Xero's day count only falls until its reset: an answer read within this long of a lower one but saying more is
+    /// from a call Xero counted before that one, read later.
+    /// </summary>
+    public static readonly TimeSpan StaleDayAnswer = TimeSpan.FromMinutes(1);
+
     /// <summary>Pause between failed block claims of one tenant on one instance.</summary>
     public static readonly TimeSpan ClaimRetry = TimeSpan.FromSeconds(1);
 
@@ -196,6 +202,8 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                     if (state.DeferredUntil <= now && state.DeferredUntil > state.DayObservedAt && state.DayRemaining is <= 0)
                     {
                         state.DayRemaining = null;
+                        state.DayRaw = null;
+                        state.Subtracted.Clear();
                     }
 
                     if (state.DeferredUntil > now)
@@ -260,7 +268,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         }
     }
 
-    public async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken)
+    public ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, CancellationToken cancellationToken) =>
+        ObserveAsync(tenantId, observation, null, cancellationToken);
+
+    /// <summary>What a response said; <paramref name="permit"/>: the number of this instance's permit it answers, when known.</summary>
+    private async ValueTask ObserveAsync(string tenantId, RateLimitObservation observation, long? permit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(observation);
@@ -287,15 +299,14 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 }
             }
 
+            if (permit is long answered)
+            {
+                state.SentUnanswered.Remove(answered);
+            }
+
             if (observation.DayRemaining is int dayRemaining)
             {
-                // Xero's count, less this instance's permits whose requests have not gone out (Xero has not seen them).
-                state.DayRemaining = dayRemaining - state.Unsent;
-                state.DayObservedAt = at;
-                if (dayRemaining <= 0)
-                {
-                    Defer(state, at + TimeSpan.FromHours(1), tenantTransforms);
-                }
+                ApplyDayAnswer(state, dayRemaining, permit, at, tenantTransforms);
             }
 
             switch (observation.Problem)
@@ -414,6 +425,37 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     private static TimeSpan Jittered(TimeSpan delay) =>
         delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 2)));
 
+    /// <summary>
+    /// Takes in Xero's X-DayLimit-Remaining from the answer to <paramref name="permit"/> (the rule of the local limiter's
+    /// call history). Xero counted the calls it had received: the count is its number less this instance's permits sent
+    /// and not yet answered (they may not be in it) and those not sent yet. An answer saying more than a lower one read
+    /// within <see cref="StaleDayAnswer"/> is from a call Xero counted earlier: if that call was taken off the lower one's
+    /// count, it is given back.
+    /// </summary>
+    private static void ApplyDayAnswer(TenantLimits state, int dayRemaining, long? permit, DateTimeOffset at, List<FirestoreFieldTransform> transforms)
+    {
+        if (state.DayRaw is int lowest && dayRemaining >= lowest && at - state.DayRawAt < StaleDayAnswer)
+        {
+            if (permit is long given && state.Subtracted.Remove(given) && state.DayRemaining is int current)
+            {
+                state.DayRemaining = current + 1;
+            }
+
+            return;
+        }
+
+        state.Subtracted.Clear();
+        state.Subtracted.UnionWith(state.SentUnanswered);
+        state.DayRemaining = dayRemaining - state.Unsent - state.Subtracted.Count;
+        state.DayObservedAt = at;
+        state.DayRaw = dayRemaining;
+        state.DayRawAt = at;
+        if (dayRemaining <= 0)
+        {
+            Defer(state, at + TimeSpan.FromHours(1), transforms);
+        }
+    }
+
     private static void Pause(TenantLimits state, DateTimeOffset until, List<FirestoreFieldTransform> transforms)
     {
         if (until > state.PausedUntil)
@@ -520,10 +562,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
             block.InFlight = true;
             state.Held++;
             state.Unsent++;
+            var number = ++state.NextPermit;
             var sent = 0;
             return XeroPermit.Granted(
-                () => Complete(state, block, slot, app, appSlot, used: true, Interlocked.Exchange(ref sent, 1) == 0),
-                () => Complete(state, block, slot, app, appSlot, used: false, Interlocked.Exchange(ref sent, 1) == 0),
+                () => Complete(state, number, block, slot, app, appSlot, used: true, Interlocked.Exchange(ref sent, 1) == 0),
+                () => Complete(state, number, block, slot, app, appSlot, used: false, Interlocked.Exchange(ref sent, 1) == 0),
                 () =>
                 {
                     if (Interlocked.Exchange(ref sent, 1) == 0)
@@ -531,11 +574,13 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                         lock (state.Gate)
                         {
                             state.Unsent--;
+                            state.SentUnanswered.Add(number);
                         }
                     }
 
                     return ValueTask.CompletedTask;
-                });
+                },
+                (observation, ct) => ObserveAsync(state.TenantId, observation, number, ct));
         }
 
         if (state.Blocks.Count == 0)
@@ -550,7 +595,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     /// Ends a permit: a call made holds its slots for a minute more; a permit given back unused frees them now and gives
     /// its day count back. <paramref name="unsent"/>: its request was never said to go out.
     /// </summary>
-    private ValueTask Complete(TenantLimits state, HeldBlock block, int slot, AppBlock app, int appSlot, bool used, bool unsent)
+    private ValueTask Complete(TenantLimits state, long number, HeldBlock block, int slot, AppBlock app, int appSlot, bool used, bool unsent)
     {
         var now = _time.GetUtcNow();
         var freeAt = FirestoreDocumentId.ToMicros(used ? now + Window : now);
@@ -566,6 +611,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
             block.InFlight = false;
             state.Held--;
             state.Unsent -= unsent ? 1 : 0;
+            state.SentUnanswered.Remove(number);
             if (!used && state.DayRemaining is int remaining)
             {
                 state.DayRemaining = remaining + 1;

@@ -35,6 +35,23 @@ internal sealed class TenantLimits(string tenantId)
     /// <summary>This instance's permits of the tenant whose request has not gone out yet.</summary>
     public int Unsent { get; set; }
 
+    /// <summary>The number the next permit of the tenant gets on this instance (the answer to a call names it).</summary>
+    public long NextPermit { get; set; }
+
+    /// <summary>This instance's permits of the tenant whose request went out and whose answer has not been read.</summary>
+    public HashSet<long> SentUnanswered { get; } = [];
+
+    /// <summary>
+    /// The permits sent and unanswered when <see cref="DayRemaining"/> was read from Xero: taken off it (Xero may not have
+    /// counted them yet), and given back if their own answer, read later, shows Xero had counted them first.
+    /// </summary>
+    public HashSet<long> Subtracted { get; } = [];
+
+    /// <summary>Xero's lowest X-DayLimit-Remaining read so far (the count only falls until its reset), and when.</summary>
+    public int? DayRaw { get; set; }
+
+    public DateTimeOffset DayRawAt { get; set; } = DateTimeOffset.MinValue;
+
     public DateTimeOffset RefreshedAt { get; set; } = DateTimeOffset.MinValue;
 
     public ITimer? IdleTimer { get; set; }
