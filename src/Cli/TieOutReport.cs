@@ -22,7 +22,7 @@ public static class TieOutReport
             var report = result.Report == XeroReport.BalanceSheet ? "Balance Sheet" : "Trial Balance";
             if (result.MissingScope is { } scope)
             {
-                Line(context, $"Tie-out {who} {report} as at {date}: skipped, the connection does not grant {scope} (run connect again to ask for it)");
+                Line(context, $"Tie-out {who} {report} as at {date}: skipped, the connection does not grant {scope}");
                 continue;
             }
 
