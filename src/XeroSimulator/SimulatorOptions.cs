@@ -56,7 +56,7 @@ public sealed class SimulatorOptions
     public SimulatorBehaviour Behaviour { get; init; } = SimulatorBehaviour.Default;
 
     /// <summary>The scopes a client_credentials (custom connection) token carries.</summary>
-    public string CustomConnectionScope { get; init; } = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read";
+    public string CustomConnectionScope { get; init; } = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read accounting.reports.read";
 
     /// <summary>
     /// An app created from 2 March 2026: asking for a broad scope (accounting.transactions(.read), accounting.reports.read)
