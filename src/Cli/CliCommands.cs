@@ -18,10 +18,11 @@ public static class CliCommands
                                   returns get deleted_at in the latest views
               --budget N          with --reconcile: at most N Xero calls per organisation
               --full-refresh      with --reconcile: read Invoices and Contacts in full now
-              --tie-out           after a complete sync, compare each organisation's Trial Balance (one Xero
-                                  call, scope accounting.reports.trialbalance.read) with the trial balance of
-                                  the warehouse's journals, account by account; exit code 4 when one differs
-              --as-at YYYY-MM-DD  with --tie-out: the date to tie out at (default today, UTC)
+              --tie-out           after a complete sync, compare each organisation's Trial Balance and Balance
+                                  Sheet (one Xero call each per date; scopes accounting.reports.trialbalance.read,
+                                  accounting.reports.balancesheet.read) with the balances of the warehouse's
+                                  journals, account by account; kept in the warehouse; exit code 4 when one differs
+              --as-at YYYY-MM-DD  with --tie-out: the date to tie out at (default the last 3 month ends, UTC)
               --verbose           log every page to stderr
               --listen            after the run, receive Xero's webhooks and land the changed records by id
                                   until Ctrl+C (key in XERO_WEBHOOK_KEY; with --demo the simulator sends them)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using XeroSync.Cli.Local;
 using XeroSync.Pipeline;
+using XeroSync.TieOut;
 using XeroSync.Xero;
 
 namespace XeroSync.Cli;
@@ -143,8 +144,8 @@ public static class SyncCommand
             }
             else if (tieOut)
             {
-                var date = asAt ?? DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime);
-                exitCode = TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, date, cancellationToken), context);
+                var dates = asAt is { } chosen ? [chosen] : TieOutDates.MonthEnds(DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime));
+                exitCode = TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, dates, cancellationToken), context);
             }
 
             return listen ? await ListenMode.RunAsync(pipeline, target, listenOn!, webhookKey, log, context, exitCode, cancellationToken) : exitCode;

@@ -55,11 +55,8 @@ public sealed class SimulatorOptions
     /// <summary>How the organisations behave while read (page caps, order, scheduled changes); change at runtime with <see cref="SimulatorState.SetBehaviour"/>.</summary>
     public SimulatorBehaviour Behaviour { get; init; } = SimulatorBehaviour.Default;
 
-    /// <summary>Every N-th generated invoice has status ARCHIVED (served only with includeArchived=true); 0 = none.</summary>
-    public int ArchivedInvoiceEvery { get; init; }
-
     /// <summary>The scopes a client_credentials (custom connection) token carries.</summary>
-    public string CustomConnectionScope { get; init; } = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read";
+    public string CustomConnectionScope { get; init; } = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read accounting.reports.read";
 
     /// <summary>
     /// An app created from 2 March 2026: asking for a broad scope (accounting.transactions(.read), accounting.reports.read)

@@ -101,12 +101,12 @@ public sealed class ConnectCommandTests : IAsyncDisposable
         var output = _output.ToString();
         Assert.True(exit == ExitCodes.Success, output);
         // developer.xero.com/documentation/oauth2/scopes, granular scopes of 2026: one read scope per family, no broad scope, no
-        // Journals; reports have one scope per report family, and sync --tie-out reads the Trial Balance.
+        // Journals; reports have one scope per report family, and sync --tie-out reads the Trial Balance and the Balance Sheet.
         string[] expected =
         [
             "offline_access", "accounting.invoices.read", "accounting.payments.read", "accounting.banktransactions.read",
             "accounting.manualjournals.read", "accounting.classicexpenses.read", "accounting.contacts.read", "accounting.settings.read",
-            "accounting.budgets.read", "accounting.reports.trialbalance.read",
+            "accounting.budgets.read", "accounting.reports.trialbalance.read", "accounting.reports.balancesheet.read",
         ];
         Assert.Equal(expected.Order(), HttpUtility.ParseQueryString(authorizeUrl!.Query)["scope"]!.Split(' ').Order());
         Assert.Equal(1, _host!.State.AuthorizationCodeTokenCalls);

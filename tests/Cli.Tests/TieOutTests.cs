@@ -6,17 +6,18 @@ using XeroSync.XeroSimulator;
 namespace XeroSync.Tests;
 
 /// <summary>
-/// `sync --tie-out` against a simulated organisation: the warehouse's journals tie to Xero's Trial Balance account by
-/// account, and a journal the sync never saw (hidden from GET /Journals, kept in the ledger the report is made from) is
-/// found: the accounts its lines post to are named with exactly the journal's amounts, and the exit code is 4.
-/// Expected accounts and amounts come from the simulator's records.
+/// `sync --tie-out` against a simulated organisation: the warehouse's journals tie to Xero's Trial Balance and Balance Sheet
+/// account by account at each of the last three month ends, and a journal the sync never saw (hidden from GET /Journals,
+/// kept in the ledger the reports are made from) is found: the accounts its lines post to are named with exactly the
+/// journal's amounts, and the exit code is 4. Without the Balance Sheet's scope that report is skipped with the scope
+/// named and no call. Expected accounts, amounts and dates come from the simulator's records and request log.
 /// </summary>
 public sealed class TieOutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact(Timeout = 300_000)]
-    public async Task A_complete_sync_ties_out_to_the_cent()
+    public async Task A_complete_sync_ties_out_to_the_cent_at_the_last_three_month_ends_and_keeps_the_reports()
     {
         await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
         using var data = new TempDirectory();
@@ -25,34 +26,103 @@ public sealed class TieOutTests
 
         Assert.True(exitCode == ExitCodes.Success, output);
         var tenant = host.State.Tenants[0].TenantId;
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var accounts = Journals(host).Where(j => j.Date <= today).SelectMany(j => j.Lines.Select(l => l.AccountId)).ToHashSet(StringComparer.Ordinal);
-        accounts.Add(RetainedEarnings(host));
-        Assert.Contains($"Tie-out {tenant}", output, StringComparison.Ordinal);
-        Assert.Contains($"ties, {accounts.Count} accounts agree with Xero's Trial Balance to the cent", output, StringComparison.Ordinal);
-        Assert.Equal(1, host.State.Requests.Count(r => r.Endpoint == "Reports/TrialBalance" && r.StatusCode == 200));
+        var dates = MonthEnds();
+        foreach (var date in dates)
+        {
+            var accounts = Journals(host).Where(j => j.Date <= date).SelectMany(j => j.Lines.Select(l => l.AccountId)).ToHashSet(StringComparer.Ordinal);
+            accounts.Add(RetainedEarnings(host));
+            Assert.Contains($"{tenant} ({host.State.Tenants[0].Name}) Trial Balance as at {date:yyyy-MM-dd}: ties, {accounts.Count} accounts agree with Xero's Trial Balance to the cent", output, StringComparison.Ordinal);
+            Assert.Contains($"{tenant} ({host.State.Tenants[0].Name}) Balance Sheet as at {date:yyyy-MM-dd}: ties,", output, StringComparison.Ordinal);
+        }
+
+        // One call per report and month end, each asked for its own date.
+        foreach (var report in (string[])["Reports/TrialBalance", "Reports/BalanceSheet"])
+        {
+            var calls = host.State.Requests.Where(r => r.Endpoint == report).ToList();
+            Assert.Equal(3, calls.Count);
+            Assert.All(calls, c => Assert.Equal(200, c.StatusCode));
+        }
+
+        var (queryExit, kept) = await CliHarness.RunAsync(
+            ["query", "SELECT report || ' ' || CAST(as_at AS VARCHAR) || ' ' || CAST(ties AS VARCHAR) AS r FROM xero_raw.tie_outs ORDER BY report, as_at", "--format", "csv", "--data-dir", data.Path]);
+        Assert.True(queryExit == ExitCodes.Success, kept);
+        string[] expected = [.. ((string[])["BalanceSheet", "TrialBalance"]).SelectMany(r => dates.Select(d => $"{r} {d:yyyy-MM-dd} true"))];
+        Assert.Equal(expected, kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
+        (queryExit, kept) = await CliHarness.RunAsync(
+            ["query", "SELECT count(*) AS n FROM xero_raw.report_snapshots WHERE json_extract_string(report_json, '$.ReportType') IN ('TrialBalance', 'BalanceSheet')", "--format", "csv", "--data-dir", data.Path]);
+        Assert.True(queryExit == ExitCodes.Success, kept);
+        Assert.Equal("6", kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1]);
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task A_journal_the_sync_never_saw_is_named_by_its_accounts()
+    public async Task A_journal_the_sync_never_saw_is_named_by_its_accounts_in_both_reports()
     {
         await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
         using var data = new TempDirectory();
-        var journal = Journals(host).Where(j => j.Date <= DateOnly.FromDateTime(DateTime.UtcNow)).MaxBy(j => j.Number)!;
+        var asAt = MonthEnds()[^1];
+        // A journal of balance-sheet accounts only (by the simulator's account classes): both reports show its lines as they are.
+        var classes = AccountClasses(host);
+        var journal = Journals(host)
+            .Where(j => j.Date <= asAt && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .MaxBy(j => j.Number)!;
         host.State.SetBehaviour(SimulatorBehaviour.Default with { HiddenJournalNumbers = [journal.Number] });
 
-        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--as-at", $"{asAt:yyyy-MM-dd}", "--data-dir", data.Path], Environment(host));
 
         Assert.True(exitCode == ExitCodes.NotTied, output);
         var missing = journal.Lines.GroupBy(l => (l.AccountId, l.Code)).Select(g => (g.Key.AccountId, g.Key.Code, Net: g.Sum(l => l.Net))).Where(a => a.Net != 0m).ToList();
         Assert.NotEmpty(missing);
-        Assert.Contains($"does not tie, {missing.Count} of", output, StringComparison.Ordinal);
-        foreach (var (accountId, code, net) in missing)
+        var lines = output.Split('\n');
+        foreach (var report in (string[])["Trial Balance", "Balance Sheet"])
         {
-            var line = Assert.Single(output.Split('\n'), l => l.Contains($"[{accountId}]", StringComparison.Ordinal));
-            Assert.Contains($"({code})", line, StringComparison.Ordinal);
-            Assert.EndsWith("difference " + net.ToString("0.00", CultureInfo.InvariantCulture), line.TrimEnd());
+            var header = Array.FindIndex(lines, l => l.Contains($"{report} as at {asAt:yyyy-MM-dd}: does not tie, {missing.Count} of", StringComparison.Ordinal));
+            Assert.True(header >= 0, output);
+            var named = lines.Skip(header + 1).Take(missing.Count).ToList();
+            foreach (var (accountId, code, net) in missing)
+            {
+                var line = Assert.Single(named, l => l.Contains($"[{accountId}]", StringComparison.Ordinal));
+                if (report == "Trial Balance")
+                {
+                    Assert.Contains($"({code})", line, StringComparison.Ordinal);
+                }
+
+                Assert.EndsWith("difference " + net.ToString("0.00", CultureInfo.InvariantCulture), line.TrimEnd());
+            }
         }
+
+        Assert.Equal(1, host.State.Requests.Count(r => r.Endpoint == "Reports/BalanceSheet" && r.StatusCode == 200));
+        var (queryExit, kept) = await CliHarness.RunAsync(
+            ["query", "SELECT account_id || ' ' || CAST(difference AS VARCHAR) AS d FROM xero_raw.tie_out_differences WHERE report = 'BalanceSheet' ORDER BY account_id", "--format", "csv", "--data-dir", data.Path]);
+        Assert.True(queryExit == ExitCodes.Success, kept);
+        Assert.Equal(
+            missing.Select(m => $"{m.AccountId} {m.Net.ToString("0.00", CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal),
+            kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Without_the_balance_sheet_scope_its_tie_out_is_skipped_with_the_scope_named()
+    {
+        // A connection granted the Trial Balance's report scope but not the Balance Sheet's (developer.xero.com: one scope per report family).
+        var options = new SimulatorOptions
+        {
+            Tenants = 1, Scale = 0.05, ChangesPerMinute = 0, EnforceScopes = true,
+            CustomConnectionScope = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read accounting.reports.trialbalance.read",
+        };
+        await using var host = await XeroSimulatorHost.StartAsync(options, Ct);
+        using var data = new TempDirectory();
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
+
+        Assert.True(exitCode == ExitCodes.Success, output);
+        var tenant = host.State.Tenants[0].TenantId;
+        foreach (var date in MonthEnds())
+        {
+            Assert.Contains($"{tenant} ({host.State.Tenants[0].Name}) Balance Sheet as at {date:yyyy-MM-dd}: skipped, the connection does not grant accounting.reports.balancesheet.read", output, StringComparison.Ordinal);
+            Assert.Contains($"{tenant} ({host.State.Tenants[0].Name}) Trial Balance as at {date:yyyy-MM-dd}: ties,", output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, host.State.Requests.Count(r => r.Endpoint == "Reports/BalanceSheet"));
+        Assert.Equal(3, host.State.Requests.Count(r => r.Endpoint == "Reports/TrialBalance" && r.StatusCode == 200));
     }
 
     [Fact(Timeout = 60_000)]
@@ -67,7 +137,25 @@ public sealed class TieOutTests
         Assert.Contains("--as-at must be a date as YYYY-MM-DD", output, StringComparison.Ordinal);
     }
 
-    private static SimulatorOptions Options() => new() { Tenants = 1, Scale = 0.05, ChangesPerMinute = 0 };
+    /// <summary>The last day of each of the three months before this one (UTC), oldest first: the documented default dates.</summary>
+    private static DateOnly[] MonthEnds()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = new DateOnly(today.Year, today.Month, 1);
+        return [first.AddMonths(-2).AddDays(-1), first.AddMonths(-1).AddDays(-1), first.AddDays(-1)];
+    }
+
+    private static Dictionary<string, string> AccountClasses(XeroSimulatorHost host) =>
+        host.State.GetRecords(host.State.Tenants[0].TenantId, "Accounts").Values
+            .Select(a => JsonDocument.Parse(a).RootElement)
+            .ToDictionary(a => a.GetProperty("AccountID").GetString()!, a => a.GetProperty("Class").GetString()!, StringComparer.Ordinal);
+
+    /// <summary>A custom connection granted the two reports' scopes (developer.xero.com: one granular scope per report family).</summary>
+    private static SimulatorOptions Options() => new()
+    {
+        Tenants = 1, Scale = 0.05, ChangesPerMinute = 0,
+        CustomConnectionScope = "accounting.transactions.read accounting.contacts.read accounting.settings.read accounting.journals.read accounting.budgets.read accounting.reports.trialbalance.read accounting.reports.balancesheet.read",
+    };
 
     private static Dictionary<string, string> Environment(XeroSimulatorHost host) => new(StringComparer.Ordinal)
     {

@@ -33,12 +33,14 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly ReconcileStarter _reconciler;
     private readonly UsageRecorder _usage;
     private readonly XeroApiClient _xero;
+    private readonly TimeProvider _time;
 
     public LocalPipeline(LocalPipelineSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
         Settings = settings;
+        _time = time;
         Directory.CreateDirectory(settings.DataDirectory);
         var state = SqliteStateDatabase.InFolder(settings.DataDirectory);
         Ledger = new SqliteRunLedger(state, time);
@@ -180,43 +182,68 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// The tie-out of each organisation at <paramref name="date"/>: Xero's Trial Balance (one call, under the same rate
-    /// limiter as the sync) against the trial balance the warehouse's journals make, account by account.
+    /// The tie-out of each organisation at each of <paramref name="dates"/>: Xero's Trial Balance and Balance Sheet (one call
+    /// each, under the same rate limiter as the sync) against the balances the warehouse's journals make, account by account.
+    /// A report whose scope the connection does not grant is skipped with the scope named. Each report read and each result
+    /// is kept in the warehouse.
     /// </summary>
-    public async Task<IReadOnlyList<TieOutResult>> TieOutAsync(IReadOnlyList<XeroConnection> tenants, DateOnly date, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TieOutResult>> TieOutAsync(IReadOnlyList<XeroConnection> tenants, IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenants);
+        ArgumentNullException.ThrowIfNull(dates);
         await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         var results = new List<TieOutResult>();
         foreach (var tenant in tenants)
         {
-            TieOutResult result;
-            var totals = await _warehouse.GetJournalTotalsAsync(tenant.TenantId, date, cancellationToken);
-            if (totals is null)
+            foreach (var date in dates)
             {
-                result = TieOutResult.Failed(tenant.TenantId, date, "the warehouse holds no Organisation record for it (sync Organisation first)");
-            }
-            else
-            {
-                try
+                var totals = await _warehouse.GetJournalTotalsAsync(tenant.TenantId, date, cancellationToken);
+                foreach (var report in (XeroReport[])[XeroReport.TrialBalance, XeroReport.BalanceSheet])
                 {
-                    var xero = await _xero.GetTrialBalanceAsync(tenant.TenantId, date, null, cancellationToken);
-                    result = TrialBalanceComparison.Compare(tenant.TenantId, date, xero, TrialBalanceComparison.FromJournals(totals));
-                }
-                catch (XeroApiException ex)
-                {
-                    result = TieOutResult.Failed(tenant.TenantId, date, "Xero's Trial Balance could not be read: " + ex.Message);
-                }
-                catch (System.Text.Json.JsonException ex)
-                {
-                    result = TieOutResult.Failed(tenant.TenantId, date, "Xero's Trial Balance could not be read: " + ex.Message);
+                    var (result, json) = await TieOutAsync(tenant.TenantId, report, date, totals, cancellationToken);
+                    result = result with { TenantName = tenant.TenantName, Report = report };
+                    await _warehouse.SaveTieOutAsync(new TieOutRecord(result, _time.GetUtcNow(), json), cancellationToken);
+                    results.Add(result);
                 }
             }
-
-            results.Add(result with { TenantName = tenant.TenantName });
         }
 
         return results;
+    }
+
+    private async Task<(TieOutResult Result, byte[]? Json)> TieOutAsync(string tenantId, XeroReport report, DateOnly date, JournalTotals? totals, CancellationToken cancellationToken)
+    {
+        var name = report == XeroReport.BalanceSheet ? "Balance Sheet" : "Trial Balance";
+        if (totals is null)
+        {
+            return (TieOutResult.Failed(tenantId, date, "the warehouse holds no Organisation record for it (sync Organisation first)"), null);
+        }
+
+        byte[] json;
+        try
+        {
+            json = await _xero.GetReportAsync(tenantId, report, date, null, cancellationToken);
+        }
+        catch (XeroApiException ex) when (ex.Failure == XeroFailure.ScopeNotGranted && ex.Detail is { } scope)
+        {
+            return (TieOutResult.Skip(tenantId, date, scope), null);
+        }
+        catch (XeroApiException ex)
+        {
+            return (TieOutResult.Failed(tenantId, date, $"Xero's {name} could not be read: {ex.Message}"), null);
+        }
+
+        try
+        {
+            var result = report == XeroReport.BalanceSheet
+                ? TrialBalanceComparison.Compare(tenantId, date, XeroBalanceSheet.Parse(json), TrialBalanceComparison.BalanceSheetFromJournals(totals))
+                : TrialBalanceComparison.Compare(tenantId, date, XeroTrialBalance.Parse(json), TrialBalanceComparison.FromJournals(totals));
+            return (result, json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (TieOutResult.Failed(tenantId, date, $"Xero's {name} could not be read: {ex.Message}"), json);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,9 +1,10 @@
 namespace XeroSync.TieOut;
 
 /// <summary>
-/// The tie-out: the trial balance the warehouse's journals make, placed as Xero's report places it (balance-sheet accounts
-/// to date, revenue and expense accounts since the financial year began, earlier years' profit on Retained Earnings),
-/// compared account by account, to the cent, with Xero's own Trial Balance.
+/// The tie-out: the balances the warehouse's journals make, placed as Xero's report places them (Trial Balance:
+/// balance-sheet accounts to date, revenue and expense accounts since the financial year began, earlier years' profit on
+/// Retained Earnings; Balance Sheet: the balance-sheet accounts, Retained Earnings with the earlier years' profit, the
+/// profit since the year began as Current Year Earnings), compared account by account, to the cent, with Xero's report.
 /// </summary>
 public static class TrialBalanceComparison
 {
@@ -39,6 +40,23 @@ public static class TrialBalanceComparison
         }
 
         return [.. lines.Values];
+    }
+
+    /// <summary>
+    /// The warehouse's journals as Xero's Balance Sheet shows them, debit positive: each balance-sheet account to date,
+    /// Retained Earnings with the profit of earlier years, and the profit since the financial year began on the line
+    /// <see cref="XeroBalanceSheet.CurrentYearEarningsId"/> (a profit is a credit, so it reads negative).
+    /// </summary>
+    public static IReadOnlyList<TrialBalanceLine> BalanceSheetFromJournals(JournalTotals totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        var currentYear = totals.Accounts.Where(a => ProfitAndLossTypes.Contains(a.AccountType)).Sum(a => a.ThisYear);
+        var profitAndLossIds = totals.Accounts.Where(a => ProfitAndLossTypes.Contains(a.AccountType)).Select(a => a.AccountId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return
+        [
+            .. FromJournals(totals).Where(l => !profitAndLossIds.Contains(l.AccountId)),
+            new TrialBalanceLine(XeroBalanceSheet.CurrentYearEarningsId, "Current Year Earnings", currentYear),
+        ];
     }
 
     /// <summary>Compares Xero's lines with the warehouse's: every account on either side whose balances differ by a cent or more.</summary>

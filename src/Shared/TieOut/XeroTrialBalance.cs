@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using static XeroSync.TieOut.XeroReportRows;
 
 namespace XeroSync.TieOut;
 
@@ -10,16 +10,11 @@ namespace XeroSync.TieOut;
 /// </summary>
 public static class XeroTrialBalance
 {
+    private const string Name = "Trial Balance";
+
     public static IReadOnlyList<TrialBalanceLine> Parse(ReadOnlySpan<byte> reportJson)
     {
-        var reader = new Utf8JsonReader(reportJson);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var report = document.RootElement;
-        if (report.ValueKind != JsonValueKind.Object || !report.TryGetProperty("Rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
-        {
-            throw new JsonException("Xero's Trial Balance has no Rows.");
-        }
-
+        using var document = Open(reportJson, Name, out var rows);
         int? ytdDebit = null;
         int? ytdCredit = null;
         var lines = new List<TrialBalanceLine>();
@@ -42,42 +37,13 @@ public static class XeroTrialBalance
                 foreach (var accountRow in sectionRows.EnumerateArray().Where(r => Text(r, "RowType") == "Row"))
                 {
                     var cells = Cells(accountRow);
-                    var accountId = cells.Select(AccountId).FirstOrDefault(id => id is not null)
-                        ?? throw new JsonException($"A Trial Balance row names no account id: '{Text(cells[0], "Value")}'.");
-                    lines.Add(new TrialBalanceLine(accountId, Text(cells[0], "Value") ?? accountId, Amount(cells, ytdDebit.Value) - Amount(cells, ytdCredit.Value)));
+                    var accountId = AccountId(cells)
+                        ?? throw new JsonException($"A Trial Balance row names no account id: '{(cells.Count > 0 ? Text(cells[0], "Value") : null)}'.");
+                    lines.Add(new TrialBalanceLine(accountId, Text(cells[0], "Value") ?? accountId, Amount(cells, ytdDebit.Value, Name) - Amount(cells, ytdCredit.Value, Name)));
                 }
             }
         }
 
         return lines;
     }
-
-    private static List<JsonElement> Cells(JsonElement row) =>
-        row.TryGetProperty("Cells", out var cells) && cells.ValueKind == JsonValueKind.Array ? [.. cells.EnumerateArray()] : [];
-
-    private static string? AccountId(JsonElement cell)
-    {
-        if (!cell.TryGetProperty("Attributes", out var attributes) || attributes.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        return attributes.EnumerateArray().Where(a => Text(a, "Id") == "account").Select(a => Text(a, "Value")).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-    }
-
-    private static decimal Amount(List<JsonElement> cells, int index)
-    {
-        var text = index < cells.Count ? Text(cells[index], "Value") : null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return 0m;
-        }
-
-        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var amount)
-            ? amount
-            : throw new JsonException($"A Trial Balance amount is not a number: '{text}'.");
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -97,22 +97,25 @@ public sealed partial class XeroApiClient
         GetPageAsync(PageQuery.ForRecord(tenantId, endpoint, recordId, deadline), null, cancellationToken);
 
     /// <summary>
-    /// Xero's Trial Balance of the tenant at <paramref name="date"/> (<c>GET /Reports/TrialBalance?date=YYYY-MM-DD</c>), one
-    /// account a line, under the same permits, retries and token refresh as a page. Needs the scope
-    /// <c>accounting.reports.trialbalance.read</c> (or the broad <c>accounting.reports.read</c>).
+    /// One of Xero's reports of the tenant at <paramref name="date"/> (<c>GET /Reports/{name}?date=YYYY-MM-DD</c>), the
+    /// report object's raw JSON, under the same permits, retries and token refresh as a page. Needs the report's granular
+    /// scope (<see cref="XeroScopes.TrialBalance"/>, <see cref="XeroScopes.BalanceSheet"/>) or the broad
+    /// <c>accounting.reports.read</c>: without it, a <see cref="XeroApiException"/> with <see cref="XeroFailure.ScopeNotGranted"/>
+    /// naming the scope, and no call when the token's scopes are known.
     /// </summary>
-    public async Task<IReadOnlyList<TrialBalanceLine>> GetTrialBalanceAsync(string tenantId, DateOnly date, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async Task<byte[]> GetReportAsync(string tenantId, XeroReport report, DateOnly date, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValidTenantId(tenantId))
         {
             throw new ArgumentException($"'{Identifiers.Printable(tenantId)}' is not a Xero tenant id.", nameof(tenantId));
         }
 
-        var report = new XeroEndpoint("Reports/TrialBalance", "trial_balance", "Reports", "ReportID", PagingStyle.None, 0, false, null, ExtraQuery: "date=" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        using var page = await GetPageAsync(new PageQuery(tenantId, report, 0, null, null, deadline), cancellationToken);
+        var (path, table) = report == XeroReport.BalanceSheet ? ("Reports/BalanceSheet", "balance_sheet") : ("Reports/TrialBalance", "trial_balance");
+        var endpoint = new XeroEndpoint(path, table, "Reports", "ReportID", PagingStyle.None, 0, false, null, ExtraQuery: "date=" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        using var page = await GetPageAsync(new PageQuery(tenantId, endpoint, 0, null, null, deadline), cancellationToken);
         return page.Count == 1
-            ? XeroTrialBalance.Parse(page.RecordJson(0))
-            : throw new XeroApiException(XeroFailure.BadRequest, 200, string.Create(CultureInfo.InvariantCulture, $"Xero's Trial Balance response holds {page.Count} reports, not one."));
+            ? page.RecordJson(0).ToArray()
+            : throw new XeroApiException(XeroFailure.BadRequest, 200, string.Create(CultureInfo.InvariantCulture, $"Xero's {path} response holds {page.Count} reports, not one."));
     }
 
     /// <summary>

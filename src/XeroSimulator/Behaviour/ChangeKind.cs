@@ -22,6 +22,9 @@ public enum ChangeKind
     /// </summary>
     Delete,
 
-    /// <summary>Status ARCHIVED (Contacts, Invoices: hidden unless includeArchived=true; TrackingCategories).</summary>
+    /// <summary>
+    /// Status ARCHIVED (Contacts: ContactStatus, hidden unless includeArchived=true; TrackingCategories; Accounts). Refused for
+    /// Invoices: Xero's Invoice Status codes have no ARCHIVED.
+    /// </summary>
     Archive,
 }

@@ -54,11 +54,6 @@ internal sealed class TenantOrganisation
                 var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(start.ToUnixTimeMilliseconds() + offsetMs);
                 var context = new RecordContext(random, i + 1, timestamp, references);
                 var record = RecordFactory.Create(endpoint, context, tenant, createdAt);
-                if (endpoint == "Invoices" && options.ArchivedInvoiceEvery > 0 && (i + 1) % options.ArchivedInvoiceEvery == 0)
-                {
-                    record["Status"] = "ARCHIVED";
-                }
-
                 collection.Add(record);
             }
 
@@ -126,7 +121,8 @@ internal sealed class TenantOrganisation
                     record["ContactStatus"] = "ARCHIVED";
                     RecordMutator.Stamp(record, now);
                     break;
-                case ChangeKind.Archive when definition.Name is "Invoices" or "TrackingCategories" or "Accounts":
+                // Xero's Invoice Status codes (DRAFT, SUBMITTED, DELETED, AUTHORISED, PAID, VOIDED) have no ARCHIVED: invoices are not archived.
+                case ChangeKind.Archive when definition.Name is "TrackingCategories" or "Accounts":
                     record["Status"] = "ARCHIVED";
                     RecordMutator.Stamp(record, now);
                     break;

@@ -23,7 +23,7 @@ namespace XeroSync.Warehouse.Local;
 /// DuckDB allows one writer process and no readers beside it, so this class opens the file for each operation and
 /// closes it after (a query in another process runs between loads) and serialises its operations.
 /// </summary>
-public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, IDisposable, IAsyncDisposable
+public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, ITieOutStore, IDisposable, IAsyncDisposable
 {
     private static readonly byte[] TenantId = "tenant_id"u8.ToArray();
     private static readonly byte[] RecordId = "record_id"u8.ToArray();
@@ -328,6 +328,81 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Keeps a tie-out: Xero's report as read in <c>xero_raw.report_snapshots</c>, the result in <c>xero_raw.tie_outs</c> and each
+    /// account that differs in <c>xero_raw.tie_out_differences</c>, in one transaction (append-only: a later check adds rows).
+    /// </summary>
+    public async Task SaveTieOutAsync(TieOutRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var result = record.Result;
+        if (!Identifiers.IsValidTenantId(result.TenantId))
+        {
+            throw new ArgumentException($"'{Identifiers.Printable(result.TenantId)}' is not a Xero tenant id.", nameof(record));
+        }
+
+        var report = result.Report.ToString();
+        var day = result.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var at = record.CheckedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TieOutTablesSql;
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            async Task InsertAsync(string sql, params (string Name, object? Value)[] values)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = sql;
+                foreach (var (name, value) in values)
+                {
+                    insert.Parameters.Add(new DuckDBParameter(name, value));
+                }
+
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (record.ReportJson is { } json)
+            {
+                await InsertAsync(
+                    "INSERT INTO xero_raw.report_snapshots VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), CAST($json AS JSON))",
+                    ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("json", Encoding.UTF8.GetString(json)));
+            }
+
+            await InsertAsync(
+                "INSERT INTO xero_raw.tie_outs VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $accounts, $ties, $problem, $scope)",
+                ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("accounts", result.Accounts), ("ties", result.Ties),
+                ("problem", result.Problem), ("scope", result.MissingScope));
+            foreach (var difference in result.Differences)
+            {
+                await InsertAsync(
+                    "INSERT INTO xero_raw.tie_out_differences VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $account, $xero, $warehouse, $difference)",
+                    ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("id", difference.AccountId), ("account", difference.Account),
+                    ("xero", difference.Xero), ("warehouse", difference.Warehouse), ("difference", difference.Difference));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The tie-out's tables (append-only; <c>report</c> is TrialBalance or BalanceSheet, amounts debit positive).</summary>
+    private const string TieOutTablesSql = """
+        CREATE TABLE IF NOT EXISTS xero_raw.report_snapshots (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, report_json JSON NOT NULL);
+        CREATE TABLE IF NOT EXISTS xero_raw.tie_outs (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, checked_at TIMESTAMPTZ NOT NULL, accounts INTEGER NOT NULL, ties BOOLEAN NOT NULL, problem VARCHAR, missing_scope VARCHAR);
+        CREATE TABLE IF NOT EXISTS xero_raw.tie_out_differences (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, checked_at TIMESTAMPTZ NOT NULL, account_id VARCHAR NOT NULL, account VARCHAR NOT NULL, xero DECIMAL(18,2) NOT NULL, warehouse DECIMAL(18,2) NOT NULL, difference DECIMAL(18,2) NOT NULL);
+
+        """;
 
     public void Dispose()
     {

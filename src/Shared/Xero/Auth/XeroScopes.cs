@@ -23,15 +23,18 @@ public static class XeroScopes
     /// <summary>Xero's Trial Balance report (<c>sync --tie-out</c>): the granular report scope of 2026, one per report family.</summary>
     public const string TrialBalance = "accounting.reports.trialbalance.read";
 
+    /// <summary>Xero's Balance Sheet report (<c>sync --tie-out</c>), the Balance Sheet family's granular report scope.</summary>
+    public const string BalanceSheet = "accounting.reports.balancesheet.read";
+
     /// <summary>The broad read scope of every report, deprecated with <see cref="BroadTransactions"/>.</summary>
     public const string BroadReports = "accounting.reports.read";
 
     /// <summary>The broad read scope of transactions, deprecated: unavailable to apps created from March 2026.</summary>
     public const string BroadTransactions = "accounting.transactions.read";
 
-    /// <summary>What <c>connect</c> asks for by default: the granular read scopes of every endpoint but Journals, and the Trial Balance's.</summary>
+    /// <summary>What <c>connect</c> asks for by default: the granular read scopes of every endpoint but Journals, and the tie-out's reports'.</summary>
     public static IReadOnlyList<string> Granular { get; } =
-        [OfflineAccess, Invoices, Payments, BankTransactions, ManualJournals, ClassicExpenses, Contacts, Settings, Budgets, TrialBalance];
+        [OfflineAccess, Invoices, Payments, BankTransactions, ManualJournals, ClassicExpenses, Contacts, Settings, Budgets, TrialBalance, BalanceSheet];
 
     /// <summary>What an app created before March 2026 that still holds the broad scopes asks for.</summary>
     public static IReadOnlyList<string> Broad { get; } =
@@ -66,6 +69,8 @@ public static class XeroScopes
         ["TaxRates"] = Settings,
         ["TrackingCategories"] = Settings,
         ["Users"] = Settings,
+        ["Reports/TrialBalance"] = TrialBalance,
+        ["Reports/BalanceSheet"] = BalanceSheet,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The granular read scope that grants <paramref name="endpoint"/> (a detail endpoint: its parent's); null for an endpoint outside the catalog.</summary>
@@ -77,7 +82,7 @@ public static class XeroScopes
 
     /// <summary>
     /// Every scope that grants a GET of <paramref name="endpoint"/>: the granular read scope, its read-write form, the broad
-    /// <c>accounting.transactions(.read)</c> for transactions, and <c>accounting.settings</c> for Items (Xero lists Items under both).
+    /// <c>accounting.transactions(.read)</c> for transactions, <c>accounting.reports(.read)</c> for reports, and <c>accounting.settings</c> for Items (Xero lists Items under both).
     /// Empty for an endpoint outside the catalog (no scope is known: Xero's answer decides).
     /// </summary>
     public static IReadOnlyList<string> AcceptedFor(XeroEndpoint endpoint)
@@ -92,6 +97,12 @@ public static class XeroScopes
         {
             accepted.Add(BroadTransactions);
             accepted.Add("accounting.transactions");
+        }
+
+        if (required is TrialBalance or BalanceSheet)
+        {
+            accepted.Add(BroadReports);
+            accepted.Add("accounting.reports");
         }
 
         if ((endpoint.DetailOf ?? endpoint.Name) == "Items")
