@@ -175,7 +175,7 @@ public sealed class CliTests
         var (syncExit, syncOutput) = await CliHarness.RunAsync(["sync", "--demo", "--data-dir", data.Path, .. endpoints], env);
         Assert.True(syncExit == ExitCodes.Success, syncOutput);
         Assert.Contains("Warning: monthly egress budget of 0.001 MB for tenant ", Flat(syncOutput), StringComparison.Ordinal);
-        Assert.Contains("(reconciles are deferred; incremental syncs still run)", Flat(syncOutput), StringComparison.Ordinal);
+        Assert.Contains("(reconciles and full syncs are deferred; incremental syncs still run)", Flat(syncOutput), StringComparison.Ordinal);
 
         var (exitCode, output) = await CliHarness.RunAsync(["sync", "--reconcile", "--demo", "--data-dir", data.Path, .. endpoints], env);
 
