@@ -83,6 +83,17 @@ resource "google_cloud_run_v2_service" "dispatcher" {
         value = var.push_deadline_seconds
       }
 
+      # Unset (empty) is no budget.
+      env {
+        name  = "XEROSYNC_EGRESS_BUDGET_MB"
+        value = var.egress_budget_mb == null ? "" : var.egress_budget_mb
+      }
+
+      env {
+        name  = "XEROSYNC_TENANT_EGRESS_BUDGET_MB"
+        value = var.tenant_egress_budget_mb == null ? "" : var.tenant_egress_budget_mb
+      }
+
       env {
         name  = "XEROSYNC_OIDC_AUDIENCE"
         value = var.in_app_oidc_check ? local.dispatcher_url : ""
@@ -233,6 +244,17 @@ resource "google_cloud_run_v2_service" "worker" {
       env {
         name  = "XEROSYNC_PUSH_DEADLINE_SECONDS"
         value = var.push_deadline_seconds
+      }
+
+      # Unset (empty) is no budget.
+      env {
+        name  = "XEROSYNC_EGRESS_BUDGET_MB"
+        value = var.egress_budget_mb == null ? "" : var.egress_budget_mb
+      }
+
+      env {
+        name  = "XEROSYNC_TENANT_EGRESS_BUDGET_MB"
+        value = var.tenant_egress_budget_mb == null ? "" : var.tenant_egress_budget_mb
       }
 
       env {

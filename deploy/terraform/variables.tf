@@ -158,6 +158,28 @@ variable "push_deadline_seconds" {
   }
 }
 
+variable "egress_budget_mb" {
+  description = "The app's monthly egress budget, all organisations together (XEROSYNC_EGRESS_BUDGET_MB): megabytes of 1,000,000 bytes received from Xero a calendar month (UTC), 0 to 1000000 with at most 6 decimals. Reconciles and full syncs plan within it; incremental syncs are only reported. Null (unset): no budget."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.egress_budget_mb == null || (can(regex("^[0-9]+([.][0-9]{1,6})?$", var.egress_budget_mb)) && try(tonumber(var.egress_budget_mb) <= 1000000, false))
+    error_message = "egress_budget_mb is a number of megabytes from 0 to 1000000 with at most 6 decimals, or null for no budget."
+  }
+}
+
+variable "tenant_egress_budget_mb" {
+  description = "Each organisation's monthly egress budget (XEROSYNC_TENANT_EGRESS_BUDGET_MB), as egress_budget_mb. Null (unset): no budget."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.tenant_egress_budget_mb == null || (can(regex("^[0-9]+([.][0-9]{1,6})?$", var.tenant_egress_budget_mb)) && try(tonumber(var.tenant_egress_budget_mb) <= 1000000, false))
+    error_message = "tenant_egress_budget_mb is a number of megabytes from 0 to 1000000 with at most 6 decimals, or null for no budget."
+  }
+}
+
 variable "max_delivery_attempts" {
   description = "Deliveries of a fetch request before Pub/Sub moves it to the dead-letter topic (5-100)."
   type        = number

@@ -11,7 +11,7 @@ public static class ExitCodes
     /// <summary>Bad arguments or configuration (e.g. no credentials and no --demo).</summary>
     public const int Usage = 2;
 
-    /// <summary>The run finished but some pages failed or were deferred (daily limit): run `retry` or sync again.</summary>
+    /// <summary>The run finished but some pages failed or were deferred (daily limit or monthly egress budget): run `retry` or sync again.</summary>
     public const int Partial = 3;
 
     /// <summary>`sync --tie-out`: an account's balance in the warehouse differs from Xero's Trial Balance, or the Trial Balance could not be read.</summary>

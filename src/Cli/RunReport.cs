@@ -29,6 +29,15 @@ public static class RunReport
             context.Console.MarkupLine(Markup.Escape("Warning: " + over));
         }
 
+        if (summary.State.Run is { Reconcile: null, Full: true })
+        {
+            // A full sync planned within the egress budget: what it deferred, as a reconcile's report says it.
+            foreach (var deferred in (await pipeline.Ledger.GetTenantPlansAsync(runId, cancellationToken)).SelectMany(p => p.Endpoints).Where(e => e.Note is not null))
+            {
+                context.Console.MarkupLine(Markup.Escape($"  {deferred.TenantId} {deferred.Endpoint}: deferred: {deferred.Note}"));
+            }
+        }
+
         await SkipLines.WriteAsync(context.Console, pipeline.Ledger, summary, cancellationToken);
         context.Console.MarkupLine(Markup.Escape($"Warehouse: {pipeline.Settings.WarehousePath} (schemas xero_raw, xero and xero_typed); ask it with `query \"SQL\"`"));
         if (log.LinesWritten() is > 0 and var lines)
@@ -44,7 +53,7 @@ public static class RunReport
         if (summary.Phase != RunPhase.Complete)
         {
             context.Console.MarkupLine(Markup.Escape(
-                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit), a load did not finish, or records kept moving while an endpoint was read (see above). `retry {runId}` finishes it; the next sync also re-reads what is missing."));
+                $"Run {runId} is {summary.Phase.ToString().ToLowerInvariant()}: some pages failed or were deferred (daily limit or monthly egress budget), a load did not finish, or records kept moving while an endpoint was read (see above). `retry {runId}` finishes it; the next sync also re-reads what is missing."));
             return ExitCodes.Partial;
         }
 

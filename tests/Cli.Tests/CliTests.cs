@@ -165,7 +165,7 @@ public sealed class CliTests
     }
 
     [Fact(Timeout = 180_000)]
-    public async Task Over_an_organisations_egress_budget_sync_is_only_warned_and_a_reconcile_defers_naming_the_budget()
+    public async Task Over_an_organisations_egress_budget_sync_is_only_warned_and_a_reconcile_and_a_full_sync_defer_naming_the_budget()
     {
         using var data = new TempDirectory();
         string[] endpoints = ["--endpoints", "Items,Users,Accounts,Currencies"];
@@ -175,13 +175,19 @@ public sealed class CliTests
         var (syncExit, syncOutput) = await CliHarness.RunAsync(["sync", "--demo", "--data-dir", data.Path, .. endpoints], env);
         Assert.True(syncExit == ExitCodes.Success, syncOutput);
         Assert.Contains("Warning: monthly egress budget of 0.001 MB for tenant ", Flat(syncOutput), StringComparison.Ordinal);
-        Assert.Contains("(reconciles are deferred; incremental syncs still run)", Flat(syncOutput), StringComparison.Ordinal);
+        Assert.Contains("(reconciles and full syncs are deferred; incremental syncs still run)", Flat(syncOutput), StringComparison.Ordinal);
 
         var (exitCode, output) = await CliHarness.RunAsync(["sync", "--reconcile", "--demo", "--data-dir", data.Path, .. endpoints], env);
 
         Assert.True(exitCode == ExitCodes.Partial, output);
         Assert.Equal(4, output.Split("deferred (egress budget)").Length - 1);
         Assert.Equal(4, Flat(output).Split(": deferred: monthly egress budget of 0.001 MB for tenant ").Length - 1);
+
+        // A full sync plans within the budget as the reconcile did: nothing fits, each endpoint is listed as deferred, exit 3.
+        var (fullExit, fullOutput) = await CliHarness.RunAsync(["sync", "--full", "--demo", "--data-dir", data.Path, .. endpoints], env);
+
+        Assert.True(fullExit == ExitCodes.Partial, fullOutput);
+        Assert.Equal(4, Flat(fullOutput).Split(": deferred: monthly egress budget of 0.001 MB for tenant ").Length - 1);
     }
 
     /// <summary>The output with the console's line wrapping undone.</summary>

@@ -30,8 +30,6 @@ public sealed partial class TerraformCodeCrossCheckTests
         ["XEROSYNC_CHAIN_LENGTH"] = "optional tuning; unset keeps the documented 10 pages a chain",
         ["XEROSYNC_WATERMARK_OVERLAP_SECONDS"] = "optional tuning; unset keeps the documented 300 s overlap",
         ["XEROSYNC_PAGE_LEASE_SECONDS"] = "optional tuning; unset keeps the documented 30 s page lease",
-        ["XEROSYNC_EGRESS_BUDGET_MB"] = "optional; unset sets no app-wide monthly egress budget (docs/operate.md, egress budget)",
-        ["XEROSYNC_TENANT_EGRESS_BUDGET_MB"] = "optional; unset sets no per-organisation monthly egress budget (docs/operate.md, egress budget)",
         ["PUBSUB_EMULATOR_HOST"] = "emulator",
         ["FIRESTORE_EMULATOR_HOST"] = "emulator",
         ["STORAGE_EMULATOR_HOST"] = "emulator",

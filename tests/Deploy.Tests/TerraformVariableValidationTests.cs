@@ -47,6 +47,17 @@ public sealed class TerraformVariableValidationTests
     [InlineData("operators", "[\"ops@acme.example\"]", "operators")]
     [InlineData("operators", "[\"user:ops@acme.example\", \"serviceAccount:ci@acme-xerosync.iam.gserviceaccount.com\"]", null)]
     [InlineData("tenants", "[\"not-a-guid\"]", "tenants")]
+    // The egress budgets are read as the services read XEROSYNC_EGRESS_BUDGET_MB: megabytes 0 to 1,000,000, at most 6 decimals.
+    [InlineData("egress_budget_mb", "0", null)]
+    [InlineData("egress_budget_mb", "2500.123456", null)]
+    [InlineData("egress_budget_mb", "1000000", null)]
+    [InlineData("egress_budget_mb", "1000000.000001", "egress_budget_mb")]
+    [InlineData("egress_budget_mb", "0.1234567", "egress_budget_mb")]
+    [InlineData("egress_budget_mb", "-1", "egress_budget_mb")]
+    [InlineData("egress_budget_mb", "ten", "egress_budget_mb")]
+    [InlineData("tenant_egress_budget_mb", "0.001", null)]
+    [InlineData("tenant_egress_budget_mb", "1e3", "tenant_egress_budget_mb")]
+    [InlineData("tenant_egress_budget_mb", "1000001", "tenant_egress_budget_mb")]
     public async Task A_value_outside_the_documented_rule_is_refused_by_terraform_and_one_inside_is_accepted(string variable, string value, string? refused)
     {
         var result = await PlanAsync(new Dictionary<string, string>(Valid, StringComparer.Ordinal) { [variable] = value });

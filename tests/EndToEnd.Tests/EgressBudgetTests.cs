@@ -1,4 +1,5 @@
 using System.Globalization;
+using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Pipeline;
 using XeroSync.XeroSimulator;
@@ -7,7 +8,8 @@ namespace XeroSync.Tests;
 
 /// <summary>
 /// The monthly egress budget, local shape: a reconcile plans within it and defers what would exceed it with a note naming the
-/// budget; an incremental sync over it still runs and is only reported; the reconcile's probe is counted. Every byte figure
+/// budget, and so does a full sync (next month it completes); an incremental sync over it still runs and is only reported; the
+/// reconcile's probe is counted. Every byte figure
 /// comes from the simulator's request log (what it sent, after gzip); the budget's wording (megabytes of 1,000,000 bytes,
 /// three decimals) is the documented one (README, "Egress budget").
 /// </summary>
@@ -70,6 +72,84 @@ public sealed class EgressBudgetTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_full_sync_stays_within_the_organisations_egress_budget_defers_the_rest_naming_it_and_next_month_completes_them()
+    {
+        await using var demo = await StartAsync();
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using (var pipeline = demo.CreatePipeline())
+        {
+            await pipeline.SyncAsync(new RunRequest { Endpoints = Endpoints }, Token);
+        }
+
+        // Used this month: what the simulator sent for the first sync. A full sync of the same endpoints needs about as much
+        // again; the budget leaves 40 % of that.
+        var used = Sent(demo, tenant).Sum(r => r.BytesSent);
+        var allowance = used * 4 / 10;
+        var budget = used + allowance;
+        demo.Clock.Advance(TimeSpan.FromMinutes(10));
+        demo.Truth.ResetRequestLog();
+        var options = new PipelineOptions { TenantEgressBudgetBytes = budget };
+        StartedRun started;
+        RunState run;
+        Dictionary<string, Watermark?> before = [], after = [];
+        await using (var pipeline = demo.CreatePipeline(s => s with { Pipeline = options }))
+        {
+            foreach (var endpoint in Endpoints)
+            {
+                before[endpoint] = await pipeline.Watermarks.GetAsync(tenant, endpoint, Token);
+            }
+
+            started = await pipeline.SyncAsync(new RunRequest { Full = true, Endpoints = Endpoints }, Token);
+            run = (await pipeline.Ledger.GetRunStateAsync(started.Run.RunId, Token))!;
+            foreach (var endpoint in Endpoints)
+            {
+                after[endpoint] = await pipeline.Watermarks.GetAsync(tenant, endpoint, Token);
+            }
+        }
+
+        // Within the budget, counted from the simulator's log.
+        var sent = Sent(demo, tenant);
+        var received = sent.Sum(r => r.BytesSent);
+        Assert.True(received <= allowance, $"the full sync received {received:N0} bytes; {allowance:N0} were left of the {budget:N0}-byte budget");
+
+        // What did not fit is deferred with the note naming the budget, never asked of Xero, and keeps its watermark; the run
+        // says partial, not complete.
+        var deferred = started.EgressPlans.Where(e => e.Deferred).Select(e => e.Endpoint).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(deferred);
+        Assert.Equal(RunPhase.Partial, run.Phase);
+        var note = $"monthly egress budget of {Megabytes(budget)} MB for tenant {tenant} would be exceeded (used {Megabytes(used)} MB";
+        foreach (var endpoint in deferred)
+        {
+            var state = run.Endpoints.Single(s => s.Endpoint == endpoint);
+            Assert.Equal((1, EndpointPhase.Partial), (state.Deferred, state.Phase));
+            var page = (await ReadPagesAsync(demo, state.Key)).Single();
+            Assert.StartsWith(note, page.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(sent, r => r.Endpoint == endpoint);
+            Assert.Equal(before[endpoint], after[endpoint]);
+        }
+
+        // What fitted was read in full.
+        var read = Endpoints.Except(deferred).ToList();
+        Assert.NotEmpty(read);
+        Assert.All(read, e => Assert.True(run.Endpoints.Single(s => s.Endpoint == e).IsComplete, $"{e} was admitted but did not complete"));
+        Assert.All(read, e => Assert.Contains(sent, r => r.Endpoint == e));
+
+        // Next month, under the same budget, the full sync fits: every endpoint completes and the warehouse equals the
+        // simulator's records.
+        demo.Clock.Advance(MonthStartAfter(demo.Clock.GetUtcNow()) - demo.Clock.GetUtcNow() + TimeSpan.FromHours(1));
+        demo.Truth.ResetRequestLog();
+        await using (var pipeline = demo.CreatePipeline(s => s with { Pipeline = options }))
+        {
+            var next = await pipeline.SyncAsync(new RunRequest { Full = true, Endpoints = Endpoints }, Token);
+            Assert.DoesNotContain(next.EgressPlans, e => e.Deferred);
+            Assert.Equal(RunPhase.Complete, (await pipeline.Ledger.GetRunStateAsync(next.Run.RunId, Token))!.Phase);
+        }
+
+        Assert.True(Sent(demo, tenant).Sum(r => r.BytesSent) <= budget, "next month's full sync went over the budget");
+        demo.AssertViewsEqualTruth(only: Endpoints);
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task An_incremental_sync_over_the_budget_runs_and_is_reported_and_a_reconcile_then_reads_nothing_but_its_probe()
     {
         await using var demo = await StartAsync(changesPerMinute: 10);
@@ -97,8 +177,8 @@ public sealed class EgressBudgetTests
             var month = Megabytes(full + incremental);
             Assert.Equal(
                 [
-                    $"monthly egress budget of {Megabytes(budget)} MB for all organisations exceeded: {month} MB received this month (reconciles are deferred; incremental syncs still run)",
-                    $"monthly egress budget of {Megabytes(budget)} MB for tenant {tenant} exceeded: {month} MB received this month (reconciles are deferred; incremental syncs still run)",
+                    $"monthly egress budget of {Megabytes(budget)} MB for all organisations exceeded: {month} MB received this month (reconciles and full syncs are deferred; incremental syncs still run)",
+                    $"monthly egress budget of {Megabytes(budget)} MB for tenant {tenant} exceeded: {month} MB received this month (reconciles and full syncs are deferred; incremental syncs still run)",
                 ],
                 await pipeline.Egress.OverBudgetAsync([tenant], Token));
         }
@@ -116,6 +196,9 @@ public sealed class EgressBudgetTests
             Assert.Equal((1L, probe.BytesSent), (usage.Calls, usage.BytesReceived));
         }
     }
+
+    /// <summary>Midnight UTC on the first day of the calendar month after <paramref name="now"/>.</summary>
+    private static DateTimeOffset MonthStartAfter(DateTimeOffset now) => new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
 
     /// <summary>The simulator's log of the organisation's requests (an API call each) since the log was last reset.</summary>
     private static List<SimulatedRequest> Sent(LocalDemoEnvironment demo, string tenant) =>

@@ -80,7 +80,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Egress = new EgressBudget(Ledger, pipelineOptions, time, loggers.CreateLogger<EgressBudget>());
         _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, Egress, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _usage = new UsageRecorder(Ledger, Objects, _warehouse, time, loggers.CreateLogger<UsageRecorder>());
-        _starter = new RunStarter(xero, Ledger, Watermarks, publisher, time, loggers.CreateLogger<RunStarter>());
+        _starter = new RunStarter(xero, Ledger, Watermarks, publisher, _warehouse, manifests, Egress, time, loggers.CreateLogger<RunStarter>());
         TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, freshness, time, loggers.CreateLogger<TargetedRunStarter>());
         _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
@@ -91,7 +91,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public LocalPipelineSettings Settings { get; }
 
-    /// <summary>The monthly egress budgets: reconciles plan within them; a sync's summary reports a budget its month went over.</summary>
+    /// <summary>The monthly egress budgets: reconciles and full syncs plan within them; a sync's summary reports a budget its month went over.</summary>
     public EgressBudget Egress { get; }
 
     /// <summary>Opens targeted runs (records named by webhook events); the queues take them from there.</summary>

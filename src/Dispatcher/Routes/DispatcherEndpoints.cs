@@ -200,8 +200,10 @@ public static class DispatcherEndpoints
         }
 
         var skipped = await ScopeNotes.ReadAsync(ledger, state.Endpoints, cancellationToken);
-        var plans = state.Run.Reconcile is null ? null : await ledger.GetTenantPlansAsync(runId, cancellationToken);
-        var budgets = plans?
+
+        // A reconcile's plans (call budgets and egress), or a full sync's under an egress budget (egress only).
+        var plans = state.Run.Reconcile is null && !state.Run.Full ? null : await ledger.GetTenantPlansAsync(runId, cancellationToken);
+        var budgets = state.Run.Reconcile is null ? null : plans?
             .Select(p => p.Budget)
             .Select(b => new ReconcileBudgetResponse(b.TenantId, b.DayRemaining, b.Reserve, b.Requested, b.ProbeCalls, b.Budget, b.Refused))
             .ToList();

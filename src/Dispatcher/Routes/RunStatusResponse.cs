@@ -29,7 +29,7 @@ public sealed record RunStatusResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReconcileBudgetResponse>? Budgets { get; init; }
 
-    /// <summary>Reconcile runs: the endpoints the monthly egress budget deferred, each with its note naming the budget. Null on a sync.</summary>
+    /// <summary>Reconciles and full syncs: the endpoints the monthly egress budget deferred, each with its note naming the budget. Null on an incremental sync.</summary>
     [JsonPropertyName("egress_deferred")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EgressDeferralStatus>? EgressDeferred { get; init; }

@@ -11,8 +11,8 @@ namespace XeroSync.Pipeline;
 /// <see cref="PipelineOptions.TenantEgressBudgetBytes"/> for each organisation): bytes received from Xero in the calendar month
 /// (UTC), as the ledger counted them (every call of every run, a reconcile's probe included). Both are read from the ledger's
 /// runs that started since the first day of the previous month (the newest <see cref="HistoryRuns"/>), and only when a budget
-/// is set. A reconcile plans within them (<see cref="AllowancesAsync"/>); an incremental sync is never held by them, only
-/// reported (<see cref="OverBudgetAsync"/>).
+/// is set. A reconcile and a full sync plan within them (<see cref="AllowancesAsync"/>, admitted by <see cref="EgressAdmission"/>);
+/// an incremental sync is never held by them, only reported (<see cref="OverBudgetAsync"/>).
 /// </summary>
 public sealed partial class EgressBudget(IRunLedger ledger, IOptions<PipelineOptions> options, TimeProvider time, ILogger<EgressBudget> logger)
 {
@@ -57,7 +57,7 @@ public sealed partial class EgressBudget(IRunLedger ledger, IOptions<PipelineOpt
 
     /// <summary>
     /// The budgets the month's usage has gone over, as one line each (the app's, and each of <paramref name="tenants"/>' own):
-    /// reported after an incremental sync, which they never hold back. Empty when no budget is set or none is exceeded.
+    /// reported after a sync (an incremental one is never held back by them). Empty when no budget is set or none is exceeded.
     /// </summary>
     public async Task<IReadOnlyList<string>> OverBudgetAsync(IReadOnlyList<string> tenants, CancellationToken cancellationToken)
     {
@@ -72,14 +72,14 @@ public sealed partial class EgressBudget(IRunLedger ledger, IOptions<PipelineOpt
         var appUsed = month.Used.Values.Sum();
         if (options.Value.EgressBudgetBytes is { } app && appUsed > app)
         {
-            over.Add($"monthly egress budget of {Megabytes(app)} MB for all organisations exceeded: {Megabytes(appUsed)} MB received this month (reconciles are deferred; incremental syncs still run)");
+            over.Add($"monthly egress budget of {Megabytes(app)} MB for all organisations exceeded: {Megabytes(appUsed)} MB received this month (reconciles and full syncs are deferred; incremental syncs still run)");
         }
 
         if (options.Value.TenantEgressBudgetBytes is { } perTenant)
         {
             foreach (var tenant in tenants.Where(t => month.Used.GetValueOrDefault(t) > perTenant))
             {
-                over.Add($"monthly egress budget of {Megabytes(perTenant)} MB for tenant {tenant} exceeded: {Megabytes(month.Used[tenant])} MB received this month (reconciles are deferred; incremental syncs still run)");
+                over.Add($"monthly egress budget of {Megabytes(perTenant)} MB for tenant {tenant} exceeded: {Megabytes(month.Used[tenant])} MB received this month (reconciles and full syncs are deferred; incremental syncs still run)");
             }
         }
 

@@ -182,37 +182,27 @@ public sealed partial class ReconcileStarter(
     {
         var tenantId = preparation.TenantId;
         var budget = await BudgetAsync(run, tenantId, preparation.CallBudget, cancellationToken);
+        var egress = new EgressAdmission(tenantId, preparation.Egress, budget.ProbeBytesReceived);
         var estimates = new List<(XeroEndpoint Endpoint, int Calls, long? Bytes)>();
         foreach (var endpoint in run.Endpoints.Select(EndpointCatalog.Get))
         {
             var records = (await warehouse.GetLiveIdsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken)).Count;
-            estimates.Add((endpoint, EstimateCalls(endpoint, records), EstimateBytes(preparation.Egress, endpoint, records)));
+            estimates.Add((endpoint, EstimateCalls(endpoint, records), egress.EstimateBytes(endpoint, records)));
         }
 
         var left = budget.Budget;
-        var bytesLeft = preparation.Egress?.AllowanceBytes - budget.ProbeBytesReceived;
         var plans = new List<ReconcileEndpointPlan>();
         foreach (var (endpoint, calls, bytes) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
         {
             var fits = calls <= left;
-
-            // Within the egress allowance: an endpoint no read has measured yet costs nothing known, so it fits while any is left.
-            var withinEgress = bytesLeft is not { } remaining || (remaining > 0 && (bytes ?? 0) <= remaining);
-            var note = fits && !withinEgress ? EgressBudget.DeferredNote(tenantId, preparation.Egress!, bytes ?? 0) : null;
-            var admitted = fits && withinEgress;
+            var note = fits ? egress.Admit(bytes) : null;
+            var admitted = fits && note is null;
             left -= admitted ? calls : 0;
-            bytesLeft -= admitted ? bytes ?? 0 : 0;
             plans.Add(new ReconcileEndpointPlan(tenantId, endpoint.Name, run.Reconcile!.IsSweepOnly(endpoint.Name), calls, !admitted, bytes, note));
         }
 
         return new TenantReconcilePlan(budget, plans);
     }
-
-    /// <summary>Bytes a full read of <paramref name="records"/> records is expected to receive (at least one record's worth); null without an egress budget or a measure.</summary>
-    private static long? EstimateBytes(EgressAllowance? allowance, XeroEndpoint endpoint, int records) =>
-        allowance?.BytesPerRecord.TryGetValue(endpoint.Name, out var perRecord) == true
-            ? (long)Math.Ceiling(Math.Max(1, records) * perRecord)
-            : null;
 
     private static string DeferredReason(ReconcileTenantBudget budget, ReconcileEndpointPlan deferred) =>
         deferred.Note is { } note ? note

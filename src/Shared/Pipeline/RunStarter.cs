@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Messaging;
+using XeroSync.Warehouse;
 using XeroSync.Xero;
 
 namespace XeroSync.Pipeline;
@@ -12,13 +13,18 @@ namespace XeroSync.Pipeline;
 /// <summary>
 /// The Dispatcher's planning step: list tenants, read watermarks, open the run in the ledger and publish
 /// one FetchRequest per (tenant, endpoint): page 1 of paged endpoints (which then publishes the remaining
-/// ranges once it knows the page count), the single call of unpaged ones.
+/// ranges once it knows the page count), the single call of unpaged ones. A full sync plans within the monthly egress
+/// budget as a reconcile does (<see cref="EgressAdmission"/>): what would exceed it is deferred with a note naming the budget,
+/// not read; an incremental sync is never held by it.
 /// </summary>
 public sealed partial class RunStarter(
     XeroApiClient xero,
     IRunLedger ledger,
     IWatermarkStore watermarks,
     IFetchRequestPublisher publisher,
+    IWarehouse warehouse,
+    ManifestWriter manifests,
+    EgressBudget egress,
     TimeProvider time,
     ILogger<RunStarter> logger)
 {
@@ -51,6 +57,9 @@ public sealed partial class RunStarter(
             }
         }
 
+        var plans = request.Full ? await PlanEgressAsync(run, tenants, endpoints, cancellationToken) : [];
+        var deferred = plans.SelectMany(p => p.Endpoints).Where(e => e.Deferred).Select(e => (e.TenantId, e.Endpoint)).ToHashSet();
+
         // Every endpoint's page 1 is pending before anything is published: a publish that fails half-way leaves
         // pending pages, which a retry republishes; it never leaves an endpoint the ledger does not know.
         await ledger.CreateRunAsync(
@@ -60,9 +69,80 @@ public sealed partial class RunStarter(
                 .. tenants.SelectMany(t => details.Select(d => new EndpointOpening(t.TenantId, d.Name, null, SingleCall: false))),
             ],
             cancellationToken);
-        await publisher.PublishAsync(messages, cancellationToken);
-        Log.RunStarted(logger, run.RunId, tenants.Count, endpoints.Count, messages.Count, request.Full);
-        return new StartedRun(run, tenants, endpoints, messages.Count);
+
+        // The plan is recorded before anything is deferred (GET /runs/{id} shows it); a deferred endpoint ends with the note and
+        // an empty partial manifest, so the run reads as partial and its watermark stays where it was.
+        foreach (var plan in plans)
+        {
+            await ledger.RecordTenantPlanAsync(run.RunId, plan, cancellationToken);
+            foreach (var endpoint in plan.Endpoints.Where(e => e.Deferred))
+            {
+                var key = new EndpointKey(run.RunId, endpoint.TenantId, endpoint.Endpoint);
+                var offset = messages.FirstOrDefault(m => m.TenantId == endpoint.TenantId && m.Endpoint == endpoint.Endpoint)?.Offset;
+                await ledger.RecordPageEndedAsync(key, 1, offset, PageStatus.Deferred, endpoint.Note!, cancellationToken);
+                await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(endpoint.Endpoint), cancellationToken);
+            }
+        }
+
+        var published = messages.Where(m => !deferred.Contains((m.TenantId, m.Endpoint))).ToList();
+        await publisher.PublishAsync(published, cancellationToken);
+        Log.RunStarted(logger, run.RunId, tenants.Count, endpoints.Count, published.Count, request.Full, deferred.Count);
+        return new StartedRun(run, tenants, endpoints, published.Count) { EgressPlans = [.. plans.SelectMany(p => p.Endpoints)] };
+    }
+
+    /// <summary>
+    /// A full sync's plan under the monthly egress budget, per organisation, as a reconcile plans it: every endpoint's full read
+    /// estimated from the records the warehouse holds (its details' with it, which its read publishes), offered cheapest first
+    /// (estimated calls, then name) to the organisation's <see cref="EgressAdmission"/>. A deferred endpoint defers its details.
+    /// Empty when no budget is set.
+    /// </summary>
+    private async Task<List<TenantReconcilePlan>> PlanEgressAsync(RunInfo run, IReadOnlyList<XeroConnection> tenants, IReadOnlyList<XeroEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        var plans = new List<TenantReconcilePlan>();
+        if (!egress.IsSet)
+        {
+            return plans;
+        }
+
+        var allowances = await egress.AllowancesAsync([.. tenants.Select(t => t.TenantId)], cancellationToken);
+        foreach (var tenantId in tenants.Select(t => t.TenantId))
+        {
+            var admission = new EgressAdmission(tenantId, allowances.GetValueOrDefault(tenantId));
+            var estimates = new List<(XeroEndpoint Endpoint, int Calls, long? Bytes)>();
+            foreach (var endpoint in endpoints)
+            {
+                var (calls, bytes) = await EstimateAsync(admission, tenantId, endpoint, run.StartedAt, cancellationToken);
+                if (EndpointCatalog.DetailsOf(endpoint) is { } detail)
+                {
+                    var (_, detailBytes) = await EstimateAsync(admission, tenantId, detail, run.StartedAt, cancellationToken);
+                    bytes = bytes is null && detailBytes is null ? null : (bytes ?? 0) + (detailBytes ?? 0);
+                }
+
+                estimates.Add((endpoint, calls, bytes));
+            }
+
+            var planned = new List<ReconcileEndpointPlan>();
+            foreach (var (endpoint, calls, bytes) in estimates.OrderBy(e => e.Calls).ThenBy(e => e.Endpoint.Name, StringComparer.Ordinal))
+            {
+                var note = admission.Admit(bytes);
+                planned.Add(new ReconcileEndpointPlan(tenantId, endpoint.Name, SweepOnly: false, calls, note is not null, bytes, note));
+                if (note is not null && EndpointCatalog.DetailsOf(endpoint) is { } detail)
+                {
+                    planned.Add(new ReconcileEndpointPlan(tenantId, detail.Name, SweepOnly: false, 0, Deferred: true, null, note));
+                }
+            }
+
+            plans.Add(new TenantReconcilePlan(new ReconcileTenantBudget(tenantId, null, 0, null, 0, 0), planned));
+        }
+
+        return plans;
+    }
+
+    /// <summary>A full read's estimate: calls (<see cref="ReconcileStarter.EstimateCalls"/>) and bytes, from the records the warehouse holds.</summary>
+    private async Task<(int Calls, long? Bytes)> EstimateAsync(EgressAdmission admission, string tenantId, XeroEndpoint endpoint, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var records = (await warehouse.GetLiveIdsAsync(tenantId, endpoint, startedAt.AddDays(1), cancellationToken)).Count;
+        return (ReconcileStarter.EstimateCalls(endpoint, records), admission.EstimateBytes(endpoint, records));
     }
 
     public static FetchRequest FirstRequest(string runId, string tenantId, XeroEndpoint endpoint, Watermark? watermark)
@@ -121,7 +201,7 @@ public sealed partial class RunStarter(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Run {RunId} started: {Tenants} tenants x {Endpoints} endpoints, {Messages} messages published (full: {Full})")]
-        public static partial void RunStarted(ILogger logger, string runId, int tenants, int endpoints, int messages, bool full);
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Run {RunId} started: {Tenants} tenants x {Endpoints} endpoints, {Messages} messages published (full: {Full}), {Deferred} endpoints deferred by the egress budget")]
+        public static partial void RunStarted(ILogger logger, string runId, int tenants, int endpoints, int messages, bool full, int deferred);
     }
 }
