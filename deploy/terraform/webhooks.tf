@@ -47,3 +47,17 @@ resource "google_cloud_run_v2_service_iam_member" "xero_invokes_dispatcher" {
     }
   }
 }
+
+# Per record, the latest webhook event time sent for reading (duplicate suppression shared by every Dispatcher
+# instance) carries expireAt, two days on: past Xero's 24 hours of retries, Firestore's TTL deletes it.
+resource "google_firestore_field" "webhook_sent_ttl" {
+  project    = var.project
+  database   = google_firestore_database.default.name
+  collection = "webhook_sent"
+  field      = "expireAt"
+
+  ttl_config {}
+
+  # No single-field index on a timestamp only TTL reads.
+  index_config {}
+}

@@ -9,9 +9,9 @@ namespace XeroSync.Dispatcher;
 /// <summary>
 /// The Dispatcher's webhook receiver: the key from Secret Manager (<c>XEROSYNC_WEBHOOK_KEY_SECRET</c>; unset or empty:
 /// every webhook request is refused), and each payload's changes opened as a targeted run inside the request (Cloud
-/// Run gives an instance CPU only while it serves a request, so nothing waits for a later window). Lost events are
-/// not watched for here: instances share the traffic, so none sees the whole sequence; the scheduled incremental
-/// reads what a lost event named.
+/// Run gives an instance CPU only while it serves a request, so nothing waits for a later window). The event sequence and
+/// what was sent for reading live in Firestore (<see cref="Ledger.IWebhookStateStore"/>), shared by every instance: a
+/// lost event is noticed by whichever instance's request (or timer) finds its hole past the grace period, once.
 /// </summary>
 public static class WebhookServiceExtensions
 {
@@ -24,7 +24,7 @@ public static class WebhookServiceExtensions
             throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine}  {SecretManagerWebhookKey.SecretVariable} is not a secret id or projects/PROJECT/secrets/SECRET.");
         }
 
-        services.AddSingleton(Options.Create(new WebhookOptions { Window = TimeSpan.Zero, DetectGaps = false }));
+        services.AddSingleton(Options.Create(new WebhookOptions { Window = TimeSpan.Zero }));
         services.AddSingleton<IWebhookKeySource>(sp => string.IsNullOrWhiteSpace(secret)
             ? new FixedWebhookKey(null)
             : new SecretManagerWebhookKey(sp.GetRequiredService<SecretManagerClient>(), secret, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SecretManagerWebhookKey>>()));

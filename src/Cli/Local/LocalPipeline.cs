@@ -47,6 +47,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Watermarks = new SqliteWatermarkStore(state);
         Leases = new SqliteLeaseStore(state, time);
         Freshness = new SqliteFreshnessStore(state);
+        WebhookState = new SqliteWebhookStateStore(state, time);
 
         _fetchQueue = new InProcessQueue<FetchRequest>("fetch", settings.Queue, PipelineJsonContext.Default.FetchRequest, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Fetch"));
         _loadQueue = new InProcessQueue<ObjectFinalized>("load", new InProcessQueueOptions { Concurrency = 1, MaxDeliveryAttempts = settings.Queue.MaxDeliveryAttempts, MinimumBackoff = settings.Queue.MinimumBackoff, MaximumBackoff = settings.Queue.MaximumBackoff, DeliveriesPerMessage = settings.Queue.DeliveriesPerMessage }, LocalMessagesJsonContext.Default.ObjectFinalized, settings.DeadLetterDirectory, time, loggers.CreateLogger("XeroSync.Queue.Load"));
@@ -109,6 +110,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>Webhook freshness per (organisation, endpoint): last change seen, last landed, event-to-landed latency.</summary>
     public IFreshnessStore Freshness { get; }
+
+    public IWebhookStateStore WebhookState { get; }
 
     public SqliteLeaseStore Leases { get; }
 

@@ -41,7 +41,7 @@ public sealed class LocalWebhookListener : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(loggers);
         await pipeline.EnsureWarehouseAsync(cancellationToken);
-        var batcher = new WebhookChangeBatcher(pipeline.TargetedRuns, pipeline.Runs, Options.Create(options), time, loggers.CreateLogger<WebhookChangeBatcher>());
+        var batcher = new WebhookChangeBatcher(pipeline.TargetedRuns, pipeline.Runs, pipeline.WebhookState, Options.Create(options), time, loggers.CreateLogger<WebhookChangeBatcher>());
         var receiver = new WebhookReceiver(batcher, key, new PoisonRecorder(pipeline.Objects, time, loggers.CreateLogger<PoisonRecorder>()), Options.Create(options), time, loggers.CreateLogger<WebhookReceiver>());
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(listen);

@@ -55,6 +55,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<IRunLedger>(sp => new FirestoreRunLedger(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IWatermarkStore>(sp => new FirestoreWatermarkStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
         services.AddSingleton<IFreshnessStore>(sp => new FirestoreFreshnessStore(sp.GetRequiredService<FirestoreClient>(), collectionPrefix));
+        services.AddSingleton<IWebhookStateStore>(sp => new FirestoreWebhookStateStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<ILeaseStore>(sp => new FirestoreLeaseStore(sp.GetRequiredService<FirestoreClient>(), sp.GetRequiredService<TimeProvider>(), collectionPrefix));
         services.AddSingleton<IRateLimiter>(sp => new FirestoreRateLimiter(
             sp.GetRequiredService<FirestoreClient>(),

@@ -4,14 +4,29 @@ namespace XeroSync.Webhooks;
 /// Watches the payloads' <c>firstEventSequence</c>/<c>lastEventSequence</c> for events that never arrive. A payload
 /// that starts past the highest sequence seen + 1 opens a hole; a later payload (a retry, a late delivery) fills it;
 /// a hole still open after the grace period is lost. The first payload only sets where counting starts (what came
-/// before this process is the scheduled incremental's). Not thread-safe: the caller serialises.
+/// before it is the scheduled incremental's). The decisions only: the state comes from and goes back to an
+/// <see cref="Ledger.IWebhookStateStore"/>, so every instance counts the same sequence. Not thread-safe: the caller serialises.
 /// </summary>
 public sealed class SequenceGaps
 {
     private readonly List<SequenceHole> _holes = [];
     private long? _highest;
 
+    public SequenceGaps()
+    {
+    }
+
+    public SequenceGaps(SequenceState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _highest = state.Highest;
+        _holes.AddRange(state.Holes);
+    }
+
     public IReadOnlyList<SequenceHole> Open => _holes;
+
+    /// <summary>What to store.</summary>
+    public SequenceState State => new(_highest, [.. _holes.OrderBy(h => h.From)]);
 
     public void Observe(long first, long last, DateTimeOffset now)
     {
@@ -55,6 +70,19 @@ public sealed class SequenceGaps
         var lost = _holes.Where(h => now - h.OpenedAt >= grace).OrderBy(h => h.From).ToList();
         _holes.RemoveAll(h => now - h.OpenedAt >= grace);
         return lost;
+    }
+
+    /// <summary>Opens again holes taken as lost whose incremental could not be started (the next flush tries again).</summary>
+    public void Restore(IReadOnlyList<SequenceHole> holes)
+    {
+        ArgumentNullException.ThrowIfNull(holes);
+        foreach (var hole in holes)
+        {
+            if (!_holes.Any(h => h.From <= hole.To && hole.From <= h.To))
+            {
+                _holes.Add(hole);
+            }
+        }
     }
 
     /// <summary>When the oldest open hole counts as lost, if any is open.</summary>

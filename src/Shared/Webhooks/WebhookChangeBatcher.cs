@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using XeroSync.Ledger;
 using XeroSync.Pipeline;
 
 namespace XeroSync.Webhooks;
@@ -11,33 +12,35 @@ namespace XeroSync.Webhooks;
 /// duplicate, or an older event delivered late) is not read again: the read that followed the newer event returned
 /// a version at least as new. A hole in the event sequence still open after <see cref="WebhookOptions.GapGrace"/>
 /// starts an incremental sync of the webhook endpoints: Xero numbers events per subscription, so a lost event names no
-/// organisation or category.
+/// organisation or category. What was sent for reading and the sequence live in an <see cref="IWebhookStateStore"/>
+/// (decided here, stored there atomically), so every instance sharing that store reads a record once and starts one
+/// incremental per lost hole, across restarts too.
 /// </summary>
 public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposable
 {
-    /// <summary>Records remembered as already sent for reading (the oldest forgotten first).</summary>
-    public const int MaxRemembered = 100_000;
+    /// <summary>Records claimed per store update (Firestore: one transaction's reads and writes).</summary>
+    private const int ClaimChunk = 100;
 
     private readonly TargetedRunStarter _targeted;
     private readonly RunStarter _incremental;
+    private readonly IWebhookStateStore _store;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookChangeBatcher> _logger;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Dictionary<(string TenantId, string Endpoint), Pending> _pending = [];
-    private readonly Dictionary<(string TenantId, string Endpoint, string RecordId), DateTimeOffset> _sent = [];
-    private readonly Queue<(string TenantId, string Endpoint, string RecordId)> _sentOrder = new();
-    private readonly SequenceGaps _gaps = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _timer;
+    private DateTimeOffset? _holeDue;
     private int _disposed;
 
-    public WebhookChangeBatcher(TargetedRunStarter targeted, RunStarter incremental, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookChangeBatcher> logger)
+    public WebhookChangeBatcher(TargetedRunStarter targeted, RunStarter incremental, IWebhookStateStore store, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookChangeBatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _targeted = targeted;
         _incremental = incremental;
+        _store = store;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -54,21 +57,26 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(notification);
         var now = _time.GetUtcNow();
+        if (_options.DetectGaps && notification.FirstSequence > 0 && notification.LastSequence >= notification.FirstSequence)
+        {
+            var due = await _store.UpdateSequenceAsync(
+                state =>
+                {
+                    var gaps = new SequenceGaps(state);
+                    gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
+                    return (gaps.State, gaps.NextDue(_options.GapGrace));
+                },
+                cancellationToken);
+            lock (_gate)
+            {
+                _holeDue = due;
+            }
+        }
+
         lock (_gate)
         {
-            if (_options.DetectGaps)
-            {
-                _gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
-            }
-
             foreach (var change in notification.Changes)
             {
-                if (_sent.TryGetValue((change.TenantId, change.Endpoint, change.RecordId), out var sentUpTo) && change.ChangedAt <= sentUpTo)
-                {
-                    Duplicates++;
-                    continue;
-                }
-
                 if (!_pending.TryGetValue((change.TenantId, change.Endpoint), out var pending))
                 {
                     _pending[(change.TenantId, change.Endpoint)] = pending = new Pending(now);
@@ -95,8 +103,8 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
         try
         {
             List<RecordChange> changes;
-            IReadOnlyList<SequenceHole> lost;
             var now = _time.GetUtcNow();
+            bool holeDue;
             lock (_gate)
             {
                 var due = _pending.Where(p => force || now - p.Value.FirstSeen >= _options.Window).Select(p => p.Key).ToList();
@@ -106,32 +114,91 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
                     _pending.Remove(key);
                 }
 
-                lost = _gaps.TakeLost(now, _options.GapGrace);
+                holeDue = _holeDue <= now;
             }
 
             StartedTargetedRun? targeted = null;
+            List<RecordChange> claimed = [];
             if (changes.Count > 0)
             {
+                Claim claim;
                 try
                 {
-                    targeted = await _targeted.StartAsync(changes, cancellationToken);
+                    claim = await ClaimAsync(changes, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    // Kept for the next flush: nothing gathered is dropped because Xero or the ledger was briefly unavailable.
                     Log.NotStarted(_logger, changes.Count, ex);
                     Requeue(changes, now);
                     throw;
                 }
 
-                Remember(changes);
+                claimed = claim.Changes;
+                lock (_gate)
+                {
+                    Duplicates += changes.Count - claimed.Count;
+                }
+
+                if (claimed.Count > 0)
+                {
+                    try
+                    {
+                        targeted = await _targeted.StartAsync(claimed, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        // Kept for the next flush: nothing gathered is dropped because Xero or the ledger was briefly unavailable.
+                        Log.NotStarted(_logger, claimed.Count, ex);
+                        await ReleaseAsync(claim);
+                        Requeue(claimed, now);
+                        throw;
+                    }
+                }
+            }
+
+            IReadOnlyList<SequenceHole> lost = [];
+            if (_options.DetectGaps && holeDue)
+            {
+                (lost, var next) = await _store.UpdateSequenceAsync(
+                    state =>
+                    {
+                        var gaps = new SequenceGaps(state);
+                        var taken = gaps.TakeLost(now, _options.GapGrace);
+                        return (gaps.State, (taken, gaps.NextDue(_options.GapGrace)));
+                    },
+                    cancellationToken);
+                lock (_gate)
+                {
+                    _holeDue = next;
+                }
             }
 
             StartedRun? incremental = null;
             if (lost.Count > 0)
             {
                 Log.EventsLost(_logger, lost.Count, lost.Sum(h => h.To - h.From + 1), string.Join(", ", lost.Select(h => $"{h.From}-{h.To}")));
-                incremental = await _incremental.StartAsync(new RunRequest { Endpoints = [.. WebhookCategory.AllEndpoints.Select(e => e.Name)] }, cancellationToken);
+                try
+                {
+                    incremental = await _incremental.StartAsync(new RunRequest { Endpoints = [.. WebhookCategory.AllEndpoints.Select(e => e.Name)] }, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The holes open again (already due), so the next flush here or on another instance starts it.
+                    await _store.UpdateSequenceAsync(
+                        state =>
+                        {
+                            var gaps = new SequenceGaps(state);
+                            gaps.Restore(lost);
+                            return (gaps.State, gaps.NextDue(_options.GapGrace));
+                        },
+                        CancellationToken.None);
+                    lock (_gate)
+                    {
+                        _holeDue = now;
+                    }
+
+                    throw;
+                }
             }
 
             if (targeted is null && incremental is null)
@@ -139,7 +206,7 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
                 return null;
             }
 
-            var batch = new WebhookBatch(targeted, changes, incremental, lost);
+            var batch = new WebhookBatch(targeted, claimed, incremental, lost);
             if (Started is { } started)
             {
                 await started(batch, cancellationToken);
@@ -197,7 +264,7 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
         lock (_gate)
         {
             var batches = _pending.Count == 0 ? (DateTimeOffset?)null : _pending.Values.Min(p => p.FirstSeen) + _options.Window;
-            var hole = _gaps.NextDue(_options.GapGrace);
+            var hole = _holeDue;
             due = batches is null ? hole : hole is null ? batches : batches < hole ? batches : hole;
         }
 
@@ -224,27 +291,85 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
         }
     }
 
-    private void Remember(List<RecordChange> changes)
+    /// <summary>
+    /// Takes the changes newer than what was sent for reading of their records (in one step of the store, so a record
+    /// another instance claimed meanwhile is a duplicate here) and records their event times.
+    /// </summary>
+    private async Task<Claim> ClaimAsync(List<RecordChange> changes, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        var claimed = new List<RecordChange>();
+        var previous = new Dictionary<SentRecord, DateTimeOffset?>();
+        // A record's decision is its own, so a large batch is claimed in chunks a store transaction holds.
+        foreach (var chunk in changes.Chunk(ClaimChunk))
         {
-            foreach (var change in changes)
-            {
-                var key = (change.TenantId, change.Endpoint, change.RecordId);
-                if (!_sent.TryGetValue(key, out var sentUpTo))
+            var part = await _store.UpdateSentAsync(
+                [.. chunk.Select(Key)],
+                sent =>
                 {
-                    _sentOrder.Enqueue(key);
-                }
+                    var writes = new Dictionary<SentRecord, DateTimeOffset?>();
+                    var taken = new List<(RecordChange Change, DateTimeOffset? Had)>();
+                    foreach (var change in chunk)
+                    {
+                        var key = Key(change);
+                        var had = sent.TryGetValue(key, out var upTo) ? upTo : (DateTimeOffset?)null;
+                        if (had is { } last && change.ChangedAt <= last)
+                        {
+                            continue;
+                        }
 
-                _sent[key] = sentUpTo > change.ChangedAt ? sentUpTo : change.ChangedAt;
-            }
+                        taken.Add((change, had));
+                        writes[key] = change.ChangedAt;
+                    }
 
-            while (_sent.Count > MaxRemembered && _sentOrder.TryDequeue(out var oldest))
+                    return (writes, taken);
+                },
+                cancellationToken);
+            foreach (var (change, had) in part)
             {
-                _sent.Remove(oldest);
+                claimed.Add(change);
+                previous[Key(change)] = had;
             }
         }
+
+        return new Claim(claimed, previous);
     }
+
+    /// <summary>Gives back a claim whose run could not be started, where no newer claim replaced it, so a retried payload is read.</summary>
+    private async Task ReleaseAsync(Claim claim)
+    {
+        try
+        {
+            foreach (var chunk in claim.Changes.Chunk(ClaimChunk))
+            {
+                await _store.UpdateSentAsync<int>(
+                    [.. chunk.Select(Key)],
+                    sent =>
+                    {
+                        var writes = new Dictionary<SentRecord, DateTimeOffset?>();
+                        foreach (var change in chunk)
+                        {
+                            var key = Key(change);
+                            if (sent.TryGetValue(key, out var upTo) && upTo == change.ChangedAt)
+                            {
+                                writes[key] = claim.Previous[key];
+                            }
+                        }
+
+                        return (writes, writes.Count);
+                    },
+                    CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The records stay claimed: the scheduled incremental reads them.
+            Log.NotReleased(_logger, claim.Changes.Count, ex.GetType().Name);
+        }
+    }
+
+    private static SentRecord Key(RecordChange change) => new(change.TenantId, change.Endpoint, change.RecordId);
+
+    private sealed record Claim(List<RecordChange> Changes, Dictionary<SentRecord, DateTimeOffset?> Previous);
 
     private sealed class Pending(DateTimeOffset firstSeen)
     {
@@ -260,6 +385,9 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
 
         [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Webhook events lost: {Holes} holes in the sequence ({Events} events: {Ranges}); an incremental sync of the webhook endpoints reads what they named")]
         public static partial void EventsLost(ILogger logger, int holes, long events, string ranges);
+
+        [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "Webhook changes ({Changes}) not started and still marked as read ({Error}); the scheduled incremental reads them")]
+        public static partial void NotReleased(ILogger logger, int changes, string error);
 
         [LoggerMessage(EventId = 1122, Level = LogLevel.Warning, Message = "Webhook flush failed ({Error}); retried at the next window")]
         public static partial void FlushFailed(ILogger logger, string error);

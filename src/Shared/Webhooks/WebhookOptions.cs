@@ -9,10 +9,7 @@ public sealed class WebhookOptions
     /// <summary>How long changes of one organisation and category are gathered before they are read (one call per batch of ids).</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Watch the event sequence for lost events. Off where one process does not see every payload (the cloud's
-    /// Dispatcher instances share the traffic), where the scheduled incremental catches what a lost event named.
-    /// </summary>
+    /// <summary>Watch the event sequence for lost events (kept in the webhook state store, shared by every instance).</summary>
     public bool DetectGaps { get; set; } = true;
 
     /// <summary>How long a hole in the event sequence may stay open (a payload late or retried) before it counts as lost.</summary>

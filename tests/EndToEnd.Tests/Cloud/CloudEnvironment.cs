@@ -40,6 +40,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private bool _deadLetterToWorker;
     private Func<HttpRequestMessage, bool>? _failXeroRequest;
     private SecretManagerStandIn? _secrets;
+    private SecretManagerStandIn? _webhookSecret;
+    private int _dispatchers = 1;
+    private readonly List<Uri> _dispatcherUris = [];
     private Uri? _externalWorker;
     private bool _pullDriven;
     private PullPushDriver? _driver;
@@ -80,6 +83,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// <summary>With <c>standardApp</c>: the Secret Manager stand-in holding the rotating refresh token.</summary>
     public SecretManagerStandIn Secrets => _secrets ?? throw new InvalidOperationException("Not a standard-app environment.");
 
+    /// <summary>With <c>webhookKey</c>: the Secret Manager stand-in holding the webhook key, as an operator stores it.</summary>
+    public SecretManagerStandIn WebhookSecret => _webhookSecret ?? throw new InvalidOperationException("No webhook key in this environment.");
+
     public FakeBigQueryServer BigQuery { get; }
 
     public PubSubClient PubSub { get; }
@@ -88,13 +94,16 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
     public Uri DispatcherUri { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>Every Dispatcher instance (<c>dispatchers</c>), the first is <see cref="DispatcherUri"/>.</summary>
+    public IReadOnlyList<Uri> DispatcherUris => _dispatcherUris;
+
     /// <summary>Every name <see cref="Variable"/> answers: the environment a Worker or Dispatcher process is given.</summary>
     public static IReadOnlyList<string> VariableNames { get; } =
     [
         "GOOGLE_CLOUD_PROJECT", "CLIENT_NAME", "XEROSYNC_BUCKET", "XEROSYNC_TOPIC", "XEROSYNC_FIRESTORE_PREFIX", "XEROSYNC_PUSH_DEADLINE_SECONDS",
         "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_API_URL", "XERO_IDENTITY_URL", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST",
         "STORAGE_EMULATOR_HOST", "BIGQUERY_EMULATOR_HOST", "XEROSYNC_REFRESH_TOKEN_SECRET", "SECRETMANAGER_EMULATOR_HOST",
-        "XERO_ATTEMPT_TIMEOUT_SECONDS",
+        "XERO_ATTEMPT_TIMEOUT_SECONDS", "XEROSYNC_WEBHOOK_KEY_SECRET",
     ];
 
     /// <summary>
@@ -133,8 +142,17 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// <param name="rewriteVariable">Rewrites what <see cref="Variable"/> answers for the in-process services ("worker" or
     /// "dispatcher", name, value -> value), e.g. an emulator host pointed at a recording proxy of that service's own.</param>
     /// <param name="duplicateFinalizeEvents">Deliver every finalize event twice, concurrently (Eventarc is at-least-once).</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null, Action<string, WebApplicationBuilder>? configureService = null, Func<string, string, string?, string?>? rewriteVariable = null)
+    /// <param name="webhookKey">Xero's webhook key, stored as deployed: a version of a secret in a Secret Manager stand-in
+    /// that XEROSYNC_WEBHOOK_KEY_SECRET names (not with <c>standardApp</c>, whose stand-in holds the refresh token).</param>
+    /// <param name="dispatchers">Dispatcher instances to start over the same configuration (Cloud Run scaled out);
+    /// <c>configureService</c> is called with "dispatcher" for the first and "dispatcher-2" ... for the others.</param>
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null, Action<string, WebApplicationBuilder>? configureService = null, Func<string, string, string?, string?>? rewriteVariable = null, string? webhookKey = null, int dispatchers = 1)
     {
+        if (standardApp && webhookKey is not null)
+        {
+            throw new NotSupportedException("One Secret Manager stand-in per environment: standardApp or webhookKey.");
+        }
+
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
         var options = new SimulatorOptions { Seed = 23, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = TimeProvider.System };
@@ -145,13 +163,20 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost, _configureService = configureService, _rewriteVariable = rewriteVariable };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost, _configureService = configureService, _rewriteVariable = rewriteVariable, _dispatchers = dispatchers };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
             // checks every request's shape), seeded as `connect --secret` leaves it: a token for every organisation.
             environment._secrets = await SecretManagerStandIn.StartAsync("xero-refresh-" + id, TimeProvider.System);
             environment._secrets.Seed(simulator.State.IssueRefreshToken([.. simulator.State.Tenants.Select(t => t.TenantId)]));
+        }
+
+        if (webhookKey is not null)
+        {
+            // As an operator stores it after registering the webhook: `gcloud secrets versions add CLIENT-xero-webhook-key`.
+            environment._webhookSecret = await SecretManagerStandIn.StartAsync("xero-webhook-key-" + id, TimeProvider.System);
+            environment._webhookSecret.Seed(webhookKey);
         }
 
         gcs.FinalizeCopies = duplicateDeliveries || duplicateFinalizeEvents ? 2 : 1;
@@ -179,7 +204,8 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         "XEROSYNC_FIRESTORE_PREFIX" => "e2e_" + Id + "_",
         "XEROSYNC_PUSH_DEADLINE_SECONDS" => _pushDeadlineSeconds.ToString(CultureInfo.InvariantCulture),
         "XEROSYNC_REFRESH_TOKEN_SECRET" => _secrets?.SecretName,
-        "SECRETMANAGER_EMULATOR_HOST" => _secrets?.BaseUri.ToString(),
+        "SECRETMANAGER_EMULATOR_HOST" => (_secrets ?? _webhookSecret)?.BaseUri.ToString(),
+        "XEROSYNC_WEBHOOK_KEY_SECRET" => _webhookSecret?.SecretName,
         "XERO_CLIENT_ID" => Truth.Options.ClientId,
         "XERO_CLIENT_SECRET" => Truth.Options.ClientSecret,
         "XERO_API_URL" => Simulator.BaseUrl.ToString(),
@@ -393,6 +419,11 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             await _secrets.DisposeAsync();
         }
 
+        if (_webhookSecret is not null)
+        {
+            await _webhookSecret.DisposeAsync();
+        }
+
         await BigQuery.DisposeAsync();
         await Simulator.DisposeAsync();
         _http.Dispose();
@@ -555,17 +586,23 @@ internal sealed class CloudEnvironment : IAsyncDisposable
                 cancellationToken);
         }
 
-        var dispatcher = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        dispatcher.WebHost.UseUrls("http://127.0.0.1:0");
-        dispatcher.AddDispatcherService(name => ServiceVariable("dispatcher", name));
-        Quiet(dispatcher.Logging);
-        _configureService?.Invoke("dispatcher", dispatcher);
-        var dispatcherApp = dispatcher.Build();
-        dispatcherApp.UseOidcVerification();
-        dispatcherApp.MapDispatcherEndpoints();
-        dispatcherApp.MapWebhookEndpoints();
-        await dispatcherApp.StartAsync(cancellationToken);
-        _services.Add(dispatcherApp);
-        DispatcherUri = new Uri(dispatcherApp.Urls.First().TrimEnd('/') + "/");
+        for (var instance = 1; instance <= _dispatchers; instance++)
+        {
+            var name = instance == 1 ? "dispatcher" : "dispatcher-" + instance.ToString(CultureInfo.InvariantCulture);
+            var dispatcher = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+            dispatcher.WebHost.UseUrls("http://127.0.0.1:0");
+            dispatcher.AddDispatcherService(variable => ServiceVariable("dispatcher", variable));
+            Quiet(dispatcher.Logging);
+            _configureService?.Invoke(name, dispatcher);
+            var dispatcherApp = dispatcher.Build();
+            dispatcherApp.UseOidcVerification();
+            dispatcherApp.MapDispatcherEndpoints();
+            dispatcherApp.MapWebhookEndpoints();
+            await dispatcherApp.StartAsync(cancellationToken);
+            _services.Add(dispatcherApp);
+            _dispatcherUris.Add(new Uri(dispatcherApp.Urls.First().TrimEnd('/') + "/"));
+        }
+
+        DispatcherUri = _dispatcherUris[0];
     }
 }

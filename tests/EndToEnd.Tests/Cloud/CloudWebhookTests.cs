@@ -27,14 +27,8 @@ public sealed class CloudWebhookTests(GoogleEmulators emulators)
     [Fact(Timeout = 600_000)]
     public async Task A_signed_webhook_lands_the_new_versions_by_id_and_duplicated_or_older_events_land_nothing()
     {
-        // The key as the Dispatcher would read it from Secret Manager (that reader has its own tests).
-        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, configureService: (service, builder) =>
-        {
-            if (service == "dispatcher")
-            {
-                builder.Services.AddSingleton<IWebhookKeySource>(new FixedWebhookKey(Key));
-            }
-        });
+        // The key as deployed: a version of the secret XEROSYNC_WEBHOOK_KEY_SECRET names, read through Secret Manager's API.
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, webhookKey: Key);
         var tenant = cloud.Truth.Tenants[0].TenantId;
         var synced = await cloud.StartRunAsync(Token, ["Invoices", "CreditNotes"]);
         Assert.Equal("complete", await cloud.WaitForStateAsync(synced, RunTimeout, Token, "complete", "partial"));
@@ -53,6 +47,8 @@ public sealed class CloudWebhookTests(GoogleEmulators emulators)
         var creditNote = cloud.Truth.ApplyChange(tenant, "CreditNotes", ChangeKind.Edit, position: 0);
         await delivered.Task.WaitAsync(RunTimeout, Token);
         Assert.True(sender.IntentToReceive, "the intent-to-receive check (200 signed, 401 forged) did not pass");
+        Assert.Contains(cloud.WebhookSecret.Requests, r => r.Method == "GET" && r.PathAndQuery == $"/v1/{cloud.WebhookSecret.SecretName}/versions/latest:access");
+        Assert.Empty(cloud.WebhookSecret.Violations);
         Assert.All(sender.Deliveries, d => Assert.Equal(200, d.Status));
 
         // The Dispatcher opened the targeted runs inside the requests: they are in the ledger now.
@@ -112,6 +108,107 @@ public sealed class CloudWebhookTests(GoogleEmulators emulators)
         Assert.Equal(invoiceRows, cloud.BigQuery.Rows("xero_raw.invoices").Count(r => r.RecordId == invoice.RecordId));
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Two_dispatcher_instances_share_the_event_sequence_and_what_was_read()
+    {
+        // Cloud Run scaled out to two Dispatcher instances over the same Firestore; Xero's payloads reach either.
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, webhookKey: Key, dispatchers: 2);
+        var (first, second) = (cloud.DispatcherUris[0], cloud.DispatcherUris[1]);
+        var tenant = cloud.Truth.Tenants[0].TenantId;
+        string[] webhooked = ["Contacts", "CreditNotes", "Invoices", "Payments", "Prepayments"];
+        var synced = await cloud.StartRunAsync(Token, webhooked);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(synced, RunTimeout, Token, "complete", "partial"));
+
+        cloud.Truth.ResetRequestLog();
+        var a = cloud.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: 0);
+        var lost = cloud.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: 1);
+        var c = cloud.Truth.ApplyChange(tenant, "Contacts", ChangeKind.Edit, position: 0);
+        using var http = new HttpClient();
+
+        // Sequence 1 to both instances at once (Xero retrying while the first attempt is in flight); 2 is lost; 3 to the
+        // second instance (the hole is 2), then again to the first (a duplicate of what the other instance read, and now
+        // both know of the hole).
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], await Task.WhenAll(PostAsync(http, first, Payload(1, a)), PostAsync(http, second, Payload(1, a))));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, second, Payload(3, c)));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, first, Payload(3, c)));
+
+        // One targeted run per record read: a and c once each, whichever instance took it.
+        var targeted = (await cloud.Ledger.ListRunsAsync(20, Token)).Where(r => r.Targeted).ToList();
+        Assert.Equal(2, targeted.Count);
+        foreach (var run in targeted)
+        {
+            Assert.Equal("complete", await cloud.WaitForStateAsync(run.RunId, RunTimeout, Token, "complete", "partial"));
+        }
+
+        // The hole counts as lost 30 s after it opened (the deployed grace); both instances know of it and try to take it
+        // then, and one incremental of the webhook endpoints starts.
+        var incremental = await WaitForIncrementalAsync(cloud, synced);
+        Assert.Equal(webhooked, incremental.Endpoints.Order(StringComparer.Ordinal));
+        Assert.Equal("complete", await cloud.WaitForStateAsync(incremental.RunId, RunTimeout, Token, "complete", "partial"));
+        Assert.Single(await cloud.Ledger.ListRunsAsync(20, Token), r => !r.Targeted && r.RunId != synced);
+
+        // The simulator's log for the organisation the events named: by id, a once and c once; then one list call per webhook endpoint, the incremental's (which reads every organisation: Xero numbers
+        // events per subscription, so a lost one names none).
+        var requests = cloud.Truth.Requests.Where(r => r.TenantId == tenant && r.Endpoint is not null && webhooked.Contains(r.Endpoint)).ToList();
+        var byId = requests.Where(r => ById(r.PathAndQuery)).ToList();
+        Assert.Equal(
+            new[] { ("Contacts", c.RecordId), ("Invoices", a.RecordId) }.Select(x => (x.Item1, x.Item2.ToUpperInvariant())).Order(),
+            byId.Select(r => (r.Endpoint!, Query(r.PathAndQuery)["IDs"].ToString().ToUpperInvariant())).Order());
+        Assert.Equal(webhooked, requests.Where(r => !ById(r.PathAndQuery)).Select(r => r.Endpoint!).Order(StringComparer.Ordinal));
+
+        // The lost event's record landed through the incremental, as the simulator serves it now.
+        Assert.Equal(cloud.Truth.GetRecords(tenant, "Invoices")[lost.RecordId], cloud.BigQuery.Latest("xero_raw.invoices")[(tenant, lost.RecordId)].Payload);
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    private static bool ById(string pathAndQuery)
+    {
+        var query = Query(pathAndQuery);
+        return query.ContainsKey("IDs") || (query.TryGetValue("where", out var where) && where.ToString().Contains("==Guid(", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>One signed payload as Xero sends it: a single event at <paramref name="sequence"/>.</summary>
+    private static byte[] Payload(long sequence, AppliedChange change)
+    {
+        var category = change.Endpoint switch { "Invoices" => "INVOICE", "Contacts" => "CONTACT", _ => throw new ArgumentOutOfRangeException(nameof(change)) };
+        return Encoding.UTF8.GetBytes($$"""
+            {"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/{{change.Endpoint}}/{{change.RecordId}}","resourceId":"{{change.RecordId}}","eventDateUtc":"{{change.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)}}","eventType":"UPDATE","eventCategory":"{{category}}","tenantId":"{{change.TenantId}}","tenantType":"ORGANISATION"}],"lastEventSequence":{{sequence}},"firstEventSequence":{{sequence}},"entropy":"E{{sequence}}"}
+            """);
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient http, Uri dispatcher, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("x-xero-signature", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Key), body)));
+        using var response = await http.PostAsync(new Uri(dispatcher, "webhooks/xero"), content, Token);
+        return response.StatusCode;
+    }
+
+    /// <summary>Reads the ledger every second until a run other than <paramref name="synced"/> and the targeted ones is there; fails after two minutes.</summary>
+    private static async Task<RunInfo> WaitForIncrementalAsync(CloudEnvironment cloud, string synced)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (true)
+            {
+                if ((await cloud.Ledger.ListRunsAsync(20, deadline.Token)).FirstOrDefault(r => !r.Targeted && r.RunId != synced) is { } run)
+                {
+                    return run;
+                }
+
+                await timer.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("no incremental started within two minutes of the lost event");
+        }
     }
 
     private static Dictionary<string, Microsoft.Extensions.Primitives.StringValues> Query(string pathAndQuery) =>

@@ -2,11 +2,15 @@ namespace XeroSync.Ledger.Local;
 
 /// <summary>
 /// <see cref="IFreshnessStore"/> over the local SQLite state file: <c>freshness_batches</c> holds each targeted run's
-/// (organisation, endpoint) batch and when it landed, <c>freshness</c> one row per (organisation, endpoint). Times are
-/// stored as round-trip UTC strings of one width, so the latest is the largest.
+/// (organisation, endpoint) batch until it lands (its landing is folded into the table's row and the batch deleted; one
+/// that never lands is deleted <see cref="UnlandedKept"/> after its latest event), <c>freshness</c> one row per
+/// (organisation, endpoint). Times are stored as round-trip UTC strings of one width, so the latest is the largest.
 /// </summary>
 public sealed class SqliteFreshnessStore : IFreshnessStore
 {
+    /// <summary>How long a batch that has not landed is kept for a retry to land it: the next incremental has read its records long before.</summary>
+    public static readonly TimeSpan UnlandedKept = TimeSpan.FromDays(7);
+
     private readonly SqliteStateDatabase _database;
 
     public SqliteFreshnessStore(SqliteStateDatabase database)
@@ -37,6 +41,15 @@ public sealed class SqliteFreshnessStore : IFreshnessStore
             command.Parameters.AddWithValue("$earliest", SqliteStateDatabase.FormatTime(batch.EarliestEvent));
             command.Parameters.AddWithValue("$latest", SqliteStateDatabase.FormatTime(batch.LatestEvent));
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (batches.Count > 0)
+        {
+            await using var prune = connection.CreateCommand();
+            prune.Transaction = transaction;
+            prune.CommandText = "DELETE FROM freshness_batches WHERE landed_at IS NOT NULL OR latest_event < $cutoff";
+            prune.Parameters.AddWithValue("$cutoff", SqliteStateDatabase.FormatTime(batches.Max(b => b.LatestEvent) - UnlandedKept));
+            await prune.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -70,7 +83,7 @@ public sealed class SqliteFreshnessStore : IFreshnessStore
         {
             write.Transaction = transaction;
             write.CommandText = """
-                UPDATE freshness_batches SET landed_at = $landed WHERE run_id = $run AND tenant_id = $tenant AND endpoint = $endpoint;
+                DELETE FROM freshness_batches WHERE run_id = $run AND tenant_id = $tenant AND endpoint = $endpoint;
                 INSERT INTO freshness (tenant_id, endpoint, last_seen, last_landed, last_change_landed, latency_ms, last_run_id)
                 VALUES ($tenant, $endpoint, $latest, $landed, $latest, $latency, $run)
                 ON CONFLICT (tenant_id, endpoint) DO UPDATE SET

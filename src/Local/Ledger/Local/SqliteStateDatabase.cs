@@ -134,6 +134,20 @@ public sealed class SqliteStateDatabase
             latency_ms INTEGER,
             last_run_id TEXT,
             PRIMARY KEY (tenant_id, endpoint));
+        CREATE TABLE IF NOT EXISTS webhook_sequence (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            highest INTEGER);
+        CREATE TABLE IF NOT EXISTS webhook_holes (
+            from_sequence INTEGER NOT NULL,
+            to_sequence INTEGER NOT NULL,
+            opened_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS webhook_sent (
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            sent_up_to TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, endpoint, record_id));
         CREATE TABLE IF NOT EXISTS leases (
             name TEXT PRIMARY KEY,
             owner TEXT NOT NULL,

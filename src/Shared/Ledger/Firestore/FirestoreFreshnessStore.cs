@@ -4,12 +4,17 @@ namespace XeroSync.Ledger.Firestore;
 
 /// <summary>
 /// <see cref="IFreshnessStore"/> on Firestore: <c>{prefix}freshness_batches/{run}~{tenant}~{endpoint}</c> holds each targeted
-/// run's batch and, once landed, when; <c>{prefix}freshness/{tenant}~{endpoint}</c> one document per table. Event times
-/// only ever grow through <c>maximum</c> transforms (integer microseconds since the epoch), so concurrent instances need no
-/// transaction; a landing is recorded once, under a precondition on the batch document as read.
+/// run's batch until it lands (the landing is folded into the table's document and the batch deleted; one that never lands
+/// is deleted <see cref="UnlandedKept"/> after its latest event); <c>{prefix}freshness/{tenant}~{endpoint}</c> one document
+/// per table. Event times only ever grow through <c>maximum</c> transforms (integer microseconds since the epoch), so
+/// concurrent instances need no transaction; a landing is recorded once, its batch deleted under a precondition on the
+/// batch document as read.
 /// </summary>
 public sealed class FirestoreFreshnessStore : IFreshnessStore
 {
+    /// <summary>How long a batch that has not landed is kept for a retry to land it: the next incremental has read its records long before.</summary>
+    public static readonly TimeSpan UnlandedKept = TimeSpan.FromDays(7);
+
     private const int WritesPerCommit = 200;
     private readonly FirestoreClient _client;
     private readonly string _tables;
@@ -49,6 +54,19 @@ public sealed class FirestoreFreshnessStore : IFreshnessStore
         {
             await _client.CommitAsync(chunk, cancellationToken: cancellationToken);
         }
+
+        if (batches.Count > 0)
+        {
+            // Batches that never landed, past keeping (landed ones are deleted as they land).
+            var cutoff = FirestoreDocumentId.ToMicros(batches.Max(b => b.LatestEvent) - UnlandedKept);
+            var stale = await _client.RunQueryAsync(
+                new FirestoreQuery(_batches) { Filters = [new FirestoreFieldFilter("latestEventMicros", FirestoreFilterOperator.LessThan, FirestoreValue.FromInteger(cutoff))], Limit = WritesPerCommit },
+                cancellationToken: cancellationToken);
+            if (stale.Count > 0)
+            {
+                await _client.CommitAsync([.. stale.Select(d => FirestoreWrite.DeleteDocument(d.Name!))], cancellationToken: cancellationToken);
+            }
+        }
     }
 
     public async Task<LandedBatch?> RecordLandedAsync(EndpointKey key, DateTimeOffset landedAt, CancellationToken cancellationToken)
@@ -79,7 +97,7 @@ public sealed class FirestoreFreshnessStore : IFreshnessStore
         try
         {
             await _client.CommitAsync(
-                [FirestoreWrite.Merge(BatchDoc(key), new Dictionary<string, FirestoreValue> { ["landedAtMicros"] = Micros(landedAt) }, FirestorePrecondition.UpdatedAt(updateTime)), table],
+                [FirestoreWrite.DeleteDocument(BatchDoc(key), FirestorePrecondition.UpdatedAt(updateTime)), table],
                 cancellationToken: cancellationToken);
         }
         catch (FirestorePreconditionFailedException)
