@@ -35,40 +35,30 @@ internal static class BalanceSheetReport
         var accounts = new Dictionary<string, (string Name, string Type, string Class, decimal Debit)>(StringComparer.Ordinal);
         var currentYearProfit = 0m;
         var earlierProfit = 0m;
-        foreach (var journal in journals.Records)
+        ReportLedger.ForEachLine(journals, date, (journalDate, line) =>
         {
-            using var document = JsonDocument.Parse(journal.Json);
-            var journalDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(XeroDates.ParseMs(document.RootElement.GetProperty("JournalDate").GetString())).UtcDateTime);
-            if (journalDate > date)
+            var type = line.GetProperty("AccountType").GetString()!;
+            var accountClass = TrialBalanceReport.ClassOfType(type);
+            var net = line.GetProperty("NetAmount").GetDecimal();
+            if (accountClass is "REVENUE" or "EXPENSE")
             {
-                continue;
-            }
-
-            foreach (var line in document.RootElement.GetProperty("JournalLines").EnumerateArray())
-            {
-                var type = line.GetProperty("AccountType").GetString()!;
-                var accountClass = TrialBalanceReport.ClassOfType(type);
-                var net = line.GetProperty("NetAmount").GetDecimal();
-                if (accountClass is "REVENUE" or "EXPENSE")
+                // Profit is a credit: revenue's credits and expenses' debits, signed as the ledger signs them.
+                if (journalDate >= yearStart)
                 {
-                    // Profit is a credit: revenue's credits and expenses' debits, signed as the ledger signs them.
-                    if (journalDate >= yearStart)
-                    {
-                        currentYearProfit -= net;
-                    }
-                    else
-                    {
-                        earlierProfit -= net;
-                    }
-
-                    continue;
+                    currentYearProfit -= net;
+                }
+                else
+                {
+                    earlierProfit -= net;
                 }
 
-                var id = line.GetProperty("AccountID").GetString()!;
-                var debit = accounts.TryGetValue(id, out var known) ? known.Debit : 0m;
-                accounts[id] = (line.GetProperty("AccountName").GetString()!, type, accountClass, debit + net);
+                return;
             }
-        }
+
+            var id = line.GetProperty("AccountID").GetString()!;
+            var debit = accounts.TryGetValue(id, out var known) ? known.Debit : 0m;
+            accounts[id] = (line.GetProperty("AccountName").GetString()!, type, accountClass, debit + net);
+        });
 
         if (earlierProfit != 0m && references.RetainedEarnings is { } retained)
         {
@@ -132,28 +122,7 @@ internal static class BalanceSheetReport
         equityRows.Add(Summary("Total Equity", equity));
         rows.Add(new JsonObject { ["RowType"] = "Section", ["Title"] = "Equity", ["Rows"] = equityRows });
 
-        var asAt = date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-        var envelope = new JsonObject
-        {
-            ["Id"] = Guid.NewGuid().ToString(),
-            ["Status"] = "OK",
-            ["ProviderName"] = providerName,
-            ["DateTimeUTC"] = XeroDates.Envelope(now),
-            ["Reports"] = new JsonArray
-            {
-                new JsonObject
-                {
-                    ["ReportName"] = "Balance Sheet",
-                    ["ReportType"] = "BalanceSheet",
-                    ["ReportTitles"] = new JsonArray { "Balance Sheet", org["Name"]!.GetValue<string>(), "As at " + asAt },
-                    ["ReportDate"] = asAt,
-                    ["UpdatedDateUTC"] = XeroDates.Envelope(now),
-                    ["Fields"] = new JsonArray(),
-                    ["Rows"] = rows,
-                },
-            },
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(envelope);
+        return ReportLedger.Envelope(org, "Balance Sheet", "BalanceSheet", date, rows, now, providerName);
     }
 
     /// <summary>The group an account type belongs to; a type no group names goes with the current accounts (the side's second group for assets, its first for liabilities).</summary>

@@ -30,41 +30,31 @@ internal static class TrialBalanceReport
 
         var balances = new Dictionary<string, TrialBalanceAccount>(StringComparer.Ordinal);
         var earlierProfit = 0m;
-        foreach (var journal in journals.Records)
+        ReportLedger.ForEachLine(journals, date, (journalDate, line) =>
         {
-            using var document = JsonDocument.Parse(journal.Json);
-            var journalDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(XeroDates.ParseMs(document.RootElement.GetProperty("JournalDate").GetString())).UtcDateTime);
-            if (journalDate > date)
+            var id = line.GetProperty("AccountID").GetString()!;
+            if (!balances.TryGetValue(id, out var balance))
             {
-                continue;
+                var type = line.GetProperty("AccountType").GetString()!;
+                balance = new TrialBalanceAccount(id, line.GetProperty("AccountCode").GetString()!, line.GetProperty("AccountName").GetString()!, classes.GetValueOrDefault(id) ?? ClassOfType(type));
+                balances[id] = balance;
             }
 
-            foreach (var line in document.RootElement.GetProperty("JournalLines").EnumerateArray())
+            var net = line.GetProperty("NetAmount").GetDecimal();
+            if (journalDate >= monthStart)
             {
-                var id = line.GetProperty("AccountID").GetString()!;
-                if (!balances.TryGetValue(id, out var balance))
-                {
-                    var type = line.GetProperty("AccountType").GetString()!;
-                    balance = new TrialBalanceAccount(id, line.GetProperty("AccountCode").GetString()!, line.GetProperty("AccountName").GetString()!, classes.GetValueOrDefault(id) ?? ClassOfType(type));
-                    balances[id] = balance;
-                }
-
-                var net = line.GetProperty("NetAmount").GetDecimal();
-                if (journalDate >= monthStart)
-                {
-                    balance.Month += net;
-                }
-
-                if (balance.IsProfitAndLoss && journalDate < yearStart)
-                {
-                    earlierProfit += net;
-                }
-                else
-                {
-                    balance.ToDate += net;
-                }
+                balance.Month += net;
             }
-        }
+
+            if (balance.IsProfitAndLoss && journalDate < yearStart)
+            {
+                earlierProfit += net;
+            }
+            else
+            {
+                balance.ToDate += net;
+            }
+        });
 
         if (earlierProfit != 0m && references.RetainedEarnings is { } retained)
         {
@@ -107,28 +97,7 @@ internal static class TrialBalanceReport
             },
         });
 
-        var asAt = date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-        var envelope = new JsonObject
-        {
-            ["Id"] = Guid.NewGuid().ToString(),
-            ["Status"] = "OK",
-            ["ProviderName"] = providerName,
-            ["DateTimeUTC"] = XeroDates.Envelope(now),
-            ["Reports"] = new JsonArray
-            {
-                new JsonObject
-                {
-                    ["ReportName"] = "Trial Balance",
-                    ["ReportType"] = "TrialBalance",
-                    ["ReportTitles"] = new JsonArray { "Trial Balance", org["Name"]!.GetValue<string>(), "As at " + asAt },
-                    ["ReportDate"] = asAt,
-                    ["UpdatedDateUTC"] = XeroDates.Envelope(now),
-                    ["Fields"] = new JsonArray(),
-                    ["Rows"] = rows,
-                },
-            },
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(envelope);
+        return ReportLedger.Envelope(org, "Trial Balance", "TrialBalance", date, rows, now, providerName);
     }
 
     /// <summary>The first day of the financial year <paramref name="date"/> falls in, given the year's last day and month.</summary>
