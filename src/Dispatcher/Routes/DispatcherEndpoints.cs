@@ -34,7 +34,7 @@ public static class DispatcherEndpoints
         return Results.Json(new FreshnessResponse([.. tables.Select(TableFreshnessResponse.From)]), DispatcherJsonContext.Default.FreshnessResponse);
     }
 
-    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, UsageRecorder usage, EgressBudget egress, CancellationToken cancellationToken)
+    private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubFetchPublisher preparations, UsageRecorder usage, EgressBudget egress, CancellationToken cancellationToken)
     {
         // The scheduler's call: the runs that finished since the last one go into the usage table first (one small load each).
         await usage.RecordRecentAsync(cancellationToken);
@@ -75,7 +75,7 @@ public static class DispatcherEndpoints
     }
 
     /// <summary><c>POST /reconcile</c>: the body of <c>POST /run</c> (tenants, endpoints, call_budget, full_refresh), always a reconcile.</summary>
-    private static async Task<IResult> StartReconcileAsync(HttpRequest request, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
+    private static async Task<IResult> StartReconcileAsync(HttpRequest request, ReconcileStarter reconciler, PubSubFetchPublisher preparations, CancellationToken cancellationToken)
     {
         var (runRequest, problem) = await ReadRunRequestAsync(request, cancellationToken);
         return problem is not null
@@ -88,7 +88,7 @@ public static class DispatcherEndpoints
     /// the warehouse and publishes the fetches) and answers 202 with where to follow it. Nothing here waits for Xero's
     /// rate limits or the warehouse, so the Scheduler's request returns in about a second whatever the organisations.
     /// </summary>
-    private static async Task<IResult> ReconcileAsync(RunRequest runRequest, HttpResponse response, ReconcileStarter reconciler, PubSubReconcilePublisher preparations, CancellationToken cancellationToken)
+    private static async Task<IResult> ReconcileAsync(RunRequest runRequest, HttpResponse response, ReconcileStarter reconciler, PubSubFetchPublisher preparations, CancellationToken cancellationToken)
     {
         if (runRequest.Full)
         {
@@ -101,7 +101,7 @@ public static class DispatcherEndpoints
 
             // Every endpoint is opened pending before anything is published: a publish that fails here answers 500 and leaves a
             // run that reads as running; the next reconcile is the retry (as for POST /run).
-            await preparations.PublishAsync(opened.Preparations, cancellationToken);
+            await preparations.PublishPreparationsAsync(opened.Preparations, cancellationToken);
             var status = "/runs/" + opened.Run.RunId;
             response.Headers.Location = status;
             return Results.Json(

@@ -63,8 +63,8 @@ public static class CloudPipelineExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FirestoreRateLimiter>>(),
             collectionPrefix));
-        services.AddSingleton<IFetchRequestPublisher>(sp => new PubSubFetchPublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubFetchPublisher>>()));
-        services.AddSingleton(sp => new PubSubReconcilePublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubReconcilePublisher>>()));
+        services.AddSingleton(sp => new PubSubFetchPublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubFetchPublisher>>()));
+        services.AddSingleton<IFetchRequestPublisher>(sp => sp.GetRequiredService<PubSubFetchPublisher>());
         services.AddSingleton<IWarehouse>(sp => new BigQueryWarehouse(
             sp.GetRequiredService<BigQueryClient>(),
             new BigQueryWarehouseOptions(cloud.ProjectId, cloud.Bucket) { RawDataset = cloud.RawDataset, ViewsDataset = cloud.ViewDataset, TypedDataset = cloud.TypedDataset, Location = cloud.Location },

@@ -12,7 +12,7 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
 {
     private const string Traversal = "../../etc/passwd";
 
-    /// <summary>The attributes that make a push a reconcile preparation (the Dispatcher's PubSubReconcilePublisher sets them).</summary>
+    /// <summary>The attributes that make a push a reconcile preparation (the Dispatcher's PubSubFetchPublisher sets them).</summary>
     private const string Preparation = "{\"kind\":\"reconcile_preparation\"}";
 
     private static readonly Dictionary<string, HostileCase> Cases = new(StringComparer.Ordinal)

@@ -7,9 +7,12 @@ using XeroSync.Google.PubSub;
 namespace XeroSync.Messaging.PubSub;
 
 /// <summary>
-/// The cloud shape's publisher: one Pub/Sub message per <see cref="FetchRequest"/> on one topic. Data is the request's
-/// UTF-8 JSON; attributes <c>run_id</c>, <c>tenant_id</c>, <c>endpoint</c>, <c>pages</c> (<c>first-last</c>) and
-/// <c>schema_version</c> repeat it for filtering and logs. The client sends at most 1000 messages per publish call.
+/// The cloud shape's publisher to the fetch topic, the Worker's subscription. One Pub/Sub message per
+/// <see cref="FetchRequest"/>: data is the request's UTF-8 JSON; attributes <c>run_id</c>, <c>tenant_id</c>, <c>endpoint</c>,
+/// <c>pages</c> (<c>first-last</c>) and <c>schema_version</c> repeat it for filtering and logs. And one per
+/// <see cref="ReconcilePreparation"/> (an organisation's reconcile to prepare): its JSON, with <c>kind</c>
+/// (<c>reconcile_preparation</c>, which tells the Worker it is not a fetch request), <c>run_id</c>, <c>tenant_id</c> and
+/// <c>schema_version</c>. The client sends at most 1000 messages per publish call.
 /// </summary>
 public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
 {
@@ -44,24 +47,44 @@ public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
         return new PubSubMessage(data, attributes);
     }
 
-    public async Task PublishAsync(IReadOnlyList<FetchRequest> requests, CancellationToken cancellationToken)
+    /// <summary>The Pub/Sub message for <paramref name="preparation"/>: deterministic, so republishing is harmless.</summary>
+    public static PubSubMessage ToMessage(ReconcilePreparation preparation)
+    {
+        ArgumentNullException.ThrowIfNull(preparation);
+        var data = JsonSerializer.SerializeToUtf8Bytes(preparation, PipelineJsonContext.Default.ReconcilePreparation);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ReconcilePreparation.KindAttribute] = ReconcilePreparation.Kind,
+            ["run_id"] = preparation.RunId,
+            ["tenant_id"] = preparation.TenantId,
+            ["schema_version"] = preparation.SchemaVersion.ToString(CultureInfo.InvariantCulture),
+        };
+        return new PubSubMessage(data, attributes);
+    }
+
+    public Task PublishAsync(IReadOnlyList<FetchRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (requests.Count == 0)
+        return PublishAsync([.. requests.Select(ToMessage)], "fetch requests", cancellationToken);
+    }
+
+    public Task PublishPreparationsAsync(IReadOnlyList<ReconcilePreparation> preparations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(preparations);
+        return PublishAsync([.. preparations.Select(ToMessage)], "reconcile preparations", cancellationToken);
+    }
+
+    private async Task PublishAsync(IReadOnlyList<PubSubMessage> messages, string what, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
         {
             return;
         }
 
-        var messages = new PubSubMessage[requests.Count];
-        for (var i = 0; i < requests.Count; i++)
-        {
-            messages[i] = ToMessage(requests[i]);
-        }
-
         var ids = await _client.PublishAsync(_topic, messages, cancellationToken);
-        LogPublished(ids.Count, _topic);
+        LogPublished(ids.Count, what, _topic);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Published {Count} fetch requests to {Topic}")]
-    private partial void LogPublished(int count, string topic);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Published {Count} {What} to {Topic}")]
+    private partial void LogPublished(int count, string what, string topic);
 }
