@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using XeroSync.Ledger;
 using XeroSync.Ledger.Local;
+using XeroSync.Contracts;
 
 namespace XeroSync.Cli;
 
@@ -88,7 +89,7 @@ public static class StatusCommand
         {
             var status = new StatusJson(
                 [.. recent.Select(r => new RecentRunJson(r.Run.RunId, r.Run.StartedAt, r.Run.Full, r.Run.Targeted, r.State, r.Summary.Records, r.Summary.Calls))],
-                [.. freshness.Select(TableFreshnessJson.From)]);
+                [.. freshness.Select(TableFreshnessStatus.From)]);
             await context.Console.Profile.Out.Writer.WriteLineAsync(JsonSerializer.Serialize(status, CliJsonContext.Default.StatusJson).AsMemory(), cancellationToken);
             await context.Console.Profile.Out.Writer.FlushAsync(cancellationToken);
             return ExitCodes.Success;

@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
+using XeroSync.Contracts;
 
 namespace XeroSync.Cli;
 
 /// <summary><c>status --format json</c> without a run: the recent runs and webhook freshness per (organisation, endpoint).</summary>
 public sealed record StatusJson(
     [property: JsonPropertyName("runs")] IReadOnlyList<RecentRunJson> Runs,
-    [property: JsonPropertyName("freshness")] IReadOnlyList<TableFreshnessJson> Freshness);
+    [property: JsonPropertyName("freshness")] IReadOnlyList<TableFreshnessStatus> Freshness);

@@ -31,7 +31,7 @@ public static class DispatcherEndpoints
     private static async Task<IResult> GetFreshnessAsync(IFreshnessStore freshness, CancellationToken cancellationToken)
     {
         var tables = await freshness.ListAsync(cancellationToken);
-        return Results.Json(new FreshnessResponse([.. tables.Select(TableFreshnessResponse.From)]), DispatcherJsonContext.Default.FreshnessResponse);
+        return Results.Json(new FreshnessResponse([.. tables.Select(TableFreshnessStatus.From)]), DispatcherJsonContext.Default.FreshnessResponse);
     }
 
     private static async Task<IResult> StartRunAsync(HttpRequest request, RunStarter starter, ReconcileStarter reconciler, PubSubFetchPublisher preparations, UsageRecorder usage, EgressBudget egress, CancellationToken cancellationToken)
