@@ -82,6 +82,13 @@ public sealed record EndpointState(
     /// <summary>Settled with done pages no manifest lists (or no manifest at all yet), and verified where required: a manifest is due.</summary>
     public bool NeedsManifest => IsSettled && !AwaitsVerification && (Unlisted > 0 || ManifestsClaimed == 0);
 
+    /// <summary>
+    /// Its one page is done and settles it, nothing ended unread, nothing to verify, no manifest yet: the manifest listing that
+    /// page is claimed in the same write that records the page (<see cref="IRunLedger.RecordPageDoneAsync"/>), one write instead
+    /// of two. Asked of the state that write makes.
+    /// </summary>
+    public bool ClaimsManifestWithItsPage => NeedsManifest && Done == 1 && Pages == 1 && ManifestsClaimed == 0 && !VerificationRequired && !HasGaps;
+
     /// <summary>Nothing more happens without a retry: settled, verified, every done page listed, every manifest loaded or failed.</summary>
     public bool IsFinished => IsSettled && !AwaitsVerification && Unlisted == 0 && ManifestsClaimed > 0 && ManifestsLoaded + ManifestsFailed == ManifestsClaimed;
 

@@ -39,7 +39,9 @@ public interface IRunLedger
     /// Records a page as done and clears its lease; done is final, and the first record wins (the stored record
     /// is returned, which may be an earlier delivery's). Sets the endpoint's last page when <see cref="PageDone.LastPage"/>
     /// is given and none is known yet. Adds the page's <see cref="PageDone.Calls"/> to the endpoint's counters in the same
-    /// write, whichever record wins.
+    /// write, whichever record wins. A store may claim the endpoint's manifest in the same write when this page alone settles
+    /// it (its only page, nothing ended, nothing to verify): <see cref="ClaimManifestAsync"/> then hands that claim out as it
+    /// does any claim not yet written, so the manifest writer that follows is the same either way.
     /// </summary>
     Task<PageRecord> RecordPageDoneAsync(PageDone page, CancellationToken cancellationToken);
 

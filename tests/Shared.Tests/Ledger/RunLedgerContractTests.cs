@@ -65,6 +65,13 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal(500, Assert.Single(await Ledger.GetAllPagesAsync(Key("Journals"), Ct)).Offset);
         Assert.Equal(1, (await Ledger.GetEndpointAsync(Key("Organisation"), Ct)).LastPage);
 
+        // Page 1 with no offset reads as pending, unleased, to every reader (a retry republishes it if its message was lost).
+        foreach (var pages in new[] { await Ledger.GetAllPagesAsync(Key("Organisation"), Ct), await Ledger.GetPagesAsync(Key("Organisation"), 1, 3, Ct) })
+        {
+            var page = Assert.Single(pages);
+            Assert.Equal((1, PageStatus.Pending, (string?)null, (long?)null), (page.Page, page.Status, page.LeaseOwner, page.Offset));
+        }
+
         await DoneAsync("Journals", 1, 100, nextOffset: 600);
         await OpenAsync(new EndpointOpening(Tenant, "Journals", 500, false), new EndpointOpening(Tenant, "Organisation", null, true));
         journals = await Ledger.GetEndpointAsync(Key("Journals"), Ct);
@@ -455,8 +462,44 @@ public abstract partial class RunLedgerContractTests
 
         await DoneAsync("Journals", 1, 40, nextOffset: 40, isLast: true, lastPage: 1);
         var journals = await Ledger.GetEndpointAsync(Key("Journals"), Ct);
-        Assert.Equal((false, false, true), (journals.VerificationRequired, journals.AwaitsVerification, journals.NeedsManifest));
+        Assert.Equal((false, false), (journals.VerificationRequired, journals.AwaitsVerification));
+        Assert.Equal([1], (await Ledger.ClaimManifestAsync(Key("Journals"), Ct))!.Pages.Select(p => p.Page));
         Assert.Equal(new IdTally(0, 1, 0, 0, 0, null), await Ledger.TallyIdsAsync(Key("Journals"), Ct));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_one_page_endpoint_claims_its_manifest_with_its_page_and_the_writer_is_handed_that_claim_until_it_is_written()
+    {
+        // A single call (Organisation: one page) and a paged endpoint whose page 1 tells of a second page.
+        await OpenAsync(new EndpointOpening(Tenant, "Organisation", null, true), new EndpointOpening(Tenant, Endpoint, null, false));
+        Assert.Equal(PageClaimKind.Claimed, (await Ledger.ClaimPageAsync(Key("Organisation"), 1, null, "a", Lease, Ct)).Kind);
+        var done = await DoneAsync("Organisation", 1, 1, isLast: true, lastPage: 1);
+        Assert.Equal(0, done.ManifestSequence);
+
+        var state = await Ledger.GetEndpointAsync(Key("Organisation"), Ct);
+        Assert.Equal((1, 0, false), (state.ManifestsClaimed, state.Unlisted, state.NeedsManifest));
+        Assert.Equal(EndpointStep.AwaitLoads, EndpointSteps.Next(state));
+
+        // The claim is handed out, the same each time, until its object is recorded written; then there is nothing to claim.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var claim = await Ledger.ClaimManifestAsync(Key("Organisation"), Ct);
+            Assert.NotNull(claim);
+            Assert.Equal((0, 1), (claim.Sequence, claim.Pages.Sum(p => p.Records)));
+            Assert.Equal(["Organisation-1"], claim.Pages.Select(p => p.ObjectName));
+        }
+
+        await Ledger.MarkManifestWrittenAsync(Key("Organisation"), 0, Ct);
+        Assert.Null(await Ledger.ClaimManifestAsync(Key("Organisation"), Ct));
+        var loaded = await Ledger.MarkManifestLoadedAsync(Key("Organisation"), 0, 1, Ct);
+        Assert.Equal(EndpointPhase.Complete, loaded.Phase);
+
+        // Page 1 of two settles nothing: no manifest until both are read.
+        await DoneAsync(Endpoint, 1, 100, isLast: false, lastPage: 2);
+        Assert.Equal((0, true), ((await Ledger.GetEndpointAsync(Key(), Ct)).ManifestsClaimed, (await Ledger.GetEndpointAsync(Key(), Ct)).Unlisted == 1));
+        await Ledger.OpenPagesAsync(Key(), [new PendingPage(2)], Ct);
+        await DoneAsync(Endpoint, 2, 5, isLast: true);
+        Assert.True((await Ledger.GetEndpointAsync(Key(), Ct)).NeedsManifest);
     }
 
     private Task<PageRecord> IdsDoneAsync(string endpoint, int page, string[] ids, int? itemCount, bool isLast = false, int? lastPage = null, bool reread = false) =>

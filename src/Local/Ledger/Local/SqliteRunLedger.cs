@@ -264,6 +264,11 @@ public sealed class SqliteRunLedger : IRunLedger
         }
 
         await AddUsageAsync(connection, transaction, key, new XeroUsage(page.Calls, page.BytesReceived, page.BytesDecoded), cancellationToken);
+        if (page.Page == 1 && page.RecordIds is null && (await ReadStateAsync(connection, transaction, key, cancellationToken)).ClaimsManifestWithItsPage)
+        {
+            await ClaimNextManifestAsync(connection, transaction, key, 0, _time.GetUtcNow(), cancellationToken);
+        }
+
         var stored = await ReadPageAsync(connection, transaction, key, page.Page, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored!;
@@ -507,16 +512,7 @@ public sealed class SqliteRunLedger : IRunLedger
         {
             sequence = state.ManifestsClaimed;
             claimedAt = _time.GetUtcNow();
-            await using var command = Command(connection, transaction, $"""
-                UPDATE ledger_pages SET manifest_sequence = $sequence WHERE {EndpointKeyFilter} AND status = '{Done}' AND manifest_sequence IS NULL;
-                INSERT INTO ledger_manifests (run_id, tenant_id, endpoint, sequence, state, claimed_at, records)
-                VALUES ($run, $tenant, $endpoint, $sequence, '{nameof(ManifestState.Claimed)}', $now,
-                        (SELECT coalesce(sum(records), 0) FROM ledger_pages WHERE {EndpointKeyFilter} AND manifest_sequence = $sequence));
-                """);
-            AddKey(command, key);
-            command.Parameters.AddWithValue("$sequence", sequence);
-            command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(claimedAt));
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await ClaimNextManifestAsync(connection, transaction, key, sequence, claimedAt, cancellationToken);
         }
         else
         {
@@ -534,6 +530,21 @@ public sealed class SqliteRunLedger : IRunLedger
         var claim = await ReadClaimAsync(connection, transaction, key, sequence, claimedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return claim;
+    }
+
+    /// <summary>Assigns every unlisted done page to manifest <paramref name="sequence"/>, claimed at <paramref name="claimedAt"/>.</summary>
+    private static async Task ClaimNextManifestAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, int sequence, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"""
+            UPDATE ledger_pages SET manifest_sequence = $sequence WHERE {EndpointKeyFilter} AND status = '{Done}' AND manifest_sequence IS NULL;
+            INSERT INTO ledger_manifests (run_id, tenant_id, endpoint, sequence, state, claimed_at, records)
+            VALUES ($run, $tenant, $endpoint, $sequence, '{nameof(ManifestState.Claimed)}', $now,
+                    (SELECT coalesce(sum(records), 0) FROM ledger_pages WHERE {EndpointKeyFilter} AND manifest_sequence = $sequence));
+            """);
+        AddKey(command, key);
+        command.Parameters.AddWithValue("$sequence", sequence);
+        command.Parameters.AddWithValue("$now", SqliteStateDatabase.FormatTime(claimedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken)

@@ -13,17 +13,20 @@ namespace XeroSync.Ledger.Firestore;
 /// watermark flag. Page writes change it only with blind field transforms (increment, maximum, minimum), so they do
 /// not contend with each other.</item>
 /// <item><c>runs/{run}/pages/{tenant}~{endpoint}~{page:D5}</c>: one document per page with its status and lease (and,
-/// once done on a verified endpoint, its record ids and the itemCount Xero reported with it). A range's pages opened
-/// together (once page 1 told the count) have none until they are claimed or ended: the opening counts them pending and
-/// moves the endpoint's <c>openedThrough</c> in one write, and an absent page at or below it stands for a pending one.</item>
+/// once done on a verified endpoint, its record ids and the itemCount Xero reported with it). Page 1 of an endpoint
+/// opened without an offset, and a range's pages opened together (once page 1 told the count), have none until they are
+/// claimed or ended: the opening counts them pending and moves the endpoint's <c>openedThrough</c> in the same write, an
+/// absent page at or below it stands for a pending one, and reads return a pending record for it.</item>
 /// <item><c>runs/{run}/budgets/{tenant}</c>: a reconcile run's plan for the tenant (its budget, written once by its preparation)
 /// and the calls taken from that budget (one blind increment per call).</item>
-/// <item><c>runs/{run}/manifests/{tenant}~{endpoint}~{sequence:D5}</c>: one document per manifest: its state, claim
-/// time, records and the page numbers it lists (the one record of which manifest listed a page).</item>
+/// <item>Manifests live in their endpoint's document (the <c>manifests</c> map, keyed by sequence): each one's state, claim
+/// time, records and the page numbers it lists (the one record of which manifest listed a page). A manifest's every
+/// change is then one write of the endpoint document, and the page that settles a one-page endpoint claims its manifest
+/// in the write that records it done.</item>
 /// </list>
 /// Every page status change is one commit of the page document (with an updateTime or must-not-exist precondition,
 /// re-read and retried on a lost race) and the matching transforms of the endpoint document, so the counters can
-/// never drift from the pages. A manifest claim commits the manifest document with the counters under a precondition
+/// never drift from the pages. A manifest claim commits the manifests map with the counters under a precondition
 /// on the endpoint document's updateTime as read: any page change in between bumps it, so the claim's snapshot is
 /// consistent and exactly one concurrent claimer assigns the pages. Identifiers are encoded with
 /// <see cref="FirestoreDocumentId"/>.
@@ -65,6 +68,7 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string OpenedThroughField = "openedThrough";
     private const string TenantPlanField = "plan";
     private const string UsageField = "usage";
+    private const string ManifestsField = "manifests";
     private const string UsageDayPrefix = "d";
     private const string UsageCallsField = "calls";
     private const string UsageReceivedField = "bytesReceived";
@@ -140,7 +144,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             var existing = pageSnapshot.Document is { } d ? ReadPage(key, d) : null;
             if (existing is { Status: PageStatus.Done })
             {
-                return new PageClaim(PageClaimKind.AlreadyDone, await AnnotateAsync(key, existing, endpoint, cancellationToken));
+                return new PageClaim(PageClaimKind.AlreadyDone, Annotate(existing, endpoint));
             }
 
             if (existing is null && endpoint is not null && FirestoreFields.Integer(endpoint, LastPageField) is { } last && page > last)
@@ -226,7 +230,7 @@ public sealed class FirestoreRunLedger : IRunLedger
                 // Done is final: an earlier delivery's record stands.
                 if (delta.IsEmpty || await TryCommitAsync([EndpointWrite(key, delta)], attempt, cancellationToken))
                 {
-                    return await AnnotateAsync(key, existing, endpoint, cancellationToken);
+                    return Annotate(existing, endpoint);
                 }
 
                 continue;
@@ -256,14 +260,25 @@ public sealed class FirestoreRunLedger : IRunLedger
                 delta.Fields[VerificationRequiredField] = FirestoreValue.FromBoolean(true);
             }
 
+            // The only page of an endpoint that this page settles: its manifest is claimed in the same write (the manifest
+            // writer that follows finds the claim unwritten and writes it), one endpoint write fewer than a claim of its own.
+            var claimsManifest = endpoint?.UpdateTime is not null && AfterDone(ReadState(key, endpoint), existing?.Status ?? Opened(endpoint, page.Page), page).ClaimsManifestWithItsPage;
+            if (claimsManifest)
+            {
+                var manifest = new StoredManifest(new ManifestRecord(0, ManifestState.Claimed, done.UpdatedAt!.Value, page.Records), [page.Page]);
+                delta.Add(UnlistedField, -1);
+                delta.Add(ManifestsClaimedField, 1);
+                delta.Fields[ManifestsField] = ManifestsValue([manifest]);
+            }
+
             FirestoreWrite[] writes =
             [
                 FirestoreWrite.Set(PageDoc(key, page.Page), fields, pageSnapshot.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist),
-                EndpointWrite(key, delta),
+                EndpointWrite(key, delta, claimsManifest ? FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!) : null),
             ];
             if (await TryCommitAsync(writes, attempt, cancellationToken))
             {
-                return done;
+                return claimsManifest ? done with { ManifestSequence = 0 } : done;
             }
         }
     }
@@ -350,15 +365,15 @@ public sealed class FirestoreRunLedger : IRunLedger
         names.AddRange(Enumerable.Range(firstPage, lastPage - firstPage + 1).Select(p => PageDoc(key, p)));
         var snapshots = await BatchGetChunkedAsync(names, cancellationToken);
         var pages = snapshots.Skip(1).Where(s => s.Document is not null).Select(s => ReadPage(key, s.Document!)).ToList();
-        return await AnnotateAsync(key, pages, snapshots[0].Document, cancellationToken);
+        return Annotate(WithOpened(key, pages, snapshots[0].Document, firstPage, lastPage), snapshots[0].Document);
     }
 
     public async Task<IReadOnlyList<PageRecord>> GetAllPagesAsync(EndpointKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var pages = QueryPagesAsync(key, cancellationToken);
-        var manifests = QueryManifestsAsync(key, cancellationToken);
-        return Annotate(await pages, await manifests);
+        var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+        return Annotate(WithOpened(key, await pages, endpoint, 1, int.MaxValue), endpoint);
     }
 
     public async Task<IdTally> TallyIdsAsync(EndpointKey key, CancellationToken cancellationToken)
@@ -480,45 +495,31 @@ public sealed class FirestoreRunLedger : IRunLedger
         {
             var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
             var state = ReadState(key, endpoint);
+            var manifests = ReadManifests(endpoint);
             if (!state.NeedsManifest)
             {
                 // A claim whose writer never recorded the object (it crashed, or storage failed): hand it out again.
-                if (state.ManifestsClaimed <= state.ManifestsWritten
-                    || (await QueryManifestsAsync(key, cancellationToken)).FirstOrDefault(m => m.Record.State == ManifestState.Claimed) is not { } unwritten)
+                if (state.ManifestsClaimed <= state.ManifestsWritten || manifests.FirstOrDefault(m => m.Record.State == ManifestState.Claimed) is not { } unwritten)
                 {
                     return null;
                 }
 
-                return Claim(unwritten.Record.Sequence, unwritten.Record.ClaimedAt, unwritten.Pages, await QueryPagesAsync(key, cancellationToken));
+                return Claim(unwritten.Record.Sequence, unwritten.Record.ClaimedAt, unwritten.Pages, await ClaimedPagesAsync(key, state, unwritten.Pages, cancellationToken));
             }
 
             // The endpoint document as read is the snapshot: the pages' scan is checked against it by the precondition.
-            var pagesTask = QueryPagesAsync(key, cancellationToken);
-            var manifests = state.ManifestsClaimed > 0 ? await QueryManifestsAsync(key, cancellationToken) : [];
-            var pages = await pagesTask;
+            var pages = await QueryPagesAsync(key, cancellationToken);
             var listed = manifests.SelectMany(m => m.Pages).ToHashSet();
             var unlistedPages = pages.Where(p => p.Status == PageStatus.Done && !listed.Contains(p.Page)).ToList();
             var unlisted = unlistedPages.Select(p => p.Page).ToList();
             var sequence = state.ManifestsClaimed;
             var claimedAt = Now();
-            var records = unlistedPages.Sum(p => (long)p.Records);
-            var manifest = KeyFields(key);
-            manifest["sequence"] = FirestoreValue.FromInteger(sequence);
-            manifest["state"] = FirestoreValue.FromString(nameof(ManifestState.Claimed));
-            manifest["claimedAt"] = FirestoreValue.FromTimestamp(claimedAt);
-            manifest[RecordsField] = FirestoreValue.FromInteger(records);
-            manifest["pages"] = FirestoreValue.FromArray([.. unlisted.Select(p => FirestoreValue.FromInteger(p))]);
-            manifest["loadedRows"] = FirestoreValue.Null;
-            manifest["error"] = FirestoreValue.Null;
+            var claimed = new StoredManifest(new ManifestRecord(sequence, ManifestState.Claimed, claimedAt, unlistedPages.Sum(p => (long)p.Records)), unlisted);
             var delta = new EndpointDelta();
             delta.Add(ManifestsClaimedField, 1);
             delta.Add(UnlistedField, -unlisted.Count);
-            FirestoreWrite[] writes =
-            [
-                FirestoreWrite.Create(ManifestDoc(key, sequence), manifest),
-                FirestoreWrite.Transform(EndpointDoc(key), delta.Transforms(), FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!)),
-            ];
-            if (await TryCommitAsync(writes, attempt, cancellationToken))
+            delta.Fields[ManifestsField] = ManifestsValue([.. manifests, claimed]);
+            if (await TryCommitAsync([EndpointWrite(key, delta, FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!))], attempt, cancellationToken))
             {
                 return Claim(sequence, claimedAt, unlisted, pages);
             }
@@ -528,7 +529,7 @@ public sealed class FirestoreRunLedger : IRunLedger
     public async Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return [.. (await QueryManifestsAsync(key, cancellationToken)).Select(m => m.Record)];
+        return [.. (await ReadManifestsAsync(key, cancellationToken)).Select(m => m.Record)];
     }
 
     public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
@@ -556,6 +557,17 @@ public sealed class FirestoreRunLedger : IRunLedger
         var fields = new Dictionary<string, FirestoreValue> { [WatermarkAdvancedField] = FirestoreValue.FromBoolean(true) };
         await _client.CommitAsync([FirestoreWrite.Merge(EndpointDoc(key), fields)], cancellationToken: cancellationToken);
     }
+
+    /// <summary>The endpoint's state once <paramref name="page"/> is recorded done (moving from <paramref name="from"/>), its manifest not yet claimed.</summary>
+    private static EndpointState AfterDone(EndpointState before, PageStatus? from, PageDone page) => before with
+    {
+        LastPage = before.LastPage ?? page.LastPage,
+        Pending = before.Pending - (from == PageStatus.Pending ? 1 : 0),
+        Done = before.Done + 1,
+        Unlisted = before.Unlisted + 1,
+        Records = before.Records + page.Records,
+        VerificationRequired = before.VerificationRequired || page.RecordIds is not null,
+    };
 
     private static ManifestClaim Claim(int sequence, DateTimeOffset claimedAt, IReadOnlyCollection<int> listed, IReadOnlyList<PageRecord> pages)
     {
@@ -652,15 +664,46 @@ public sealed class FirestoreRunLedger : IRunLedger
         FirestoreFields.String(document, "leaseOwner"),
         FirestoreFields.Timestamp(document, "leaseExpiresAt"));
 
-    private static StoredManifest ReadManifest(FirestoreDocument document) => new(
+    /// <summary>The endpoint document's manifests (the <c>manifests</c> map, keyed by sequence), in sequence order.</summary>
+    private static IReadOnlyList<StoredManifest> ReadManifests(FirestoreDocument? endpoint)
+    {
+        if (endpoint?.Field(ManifestsField)?.MapValue?.Fields is not { } entries)
+        {
+            return [];
+        }
+
+        return [.. entries.Values
+            .Select(v => v.MapValue?.Fields)
+            .OfType<IReadOnlyDictionary<string, FirestoreValue>>()
+            .Select(fields => ReadManifest(new FirestoreDocument(null, fields)))
+            .OrderBy(m => m.Record.Sequence)];
+    }
+
+    private static StoredManifest ReadManifest(FirestoreDocument entry) => new(
         new ManifestRecord(
-            (int)(FirestoreFields.Integer(document, "sequence") ?? 0),
-            Enum.Parse<ManifestState>(FirestoreFields.String(document, "state") ?? nameof(ManifestState.Claimed)),
-            FirestoreFields.Timestamp(document, "claimedAt") ?? DateTimeOffset.MinValue,
-            FirestoreFields.Integer(document, RecordsField) ?? 0,
-            FirestoreFields.Integer(document, "loadedRows"),
-            FirestoreFields.String(document, "error")),
-        [.. FirestoreFields.Integers(document, "pages").Select(p => (int)p)]);
+            (int)(FirestoreFields.Integer(entry, "sequence") ?? 0),
+            Enum.Parse<ManifestState>(FirestoreFields.String(entry, "state") ?? nameof(ManifestState.Claimed)),
+            FirestoreFields.Timestamp(entry, "claimedAt") ?? DateTimeOffset.MinValue,
+            FirestoreFields.Integer(entry, RecordsField) ?? 0,
+            FirestoreFields.Integer(entry, "loadedRows"),
+            FirestoreFields.String(entry, "error")),
+        [.. FirestoreFields.Integers(entry, "pages").Select(p => (int)p)]);
+
+    /// <summary>The <c>manifests</c> map as written: every manifest of the endpoint (a merge replaces the whole map, under a precondition).</summary>
+    private static FirestoreValue ManifestsValue(IEnumerable<StoredManifest> manifests) =>
+        FirestoreValue.FromMap(manifests.ToDictionary(
+            m => m.Record.Sequence.ToString("D5", CultureInfo.InvariantCulture),
+            m => FirestoreValue.FromMap(new Dictionary<string, FirestoreValue>
+            {
+                ["sequence"] = FirestoreValue.FromInteger(m.Record.Sequence),
+                ["state"] = FirestoreValue.FromString(m.Record.State.ToString()),
+                ["claimedAt"] = FirestoreValue.FromTimestamp(m.Record.ClaimedAt),
+                [RecordsField] = FirestoreValue.FromInteger(m.Record.Records),
+                ["pages"] = FirestoreValue.FromArray([.. m.Pages.Select(p => FirestoreValue.FromInteger(p))]),
+                ["loadedRows"] = FirestoreFields.OrNull(m.Record.LoadedRows),
+                ["error"] = FirestoreFields.OrNull(m.Record.Error),
+            }),
+            StringComparer.Ordinal));
 
     private static RunInfo ReadRun(FirestoreDocument document) => new(
         FirestoreFields.String(document, "runId") ?? string.Empty,
@@ -874,11 +917,19 @@ public sealed class FirestoreRunLedger : IRunLedger
             {
                 var key = keys[i];
                 var endpointExists = snapshots[2 * i].Exists;
-                var pageExists = snapshots[(2 * i) + 1].Exists;
+
+                // Page 1 is recorded by a document of its own, or (with no offset to keep) counted pending as opened.
+                var pageExists = snapshots[(2 * i) + 1].Exists || OpenedThrough(snapshots[2 * i].Document) >= 1;
+                var opensWithoutDocument = openings[i].FirstOffset is null;
                 if (!endpointExists)
                 {
                     // A fresh endpoint has no page at all (page writes always create the endpoint document with them).
                     var fields = KeyFields(key);
+                    if (!pageExists && opensWithoutDocument)
+                    {
+                        fields[OpenedThroughField] = FirestoreValue.FromInteger(1);
+                    }
+
                     foreach (var status in Statuses)
                     {
                         fields[CounterField(status)] = FirestoreValue.FromInteger(status == PageStatus.Pending && !pageExists ? 1 : 0);
@@ -902,9 +953,10 @@ public sealed class FirestoreRunLedger : IRunLedger
                     var delta = new EndpointDelta();
                     delta.Move(null, PageStatus.Pending);
                     writes.Add(EndpointWrite(key, delta));
+                    opensWithoutDocument = false;
                 }
 
-                if (!pageExists)
+                if (!pageExists && !opensWithoutDocument)
                 {
                     var first = new PageRecord(key.RunId, key.TenantId, key.Endpoint, 1, PageStatus.Pending, Offset: openings[i].FirstOffset, UpdatedAt: now);
                     writes.Add(FirestoreWrite.Create(PageDoc(key, 1), PageFields(key, first)));
@@ -1033,6 +1085,25 @@ public sealed class FirestoreRunLedger : IRunLedger
     /// The status an absent page document stands for: pending when the page lies within the pages opened without documents
     /// (<c>openedThrough</c>: already counted pending), otherwise none (no record).
     /// </summary>
+    /// <summary>
+    /// The records of pages <paramref name="first"/>..<paramref name="last"/> with a pending record (no lease, no offset) for
+    /// each page opened without a document of its own, as every other store records it.
+    /// </summary>
+    private static IReadOnlyList<PageRecord> WithOpened(EndpointKey key, IReadOnlyList<PageRecord> pages, FirestoreDocument? endpoint, int first, int last)
+    {
+        var through = (int)Math.Min(OpenedThrough(endpoint), last);
+        if (through < first)
+        {
+            return pages;
+        }
+
+        var recorded = pages.Select(p => p.Page).ToHashSet();
+        var opened = Enumerable.Range(first, through - first + 1)
+            .Where(p => !recorded.Contains(p))
+            .Select(p => new PageRecord(key.RunId, key.TenantId, key.Endpoint, p, PageStatus.Pending));
+        return [.. pages.Concat(opened).OrderBy(p => p.Page)];
+    }
+
     private static PageStatus? Opened(FirestoreDocument? endpoint, int page) => page <= OpenedThrough(endpoint) ? PageStatus.Pending : null;
 
     private static long OpenedThrough(FirestoreDocument? endpoint) => endpoint is null ? 0 : FirestoreFields.Integer(endpoint, OpenedThroughField) ?? 0;
@@ -1041,28 +1112,19 @@ public sealed class FirestoreRunLedger : IRunLedger
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
-        var name = ManifestDoc(key, sequence);
         for (var attempt = 1; ; attempt++)
         {
-            var document = (await _client.BatchGetAsync([name], cancellationToken: cancellationToken))[0].Document;
+            var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
+            var manifests = ReadManifests(endpoint);
 
             // Forward only: Claimed -> Written -> Loaded | Failed (Loaded or Failed straight from Claimed); Loaded and Failed are final.
-            if (document is null || ReadManifest(document).Record.State is not ({ } from and (ManifestState.Claimed or ManifestState.Written)) || from == target)
+            if (manifests.FirstOrDefault(m => m.Record.Sequence == sequence) is not { } stored ||
+                stored.Record.State is not ({ } from and (ManifestState.Claimed or ManifestState.Written)) || from == target)
             {
                 return;
             }
 
-            var fields = new Dictionary<string, FirestoreValue> { ["state"] = FirestoreValue.FromString(target.ToString()) };
-            if (rows is { } r)
-            {
-                fields["loadedRows"] = FirestoreValue.FromInteger(r);
-            }
-
-            if (error is not null)
-            {
-                fields["error"] = FirestoreValue.FromString(error);
-            }
-
+            var moved = stored with { Record = stored.Record with { State = target, LoadedRows = rows ?? stored.Record.LoadedRows, Error = error ?? stored.Record.Error } };
             var delta = new EndpointDelta();
             if (from == ManifestState.Claimed)
             {
@@ -1078,8 +1140,8 @@ public sealed class FirestoreRunLedger : IRunLedger
                 delta.Add(ManifestsFailedField, 1);
             }
 
-            FirestoreWrite[] writes = [FirestoreWrite.Merge(name, fields, FirestorePrecondition.UpdatedAt(document.UpdateTime!)), EndpointWrite(key, delta)];
-            if (await TryCommitAsync(writes, attempt, cancellationToken))
+            delta.Fields[ManifestsField] = ManifestsValue([.. manifests.Select(m => m.Record.Sequence == sequence ? moved : m)]);
+            if (await TryCommitAsync([EndpointWrite(key, delta, FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!))], attempt, cancellationToken))
             {
                 return;
             }
@@ -1119,7 +1181,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             read.Document is { UpdateTime: { } updated } ? FirestorePrecondition.UpdatedAt(updated) : FirestorePrecondition.MustNotExist);
 
     /// <summary>The endpoint document's identity (merged, so the document exists) plus the delta as blind transforms.</summary>
-    private FirestoreWrite EndpointWrite(EndpointKey key, EndpointDelta delta)
+    private FirestoreWrite EndpointWrite(EndpointKey key, EndpointDelta delta, FirestorePrecondition? precondition = null)
     {
         var fields = KeyFields(key);
         foreach (var (name, value) in delta.Fields)
@@ -1127,7 +1189,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             fields[name] = value;
         }
 
-        return FirestoreWrite.Merge(EndpointDoc(key), fields) with { UpdateTransforms = delta.Transforms() };
+        return FirestoreWrite.Merge(EndpointDoc(key), fields, precondition) with { UpdateTransforms = delta.Transforms() };
     }
 
     private async Task<(FirestoreDocumentSnapshot Page, FirestoreDocument? Endpoint)> ReadPageAndEndpointAsync(EndpointKey key, int page, CancellationToken cancellationToken)
@@ -1153,19 +1215,11 @@ public sealed class FirestoreRunLedger : IRunLedger
         return snapshots;
     }
 
-    /// <summary>Adds the listing manifest to a done page; reads the manifests only when the endpoint has any.</summary>
-    private async Task<PageRecord> AnnotateAsync(EndpointKey key, PageRecord page, FirestoreDocument? endpoint, CancellationToken cancellationToken) =>
-        (await AnnotateAsync(key, [page], endpoint, cancellationToken))[0];
+    /// <summary>Adds the listing manifest to done pages, from the endpoint document's manifests.</summary>
+    private static PageRecord Annotate(PageRecord page, FirestoreDocument? endpoint) => Annotate([page], endpoint)[0];
 
-    private async Task<IReadOnlyList<PageRecord>> AnnotateAsync(EndpointKey key, IReadOnlyList<PageRecord> pages, FirestoreDocument? endpoint, CancellationToken cancellationToken)
-    {
-        if (endpoint is null || (FirestoreFields.Integer(endpoint, ManifestsClaimedField) ?? 0) == 0 || !pages.Any(p => p.Status == PageStatus.Done))
-        {
-            return pages;
-        }
-
-        return Annotate(pages, await QueryManifestsAsync(key, cancellationToken));
-    }
+    private static IReadOnlyList<PageRecord> Annotate(IReadOnlyList<PageRecord> pages, FirestoreDocument? endpoint) =>
+        endpoint is null ? pages : Annotate(pages, ReadManifests(endpoint));
 
     private async Task<IReadOnlyList<PageRecord>> QueryPagesAsync(EndpointKey key, CancellationToken cancellationToken)
     {
@@ -1173,10 +1227,22 @@ public sealed class FirestoreRunLedger : IRunLedger
         return [.. documents.Select(d => ReadPage(key, d)).OrderBy(p => p.Page)];
     }
 
-    private async Task<IReadOnlyList<StoredManifest>> QueryManifestsAsync(EndpointKey key, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredManifest>> ReadManifestsAsync(EndpointKey key, CancellationToken cancellationToken) =>
+        ReadManifests((await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document);
+
+    /// <summary>
+    /// The pages a recovered claim is built from: every page when some ended unread (the manifest names them), otherwise
+    /// only the pages it lists, read by name.
+    /// </summary>
+    private async Task<IReadOnlyList<PageRecord>> ClaimedPagesAsync(EndpointKey key, EndpointState state, IReadOnlyList<int> listed, CancellationToken cancellationToken)
     {
-        var documents = await _client.RunQueryAsync(ByKey(key, "manifests"), cancellationToken: cancellationToken);
-        return [.. documents.Select(ReadManifest).OrderBy(m => m.Record.Sequence)];
+        if (state.Failed + state.Deferred > 0 || listed.Count > MaxRangeReadByName)
+        {
+            return await QueryPagesAsync(key, cancellationToken);
+        }
+
+        var snapshots = await BatchGetChunkedAsync([.. listed.Select(p => PageDoc(key, p))], cancellationToken);
+        return [.. snapshots.Select(s => s.Document).OfType<FirestoreDocument>().Select(d => ReadPage(key, d)).OrderBy(p => p.Page)];
     }
 
     private string RunDoc(string runId) => $"{_runs}/{FirestoreDocumentId.Encode(runId)}";
@@ -1187,9 +1253,6 @@ public sealed class FirestoreRunLedger : IRunLedger
 
     private string PageDoc(EndpointKey key, int page) =>
         $"{RunDoc(key.RunId)}/pages/{Key(key)}~{page.ToString("D5", CultureInfo.InvariantCulture)}";
-
-    private string ManifestDoc(EndpointKey key, int sequence) =>
-        $"{RunDoc(key.RunId)}/manifests/{Key(key)}~{sequence.ToString("D5", CultureInfo.InvariantCulture)}";
 
     private FirestoreQuery ByKey(EndpointKey key, string collection) => new(collection)
     {
