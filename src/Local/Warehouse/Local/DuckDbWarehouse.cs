@@ -356,7 +356,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
                 journals.Add(new TieOutJournal(
                     reader.GetString(0),
                     reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
-                    DateOnly.FromDateTime(Convert.ToDateTime(reader.GetValue(2), CultureInfo.InvariantCulture)),
+                    AsDate(reader.GetValue(2)),
                     reader.IsDBNull(3) ? 0m : Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture)));
             }
 
@@ -423,7 +423,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
             command.Parameters.Add(new DuckDBParameter("account", accountId));
             command.Parameters.Add(new DuckDBParameter("before", before.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
             var value = await command.ExecuteScalarAsync(cancellationToken);
-            return value is null or DBNull ? null : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
+            return value is null or DBNull ? null : AsDate(value);
         }
         finally
         {
@@ -506,6 +506,9 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
             _gate.Release();
         }
     }
+
+    /// <summary>A DATE as DuckDB.NET reads it (DateOnly, or DateTime from older readers).</summary>
+    private static DateOnly AsDate(object value) => value is DateOnly date ? date : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
 
     /// <summary>The tie-out's tables (append-only; <c>report</c> is TrialBalance or BalanceSheet, amounts debit positive).</summary>
     private const string TieOutTablesSql = """
