@@ -198,6 +198,49 @@ public sealed class TieOutTests
         Assert.Equal(3, host.State.Requests.Count(r => r.Endpoint == "Reports/TrialBalance" && r.StatusCode == 200));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Months_chooses_how_many_month_ends_are_tied_out()
+    {
+        await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
+        using var data = new TempDirectory();
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--months", "5", "--data-dir", data.Path], Environment(host));
+
+        Assert.True(exitCode == ExitCodes.Success, output);
+        // The last day of each of the five months before this one (UTC), each asked for once per report, oldest first.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = new DateOnly(today.Year, today.Month, 1);
+        string[] dates = [.. Enumerable.Range(0, 5).Select(back => first.AddMonths(-4 + back).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        foreach (var report in (string[])["Reports/TrialBalance", "Reports/BalanceSheet"])
+        {
+            var asked = host.State.Requests.Where(r => r.Endpoint == report && r.StatusCode == 200)
+                .Select(r => System.Web.HttpUtility.ParseQueryString(new Uri(host.BaseUrl, r.PathAndQuery).Query)["date"]).ToList();
+            Assert.Equal(dates, asked);
+        }
+
+        Assert.Equal(10, output.Split('\n').Count(l => l.Contains(": ties, ", StringComparison.Ordinal)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Months_out_of_range_or_without_tie_out_or_with_as_at_is_a_usage_error()
+    {
+        using var data = new TempDirectory();
+        foreach (var bad in (string[])["0", "25", "-1", "three", "2.5"])
+        {
+            var (exitCode, output) = await CliHarness.RunAsync(["sync", "--demo", "--tie-out", "--months", bad, "--data-dir", data.Path]);
+            Assert.Equal(ExitCodes.Usage, exitCode);
+            Assert.Contains($"--months must be a whole number of month ends from 1 to 24, not '{bad}'", output, StringComparison.Ordinal);
+        }
+
+        var (code, text) = await CliHarness.RunAsync(["sync", "--demo", "--months", "2", "--data-dir", data.Path]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--months goes with --tie-out", text, StringComparison.Ordinal);
+        (code, text) = await CliHarness.RunAsync(["sync", "--demo", "--tie-out", "--months", "2", "--as-at", "2026-11-30", "--data-dir", data.Path]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--as-at and --months are two ways to choose the dates", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(data.Path, "warehouse.duckdb", SearchOption.AllDirectories));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task As_at_without_tie_out_or_with_a_bad_date_is_a_usage_error()
     {
