@@ -23,6 +23,7 @@ public static class CliCommands
                                   accounting.reports.balancesheet.read) with the balances of the warehouse's
                                   journals, account by account; kept in the warehouse; exit code 4 when one differs
               --as-at YYYY-MM-DD  with --tie-out: the date to tie out at (default the last 3 month ends, UTC)
+              --months N          with --tie-out: the last N month ends instead, 1 to 24 (two calls each)
               --verbose           log every page to stderr
               --listen            after the run, receive Xero's webhooks and land the changed records by id
                                   until Ctrl+C (key in XERO_WEBHOOK_KEY; with --demo the simulator sends them)

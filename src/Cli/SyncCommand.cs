@@ -23,6 +23,7 @@ public static class SyncCommand
         ["full-refresh"] = false,
         ["tie-out"] = false,
         ["as-at"] = true,
+        ["months"] = true,
         ["verbose"] = false,
         ["listen"] = false,
         ["listen-on"] = true,
@@ -48,6 +49,24 @@ public static class SyncCommand
         if (!tieOut && args.Has("as-at"))
         {
             throw new CliUsageException("--as-at goes with --tie-out.");
+        }
+
+        if (!tieOut && args.Has("months"))
+        {
+            throw new CliUsageException("--months goes with --tie-out.");
+        }
+
+        if (args.Has("as-at") && args.Has("months"))
+        {
+            throw new CliUsageException("--as-at and --months are two ways to choose the dates: give one.");
+        }
+
+        var months = TieOutDates.DefaultMonths;
+        if (args.Value("months") is { } count)
+        {
+            months = int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= TieOutDates.MaxMonths
+                ? value
+                : throw new CliUsageException($"--months must be a whole number of month ends from 1 to {TieOutDates.MaxMonths}, not '{Markup.Escape(count)}'.");
         }
 
         DateOnly? asAt = null;
@@ -144,7 +163,7 @@ public static class SyncCommand
             }
             else if (tieOut)
             {
-                var dates = asAt is { } chosen ? [chosen] : TieOutDates.MonthEnds(DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime));
+                var dates = asAt is { } chosen ? [chosen] : TieOutDates.MonthEnds(DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime), months);
                 exitCode = TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, dates, cancellationToken), context);
             }
 

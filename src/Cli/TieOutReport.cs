@@ -4,9 +4,15 @@ using XeroSync.TieOut;
 
 namespace XeroSync.Cli;
 
-/// <summary>What `sync --tie-out` prints: per organisation, report and date whether the warehouse ties to Xero's report, and every account that does not.</summary>
+/// <summary>
+/// What `sync --tie-out` prints: per organisation, report and date whether the warehouse ties to Xero's report, every account
+/// that does not with the warehouse's journals that moved it, and the journal numbers the warehouse lacks.
+/// </summary>
 public static class TieOutReport
 {
+    /// <summary>How many of an account's journals are printed; the warehouse keeps every one.</summary>
+    private const int JournalsShown = 20;
+
     /// <summary>
     /// Writes the results; returns <see cref="ExitCodes.NotTied"/> when any organisation does not tie (or could not be tied
     /// out). A report skipped because the connection does not grant its scope is a note, not a failure.
@@ -42,10 +48,44 @@ public static class TieOutReport
             foreach (var difference in result.Differences)
             {
                 Line(context, $"  {difference.Account} [{difference.AccountId}]: Xero {Amount(difference.Xero)}, warehouse {Amount(difference.Warehouse)}, difference {Amount(difference.Difference)}");
+                WriteJournals(difference, context);
+            }
+
+            if (JournalNumberRanges.Format(result.MissingJournalNumbers) is { } missing)
+            {
+                Line(context, $"  journal numbers the warehouse lacks (Xero numbers journals in sequence; look them up in Xero): {missing}");
             }
         }
 
         return results.All(r => r.Ties || r.Skipped) ? ExitCodes.Success : ExitCodes.NotTied;
+    }
+
+    /// <summary>The warehouse's journals behind one account's difference, at most <see cref="JournalsShown"/> of them (the warehouse keeps all).</summary>
+    private static void WriteJournals(TieOutDifference difference, CliContext context)
+    {
+        if (difference.JournalsFrom is not { } from)
+        {
+            return;
+        }
+
+        var since = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (difference.Journals.Count == 0)
+        {
+            Line(context, $"    no warehouse journal moved it since {since}");
+            return;
+        }
+
+        Line(context, $"    warehouse journals on it since {since}: {difference.Journals.Count}");
+        foreach (var journal in difference.Journals.Take(JournalsShown))
+        {
+            var whole = Math.Round(journal.Amount, 2, MidpointRounding.AwayFromZero) == -difference.Difference ? " (the whole difference)" : string.Empty;
+            Line(context, string.Create(CultureInfo.InvariantCulture, $"      journal {journal.JournalNumber} [{journal.JournalId}] {journal.Date:yyyy-MM-dd}: {Amount(journal.Amount)}{whole}"));
+        }
+
+        if (difference.Journals.Count > JournalsShown)
+        {
+            Line(context, string.Create(CultureInfo.InvariantCulture, $"      ... and {difference.Journals.Count - JournalsShown} more in xero_raw.tie_out_journals"));
+        }
     }
 
     private static string Amount(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

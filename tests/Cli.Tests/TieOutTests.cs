@@ -9,7 +9,9 @@ namespace XeroSync.Tests;
 /// `sync --tie-out` against a simulated organisation: the warehouse's journals tie to Xero's Trial Balance and Balance Sheet
 /// account by account at each of the last three month ends, and a journal the sync never saw (hidden from GET /Journals,
 /// kept in the ledger the reports are made from) is found: the accounts its lines post to are named with exactly the
-/// journal's amounts, and the exit code is 4. Without the Balance Sheet's scope that report is skipped with the scope
+/// journal's amounts, with its number as the one the warehouse lacks and the journals the sync did see on those accounts
+/// that month, and the exit code is 4; a journal the warehouse holds and Xero's books do not is named among the journals
+/// that moved its accounts since they last agreed. Without the Balance Sheet's scope that report is skipped with the scope
 /// named and no call. Expected accounts, amounts and dates come from the simulator's records and request log.
 /// </summary>
 public sealed class TieOutTests
@@ -62,8 +64,10 @@ public sealed class TieOutTests
         var asAt = MonthEnds()[^1];
         // A journal of balance-sheet accounts only (by the simulator's account classes): both reports show its lines as they are.
         var classes = AccountClasses(host);
+        // ... with a later journal the warehouse does hold, so the gap in Xero's journal numbers shows.
+        var last = Journals(host).Max(j => j.Number);
         var journal = Journals(host)
-            .Where(j => j.Date <= asAt && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .Where(j => j.Date <= asAt && j.Number < last && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
             .MaxBy(j => j.Number)!;
         host.State.SetBehaviour(SimulatorBehaviour.Default with { HiddenJournalNumbers = [journal.Number] });
 
@@ -77,7 +81,10 @@ public sealed class TieOutTests
         {
             var header = Array.FindIndex(lines, l => l.Contains($"{report} as at {asAt:yyyy-MM-dd}: does not tie, {missing.Count} of", StringComparison.Ordinal));
             Assert.True(header >= 0, output);
-            var named = lines.Skip(header + 1).Take(missing.Count).ToList();
+            // The account lines (indented two spaces, the journals behind each indented further) up to the next result.
+            var named = lines.Skip(header + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))
+                .Where(l => l.Length > 2 && l[2] != ' ' && !l.StartsWith("  journal numbers", StringComparison.Ordinal)).ToList();
+            Assert.Equal(missing.Count, named.Count);
             foreach (var (accountId, code, net) in missing)
             {
                 var line = Assert.Single(named, l => l.Contains($"[{accountId}]", StringComparison.Ordinal));
@@ -90,6 +97,23 @@ public sealed class TieOutTests
             }
         }
 
+        // The journal itself is named by its number, the only one the warehouse lacks.
+        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith($"journal numbers the warehouse lacks (Xero numbers journals in sequence; look them up in Xero): {journal.Number}", StringComparison.Ordinal)));
+
+        // Behind each account: the journals the sync did see on it in the month of the date (no earlier tie-out agreed).
+        var monthStart = new DateOnly(asAt.Year, asAt.Month, 1);
+        var behind = ExpectedJournals(host, missing.Select(m => m.AccountId), monthStart, asAt, except: journal.Number);
+        Assert.Equal(behind, await KeptJournalsAsync(data, "TrialBalance", asAt));
+        Assert.Equal(behind, await KeptJournalsAsync(data, "BalanceSheet", asAt));
+        foreach (var (accountId, _, _) in missing)
+        {
+            var count = behind.Count(b => b.StartsWith(accountId + " ", StringComparison.Ordinal));
+            var at = Array.FindIndex(lines, l => l.Contains($"[{accountId}]: Xero ", StringComparison.Ordinal));
+            Assert.Equal(
+                count == 0 ? $"no warehouse journal moved it since {monthStart:yyyy-MM-dd}" : $"warehouse journals on it since {monthStart:yyyy-MM-dd}: {count}",
+                lines[at + 1].Trim());
+        }
+
         Assert.Equal(1, host.State.Requests.Count(r => r.Endpoint == "Reports/BalanceSheet" && r.StatusCode == 200));
         var (queryExit, kept) = await CliHarness.RunAsync(
             ["query", "SELECT account_id || ' ' || CAST(difference AS VARCHAR) AS d FROM xero_raw.tie_out_differences WHERE report = 'BalanceSheet' ORDER BY account_id", "--format", "csv", "--data-dir", data.Path]);
@@ -97,6 +121,55 @@ public sealed class TieOutTests
         Assert.Equal(
             missing.Select(m => $"{m.AccountId} {m.Net.ToString("0.00", CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal),
             kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_journal_Xeros_books_do_not_hold_is_named_among_the_journals_since_the_account_last_agreed()
+    {
+        await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
+        using var data = new TempDirectory();
+        var dates = MonthEnds();
+        // A journal of balance-sheet accounts dated in the middle month: served by GET /Journals, left out of Xero's reports.
+        var classes = AccountClasses(host);
+        var candidates = Journals(host)
+            .Where(j => j.Date > dates[0] && j.Date <= dates[1] && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
+            .ToList();
+        Assert.NotEmpty(candidates);
+        var journal = candidates.MaxBy(j => j.Number);
+        host.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [journal.Number] });
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
+
+        Assert.True(exitCode == ExitCodes.NotTied, output);
+        var extra = journal.Lines.GroupBy(l => l.AccountId).Select(g => (AccountId: g.Key, Net: g.Sum(l => l.Net))).Where(a => a.Net != 0m).ToList();
+        var tenant = host.State.Tenants[0].TenantId;
+        Assert.Contains($"{tenant} ({host.State.Tenants[0].Name}) Trial Balance as at {dates[0]:yyyy-MM-dd}: ties,", output, StringComparison.Ordinal);
+        foreach (var report in (string[])["TrialBalance", "BalanceSheet"])
+        {
+            // The month it was dated in: the accounts last agreed at the month end before, so its month's journals are named.
+            var from = dates[0].AddDays(1);
+            Assert.Equal(ExpectedJournals(host, extra.Select(e => e.AccountId), from, dates[1]), await KeptJournalsAsync(data, report, dates[1]));
+
+            // A month later the accounts still differ and last agreed at the same month end: two months of journals are named.
+            var named = await KeptJournalsAsync(data, report, dates[2]);
+            Assert.Equal(ExpectedJournals(host, extra.Select(e => e.AccountId), from, dates[2]), named);
+            foreach (var (accountId, net) in extra)
+            {
+                Assert.Contains($"{accountId} {journal.Number} {net.ToString("0.00", CultureInfo.InvariantCulture)}", named);
+            }
+        }
+
+        // The extra journal is its accounts' whole difference; no journal number is missing from the warehouse.
+        foreach (var (accountId, net) in extra)
+        {
+            Assert.Contains($"      journal {journal.Number} [", output, StringComparison.Ordinal);
+            Assert.Contains($"{journal.Date:yyyy-MM-dd}: {net.ToString("0.00", CultureInfo.InvariantCulture)} (the whole difference)", output, StringComparison.Ordinal);
+            Assert.Contains($"[{accountId}]: ", output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"    warehouse journals on it since {dates[0].AddDays(1):yyyy-MM-dd}: ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal numbers the warehouse lacks", output, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 300_000)]
@@ -125,6 +198,49 @@ public sealed class TieOutTests
         Assert.Equal(3, host.State.Requests.Count(r => r.Endpoint == "Reports/TrialBalance" && r.StatusCode == 200));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Months_chooses_how_many_month_ends_are_tied_out()
+    {
+        await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
+        using var data = new TempDirectory();
+
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--months", "5", "--data-dir", data.Path], Environment(host));
+
+        Assert.True(exitCode == ExitCodes.Success, output);
+        // The last day of each of the five months before this one (UTC), each asked for once per report, oldest first.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = new DateOnly(today.Year, today.Month, 1);
+        string[] dates = [.. Enumerable.Range(0, 5).Select(back => first.AddMonths(-4 + back).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        foreach (var report in (string[])["Reports/TrialBalance", "Reports/BalanceSheet"])
+        {
+            var asked = host.State.Requests.Where(r => r.Endpoint == report && r.StatusCode == 200)
+                .Select(r => System.Web.HttpUtility.ParseQueryString(new Uri(host.BaseUrl, r.PathAndQuery).Query)["date"]).ToList();
+            Assert.Equal(dates, asked);
+        }
+
+        Assert.Equal(10, output.Split('\n').Count(l => l.Contains(": ties, ", StringComparison.Ordinal)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Months_out_of_range_or_without_tie_out_or_with_as_at_is_a_usage_error()
+    {
+        using var data = new TempDirectory();
+        foreach (var bad in (string[])["0", "25", "-1", "three", "2.5"])
+        {
+            var (exitCode, output) = await CliHarness.RunAsync(["sync", "--demo", "--tie-out", "--months", bad, "--data-dir", data.Path]);
+            Assert.Equal(ExitCodes.Usage, exitCode);
+            Assert.Contains($"--months must be a whole number of month ends from 1 to 24, not '{bad}'", output, StringComparison.Ordinal);
+        }
+
+        var (code, text) = await CliHarness.RunAsync(["sync", "--demo", "--months", "2", "--data-dir", data.Path]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--months goes with --tie-out", text, StringComparison.Ordinal);
+        (code, text) = await CliHarness.RunAsync(["sync", "--demo", "--tie-out", "--months", "2", "--as-at", "2026-11-30", "--data-dir", data.Path]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--as-at and --months are two ways to choose the dates", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(data.Path, "warehouse.duckdb", SearchOption.AllDirectories));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task As_at_without_tie_out_or_with_a_bad_date_is_a_usage_error()
     {
@@ -143,6 +259,30 @@ public sealed class TieOutTests
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var first = new DateOnly(today.Year, today.Month, 1);
         return [first.AddMonths(-2).AddDays(-1), first.AddMonths(-1).AddDays(-1), first.AddDays(-1)];
+    }
+
+    /// <summary>
+    /// "account_id journal_number amount" for each journal the simulator serves (but <paramref name="except"/>) dated from
+    /// <paramref name="from"/> to <paramref name="to"/> with a line on one of <paramref name="accounts"/>, the amount its lines
+    /// on that account add up to; ordered as the query in <see cref="KeptJournalsAsync"/> orders them.
+    /// </summary>
+    private static List<string> ExpectedJournals(XeroSimulatorHost host, IEnumerable<string> accounts, DateOnly from, DateOnly to, int? except = null)
+    {
+        var wanted = accounts.ToHashSet(StringComparer.Ordinal);
+        return [.. Journals(host)
+            .Where(j => j.Number != except && j.Date >= from && j.Date <= to)
+            .SelectMany(j => j.Lines.Where(l => wanted.Contains(l.AccountId)).GroupBy(l => l.AccountId).Select(g => (AccountId: g.Key, j.Number, Amount: g.Sum(l => l.Net))))
+            .OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Number)
+            .Select(r => $"{r.AccountId} {r.Number} {r.Amount.ToString("0.00", CultureInfo.InvariantCulture)}")];
+    }
+
+    /// <summary>The journals the warehouse kept behind the differences of one report and date (the latest check of it).</summary>
+    private static async Task<List<string>> KeptJournalsAsync(TempDirectory data, string report, DateOnly asAt)
+    {
+        var (exitCode, kept) = await CliHarness.RunAsync(
+            ["query", $"SELECT account_id || ' ' || CAST(journal_number AS VARCHAR) || ' ' || CAST(amount AS VARCHAR) AS j FROM xero_raw.tie_out_journals WHERE report = '{report}' AND as_at = DATE '{asAt:yyyy-MM-dd}' ORDER BY account_id, journal_number", "--format", "csv", "--data-dir", data.Path]);
+        Assert.True(exitCode == ExitCodes.Success, kept);
+        return [.. kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)];
     }
 
     private static Dictionary<string, string> AccountClasses(XeroSimulatorHost host) =>

@@ -86,6 +86,54 @@ public sealed class TrialBalanceReportTests
         Assert.Equal(Strip(before), Strip(after));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task An_unbooked_journal_stays_in_the_list_but_leaves_the_report()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var simulator = await TestSimulator.StartAsync(TestSimulator.SmallOptions(clock));
+        var before = await YtdBalancesAsync(simulator, "2026-03-01");
+        var classes = (await simulator.GetJsonAsync("Accounts")).GetProperty("Accounts").EnumerateArray().ToDictionary(a => a.GetString("AccountID"), a => a.GetString("Class"));
+        // A journal of balance-sheet accounts (their balances run to date, so the report shows its lines as they are).
+        var journal = simulator.State.GetRecords(simulator.TenantId, "Journals").Values.Select(j => JsonDocument.Parse(j).RootElement)
+            .Where(j => j.GetProperty("JournalLines").EnumerateArray().All(l => classes[l.GetString("AccountID")] is "ASSET" or "LIABILITY" or "EQUITY"))
+            .MaxBy(j => j.GetProperty("JournalNumber").GetInt32());
+        var number = journal.GetProperty("JournalNumber").GetInt32();
+
+        simulator.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [number] });
+
+        var served = (await simulator.GetJsonAsync("Journals?offset=" + (number - 1).ToString(CultureInfo.InvariantCulture))).GetProperty("Journals").EnumerateArray()
+            .Select(j => j.GetProperty("JournalNumber").GetInt32()).ToList();
+        Assert.Contains(number, served);
+        var after = await YtdBalancesAsync(simulator, "2026-03-01");
+        var lines = journal.GetProperty("JournalLines").EnumerateArray().GroupBy(l => l.GetString("AccountID")).ToDictionary(g => g.Key, g => g.Sum(l => l.GetProperty("NetAmount").GetDecimal()));
+        Assert.Contains(lines.Values, net => net != 0m);
+        foreach (var account in before.Keys.Union(after.Keys))
+        {
+            Assert.Equal(before.GetValueOrDefault(account) - lines.GetValueOrDefault(account), after.GetValueOrDefault(account));
+        }
+    }
+
+    /// <summary>Each account's YTD Debit less YTD Credit in GET /Reports/TrialBalance at <paramref name="day"/>, by the account attribute of its cells.</summary>
+    private static async Task<Dictionary<string, decimal>> YtdBalancesAsync(TestSimulator simulator, string day)
+    {
+        var report = Assert.Single((await simulator.GetJsonAsync("Reports/TrialBalance?date=" + day)).GetProperty("Reports").EnumerateArray().ToList());
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var row in report.GetProperty("Rows").EnumerateArray().Where(r => r.GetString("RowType") == "Section").SelectMany(s => s.GetProperty("Rows").EnumerateArray()))
+        {
+            var cells = row.GetProperty("Cells").EnumerateArray().ToList();
+            if (row.GetString("RowType") != "Row")
+            {
+                continue;
+            }
+
+            var account = cells[0].GetProperty("Attributes").EnumerateArray().Single(a => a.GetString("Id") == "account").GetString("Value");
+            decimal Amount(int i) => cells[i].GetString("Value") is { Length: > 0 } text ? decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 0m;
+            balances[account] = Amount(3) - Amount(4);
+        }
+
+        return balances;
+    }
+
     /// <summary>
     /// GET /Reports/BalanceSheet (the shape of Xero-OpenAPI's BalanceSheet example): each asset account at its debit
     /// balance, each liability and equity account at its credit balance (Retained Earnings with the earlier years' profit),

@@ -187,8 +187,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>
     /// The tie-out of each organisation at each of <paramref name="dates"/>: Xero's Trial Balance and Balance Sheet (one call
     /// each, under the same rate limiter as the sync) against the balances the warehouse's journals make, account by account.
-    /// A report whose scope the connection does not grant is skipped with the scope named. Each report read and each result
-    /// is kept in the warehouse.
+    /// A report whose scope the connection does not grant is skipped with the scope named. Each account that differs comes
+    /// with the warehouse's journals behind it (<see cref="TieOutExplanation"/>). Each report read and each result is kept in
+    /// the warehouse.
     /// </summary>
     public async Task<IReadOnlyList<TieOutResult>> TieOutAsync(IReadOnlyList<XeroConnection> tenants, IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken)
     {
@@ -241,7 +242,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             var result = report == XeroReport.BalanceSheet
                 ? TrialBalanceComparison.Compare(tenantId, date, XeroBalanceSheet.Parse(json), TrialBalanceComparison.BalanceSheetFromJournals(totals))
                 : TrialBalanceComparison.Compare(tenantId, date, XeroTrialBalance.Parse(json), TrialBalanceComparison.FromJournals(totals));
-            return (result, json);
+            return (await TieOutExplanation.ExplainAsync(result with { Report = report }, _warehouse, _warehouse, cancellationToken), json);
         }
         catch (System.Text.Json.JsonException ex)
         {

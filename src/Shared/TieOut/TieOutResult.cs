@@ -13,6 +13,12 @@ public sealed record TieOutResult(string TenantId, DateOnly Date, int Accounts, 
     /// <summary>The scope the connection does not grant, when the report was skipped for it (no call made); not a failure.</summary>
     public string? MissingScope { get; init; }
 
+    /// <summary>
+    /// Journal numbers between 1 and the warehouse's highest that the warehouse does not hold (Xero numbers an organisation's
+    /// journals in sequence), filled in when the report does not tie: journals to look up in Xero by number.
+    /// </summary>
+    public IReadOnlyList<long> MissingJournalNumbers { get; init; } = [];
+
     public bool Skipped => MissingScope is not null;
 
     public bool Ties => Problem is null && MissingScope is null && Differences.Count == 0;

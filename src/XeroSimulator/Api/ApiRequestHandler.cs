@@ -214,8 +214,8 @@ internal sealed class ApiRequestHandler
 
             var organisation = _state.Organisation(tenant);
             var body = balanceSheet
-                ? organisation.BalanceSheet(now, date, _state.Options.ProviderName)
-                : organisation.TrialBalance(now, date, _state.Options.ProviderName);
+                ? organisation.BalanceSheet(now, date, _state.Behaviour.UnbookedJournalNumbers, _state.Options.ProviderName)
+                : organisation.TrialBalance(now, date, _state.Behaviour.UnbookedJournalNumbers, _state.Options.ProviderName);
             await ProblemResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
             return null;
         }

@@ -29,4 +29,10 @@ public sealed record SimulatorBehaviour
     /// journal a sync never saw, so a tie-out against the Trial Balance has something to find.
     /// </summary>
     public IReadOnlyList<int> HiddenJournalNumbers { get; init; } = [];
+
+    /// <summary>
+    /// Journals with these JournalNumbers are served by GET /Journals but left out of the ledger the reports are made from:
+    /// a journal the warehouse holds and Xero's books do not, the other way a tie-out can fail.
+    /// </summary>
+    public IReadOnlyList<int> UnbookedJournalNumbers { get; init; } = [];
 }

@@ -28,14 +28,14 @@ internal static class BalanceSheetReport
         ]),
     ];
 
-    public static byte[] Build(RecordCollection journals, RecordCollection organisation, OrganisationReferences references, DateOnly date, DateTimeOffset now, string providerName)
+    public static byte[] Build(RecordCollection journals, RecordCollection organisation, OrganisationReferences references, DateOnly date, IReadOnlyCollection<int> unbooked, DateTimeOffset now, string providerName)
     {
         var org = JsonNode.Parse(organisation.Records[0].Json)!.AsObject();
         var yearStart = TrialBalanceReport.FinancialYearStart(date, org["FinancialYearEndDay"]!.GetValue<int>(), org["FinancialYearEndMonth"]!.GetValue<int>());
         var accounts = new Dictionary<string, (string Name, string Type, string Class, decimal Debit)>(StringComparer.Ordinal);
         var currentYearProfit = 0m;
         var earlierProfit = 0m;
-        ReportLedger.ForEachLine(journals, date, (journalDate, line) =>
+        ReportLedger.ForEachLine(journals, date, unbooked, (journalDate, line) =>
         {
             var type = line.GetProperty("AccountType").GetString()!;
             var accountClass = TrialBalanceReport.ClassOfType(type);

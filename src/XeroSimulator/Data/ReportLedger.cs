@@ -7,10 +7,13 @@ namespace XeroSync.XeroSimulator.Data;
 /// <summary>What the simulator's reports share: the walk over the general ledger up to a date, and the report envelope.</summary>
 internal static class ReportLedger
 {
-    /// <summary>Visits every journal line (hidden journals included) dated on or before <paramref name="date"/>, with its journal's date.</summary>
-    public static void ForEachLine(RecordCollection journals, DateOnly date, Action<DateOnly, JsonElement> visit)
+    /// <summary>
+    /// Visits every journal line (hidden journals included, <paramref name="unbooked"/> journal numbers left out) dated on or
+    /// before <paramref name="date"/>, with its journal's date.
+    /// </summary>
+    public static void ForEachLine(RecordCollection journals, DateOnly date, IReadOnlyCollection<int> unbooked, Action<DateOnly, JsonElement> visit)
     {
-        foreach (var journal in journals.Records)
+        foreach (var journal in journals.Records.Where(j => !unbooked.Contains(j.Order + 1)))
         {
             using var document = JsonDocument.Parse(journal.Json);
             var journalDate = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(XeroDates.ParseMs(document.RootElement.GetProperty("JournalDate").GetString())).UtcDateTime);

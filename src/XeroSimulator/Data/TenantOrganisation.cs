@@ -153,23 +153,23 @@ internal sealed class TenantOrganisation
         }
     }
 
-    /// <summary>GET /Reports/TrialBalance at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/>.</summary>
-    public byte[] TrialBalance(DateTimeOffset now, DateOnly date, string providerName)
+    /// <summary>GET /Reports/TrialBalance at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/> (without the <paramref name="unbooked"/> journal numbers).</summary>
+    public byte[] TrialBalance(DateTimeOffset now, DateOnly date, IReadOnlyCollection<int> unbooked, string providerName)
     {
         lock (_lock)
         {
             AdvanceTo(now);
-            return TrialBalanceReport.Build(_collections["Journals"], _collections["Accounts"], _collections["Organisation"], _references, date, now, providerName);
+            return TrialBalanceReport.Build(_collections["Journals"], _collections["Accounts"], _collections["Organisation"], _references, date, unbooked, now, providerName);
         }
     }
 
-    /// <summary>GET /Reports/BalanceSheet at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/>.</summary>
-    public byte[] BalanceSheet(DateTimeOffset now, DateOnly date, string providerName)
+    /// <summary>GET /Reports/BalanceSheet at <paramref name="date"/>, from the ledger as it is at <paramref name="now"/> (without the <paramref name="unbooked"/> journal numbers).</summary>
+    public byte[] BalanceSheet(DateTimeOffset now, DateOnly date, IReadOnlyCollection<int> unbooked, string providerName)
     {
         lock (_lock)
         {
             AdvanceTo(now);
-            return BalanceSheetReport.Build(_collections["Journals"], _collections["Organisation"], _references, date, now, providerName);
+            return BalanceSheetReport.Build(_collections["Journals"], _collections["Organisation"], _references, date, unbooked, now, providerName);
         }
     }
 

@@ -16,7 +16,7 @@ internal static class TrialBalanceReport
 {
     private static readonly string[] SectionOrder = ["REVENUE", "EXPENSE", "ASSET", "LIABILITY", "EQUITY"];
 
-    public static byte[] Build(RecordCollection journals, RecordCollection accounts, RecordCollection organisation, OrganisationReferences references, DateOnly date, DateTimeOffset now, string providerName)
+    public static byte[] Build(RecordCollection journals, RecordCollection accounts, RecordCollection organisation, OrganisationReferences references, DateOnly date, IReadOnlyCollection<int> unbooked, DateTimeOffset now, string providerName)
     {
         var org = JsonNode.Parse(organisation.Records[0].Json)!.AsObject();
         var yearStart = FinancialYearStart(date, org["FinancialYearEndDay"]!.GetValue<int>(), org["FinancialYearEndMonth"]!.GetValue<int>());
@@ -30,7 +30,7 @@ internal static class TrialBalanceReport
 
         var balances = new Dictionary<string, TrialBalanceAccount>(StringComparer.Ordinal);
         var earlierProfit = 0m;
-        ReportLedger.ForEachLine(journals, date, (journalDate, line) =>
+        ReportLedger.ForEachLine(journals, date, unbooked, (journalDate, line) =>
         {
             var id = line.GetProperty("AccountID").GetString()!;
             if (!balances.TryGetValue(id, out var balance))

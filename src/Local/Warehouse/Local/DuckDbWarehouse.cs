@@ -329,9 +329,112 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         }
     }
 
+    public async Task<IReadOnlyList<TieOutJournal>> GetAccountJournalsAsync(string tenantId, string accountId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT j.journal_id, any_value(j.journal_number), any_value(j.journal_date), sum(l.net_amount)
+                FROM xero_typed.journal_lines AS l
+                JOIN xero_typed.journals AS j ON j.tenant_id = l.tenant_id AND j.journal_id = l.journal_id
+                WHERE l.tenant_id = $tenant AND l.account_id = $account AND j.journal_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+                GROUP BY j.journal_id ORDER BY 3, 2
+                """;
+            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+            command.Parameters.Add(new DuckDBParameter("account", accountId));
+            command.Parameters.Add(new DuckDBParameter("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            command.Parameters.Add(new DuckDBParameter("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            var journals = new List<TieOutJournal>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                journals.Add(new TieOutJournal(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                    AsDate(reader.GetValue(2)),
+                    reader.IsDBNull(3) ? 0m : Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture)));
+            }
+
+            return journals;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<long>> GetMissingJournalNumbersAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                WITH held AS (SELECT DISTINCT journal_number AS n FROM xero_typed.journals WHERE tenant_id = $tenant AND journal_number IS NOT NULL)
+                SELECT r.n FROM range(1, (SELECT coalesce(max(n), 0) FROM held) + 1) AS r(n)
+                WHERE r.n NOT IN (SELECT n FROM held) ORDER BY r.n
+                """;
+            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+            var missing = new List<long>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                missing.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
+
+            return missing;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<DateOnly?> GetLastAgreedDateAsync(string tenantId, XeroReport report, string accountId, DateOnly before, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(accountId);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using (var ensure = connection.CreateCommand())
+            {
+                ensure.CommandText = LoadsTableSql() + TieOutTablesSql;
+                await ensure.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT max(t.as_at) FROM xero_raw.tie_outs AS t
+                WHERE t.tenant_id = $tenant AND t.report = $report AND t.as_at < CAST($before AS DATE) AND t.problem IS NULL AND t.missing_scope IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM xero_raw.tie_out_differences AS d
+                                  WHERE d.tenant_id = t.tenant_id AND d.report = t.report AND d.as_at = t.as_at AND d.checked_at = t.checked_at AND d.account_id = $account)
+                """;
+            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
+            command.Parameters.Add(new DuckDBParameter("report", report.ToString()));
+            command.Parameters.Add(new DuckDBParameter("account", accountId));
+            command.Parameters.Add(new DuckDBParameter("before", before.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            return value is null or DBNull ? null : AsDate(value);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>
     /// Keeps a tie-out: Xero's report as read in <c>xero_raw.report_snapshots</c>, the result in <c>xero_raw.tie_outs</c> and each
-    /// account that differs in <c>xero_raw.tie_out_differences</c>, in one transaction (append-only: a later check adds rows).
+    /// account that differs in <c>xero_raw.tie_out_differences</c> with the warehouse's journals behind it in
+    /// <c>xero_raw.tie_out_journals</c>, in one transaction (append-only: a later check adds rows).
     /// </summary>
     public async Task SaveTieOutAsync(TieOutRecord record, CancellationToken cancellationToken)
     {
@@ -377,15 +480,23 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
             }
 
             await InsertAsync(
-                "INSERT INTO xero_raw.tie_outs VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $accounts, $ties, $problem, $scope)",
+                "INSERT INTO xero_raw.tie_outs (tenant_id, report, as_at, checked_at, accounts, ties, problem, missing_scope, missing_journal_numbers) VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $accounts, $ties, $problem, $scope, $missing)",
                 ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("accounts", result.Accounts), ("ties", result.Ties),
-                ("problem", result.Problem), ("scope", result.MissingScope));
+                ("problem", result.Problem), ("scope", result.MissingScope), ("missing", JournalNumberRanges.Format(result.MissingJournalNumbers)));
             foreach (var difference in result.Differences)
             {
                 await InsertAsync(
-                    "INSERT INTO xero_raw.tie_out_differences VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $account, $xero, $warehouse, $difference)",
+                    "INSERT INTO xero_raw.tie_out_differences (tenant_id, report, as_at, checked_at, account_id, account, xero, warehouse, difference, journals_from) VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $account, $xero, $warehouse, $difference, CAST($from AS DATE))",
                     ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("id", difference.AccountId), ("account", difference.Account),
-                    ("xero", difference.Xero), ("warehouse", difference.Warehouse), ("difference", difference.Difference));
+                    ("xero", difference.Xero), ("warehouse", difference.Warehouse), ("difference", difference.Difference),
+                    ("from", difference.JournalsFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                foreach (var journal in difference.Journals)
+                {
+                    await InsertAsync(
+                        "INSERT INTO xero_raw.tie_out_journals VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $journal, $number, CAST($date AS DATE), $amount)",
+                        ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("id", difference.AccountId), ("journal", journal.JournalId),
+                        ("number", journal.JournalNumber), ("date", journal.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("amount", journal.Amount));
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -396,11 +507,17 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         }
     }
 
+    /// <summary>A DATE as DuckDB.NET reads it (DateOnly, or DateTime from older readers).</summary>
+    private static DateOnly AsDate(object value) => value is DateOnly date ? date : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
+
     /// <summary>The tie-out's tables (append-only; <c>report</c> is TrialBalance or BalanceSheet, amounts debit positive).</summary>
     private const string TieOutTablesSql = """
         CREATE TABLE IF NOT EXISTS xero_raw.report_snapshots (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, fetched_at TIMESTAMPTZ NOT NULL, report_json JSON NOT NULL);
         CREATE TABLE IF NOT EXISTS xero_raw.tie_outs (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, checked_at TIMESTAMPTZ NOT NULL, accounts INTEGER NOT NULL, ties BOOLEAN NOT NULL, problem VARCHAR, missing_scope VARCHAR);
         CREATE TABLE IF NOT EXISTS xero_raw.tie_out_differences (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, checked_at TIMESTAMPTZ NOT NULL, account_id VARCHAR NOT NULL, account VARCHAR NOT NULL, xero DECIMAL(18,2) NOT NULL, warehouse DECIMAL(18,2) NOT NULL, difference DECIMAL(18,2) NOT NULL);
+        ALTER TABLE xero_raw.tie_outs ADD COLUMN IF NOT EXISTS missing_journal_numbers VARCHAR;
+        ALTER TABLE xero_raw.tie_out_differences ADD COLUMN IF NOT EXISTS journals_from DATE;
+        CREATE TABLE IF NOT EXISTS xero_raw.tie_out_journals (tenant_id VARCHAR NOT NULL, report VARCHAR NOT NULL, as_at DATE NOT NULL, checked_at TIMESTAMPTZ NOT NULL, account_id VARCHAR NOT NULL, journal_id VARCHAR NOT NULL, journal_number BIGINT NOT NULL, journal_date DATE NOT NULL, amount DECIMAL(18,2) NOT NULL);
 
         """;
 
