@@ -45,7 +45,7 @@ internal static partial class ListenMode
         {
             if (demo is not null)
             {
-                demo.Host.State.StartWebhooks(listener.Url, key!);
+                await demo.StartWebhooksAsync(listener.Url, key!, pipeline.WebhookState, cancellationToken);
                 using var timer = new PeriodicTimer(DemoEditEvery, context.Time);
                 for (var edit = 0; await timer.WaitForNextTickAsync(cancellationToken); edit++)
                 {

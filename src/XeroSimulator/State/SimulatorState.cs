@@ -91,16 +91,18 @@ public sealed class SimulatorState
 
     /// <summary>
     /// Starts sending Xero's webhooks to <paramref name="url"/> signed with <paramref name="key"/> (the intent-to-receive
-    /// requests first), for every change made from now on. The host stops the sender when it is disposed.
+    /// requests first), for every change made from now on. The host stops the sender when it is disposed. The events are
+    /// numbered from one past <paramref name="lastSequence"/> (the subscription's numbering so far, as Xero keeps it), and
+    /// <paramref name="numbered"/> is told each last number taken before its payload is sent.
     /// </summary>
-    public Webhooks.WebhookSender StartWebhooks(Uri url, string key)
+    public Webhooks.WebhookSender StartWebhooks(Uri url, string key, long lastSequence = 0, Func<long, CancellationToken, Task>? numbered = null)
     {
         if (Webhooks is not null)
         {
             throw new InvalidOperationException("Webhooks are already being sent.");
         }
 
-        Webhooks = new Webhooks.WebhookSender(url, key, Clock);
+        Webhooks = new Webhooks.WebhookSender(url, key, Clock, lastSequence, numbered);
         return Webhooks;
     }
 

@@ -13,7 +13,9 @@ namespace XeroSync.XeroSimulator.Webhooks;
 /// expecting 401), then every change of a contact, invoice, credit note, prepayment or payment as an event
 /// (CREATE for an insert, UPDATE for an edit, archive or delete), the changes queued meanwhile in one payload with
 /// increasing sequence numbers, signed with HMAC-SHA256 of the body under the key (base64, x-xero-signature).
-/// A payload the receiver does not answer 200 is sent again (Xero retries for 24 hours).
+/// A payload the receiver does not answer 200 is sent again (Xero retries for 24 hours). As Xero's, the numbering belongs
+/// to the subscription and keeps increasing: a sender may continue after the last number an earlier one used, and is
+/// told each number it takes before the payload carrying it is sent, so whoever keeps the subscription can persist it.
 /// </summary>
 public sealed class WebhookSender : IAsyncDisposable
 {
@@ -34,16 +36,22 @@ public sealed class WebhookSender : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly List<WebhookDelivery> _deliveries = [];
+    private readonly Func<long, CancellationToken, Task>? _numbered;
     private readonly Task _loop;
     private long _sequence;
 
-    public WebhookSender(Uri url, string key, TimeProvider clock)
+    /// <param name="lastSequence">The last sequence number the subscription used (0: a new subscription); the first event is numbered one past it.</param>
+    /// <param name="numbered">Told the last sequence number taken, before the payload carrying it is sent.</param>
+    public WebhookSender(Uri url, string key, TimeProvider clock, long lastSequence = 0, Func<long, CancellationToken, Task>? numbered = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(lastSequence);
         _url = url;
         _key = Encoding.UTF8.GetBytes(key);
         _clock = clock;
+        _sequence = lastSequence;
+        _numbered = numbered;
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -118,6 +126,12 @@ public sealed class WebhookSender : IAsyncDisposable
 
             var first = _sequence + 1;
             _sequence += batch.Count;
+            if (_numbered is not null)
+            {
+                // Taken before it is sent, as Xero's counter moves whether or not the payload arrives.
+                await _numbered(_sequence, cancellationToken);
+            }
+
             if (DropSequences.Any(s => s >= first && s <= _sequence))
             {
                 // Lost in transit: each dropped event goes alone, so the hole is exactly its sequence.

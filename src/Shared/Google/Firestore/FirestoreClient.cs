@@ -152,6 +152,36 @@ public sealed partial class FirestoreClient
         }
     }
 
+    /// <summary>
+    /// Reads one document (no transaction, so no lock held while others wait), lets <paramref name="decide"/> compute its
+    /// new fields from the snapshot, and writes them only if nobody wrote the document since it was read (its update time,
+    /// or its absence); when somebody did, reads and decides again after a jittered backoff, up to
+    /// <see cref="FirestoreTransactionOptions.MaxAttempts"/>. <paramref name="decide"/> may therefore run more than once.
+    /// </summary>
+    public async Task<T> CompareAndSetAsync<T>(string name, Func<FirestoreDocumentSnapshot, (IReadOnlyDictionary<string, FirestoreValue> Fields, T Result)> decide, FirestoreTransactionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(decide);
+        options ??= FirestoreTransactionOptions.Default;
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = (await BatchGetAsync([name], cancellationToken: cancellationToken))[0];
+            var (fields, result) = decide(snapshot);
+            var precondition = snapshot.Document is { UpdateTime: { } updateTime } ? FirestorePrecondition.UpdatedAt(updateTime) : FirestorePrecondition.MustNotExist;
+            try
+            {
+                await CommitAsync([FirestoreWrite.Set(name, fields, precondition)], cancellationToken: cancellationToken);
+                return result;
+            }
+            catch (Exception e) when (attempt < options.MaxAttempts && e is FirestorePreconditionFailedException or FirestoreAlreadyExistsException or FirestoreAbortedException)
+            {
+                var delay = Backoff(attempt, options);
+                LogTransactionRetry(attempt, delay.TotalMilliseconds, e);
+                await Task.Delay(delay, _timeProvider, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Jittered exponential backoff: half the capped exponential delay plus a random share of the other half.</summary>
     internal static TimeSpan Backoff(int attempt, FirestoreTransactionOptions options)
     {
