@@ -76,12 +76,6 @@ internal sealed class SqliteCallHistory
         ("limiter_budgets", "day_raw_at", "ALTER TABLE limiter_budgets ADD COLUMN day_raw_at INTEGER"),
     ];
 
-    /// <summary>
-    /// Xero's day count only goes down until its reset: an answer read within this long of a lower one but saying more
-    /// is from a call Xero counted before that one, read later.
-    /// </summary>
-    private static readonly TimeSpan StaleDayAnswer = TimeSpan.FromMinutes(1);
-
     /// <summary>The tenant's calls reserved and not completed (sent or not).</summary>
     private const string InFlightCalls = "SELECT COUNT(*) FROM limiter_calls WHERE tenant_id = $tenant AND kind = 'call' AND completed_at IS NULL";
 
@@ -257,8 +251,8 @@ internal sealed class SqliteCallHistory
     /// <summary>
     /// Takes in Xero's X-DayLimit-Remaining from the answer to <paramref name="callId"/>. Xero counted the calls it had
     /// received: the count is its number less the calls sent and not yet answered (they may not be in it), the calls
-    /// sent after this answer and the permits not sent yet. An answer saying more than a lower one read within the
-    /// minute is from a call Xero counted earlier: if that call was taken off the lower one's count, it is given back.
+    /// sent after this answer and the permits not sent yet. An answer read late (<see cref="DayAnswer"/>) is from a call
+    /// Xero counted earlier: if that call was taken off the lower one's count, it is given back.
     /// </summary>
     private static async Task<Budget> ApplyDayAnswerAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, Budget budget, int dayRemaining, long? callId, long now, CancellationToken cancellationToken)
     {
@@ -272,7 +266,8 @@ internal sealed class SqliteCallHistory
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (budget is { DayRaw: int lowest, DayRawAt: long lowestAt } && dayRemaining >= lowest && now - lowestAt < StaleDayAnswer.Ticks)
+        var lowestAt = budget.DayRawAt is long rawAt ? new DateTimeOffset(rawAt, TimeSpan.Zero) : (DateTimeOffset?)null;
+        if (DayAnswer.IsReadLate(budget.DayRaw, lowestAt, dayRemaining, new DateTimeOffset(now, TimeSpan.Zero)))
         {
             if (callId is null || budget.DayRemaining is not int current)
             {

@@ -281,6 +281,7 @@ public sealed partial class FetchRequestHandler(
             // (one ledger write a page instead of one every few seconds of the wait). A page already done or held elsewhere
             // is seen by a read and never waits for a permit.
             XeroPermit? permit = null;
+            PageResult result;
             try
             {
                 if (await NeedsCallAsync(state, page, cancellationToken) && QueryFor(state, page, offset) is { } query)
@@ -295,21 +296,26 @@ public sealed partial class FetchRequestHandler(
                     }
                 }
 
-                var claimed = await ClaimAsync(state, page, offset, lease, watch, permit, cancellationToken);
-                permit = null;
-                if (claimed is { } result)
-                {
-                    return result;
-                }
+                result = await ClaimAsync(state, page, offset, lease, watch, permit, cancellationToken);
             }
             finally
             {
+                // The one place a permit goes back unused: the page turned out done, beyond the end or held elsewhere once
+                // claimed, or its read failed before the request went out. A permit whose request went out was released
+                // by its call, and a permit ends once: then this gives nothing back.
                 if (permit is not null)
                 {
-                    // Not used: the page turned out done, beyond the end or held elsewhere once claimed.
                     await permit.ReturnUnusedAsync();
                 }
             }
+
+            if (result.Kind != PageResultKind.LookAgain)
+            {
+                return result;
+            }
+
+            // The permit is back before the wait: the tenant's other deliveries may use it meanwhile.
+            await Task.Delay(result.Pause, time, cancellationToken);
         }
     }
 
@@ -329,32 +335,13 @@ public sealed partial class FetchRequestHandler(
     }
 
     /// <summary>
-    /// Claims the page and reads it under <paramref name="permit"/> (owned from here: used or released); null when the page
-    /// is held elsewhere and this delivery waits to claim it again.
+    /// Claims the page and reads it under <paramref name="permit"/> (the caller's: used here, given back by the caller if
+    /// not); <see cref="PageResultKind.LookAgain"/> when the page is held elsewhere and this delivery claims it again after
+    /// the pause.
     /// </summary>
-    private async Task<PageResult?> ClaimAsync(FetchState state, int page, long? offset, TimeSpan lease, HeldPageWatch watch, XeroPermit? permit, CancellationToken cancellationToken)
+    private async Task<PageResult> ClaimAsync(FetchState state, int page, long? offset, TimeSpan lease, HeldPageWatch watch, XeroPermit? permit, CancellationToken cancellationToken)
     {
-        PageClaim claim;
-        try
-        {
-            claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
-        }
-        catch
-        {
-            if (permit is not null)
-            {
-                await permit.ReturnUnusedAsync();
-            }
-
-            throw;
-        }
-
-        if (claim.Kind != PageClaimKind.Claimed && permit is not null)
-        {
-            // Not used: the page turned out done, beyond the end or held elsewhere.
-            await permit.ReturnUnusedAsync();
-        }
-
+        var claim = await ledger.ClaimPageAsync(state.Key, page, offset, state.Owner, lease, cancellationToken);
         switch (claim.Kind)
         {
             case PageClaimKind.AlreadyDone:
@@ -381,8 +368,7 @@ public sealed partial class FetchRequestHandler(
                     Log.WaitingForHeldPage(logger, state.Request.RunId, state.Request.TenantId, state.Endpoint.Name, page, claim.HeldUntil, state.Deadline);
                 }
 
-                await Task.Delay(step.Pause, time, cancellationToken);
-                return null;
+                return PageResult.LookAgain(step.Pause);
         }
 
         var finished = false;
@@ -435,7 +421,7 @@ public sealed partial class FetchRequestHandler(
         return query;
     }
 
-    /// <summary>Reads the claimed page (its first attempt under <paramref name="permit"/> when one was taken: owned from here) and records it.</summary>
+    /// <summary>Reads the claimed page (its first attempt under <paramref name="permit"/> when one was taken) and records it.</summary>
     private async Task<PageResult> FetchPageAsync(FetchState state, int page, long? offset, XeroPermit? permit, CancellationToken cancellationToken)
     {
         var request = state.Request;
@@ -446,11 +432,6 @@ public sealed partial class FetchRequestHandler(
         {
             if (QueryFor(state, page, offset) is not { } query)
             {
-                if (permit is not null)
-                {
-                    await permit.ReturnUnusedAsync();
-                }
-
                 // Nothing to read (no records listed, or none changed): the plan's one page is done without a call.
                 return await RecordEmptyDetailAsync(state, page, cancellationToken);
             }
@@ -664,9 +645,12 @@ public sealed partial class FetchRequestHandler(
 
         /// <summary>A live delivery holds the page (it renewed its lease): it answers for the page, not this one.</summary>
         HandedOn,
+
+        /// <summary>Another delivery holds the page and may be gone: claimed again after <see cref="PageResult.Pause"/>.</summary>
+        LookAgain,
     }
 
-    private sealed record PageResult(PageResultKind Kind, PageRecord? Page = null, PageStatus? Status = null, HandlerOutcome? Outcome = null)
+    private sealed record PageResult(PageResultKind Kind, PageRecord? Page = null, PageStatus? Status = null, HandlerOutcome? Outcome = null, TimeSpan Pause = default)
     {
         public static PageResult BeyondEnd { get; } = new(PageResultKind.BeyondEnd);
 
@@ -677,6 +661,8 @@ public sealed partial class FetchRequestHandler(
         public static PageResult Ended(PageStatus status) => new(PageResultKind.Ended, Status: status);
 
         public static PageResult Retry(HandlerOutcome outcome) => new(PageResultKind.Retry, Outcome: outcome);
+
+        public static PageResult LookAgain(TimeSpan pause) => new(PageResultKind.LookAgain, Pause: pause);
     }
 
     private static partial class Log

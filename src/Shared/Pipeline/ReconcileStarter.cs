@@ -186,7 +186,7 @@ public sealed partial class ReconcileStarter(
         var estimates = new List<(XeroEndpoint Endpoint, int Calls, long? Bytes)>();
         foreach (var endpoint in run.Endpoints.Select(EndpointCatalog.Get))
         {
-            var records = (await warehouse.GetLiveIdsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken)).Count;
+            var records = await warehouse.CountLiveRecordsAsync(tenantId, endpoint, run.StartedAt.AddDays(1), cancellationToken);
             estimates.Add((endpoint, EstimateCalls(endpoint, records), egress.EstimateBytes(endpoint, records)));
         }
 

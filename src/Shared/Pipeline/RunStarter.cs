@@ -141,7 +141,7 @@ public sealed partial class RunStarter(
     /// <summary>A full read's estimate: calls (<see cref="ReconcileStarter.EstimateCalls"/>) and bytes, from the records the warehouse holds.</summary>
     private async Task<(int Calls, long? Bytes)> EstimateAsync(EgressAdmission admission, string tenantId, XeroEndpoint endpoint, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        var records = (await warehouse.GetLiveIdsAsync(tenantId, endpoint, startedAt.AddDays(1), cancellationToken)).Count;
+        var records = await warehouse.CountLiveRecordsAsync(tenantId, endpoint, startedAt.AddDays(1), cancellationToken);
         return (ReconcileStarter.EstimateCalls(endpoint, records), admission.EstimateBytes(endpoint, records));
     }
 

@@ -126,62 +126,38 @@ public sealed partial class XeroApiClient
 
     /// <summary>
     /// Reads one page, its first attempt made under <paramref name="permit"/> when one was taken for it
-    /// (<see cref="AcquirePermitAsync"/>; this call owns it from here and releases it); further attempts take their own.
+    /// (<see cref="AcquirePermitAsync"/>: the attempt releases it once its request went out); further attempts take their
+    /// own. A permit no attempt used stays the caller's to give back (<see cref="XeroPermit.ReturnUnusedAsync"/>, which
+    /// does nothing once the permit was released).
     /// </summary>
     public async Task<XeroPage> GetPageAsync(PageQuery query, XeroPermit? permit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Ids?.Any(id => !TargetedFetch.IsRecordId(id)) == true)
-        {
-            throw new ArgumentException("A targeted read names only GUID record ids.", nameof(query));
-        }
-
-        if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
-        {
-            if (permit is not null)
-            {
-                await permit.ReturnUnusedAsync();
-            }
-
-            throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
-        }
-
+        ThrowIfInvalid(query);
         var counters = new CallCounters { Taken = permit };
         var refreshedToken = false;
-        try
+        while (true)
         {
-            while (true)
+            try
             {
-                try
-                {
-                    return await _transientRetry.ExecuteAsync(
-                        static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
-                        (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
-                        cancellationToken);
-                }
-                catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
-                {
-                    // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
-                    continue;
-                }
-                catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
-                {
-                    refreshedToken = true;
-                }
-                catch (XeroApiException ex)
-                {
-                    // The calls and bytes were spent whether or not a page came of them: the caller records them with the page's end.
-                    ex.Usage = counters.Usage;
-                    throw;
-                }
+                return await _transientRetry.ExecuteAsync(
+                    static (state, ct) => state.Client.SendPageAsync(state.Query, state.Counters, state.Refresh, ct),
+                    (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
+                    cancellationToken);
             }
-        }
-        finally
-        {
-            // A permit taken for the first attempt that never ran (the token failed first) is released all the same.
-            if (Interlocked.Exchange(ref counters.Taken, null) is { } unused)
+            catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
             {
-                await unused.ReturnUnusedAsync();
+                // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
+                continue;
+            }
+            catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))
+            {
+                refreshedToken = true;
+            }
+            catch (XeroApiException ex)
+            {
+                // The calls and bytes were spent whether or not a page came of them: the caller records them with the page's end.
+                ex.Usage = counters.Usage;
+                throw;
             }
         }
     }
@@ -194,8 +170,23 @@ public sealed partial class XeroApiClient
     /// </summary>
     public async Task<XeroPermit> AcquirePermitAsync(PageQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ThrowIfInvalid(query);
         return await TakePermitAsync(query, cancellationToken);
+    }
+
+    /// <summary>The ids a query puts in its URL, checked before any permit is taken for it.</summary>
+    private static void ThrowIfInvalid(PageQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Ids?.Any(id => !TargetedFetch.IsRecordId(id)) == true)
+        {
+            throw new ArgumentException("A targeted read names only GUID record ids.", nameof(query));
+        }
+
+        if (query.RecordId is { } recordId && !IsValidRecordId(recordId))
+        {
+            throw new ArgumentException($"'{Identifiers.Printable(recordId)}' is not a Xero record id.", nameof(query));
+        }
     }
 
     private async ValueTask<XeroPage> SendPageAsync(PageQuery query, CallCounters counters, bool forceRefresh, CancellationToken cancellationToken)

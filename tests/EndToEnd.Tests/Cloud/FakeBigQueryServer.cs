@@ -445,8 +445,8 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// jobs.query for the one query the pipeline runs (the reconcile's live ids, named parameters only), answered from the
-    /// loaded rows with the latest view's rule; any other SQL is a problem.
+    /// jobs.query for the queries the pipeline runs (the reconcile's live ids, and the plans' count of them; named parameters
+    /// only), answered from the loaded rows with the latest view's rule; any other SQL is a problem.
     /// </summary>
     private async Task QueryAsync(HttpContext context, byte[] body)
     {
@@ -456,7 +456,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         var match = LiveIdsQuery().Match(sql);
         if (!match.Success || root.GetProperty("useLegacySql").GetBoolean() || root.GetProperty("parameterMode").GetString() != "NAMED")
         {
-            await ErrorAsync(context, 400, Problem($"FakeBigQueryServer answers only the live-id query with named parameters, not: {sql}"));
+            await ErrorAsync(context, 400, Problem($"FakeBigQueryServer answers only the live-id query or its count with named parameters, not: {sql}"));
             return;
         }
 
@@ -483,15 +483,17 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         {
             jobComplete = true,
             jobReference = new { projectId = "p", jobId = "query-" + Guid.NewGuid().ToString("N"), location = root.TryGetProperty("location", out var at) ? at.GetString() : null },
-            rows = ids.Select(id => new { f = new[] { new { v = id } } }).ToList(),
-            totalRows = ids.Count.ToString(CultureInfo.InvariantCulture),
+            rows = match.Groups["count"].Success
+                ? [new { f = new[] { new { v = ids.Count.ToString(CultureInfo.InvariantCulture) } } }]
+                : ids.Select(id => new { f = new[] { new { v = id } } }).ToList(),
+            totalRows = (match.Groups["count"].Success ? 1 : ids.Count).ToString(CultureInfo.InvariantCulture),
         };
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(answer), context.RequestAborted);
     }
 
-    [GeneratedRegex(@"^SELECT record_id FROM `[^.`]+\.[A-Za-z0-9_]+\.(?<table>[a-z_]+)` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before ORDER BY record_id$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:SELECT record_id|(?<count>SELECT COUNT\(\*\) AS records)) FROM `[^.`]+\.[A-Za-z0-9_]+\.(?<table>[a-z_]+)` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before(?(count)| ORDER BY record_id)$", RegexOptions.CultureInvariant)]
     private static partial Regex LiveIdsQuery();
 
     private string Problem(string message)

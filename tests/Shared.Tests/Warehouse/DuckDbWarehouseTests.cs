@@ -5,10 +5,14 @@ using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using XeroSync.Contracts;
+using XeroSync.Pipeline;
 using XeroSync.Storage;
+using XeroSync.Tests.Xero;
 using XeroSync.Warehouse;
 using XeroSync.Warehouse.Local;
 using XeroSync.Xero;
+using XeroSync.XeroSimulator;
 
 namespace XeroSync.Tests.Warehouse;
 
@@ -183,6 +187,46 @@ public sealed class DuckDbWarehouseTests : IDisposable
         Assert.Equal(6, Scalar<long>("SELECT rows FROM xero_raw._loads WHERE job_id = 'job-1'"));
         var after = (await DuckDbQuery.RunAsync(_databasePath, "SELECT record_id FROM xero.invoices ORDER BY record_id", 100, _time, TimeSpan.Zero, Ct)).Single();
         Assert.Equal(["a", "b", "c", "d", "e", "f", "z"], after.Rows.Select(r => (string)r[0]!));
+    }
+
+    /// <summary>
+    /// A plan's estimate of a full read counts the records the latest view holds: per organisation, as many as the
+    /// simulator serves once its list is loaded; a record Xero no longer has, tombstoned, drops out; rows fetched at or after
+    /// the cut-off are not counted.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Live_record_count_is_the_simulators_records_per_organisation()
+    {
+        await using var xero = await XeroClientHarness.StartAsync();
+        var items = EndpointCatalog.Get("Items");
+        var fetchedAt = xero.Clock.GetUtcNow();
+        var tenants = new[] { xero.Tenant(0), xero.Tenant(1) };
+        await using var warehouse = NewWarehouse();
+        foreach (var tenant in tenants)
+        {
+            using var page = await xero.DriveAsync(new PageQuery(tenant, items, 1, null, null, null));
+            using var written = PageWriter.Write(page, items, tenant, "r1", 1, fetchedAt);
+            var objectName = ObjectNames.Page("r1", tenant, items, 1);
+            Assert.True(await _objects.CreateIfAbsentAsync(objectName, written.Content, "application/x-ndjson", Ct));
+            Assert.Equal(written.Records, await warehouse.LoadAsync(new LoadJob("items-" + tenant, items, [objectName], written.Records), Ct));
+        }
+
+        var before = fetchedAt.AddMinutes(1);
+        var served = tenants.Select(t => xero.State.GetRecords(t, "Items").Count).ToArray();
+        Assert.All(served, count => Assert.True(count > 1, "the simulator serves too few items for a count to mean anything"));
+        Assert.Equal(served, await CountsAsync(before));
+        Assert.Equal(new[] { 0, 0 }, await CountsAsync(fetchedAt));
+
+        // Xero deletes an item outright (the simulator's hard delete): the reconcile's tombstone takes it out of the count.
+        var gone = xero.State.ApplyChange(tenants[0], "Items", ChangeKind.Delete);
+        var tombstones = ObjectNames.Tombstones("r2", tenants[0], items);
+        Assert.True(await _objects.CreateIfAbsentAsync(tombstones, TombstoneWriter.Write(tenants[0], "r2", [gone.RecordId], fetchedAt.AddSeconds(30)), "application/x-ndjson", Ct));
+        Assert.Equal(1, await warehouse.LoadAsync(new LoadJob("tombstones", items, [tombstones], 1), Ct));
+        Assert.Equal(tenants.Select(t => xero.State.GetRecords(t, "Items").Count), await CountsAsync(before));
+        Assert.Equal(served[0] - 1, (await CountsAsync(before))[0]);
+
+        async Task<int[]> CountsAsync(DateTimeOffset fetchedBefore) =>
+            [await warehouse.CountLiveRecordsAsync(tenants[0], items, fetchedBefore, Ct), await warehouse.CountLiveRecordsAsync(tenants[1], items, fetchedBefore, Ct)];
     }
 
     [Fact(Timeout = 60_000)]

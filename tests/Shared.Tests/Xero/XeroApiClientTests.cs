@@ -322,6 +322,24 @@ public sealed class XeroApiClientTests
         Assert.Equal(calls, h.State.Requests.Count);
     }
 
+    /// <summary>
+    /// A query naming an id that is not Xero's (a path in a record id, a non-GUID in a targeted read) is refused before its
+    /// permit is taken: with one call allowed at a time, the tenant's next permit is still free, and Xero saw no request.
+    /// </summary>
+    [Fact(Timeout = 30_000)]
+    public async Task A_query_with_an_id_that_is_not_xeros_is_refused_before_a_permit_is_taken()
+    {
+        await using var h = await XeroClientHarness.StartAsync(limits: o => o.Concurrent = 1);
+        var budgets = EndpointCatalog.Get("Budgets");
+        var invoices = EndpointCatalog.Get("Invoices");
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.AcquirePermitAsync(PageQuery.ForRecord(h.Tenant(), budgets, "../Invoices?x=1", null), Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.AcquirePermitAsync(new PageQuery(h.Tenant(), invoices, 1, null, null, null) { Ids = ["not-a-guid"] }, Token));
+
+        await using var next = await h.Limiter.AcquireAsync(h.Tenant(), TimeSpan.Zero, Token);
+        Assert.True(next.IsGranted, "a refused query kept the tenant's one concurrent call");
+        Assert.Empty(h.State.Requests);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task The_order_the_client_sends_keeps_a_mid_run_edit_from_costing_a_record_on_every_ordered_paged_endpoint()
     {

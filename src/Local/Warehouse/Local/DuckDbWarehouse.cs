@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -233,6 +234,24 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
 
     public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
     {
+        var ids = new List<string>();
+        await QueryLiveAsync("record_id", "ORDER BY record_id", tenantId, endpoint, fetchedBefore, reader => ids.Add(reader.GetString(0)), cancellationToken);
+        return ids;
+    }
+
+    public async Task<int> CountLiveRecordsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await QueryLiveAsync("count(*)", "", tenantId, endpoint, fetchedBefore, reader => count = reader.GetInt64(0), cancellationToken);
+        return (int)Math.Min(count, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Selects <paramref name="select"/> over the tenant's records in the endpoint's latest view that are not marked deleted
+    /// and were fetched before <paramref name="fetchedBefore"/>, one <paramref name="read"/> per row.
+    /// </summary>
+    private async Task QueryLiveAsync(string select, string order, string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, Action<DbDataReader> read, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var table = RequireTableName(endpoint);
         await _gate.WaitAsync(cancellationToken);
@@ -246,17 +265,14 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
             }
 
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT record_id FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) ORDER BY record_id";
+            command.CommandText = $"SELECT {select} FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) {order}";
             command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
             command.Parameters.Add(new DuckDBParameter("before", fetchedBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
-            var ids = new List<string>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                ids.Add(reader.GetString(0));
+                read(reader);
             }
-
-            return ids;
         }
         finally
         {

@@ -81,12 +81,6 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     /// <summary>How often an instance with demand re-reads the tenant and app documents.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Xero's day count only falls until its reset: an answer read within this long of a lower one but saying more is
-    /// from a call Xero counted before that one, read later.
-    /// </summary>
-    public static readonly TimeSpan StaleDayAnswer = TimeSpan.FromMinutes(1);
-
     /// <summary>Pause between failed block claims of one tenant on one instance.</summary>
     public static readonly TimeSpan ClaimRetry = TimeSpan.FromSeconds(1);
 
@@ -428,13 +422,12 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     /// <summary>
     /// Takes in Xero's X-DayLimit-Remaining from the answer to <paramref name="permit"/> (the rule of the local limiter's
     /// call history). Xero counted the calls it had received: the count is its number less this instance's permits sent
-    /// and not yet answered (they may not be in it) and those not sent yet. An answer saying more than a lower one read
-    /// within <see cref="StaleDayAnswer"/> is from a call Xero counted earlier: if that call was taken off the lower one's
-    /// count, it is given back.
+    /// and not yet answered (they may not be in it) and those not sent yet. An answer read late (<see cref="DayAnswer"/>)
+    /// is from a call Xero counted earlier: if that call was taken off the lower one's count, it is given back.
     /// </summary>
     private static void ApplyDayAnswer(TenantLimits state, int dayRemaining, long? permit, DateTimeOffset at, List<FirestoreFieldTransform> transforms)
     {
-        if (state.DayRaw is int lowest && dayRemaining >= lowest && at - state.DayRawAt < StaleDayAnswer)
+        if (DayAnswer.IsReadLate(state.DayRaw, state.DayRawAt, dayRemaining, at))
         {
             if (permit is long given && state.Subtracted.Remove(given) && state.DayRemaining is int current)
             {

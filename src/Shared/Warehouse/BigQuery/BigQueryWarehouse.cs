@@ -100,9 +100,17 @@ public sealed partial class BigQueryWarehouse : IWarehouse
         + $"FROM `{projectId}.{rawDataset}.{UsageTable}`) WHERE rn = 1 GROUP BY tenant_id, day");
 
     /// <summary>The query <see cref="GetLiveIdsAsync"/> runs (parameters <c>@tenant</c>, <c>@before</c>).</summary>
-    public static string LiveIdsSql(string projectId, string viewsDataset, string table) => string.Create(
+    public static string LiveIdsSql(string projectId, string viewsDataset, string table) =>
+        "SELECT record_id " + LiveRecordsSql(projectId, viewsDataset, table) + " ORDER BY record_id";
+
+    /// <summary>The query <see cref="CountLiveRecordsAsync"/> runs (parameters <c>@tenant</c>, <c>@before</c>): one row, the count.</summary>
+    public static string LiveCountSql(string projectId, string viewsDataset, string table) =>
+        "SELECT COUNT(*) AS records " + LiveRecordsSql(projectId, viewsDataset, table);
+
+    /// <summary>The tenant's records in the latest view not marked deleted and fetched before <c>@before</c>.</summary>
+    private static string LiveRecordsSql(string projectId, string viewsDataset, string table) => string.Create(
         CultureInfo.InvariantCulture,
-        $"SELECT record_id FROM `{projectId}.{viewsDataset}.{table}` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before ORDER BY record_id");
+        $"FROM `{projectId}.{viewsDataset}.{table}` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before");
 
     /// <summary>The typed views over one table's latest view <c>`{project}.{viewsDataset}.{table}`</c>: (view name, query).</summary>
     public static IReadOnlyList<(string View, string Sql)> TypedViewsSql(string projectId, string viewsDataset, string table) =>
@@ -234,15 +242,29 @@ public sealed partial class BigQueryWarehouse : IWarehouse
 
     public async Task<IReadOnlyList<string>> GetLiveIdsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
     {
+        var rows = await QueryLiveAsync(LiveIdsSql, tenantId, endpoint, fetchedBefore, cancellationToken);
+        return [.. rows.Select(r => r[0]).OfType<string>()];
+    }
+
+    public async Task<int> CountLiveRecordsAsync(string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
+    {
+        var rows = await QueryLiveAsync(LiveCountSql, tenantId, endpoint, fetchedBefore, cancellationToken);
+        return rows is [[{ } cell, ..]] && long.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            ? (int)Math.Min(count, int.MaxValue)
+            : throw new InvalidOperationException($"BigQuery answered the live-record count with {rows.Count} rows, not one count.");
+    }
+
+    /// <summary>Runs one of the live-record queries (<see cref="LiveIdsSql"/>, <see cref="LiveCountSql"/>) for the tenant and endpoint.</summary>
+    private async Task<IReadOnlyList<IReadOnlyList<string?>>> QueryLiveAsync(Func<string, string, string, string> sql, string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var table = RequireTableName(endpoint);
         await EnsureTablesAsync([endpoint], cancellationToken);
-        var rows = await _client.QueryAsync(
-            LiveIdsSql(_options.ProjectId, _options.ViewsDataset, table),
+        return await _client.QueryAsync(
+            sql(_options.ProjectId, _options.ViewsDataset, table),
             [new("tenant", "STRING", tenantId), new("before", "TIMESTAMP", fetchedBefore.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00")],
             _options.Location,
             cancellationToken);
-        return [.. rows.Select(r => r[0]).OfType<string>()];
     }
 
     private Task<long> RunLoadJobAsync(string jobId, string table, IReadOnlyList<string> sourceUris, CancellationToken cancellationToken) =>
