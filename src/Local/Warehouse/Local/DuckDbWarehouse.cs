@@ -93,12 +93,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using (var ensure = connection.CreateCommand())
-            {
-                ensure.CommandText = LoadsTableSql() + TableSql(table);
-                await ensure.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var connection = await OpenEnsuringAsync(TableSql(table), cancellationToken);
 
             if (await GetLoadedRowsAsync(connection, job.JobId, cancellationToken) is long earlier)
             {
@@ -170,12 +165,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using (var ensure = connection.CreateCommand())
-            {
-                ensure.CommandText = LoadsTableSql() + UsageTableSql;
-                await ensure.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var connection = await OpenEnsuringAsync(UsageTableSql, cancellationToken);
 
             if (await GetLoadedRowsAsync(connection, load.JobId, cancellationToken) is long earlier)
             {
@@ -257,12 +247,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using (var ensure = connection.CreateCommand())
-            {
-                ensure.CommandText = LoadsTableSql() + TableSql(table);
-                await ensure.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var connection = await OpenEnsuringAsync(TableSql(table), cancellationToken);
 
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {select} FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) {order}";
@@ -420,12 +405,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using (var ensure = connection.CreateCommand())
-            {
-                ensure.CommandText = LoadsTableSql() + TieOutTablesSql;
-                await ensure.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var connection = await OpenEnsuringAsync(TieOutTablesSql, cancellationToken);
 
             await using var command = connection.CreateCommand();
             command.CommandText = """
@@ -467,12 +447,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using (var ensure = connection.CreateCommand())
-            {
-                ensure.CommandText = LoadsTableSql() + TieOutTablesSql;
-                await ensure.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var connection = await OpenEnsuringAsync(TieOutTablesSql, cancellationToken);
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             async Task InsertAsync(string sql, params (string Name, object? Value)[] values)
@@ -852,6 +827,24 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Opens a connection with the loads table and the tables <paramref name="tablesSql"/> creates (if absent).</summary>
+    private async Task<DuckDBConnection> OpenEnsuringAsync(string tablesSql, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            await using var ensure = connection.CreateCommand();
+            ensure.CommandText = LoadsTableSql() + tablesSql;
+            await ensure.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 
