@@ -104,6 +104,18 @@ public sealed record EndpointState(
     /// <summary>Complete and read (not skipped): the endpoint's watermark may advance to this run's.</summary>
     public bool MayAdvanceWatermark => IsComplete && !IsSkipped && !WatermarkAdvanced;
 
+    /// <summary>
+    /// The state once a manifest now in <paramref name="from"/> is recorded loaded (a load moves a claimed or written manifest;
+    /// a loaded or failed one stays as it is). Asked by the loader before it records the load, so that a load that completes
+    /// the endpoint advances its watermark first and records both in one write.
+    /// </summary>
+    public EndpointState WithManifestLoaded(ManifestState from) => from switch
+    {
+        ManifestState.Claimed => this with { ManifestsWritten = ManifestsWritten + 1, ManifestsLoaded = ManifestsLoaded + 1 },
+        ManifestState.Written => this with { ManifestsLoaded = ManifestsLoaded + 1 },
+        _ => this,
+    };
+
     public EndpointPhase Phase => this switch
     {
         { IsComplete: true, IsSkipped: true } => EndpointPhase.Skipped,

@@ -110,8 +110,14 @@ public interface IRunLedger
     /// <summary>Records that a claimed manifest's object exists (idempotent; never moves a manifest backwards).</summary>
     Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken);
 
-    /// <summary>Records a manifest's load and its row count (idempotent; the first load recorded wins) and returns the endpoint's state after it.</summary>
-    Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a manifest's load and its row count (idempotent; the first load recorded wins) and returns the endpoint's state
+    /// after it. <paramref name="watermarkAdvanced"/>: the caller found that this load completes the endpoint
+    /// (<see cref="EndpointState.WithManifestLoaded"/>) and has already advanced its watermark; the flag
+    /// (<see cref="MarkWatermarkAdvancedAsync"/>) is recorded in the same write as the load. Nothing is written when the
+    /// manifest was loaded or failed already.
+    /// </summary>
+    Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, bool watermarkAdvanced, CancellationToken cancellationToken);
 
     /// <summary>Records that a manifest can never load (a failed job or a row mismatch): the endpoint is partial.</summary>
     Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken);

@@ -93,7 +93,19 @@ public sealed partial class ManifestLoader(
             }
         }
 
-        var state = await ledger.MarkManifestLoadedAsync(key, manifest.Sequence, rows, cancellationToken);
+        // A load that completes the endpoint moves its watermark first; the flag then goes with the load's record in one write.
+        var before = await ledger.GetEndpointAsync(key, cancellationToken);
+        var advanced = false;
+        if ((await ledger.GetManifestsAsync(key, cancellationToken)).FirstOrDefault(m => m.Sequence == manifest.Sequence) is { } recorded &&
+            before.WithManifestLoaded(recorded.State) is { MayAdvanceWatermark: true } completed)
+        {
+            await MoveWatermarkAsync(run, endpoint, completed, cancellationToken);
+            advanced = true;
+        }
+
+        var state = await ledger.MarkManifestLoadedAsync(key, manifest.Sequence, rows, advanced, cancellationToken);
+
+        // Another manifest's load completed it meanwhile, or a crash left the flag unset: finish it here.
         await AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
         await freshness.LandedAsync(run, state, cancellationToken);
         Log.Loaded(logger, manifest.RunId, manifest.TenantId, endpoint.TableName, manifest.Sequence, rows, manifest.Objects.Count, manifest.Partial);
@@ -109,6 +121,13 @@ public sealed partial class ManifestLoader(
             return;
         }
 
+        await MoveWatermarkAsync(run, endpoint, state, cancellationToken);
+        await ledger.MarkWatermarkAdvancedAsync(state.Key, cancellationToken);
+    }
+
+    /// <summary>Sweeps (reconcile runs) and moves the watermark of an endpoint that is complete; the caller records the flag.</summary>
+    private async Task MoveWatermarkAsync(RunInfo run, XeroEndpoint endpoint, EndpointState state, CancellationToken cancellationToken)
+    {
         // A reconcile marks what Xero no longer returns before the endpoint counts as finished (a retry redoes a crash here).
         await sweeper.SweepAsync(run, endpoint, state, cancellationToken);
 
@@ -116,8 +135,6 @@ public sealed partial class ManifestLoader(
         {
             await watermarks.AdvanceAsync(state.TenantId, state.Endpoint, watermark, cancellationToken);
         }
-
-        await ledger.MarkWatermarkAdvancedAsync(state.Key, cancellationToken);
     }
 
     /// <summary>Deterministic BigQuery-compatible job id: the same manifest always loads under the same id.</summary>

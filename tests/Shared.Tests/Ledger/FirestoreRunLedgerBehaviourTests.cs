@@ -166,12 +166,12 @@ public sealed class FirestoreRunLedgerBehaviourTests
 
         await ledger.MarkManifestWrittenAsync(Key, 0, Ct);
         Assert.Null(await ledger.ClaimManifestAsync(Key, Ct));
-        var loaded = await ledger.MarkManifestLoadedAsync(Key, 0, 130, Ct);
+        var loaded = await ledger.MarkManifestLoadedAsync(Key, 0, 130, watermarkAdvanced: false, Ct);
         Assert.Equal((1, 1, 1, 0, EndpointPhase.Partial), (loaded.ManifestsClaimed, loaded.ManifestsWritten, loaded.ManifestsLoaded, loaded.Unlisted, loaded.Phase));
-        await ledger.MarkManifestLoadedAsync(Key, 0, 999, Ct);
+        await ledger.MarkManifestLoadedAsync(Key, 0, 999, watermarkAdvanced: false, Ct);
         await ledger.MarkManifestWrittenAsync(Key, 0, Ct);
         await ledger.MarkManifestFailedAsync(Key, 0, "late", Ct);
-        await ledger.MarkManifestLoadedAsync(Key, 7, 1, Ct);
+        await ledger.MarkManifestLoadedAsync(Key, 7, 1, watermarkAdvanced: false, Ct);
         Assert.Equal([new ManifestRecord(0, ManifestState.Loaded, claim.ClaimedAt, 130, 130)], await ledger.GetManifestsAsync(Key, Ct));
         Assert.Equal(loaded, await ledger.GetEndpointAsync(Key, Ct));
 
@@ -205,7 +205,7 @@ public sealed class FirestoreRunLedgerBehaviourTests
 
         var manifest = await ledger.ClaimManifestAsync(Key, Ct);
         Assert.Equal([1], manifest!.Pages.Select(p => p.Page));
-        var state = await ledger.MarkManifestLoadedAsync(Key, 0, 4, Ct);
+        var state = await ledger.MarkManifestLoadedAsync(Key, 0, 4, watermarkAdvanced: false, Ct);
         Assert.Equal((EndpointPhase.Complete, true, 4, 2), (state.Phase, state.MayAdvanceWatermark, state.Calls, state.Throttles));
         await ledger.MarkWatermarkAdvancedAsync(Key, Ct);
         await ledger.MarkWatermarkAdvancedAsync(Key, Ct);
@@ -214,7 +214,7 @@ public sealed class FirestoreRunLedgerBehaviourTests
 
         var empty = await ledger.ClaimManifestAsync(skipped, Ct);
         Assert.Equal((0, 0), (empty!.Sequence, empty.Pages.Count));
-        var skippedState = await ledger.MarkManifestLoadedAsync(skipped, 0, 0, Ct);
+        var skippedState = await ledger.MarkManifestLoadedAsync(skipped, 0, 0, watermarkAdvanced: false, Ct);
         Assert.Equal((EndpointPhase.Skipped, false), (skippedState.Phase, skippedState.MayAdvanceWatermark));
 
         var unknown = new EndpointKey(Run, "nobody", Endpoint);

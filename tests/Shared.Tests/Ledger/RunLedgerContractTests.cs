@@ -234,7 +234,7 @@ public abstract partial class RunLedgerContractTests
         await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
         Assert.Null(await Ledger.ClaimManifestAsync(Key(), Ct));
 
-        var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 15, Ct);
+        var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 15, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Partial, loaded.Phase);
         Assert.False(loaded.MayAdvanceWatermark);
 
@@ -250,11 +250,11 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal(EndpointPhase.Loading, (await Ledger.GetEndpointAsync(Key(), Ct)).Phase);
         await Ledger.MarkManifestWrittenAsync(Key(), 1, Ct);
 
-        var complete = await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, Ct);
+        var complete = await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Complete, complete.Phase);
         Assert.True(complete.MayAdvanceWatermark);
         Assert.Equal((2, 2, 2, 18L), (complete.ManifestsClaimed, complete.ManifestsWritten, complete.ManifestsLoaded, complete.Records));
-        await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, Ct);
+        await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, watermarkAdvanced: false, Ct);
         await Ledger.MarkWatermarkAdvancedAsync(Key(), Ct);
         var after = await Ledger.GetEndpointAsync(Key(), Ct);
         Assert.False(after.MayAdvanceWatermark);
@@ -262,6 +262,32 @@ public abstract partial class RunLedgerContractTests
 
         var manifests = await Ledger.GetManifestsAsync(Key(), Ct);
         Assert.Equal([(0, ManifestState.Loaded, 15L, (long?)15), (1, ManifestState.Loaded, 3L, 3)], manifests.Select(m => (m.Sequence, m.State, m.Records, m.LoadedRows)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_load_recorded_with_its_watermark_sets_the_flag_in_that_write_and_only_when_the_load_is_new()
+    {
+        await OpenAsync(new EndpointOpening(Tenant, "Organisation", null, true));
+        await DoneAsync("Organisation", 1, 1, objectName: "o1", isLast: true, lastPage: 1);
+        var claim = await Ledger.ClaimManifestAsync(Key("Organisation"), Ct);
+        Assert.NotNull(claim);
+
+        // Straight from claimed (the writer's record may not have landed): the load and the flag together.
+        var state = await Ledger.MarkManifestLoadedAsync(Key("Organisation"), claim.Sequence, 1, watermarkAdvanced: true, Ct);
+        Assert.True(state.IsComplete);
+        Assert.True(state.WatermarkAdvanced);
+        Assert.False(state.MayAdvanceWatermark);
+        Assert.Equal((1, 1, 1), (state.ManifestsClaimed, state.ManifestsWritten, state.ManifestsLoaded));
+
+        // A manifest already loaded or failed takes no flag with a later load: that load recorded nothing.
+        await OpenAsync(new EndpointOpening(Tenant, "Users", null, true));
+        await DoneAsync("Users", 1, 2, objectName: "u1", isLast: true, lastPage: 1);
+        var users = await Ledger.ClaimManifestAsync(Key("Users"), Ct);
+        Assert.NotNull(users);
+        await Ledger.MarkManifestFailedAsync(Key("Users"), users.Sequence, "loaded 0 rows but the manifest lists 2", Ct);
+        var failed = await Ledger.MarkManifestLoadedAsync(Key("Users"), users.Sequence, 2, watermarkAdvanced: true, Ct);
+        Assert.False(failed.WatermarkAdvanced);
+        Assert.Equal(EndpointPhase.Partial, failed.Phase);
     }
 
     [Fact(Timeout = 60_000)]
@@ -273,7 +299,7 @@ public abstract partial class RunLedgerContractTests
         Assert.NotNull(claim);
         await Ledger.MarkManifestWrittenAsync(Key("Organisation"), claim.Sequence, Ct);
         await Ledger.MarkManifestFailedAsync(Key("Organisation"), claim.Sequence, "loaded 0 rows but the manifest lists 1", Ct);
-        await Ledger.MarkManifestLoadedAsync(Key("Organisation"), claim.Sequence, 1, Ct);
+        await Ledger.MarkManifestLoadedAsync(Key("Organisation"), claim.Sequence, 1, watermarkAdvanced: false, Ct);
 
         var state = await Ledger.GetEndpointAsync(Key("Organisation"), Ct);
         Assert.Equal(EndpointPhase.Partial, state.Phase);
@@ -292,7 +318,7 @@ public abstract partial class RunLedgerContractTests
         Assert.NotNull(claim);
         Assert.Empty(claim.Pages);
         await Ledger.MarkManifestWrittenAsync(Key("Journals"), 0, Ct);
-        var state = await Ledger.MarkManifestLoadedAsync(Key("Journals"), 0, 0, Ct);
+        var state = await Ledger.MarkManifestLoadedAsync(Key("Journals"), 0, 0, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Skipped, state.Phase);
         Assert.True(state.IsComplete);
         Assert.False(state.MayAdvanceWatermark);
@@ -438,7 +464,7 @@ public abstract partial class RunLedgerContractTests
         Assert.NotNull(claim);
         Assert.Equal([1, 2, 3, 4, 5], claim.Pages.Select(p => p.Page));
         await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
-        Assert.Equal(EndpointPhase.Complete, (await Ledger.MarkManifestLoadedAsync(Key(), 0, 11, Ct)).Phase);
+        Assert.Equal(EndpointPhase.Complete, (await Ledger.MarkManifestLoadedAsync(Key(), 0, 11, watermarkAdvanced: false, Ct)).Phase);
     }
 
     [Fact(Timeout = 60_000)]
@@ -456,7 +482,7 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal(tally.Shortfall, state.VerificationNote);
         await Ledger.ClaimManifestAsync(Key(), Ct);
         await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
-        var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 2, Ct);
+        var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 2, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Partial, loaded.Phase);
         Assert.False(loaded.MayAdvanceWatermark);
 
@@ -491,7 +517,7 @@ public abstract partial class RunLedgerContractTests
 
         await Ledger.MarkManifestWrittenAsync(Key("Organisation"), 0, Ct);
         Assert.Null(await Ledger.ClaimManifestAsync(Key("Organisation"), Ct));
-        var loaded = await Ledger.MarkManifestLoadedAsync(Key("Organisation"), 0, 1, Ct);
+        var loaded = await Ledger.MarkManifestLoadedAsync(Key("Organisation"), 0, 1, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Complete, loaded.Phase);
 
         // Page 1 of two settles nothing: no manifest until both are read.

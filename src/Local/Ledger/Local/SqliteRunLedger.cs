@@ -554,16 +554,16 @@ public sealed class SqliteRunLedger : IRunLedger
     }
 
     public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Written, $"state = '{nameof(ManifestState.Claimed)}'", null, null, cancellationToken);
+        SetManifestStateAsync(key, sequence, ManifestState.Written, $"state = '{nameof(ManifestState.Claimed)}'", null, null, watermarkAdvanced: false, cancellationToken);
 
-    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken)
+    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
-        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", rows, null, cancellationToken);
+        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", rows, null, watermarkAdvanced, cancellationToken);
         return await GetEndpointAsync(key, cancellationToken);
     }
 
     public Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Failed, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", null, reason, cancellationToken);
+        SetManifestStateAsync(key, sequence, ManifestState.Failed, $"state IN ('{nameof(ManifestState.Claimed)}', '{nameof(ManifestState.Written)}')", null, reason, watermarkAdvanced: false, cancellationToken);
 
     public async Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken)
     {
@@ -573,11 +573,13 @@ public sealed class SqliteRunLedger : IRunLedger
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState state, string allowedFrom, long? rows, string? error, CancellationToken cancellationToken)
+    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState state, string allowedFrom, long? rows, string? error, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"""
+
+        await using var transaction = connection.BeginTransaction();
+        await using var command = Command(connection, transaction, $"""
             UPDATE ledger_manifests SET state = $state, loaded_rows = coalesce($rows, loaded_rows), error = coalesce($error, error)
             WHERE {EndpointKeyFilter} AND sequence = $sequence AND {allowedFrom}
             """);
@@ -586,7 +588,17 @@ public sealed class SqliteRunLedger : IRunLedger
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$rows", (object?)rows ?? DBNull.Value);
         command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var moved = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+
+        // The flag moves only with the manifest it came with, in the same transaction.
+        if (moved && watermarkAdvanced)
+        {
+            await using var flag = Command(connection, transaction, $"UPDATE ledger_endpoints SET watermark_advanced = 1 WHERE {EndpointKeyFilter}");
+            AddKey(flag, key);
+            await flag.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<ManifestClaim> ReadClaimAsync(SqliteConnection connection, SqliteTransaction transaction, EndpointKey key, int sequence, DateTimeOffset claimedAt, CancellationToken cancellationToken)

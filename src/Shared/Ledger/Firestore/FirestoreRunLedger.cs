@@ -533,16 +533,16 @@ public sealed class FirestoreRunLedger : IRunLedger
     }
 
     public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Written, null, null, cancellationToken);
+        SetManifestStateAsync(key, sequence, ManifestState.Written, null, null, watermarkAdvanced: false, cancellationToken);
 
-    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, CancellationToken cancellationToken)
+    public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
-        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, rows, null, cancellationToken);
+        await SetManifestStateAsync(key, sequence, ManifestState.Loaded, rows, null, watermarkAdvanced, cancellationToken);
         return await GetEndpointAsync(key, cancellationToken);
     }
 
     public Task MarkManifestFailedAsync(EndpointKey key, int sequence, string reason, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Failed, null, reason, cancellationToken);
+        SetManifestStateAsync(key, sequence, ManifestState.Failed, null, reason, watermarkAdvanced: false, cancellationToken);
 
     public async Task MarkWatermarkAdvancedAsync(EndpointKey key, CancellationToken cancellationToken)
     {
@@ -1108,7 +1108,7 @@ public sealed class FirestoreRunLedger : IRunLedger
 
     private static long OpenedThrough(FirestoreDocument? endpoint) => endpoint is null ? 0 : FirestoreFields.Integer(endpoint, OpenedThroughField) ?? 0;
 
-    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState target, long? rows, string? error, CancellationToken cancellationToken)
+    private async Task SetManifestStateAsync(EndpointKey key, int sequence, ManifestState target, long? rows, string? error, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
@@ -1141,6 +1141,11 @@ public sealed class FirestoreRunLedger : IRunLedger
             }
 
             delta.Fields[ManifestsField] = ManifestsValue([.. manifests.Select(m => m.Record.Sequence == sequence ? moved : m)]);
+            if (watermarkAdvanced)
+            {
+                delta.Fields[WatermarkAdvancedField] = FirestoreValue.FromBoolean(true);
+            }
+
             if (await TryCommitAsync([EndpointWrite(key, delta, FirestorePrecondition.UpdatedAt(endpoint!.UpdateTime!))], attempt, cancellationToken))
             {
                 return;
