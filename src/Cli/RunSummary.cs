@@ -116,7 +116,6 @@ public sealed record RunSummary(RunState State)
             Records = rows.Sum(r => r.Records),
             Unlisted = rows.Sum(r => r.Unlisted),
             ManifestsClaimed = rows.Sum(r => r.ManifestsClaimed),
-            ManifestsWritten = rows.Sum(r => r.ManifestsWritten),
             ManifestsLoaded = rows.Sum(r => r.ManifestsLoaded),
             ManifestsFailed = rows.Sum(r => r.ManifestsFailed),
             Calls = rows.Sum(r => r.Calls),

@@ -38,6 +38,6 @@ public sealed class RunTablesTests
 
     private static EndpointState Loaded(string endpoint, int calls, int reread, int pass, VerificationOutcome outcome, string note) =>
         new("run-1", "t1", endpoint, LastPage: 4, Pending: 0, Done: 4, Failed: 0, Deferred: 0, NotEntitled: 0, Records: 100, Unlisted: 0,
-            ManifestsClaimed: 1, ManifestsWritten: 1, ManifestsLoaded: 1, ManifestsFailed: 0, MaxNextOffset: null, WatermarkAdvanced: false,
+            ManifestsClaimed: 1, ManifestsLoaded: 1, ManifestsFailed: 0, MaxNextOffset: null, WatermarkAdvanced: false,
             Calls: calls, Throttles: 0, Pass: pass, PassFirstPage: 3, VerificationRequired: true, Verification: outcome, VerificationNote: note, RereadCalls: reread);
 }

@@ -59,7 +59,7 @@ public sealed class DailyLimitRetryTests
             {
                 Assert.True(p.IsComplete, $"{p.Endpoint} is not complete after the retry");
                 Assert.Equal(0, p.Deferred + p.Failed);
-                Assert.Equal(p.ManifestsWritten, p.ManifestsLoaded);
+                Assert.Equal(p.ManifestsClaimed, p.ManifestsLoaded);
             });
         }
 

@@ -99,7 +99,7 @@ public sealed class LocalChaosTests
             {
                 Assert.True(p.IsComplete, $"{p.TenantId} {p.Endpoint} is not complete");
                 Assert.True(p.Deferred + p.Failed == 0, $"{p.TenantId} {p.Endpoint}: {p.Failed} failed, {p.Deferred} deferred");
-                Assert.True(p.ManifestsWritten == p.ManifestsLoaded, $"{p.TenantId} {p.Endpoint}: {p.ManifestsWritten} manifests written, {p.ManifestsLoaded} loaded");
+                Assert.True(p.ManifestsClaimed == p.ManifestsLoaded, $"{p.TenantId} {p.Endpoint}: {p.ManifestsClaimed} manifests claimed, {p.ManifestsLoaded} loaded");
             });
             Assert.Equal(0, pipeline.DeadLettered);
         }

@@ -22,7 +22,7 @@ public sealed record EndpointStatus(
     [property: JsonPropertyName("records")] long Records,
     [property: JsonPropertyName("calls")] int Calls,
     [property: JsonPropertyName("throttles")] int Throttles,
-    [property: JsonPropertyName("manifests_written")] int ManifestsWritten,
+    [property: JsonPropertyName("manifests_claimed")] int ManifestsClaimed,
     [property: JsonPropertyName("manifests_loaded")] int ManifestsLoaded,
     [property: JsonPropertyName("manifests_failed")] int ManifestsFailed,
     [property: JsonPropertyName("reread_calls")] int RereadCalls = 0,
@@ -44,7 +44,7 @@ public sealed record EndpointStatus(
     {
         ArgumentNullException.ThrowIfNull(p);
         return new(
-            p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsWritten, p.ManifestsLoaded, p.ManifestsFailed,
+            p.TenantId, p.Endpoint, p.Phase.ToString().ToLowerInvariant(), p.LastPage, p.Done, p.Pending, p.Failed, p.Deferred, p.NotEntitled, p.Records, p.Calls, p.Throttles, p.ManifestsClaimed, p.ManifestsLoaded, p.ManifestsFailed,
             p.RereadCalls,
             p.Pass + 1,
             p.VerificationRequired ? p.Verification.ToString().ToLowerInvariant() : null,

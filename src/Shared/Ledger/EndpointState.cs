@@ -29,7 +29,6 @@ public sealed record EndpointState(
     long Records,
     int Unlisted,
     int ManifestsClaimed,
-    int ManifestsWritten,
     int ManifestsLoaded,
     int ManifestsFailed,
     long? MaxNextOffset,
@@ -105,16 +104,13 @@ public sealed record EndpointState(
     public bool MayAdvanceWatermark => IsComplete && !IsSkipped && !WatermarkAdvanced;
 
     /// <summary>
-    /// The state once a manifest now in <paramref name="from"/> is recorded loaded (a load moves a claimed or written manifest;
-    /// a loaded or failed one stays as it is). Asked by the loader before it records the load, so that a load that completes
-    /// the endpoint advances its watermark first and records both in one write.
+    /// The state once a manifest now in <paramref name="from"/> is recorded loaded (a load moves a claimed manifest; a loaded
+    /// or failed one stays as it is). Asked by the loader before it records the load, so that a load that completes the
+    /// endpoint advances its watermark first and records both in one write.
     /// </summary>
-    public EndpointState WithManifestLoaded(ManifestState from) => from switch
-    {
-        ManifestState.Claimed => this with { ManifestsWritten = ManifestsWritten + 1, ManifestsLoaded = ManifestsLoaded + 1 },
-        ManifestState.Written => this with { ManifestsLoaded = ManifestsLoaded + 1 },
-        _ => this,
-    };
+    public EndpointState WithManifestLoaded(ManifestState from) => from is ManifestState.Claimed or ManifestState.Written
+        ? this with { ManifestsLoaded = ManifestsLoaded + 1 }
+        : this;
 
     public EndpointPhase Phase => this switch
     {

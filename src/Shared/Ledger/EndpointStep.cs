@@ -12,7 +12,7 @@ public enum EndpointStep
     /// <summary>Settled and checked, with done pages no manifest lists (or no manifest yet): a manifest is to be claimed and written.</summary>
     WriteManifest,
 
-    /// <summary>Every manifest written: their loads are awaited (the object store's finalize events start them).</summary>
+    /// <summary>Every manifest claimed (and its object written): their loads are awaited (the object store's finalize events start them).</summary>
     AwaitLoads,
 
     /// <summary>Complete and read: its watermark may advance to this run's.</summary>

@@ -100,15 +100,12 @@ public interface IRunLedger
     /// <summary>
     /// When the endpoint <see cref="EndpointState.NeedsManifest"/>: atomically assigns every unlisted done page to
     /// the next manifest and returns that claim (exactly one concurrent caller wins). Otherwise, if a claimed
-    /// manifest was never recorded as written (its writer crashed), returns that claim again so it is finished.
-    /// Otherwise null.
+    /// manifest is neither loaded nor failed, returns that claim again: its object may not exist (its writer crashed),
+    /// and the manifest object's create-if-absent write, not a ledger record, is what says it was written. Otherwise null.
     /// </summary>
     Task<ManifestClaim?> ClaimManifestAsync(EndpointKey key, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ManifestRecord>> GetManifestsAsync(EndpointKey key, CancellationToken cancellationToken);
-
-    /// <summary>Records that a claimed manifest's object exists (idempotent; never moves a manifest backwards).</summary>
-    Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records a manifest's load and its row count (idempotent; the first load recorded wins) and returns the endpoint's state

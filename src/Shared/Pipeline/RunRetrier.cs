@@ -79,7 +79,8 @@ public sealed partial class RunRetrier(
             written += (await manifests.TryWriteAsync(run, key, endpoint, cancellationToken)).Count;
             foreach (var manifest in await ledger.GetManifestsAsync(key, cancellationToken))
             {
-                if (manifest.State == ManifestState.Written)
+                // Claimed and not loaded: its object now exists (written above, or earlier) and its finalize event may have been lost.
+                if (manifest.State is ManifestState.Claimed or ManifestState.Written)
                 {
                     var outcome = await loader.HandleAsync(ObjectNames.Manifest(run.RunId, state.TenantId, endpoint, manifest.Sequence), cancellationToken);
                     loaded += outcome.Kind == HandlerOutcomeKind.Ack ? 1 : 0;

@@ -164,12 +164,10 @@ public sealed class FirestoreRunLedgerBehaviourTests
         Assert.Equal([(int?)0, null, 0], (await ledger.GetAllPagesAsync(Key, Ct)).Select(p => p.ManifestSequence));
         Assert.Equal((int?)0, (await ledger.ClaimPageAsync(Key, 3, null, "a", Lease, Ct)).Page!.ManifestSequence);
 
-        await ledger.MarkManifestWrittenAsync(Key, 0, Ct);
-        Assert.Null(await ledger.ClaimManifestAsync(Key, Ct));
         var loaded = await ledger.MarkManifestLoadedAsync(Key, 0, 130, watermarkAdvanced: false, Ct);
-        Assert.Equal((1, 1, 1, 0, EndpointPhase.Partial), (loaded.ManifestsClaimed, loaded.ManifestsWritten, loaded.ManifestsLoaded, loaded.Unlisted, loaded.Phase));
+        Assert.Null(await ledger.ClaimManifestAsync(Key, Ct));
+        Assert.Equal((1, 1, 0, EndpointPhase.Partial), (loaded.ManifestsClaimed, loaded.ManifestsLoaded, loaded.Unlisted, loaded.Phase));
         await ledger.MarkManifestLoadedAsync(Key, 0, 999, watermarkAdvanced: false, Ct);
-        await ledger.MarkManifestWrittenAsync(Key, 0, Ct);
         await ledger.MarkManifestFailedAsync(Key, 0, "late", Ct);
         await ledger.MarkManifestLoadedAsync(Key, 7, 1, watermarkAdvanced: false, Ct);
         Assert.Equal([new ManifestRecord(0, ManifestState.Loaded, claim.ClaimedAt, 130, 130)], await ledger.GetManifestsAsync(Key, Ct));
@@ -186,7 +184,7 @@ public sealed class FirestoreRunLedgerBehaviourTests
         Assert.Empty(next.FailedPages);
         await ledger.MarkManifestFailedAsync(Key, 1, "row mismatch", Ct);
         var state = await ledger.GetEndpointAsync(Key, Ct);
-        Assert.Equal((2, 2, 1, 1, 150L, EndpointPhase.Partial, false), (state.ManifestsClaimed, state.ManifestsWritten, state.ManifestsLoaded, state.ManifestsFailed, state.Records, state.Phase, state.MayAdvanceWatermark));
+        Assert.Equal((2, 1, 1, 150L, EndpointPhase.Partial, false), (state.ManifestsClaimed, state.ManifestsLoaded, state.ManifestsFailed, state.Records, state.Phase, state.MayAdvanceWatermark));
         Assert.Equal(new ManifestRecord(1, ManifestState.Failed, _time.GetUtcNow(), 20, null, "row mismatch"), (await ledger.GetManifestsAsync(Key, Ct))[1]);
         Assert.Null(await ledger.ClaimManifestAsync(Key, Ct));
     }
@@ -219,7 +217,7 @@ public sealed class FirestoreRunLedgerBehaviourTests
 
         var unknown = new EndpointKey(Run, "nobody", Endpoint);
         await ledger.MarkWatermarkAdvancedAsync(unknown, Ct);
-        Assert.Equal(new EndpointState(Run, "nobody", Endpoint, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0), await ledger.GetEndpointAsync(unknown, Ct));
+        Assert.Equal(new EndpointState(Run, "nobody", Endpoint, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0), await ledger.GetEndpointAsync(unknown, Ct));
         Assert.Equal(2, (await ledger.GetRunEndpointsAsync(Run, Ct)).Count);
         Assert.Equal(RunPhase.Complete, (await ledger.GetRunStateAsync(Run, Ct))!.Phase);
     }

@@ -231,10 +231,10 @@ public abstract partial class RunLedgerContractTests
         Assert.NotNull(again);
         Assert.Equal((0, first.ClaimedAt), (again.Sequence, again.ClaimedAt));
         Assert.Equal([1, 3], again.Pages.Select(p => p.Page));
-        await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
-        Assert.Null(await Ledger.ClaimManifestAsync(Key(), Ct));
 
+        // Loaded: nothing left to hand out.
         var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 15, watermarkAdvanced: false, Ct);
+        Assert.Null(await Ledger.ClaimManifestAsync(Key(), Ct));
         Assert.Equal(EndpointPhase.Partial, loaded.Phase);
         Assert.False(loaded.MayAdvanceWatermark);
 
@@ -248,12 +248,11 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal([2], second.Pages.Select(p => p.Page));
         Assert.Empty(second.FailedPages);
         Assert.Equal(EndpointPhase.Loading, (await Ledger.GetEndpointAsync(Key(), Ct)).Phase);
-        await Ledger.MarkManifestWrittenAsync(Key(), 1, Ct);
 
         var complete = await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Complete, complete.Phase);
         Assert.True(complete.MayAdvanceWatermark);
-        Assert.Equal((2, 2, 2, 18L), (complete.ManifestsClaimed, complete.ManifestsWritten, complete.ManifestsLoaded, complete.Records));
+        Assert.Equal((2, 2, 18L), (complete.ManifestsClaimed, complete.ManifestsLoaded, complete.Records));
         await Ledger.MarkManifestLoadedAsync(Key(), 1, 3, watermarkAdvanced: false, Ct);
         await Ledger.MarkWatermarkAdvancedAsync(Key(), Ct);
         var after = await Ledger.GetEndpointAsync(Key(), Ct);
@@ -277,7 +276,7 @@ public abstract partial class RunLedgerContractTests
         Assert.True(state.IsComplete);
         Assert.True(state.WatermarkAdvanced);
         Assert.False(state.MayAdvanceWatermark);
-        Assert.Equal((1, 1, 1), (state.ManifestsClaimed, state.ManifestsWritten, state.ManifestsLoaded));
+        Assert.Equal((1, 1), (state.ManifestsClaimed, state.ManifestsLoaded));
 
         // A manifest already loaded or failed takes no flag with a later load: that load recorded nothing.
         await OpenAsync(new EndpointOpening(Tenant, "Users", null, true));
@@ -297,7 +296,6 @@ public abstract partial class RunLedgerContractTests
         await DoneAsync("Organisation", 1, 1, objectName: "o1", isLast: true, lastPage: 1);
         var claim = await Ledger.ClaimManifestAsync(Key("Organisation"), Ct);
         Assert.NotNull(claim);
-        await Ledger.MarkManifestWrittenAsync(Key("Organisation"), claim.Sequence, Ct);
         await Ledger.MarkManifestFailedAsync(Key("Organisation"), claim.Sequence, "loaded 0 rows but the manifest lists 1", Ct);
         await Ledger.MarkManifestLoadedAsync(Key("Organisation"), claim.Sequence, 1, watermarkAdvanced: false, Ct);
 
@@ -317,7 +315,6 @@ public abstract partial class RunLedgerContractTests
         var claim = await Ledger.ClaimManifestAsync(Key("Journals"), Ct);
         Assert.NotNull(claim);
         Assert.Empty(claim.Pages);
-        await Ledger.MarkManifestWrittenAsync(Key("Journals"), 0, Ct);
         var state = await Ledger.MarkManifestLoadedAsync(Key("Journals"), 0, 0, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Skipped, state.Phase);
         Assert.True(state.IsComplete);
@@ -463,7 +460,6 @@ public abstract partial class RunLedgerContractTests
         var claim = await Ledger.ClaimManifestAsync(Key(), Ct);
         Assert.NotNull(claim);
         Assert.Equal([1, 2, 3, 4, 5], claim.Pages.Select(p => p.Page));
-        await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
         Assert.Equal(EndpointPhase.Complete, (await Ledger.MarkManifestLoadedAsync(Key(), 0, 11, watermarkAdvanced: false, Ct)).Phase);
     }
 
@@ -481,7 +477,6 @@ public abstract partial class RunLedgerContractTests
         Assert.True(state.HasGaps);
         Assert.Equal(tally.Shortfall, state.VerificationNote);
         await Ledger.ClaimManifestAsync(Key(), Ct);
-        await Ledger.MarkManifestWrittenAsync(Key(), 0, Ct);
         var loaded = await Ledger.MarkManifestLoadedAsync(Key(), 0, 2, watermarkAdvanced: false, Ct);
         Assert.Equal(EndpointPhase.Partial, loaded.Phase);
         Assert.False(loaded.MayAdvanceWatermark);
@@ -494,7 +489,7 @@ public abstract partial class RunLedgerContractTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_one_page_endpoint_claims_its_manifest_with_its_page_and_the_writer_is_handed_that_claim_until_it_is_written()
+    public async Task A_one_page_endpoint_claims_its_manifest_with_its_page_and_the_writer_is_handed_that_claim_until_it_is_loaded()
     {
         // A single call (Organisation: one page) and a paged endpoint whose page 1 tells of a second page.
         await OpenAsync(new EndpointOpening(Tenant, "Organisation", null, true), new EndpointOpening(Tenant, Endpoint, null, false));
@@ -506,7 +501,7 @@ public abstract partial class RunLedgerContractTests
         Assert.Equal((1, 0, false), (state.ManifestsClaimed, state.Unlisted, state.NeedsManifest));
         Assert.Equal(EndpointStep.AwaitLoads, EndpointSteps.Next(state));
 
-        // The claim is handed out, the same each time, until its object is recorded written; then there is nothing to claim.
+        // The claim is handed out, the same each time, until its load is recorded; then there is nothing to claim.
         foreach (var _ in new[] { 1, 2 })
         {
             var claim = await Ledger.ClaimManifestAsync(Key("Organisation"), Ct);
@@ -515,9 +510,8 @@ public abstract partial class RunLedgerContractTests
             Assert.Equal(["Organisation-1"], claim.Pages.Select(p => p.ObjectName));
         }
 
-        await Ledger.MarkManifestWrittenAsync(Key("Organisation"), 0, Ct);
-        Assert.Null(await Ledger.ClaimManifestAsync(Key("Organisation"), Ct));
         var loaded = await Ledger.MarkManifestLoadedAsync(Key("Organisation"), 0, 1, watermarkAdvanced: false, Ct);
+        Assert.Null(await Ledger.ClaimManifestAsync(Key("Organisation"), Ct));
         Assert.Equal(EndpointPhase.Complete, loaded.Phase);
 
         // Page 1 of two settles nothing: no manifest until both are read.

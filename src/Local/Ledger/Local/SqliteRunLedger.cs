@@ -516,8 +516,8 @@ public sealed class SqliteRunLedger : IRunLedger
         }
         else
         {
-            // A claim whose writer never recorded the object (it crashed, or storage failed): hand it out again.
-            var unwritten = (await ReadManifestsAsync(connection, transaction, key, cancellationToken)).FirstOrDefault(m => m.State == ManifestState.Claimed);
+            // A claim not loaded yet: its writer may have crashed before the object existed, so hand it out again.
+            var unwritten = (await ReadManifestsAsync(connection, transaction, key, cancellationToken)).FirstOrDefault(m => m.State is ManifestState.Claimed or ManifestState.Written);
             if (unwritten is null)
             {
                 return null;
@@ -552,9 +552,6 @@ public sealed class SqliteRunLedger : IRunLedger
         await using var connection = await _database.OpenAsync(cancellationToken);
         return await ReadManifestsAsync(connection, null, key, cancellationToken);
     }
-
-    public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Written, $"state = '{nameof(ManifestState.Claimed)}'", null, null, watermarkAdvanced: false, cancellationToken);
 
     public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
@@ -704,7 +701,6 @@ public sealed class SqliteRunLedger : IRunLedger
             Records: records,
             Unlisted: unlisted,
             ManifestsClaimed: manifests.Values.Sum(),
-            ManifestsWritten: manifests.GetValueOrDefault(ManifestState.Written) + manifests.GetValueOrDefault(ManifestState.Loaded) + manifests.GetValueOrDefault(ManifestState.Failed),
             ManifestsLoaded: manifests.GetValueOrDefault(ManifestState.Loaded),
             ManifestsFailed: manifests.GetValueOrDefault(ManifestState.Failed),
             MaxNextOffset: maxNextOffset,

@@ -46,7 +46,6 @@ public sealed class FirestoreRunLedger : IRunLedger
     private const string UnlistedField = "unlisted";
     private const string MaxNextOffsetField = "maxNextOffset";
     private const string ManifestsClaimedField = "manifestsClaimed";
-    private const string ManifestsWrittenField = "manifestsWritten";
     private const string ManifestsLoadedField = "manifestsLoaded";
     private const string ManifestsFailedField = "manifestsFailed";
     private const string WatermarkAdvancedField = "watermarkAdvanced";
@@ -498,8 +497,9 @@ public sealed class FirestoreRunLedger : IRunLedger
             var manifests = ReadManifests(endpoint);
             if (!state.NeedsManifest)
             {
-                // A claim whose writer never recorded the object (it crashed, or storage failed): hand it out again.
-                if (state.ManifestsClaimed <= state.ManifestsWritten || manifests.FirstOrDefault(m => m.Record.State == ManifestState.Claimed) is not { } unwritten)
+                // A claim not loaded yet: its writer may have crashed before the object existed, so hand it out again.
+                if (state.ManifestsClaimed <= state.ManifestsLoaded + state.ManifestsFailed ||
+                    manifests.FirstOrDefault(m => m.Record.State is ManifestState.Claimed or ManifestState.Written) is not { } unwritten)
                 {
                     return null;
                 }
@@ -531,9 +531,6 @@ public sealed class FirestoreRunLedger : IRunLedger
         ArgumentNullException.ThrowIfNull(key);
         return [.. (await ReadManifestsAsync(key, cancellationToken)).Select(m => m.Record)];
     }
-
-    public Task MarkManifestWrittenAsync(EndpointKey key, int sequence, CancellationToken cancellationToken) =>
-        SetManifestStateAsync(key, sequence, ManifestState.Written, null, null, watermarkAdvanced: false, cancellationToken);
 
     public async Task<EndpointState> MarkManifestLoadedAsync(EndpointKey key, int sequence, long rows, bool watermarkAdvanced, CancellationToken cancellationToken)
     {
@@ -739,7 +736,6 @@ public sealed class FirestoreRunLedger : IRunLedger
             Records: document is null ? 0 : FirestoreFields.Integer(document, RecordsField) ?? 0,
             Unlisted: Count(UnlistedField),
             ManifestsClaimed: Count(ManifestsClaimedField),
-            ManifestsWritten: Count(ManifestsWrittenField),
             ManifestsLoaded: Count(ManifestsLoadedField),
             ManifestsFailed: Count(ManifestsFailedField),
             MaxNextOffset: document is null ? null : FirestoreFields.Integer(document, MaxNextOffsetField),
@@ -935,7 +931,7 @@ public sealed class FirestoreRunLedger : IRunLedger
                         fields[CounterField(status)] = FirestoreValue.FromInteger(status == PageStatus.Pending && !pageExists ? 1 : 0);
                     }
 
-                    foreach (var counter in new[] { RecordsField, UnlistedField, ManifestsClaimedField, ManifestsWrittenField, ManifestsLoadedField, ManifestsFailedField, CallsField, ThrottlesField })
+                    foreach (var counter in new[] { RecordsField, UnlistedField, ManifestsClaimedField, ManifestsLoadedField, ManifestsFailedField, CallsField, ThrottlesField })
                     {
                         fields[counter] = FirestoreValue.FromInteger(0);
                     }
@@ -1117,7 +1113,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             var endpoint = (await _client.BatchGetAsync([EndpointDoc(key)], cancellationToken: cancellationToken))[0].Document;
             var manifests = ReadManifests(endpoint);
 
-            // Forward only: Claimed -> Written -> Loaded | Failed (Loaded or Failed straight from Claimed); Loaded and Failed are final.
+            // Forward only: Claimed (or an earlier version's Written) -> Loaded | Failed; Loaded and Failed are final.
             if (manifests.FirstOrDefault(m => m.Record.Sequence == sequence) is not { } stored ||
                 stored.Record.State is not ({ } from and (ManifestState.Claimed or ManifestState.Written)) || from == target)
             {
@@ -1126,11 +1122,6 @@ public sealed class FirestoreRunLedger : IRunLedger
 
             var moved = stored with { Record = stored.Record with { State = target, LoadedRows = rows ?? stored.Record.LoadedRows, Error = error ?? stored.Record.Error } };
             var delta = new EndpointDelta();
-            if (from == ManifestState.Claimed)
-            {
-                delta.Add(ManifestsWrittenField, 1);
-            }
-
             if (target == ManifestState.Loaded)
             {
                 delta.Add(ManifestsLoadedField, 1);
