@@ -126,7 +126,7 @@ try
         await local;
     }
 
-    await RunAsync(2, CloudFigure.Name, CloudFigure.Target, "Pub/Sub + Firestore emulators", async () => await CloudFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
+    await RunAsync(2, CloudFigure.Name, CloudFigure.Target, "Pub/Sub + Firestore emulators", async () => await CloudFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, arguments.Tenants, stop.Token));
     await RunAsync(4, WorkerMemoryFigure.Name, WorkerMemoryFigure.Target, "Pub/Sub + Firestore emulators", async () => await WorkerMemoryFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
     await RunAsync(5, PublishFigure.Name, PublishFigure.Target, "Pub/Sub emulator", async () => await PublishFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
     await RunAsync(6, BudgetFigure.Name, BudgetFigure.Target, "Firestore emulator", async () => await BudgetFigure.RunAsync(await EmulatorsAsync(), arguments.Quick, stop.Token));
