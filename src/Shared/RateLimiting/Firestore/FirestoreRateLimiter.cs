@@ -19,7 +19,12 @@ namespace XeroSync.RateLimiting.Firestore;
 /// document), spends its slots locally for as long as it has work for the tenant, renews the lease with one write once
 /// less than <see cref="RenewBefore"/> is left (one write per block every four minutes, about 48 calls), and releases it
 /// (one write, with the real free times) after <see cref="IdleRelease"/> without demand or when the instance shuts down
-/// (<see cref="DisposeAsync"/>).</para>
+/// (<see cref="DisposeAsync"/>). An instance that has work for the tenant and holds none of its blocks, all of them under
+/// other instances' leases, asks for them in the tenant document (<c>wantedUntilMicros</c>, a blind <c>maximum</c>), unless
+/// an ask already stands there (one write per tenant per <see cref="WantedFor"/> however many instances wait), and clears
+/// its ask once it claims a block; an instance holding blocks without demand reads that document every
+/// <see cref="IdleCheck"/> and releases them at once when they are asked for, so a delivery waits seconds for a block,
+/// not the idle release, while blocks nobody asks for stay where they are.</para>
 /// <para><b>Why no Xero minute window ever sees more than 60 calls, whatever its phase.</b> This is the in-process
 /// <c>CallWindow</c> argument, per slot: a slot carries one call at a time; when its response arrives at <c>r</c> the slot
 /// becomes free at <c>r + 60 s</c>. The call reached Xero no later than <c>r</c> and the slot's next call reaches Xero no
@@ -86,6 +91,12 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
     /// <summary>A tenant's blocks are released after this long without demand for it on its instance.</summary>
     public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(20);
+
+    /// <summary>Before <see cref="IdleRelease"/>, an instance holding a tenant's blocks without demand looks this often whether another instance wants them.</summary>
+    public static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an ask for a tenant's blocks stands unless its asker claims one first (then asked again if still needed).</summary>
+    public static readonly TimeSpan WantedFor = TimeSpan.FromMinutes(5);
 
     /// <summary>How often an instance with demand re-reads the app blocks (its share) while its demand holds still.</summary>
     public static readonly TimeSpan AppRefreshInterval = TimeSpan.FromSeconds(30);
@@ -238,6 +249,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 if (mayClaim && await TryClaimAsync(state, now, deadline, cancellationToken))
                 {
                     continue;
+                }
+
+                if (mayClaim)
+                {
+                    await AskForBlocksAsync(state, now, cancellationToken);
                 }
 
                 if (mayClaimApp && await RefreshAppAsync(now, cancellationToken))
@@ -614,11 +630,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
             {
                 if (state.IdleTimer is null)
                 {
-                    state.IdleTimer = _time.CreateTimer(s => _ = ReleaseIdleAsync((TenantLimits)s!), state, IdleRelease, Timeout.InfiniteTimeSpan);
+                    state.IdleTimer = _time.CreateTimer(s => _ = ReleaseIdleAsync((TenantLimits)s!), state, IdleCheck, Timeout.InfiniteTimeSpan);
                 }
                 else
                 {
-                    state.IdleTimer.Change(IdleRelease, Timeout.InfiniteTimeSpan);
+                    state.IdleTimer.Change(IdleCheck, Timeout.InfiniteTimeSpan);
                 }
             }
         }
@@ -630,7 +646,13 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     {
         try
         {
-            foreach (var block in TakeIdleBlocks(state, force: false))
+            var blocks = TakeIdleBlocks(state, force: false);
+            if (blocks.Count == 0 && await IdleAndWantedAsync(state))
+            {
+                blocks = TakeIdleBlocks(state, force: false, wanted: true);
+            }
+
+            foreach (var block in blocks)
             {
                 await WriteBlockAsync(state, block, release: true, CancellationToken.None);
             }
@@ -646,12 +668,16 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         }
     }
 
-    private List<HeldBlock> TakeIdleBlocks(TenantLimits state, bool force)
+    /// <summary>
+    /// Held blocks without a call in flight, marked as being written: all of them when <paramref name="force"/>d (shutdown);
+    /// otherwise only without demand here for <see cref="IdleRelease"/>, or for <see cref="IdleCheck"/> when another instance asked for them.
+    /// </summary>
+    private List<HeldBlock> TakeIdleBlocks(TenantLimits state, bool force, bool wanted = false)
     {
         var now = _time.GetUtcNow();
         lock (state.Gate)
         {
-            if (!force && (state.Waiters > 0 || now - state.LastDemand < IdleRelease))
+            if (!force && (state.Waiters > 0 || now - state.LastDemand < (wanted ? IdleCheck : IdleRelease)))
             {
                 return [];
             }
@@ -664,6 +690,84 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             return idle;
         }
+    }
+
+    /// <summary>
+    /// Between idle checks: true when this instance holds blocks of the tenant without demand and another instance asked for
+    /// them (one read of the tenant document). Otherwise the next check is scheduled, up to the idle release.
+    /// </summary>
+    private async Task<bool> IdleAndWantedAsync(TenantLimits state)
+    {
+        var now = _time.GetUtcNow();
+        lock (state.Gate)
+        {
+            if (_disposed || state.Waiters > 0 || state.Blocks.Count == 0)
+            {
+                // Nothing held, or a caller is waiting here: a call's end re-arms the timer.
+                return false;
+            }
+
+            if (now - state.LastDemand < IdleCheck)
+            {
+                state.IdleTimer?.Change(IdleCheck - (now - state.LastDemand), Timeout.InfiniteTimeSpan);
+                return false;
+            }
+
+            // Past the idle release with nothing taken: its blocks are in flight or being written; the call's end re-arms the timer.
+            var left = IdleRelease - (now - state.LastDemand);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            state.IdleTimer?.Change(Min(left, IdleCheck), Timeout.InfiniteTimeSpan);
+        }
+
+        var tenant = (await _client.BatchGetAsync([TenantDoc(state.TenantId)], cancellationToken: CancellationToken.None))[0].Document;
+        var wanted = tenant?.Field("wantedUntilMicros")?.AsInteger() is { } until ? FirestoreDocumentId.FromMicros(until) : DateTimeOffset.MinValue;
+
+        return wanted > now;
+    }
+
+    /// <summary>
+    /// No block could be claimed and this instance holds none while other instances' leases hold them: asks for them in the
+    /// tenant document (a blind maximum), unless an ask already stands there (read first) or here. Their holders release them
+    /// at their next idle check if they have no demand.
+    /// </summary>
+    private async Task AskForBlocksAsync(TenantLimits state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var until = now + WantedFor;
+        lock (state.Gate)
+        {
+            if (state.Blocks.Count > 0 || !state.HeldElsewhere || state.OwnWantUntil > now || state.WantedUntil > now)
+            {
+                return;
+            }
+
+        }
+
+        // Read just before asking: another waiting instance's ask may already stand (instances refresh only every few seconds).
+        var tenant = (await _client.BatchGetAsync([TenantDoc(state.TenantId)], cancellationToken: cancellationToken))[0].Document;
+        if (tenant?.Field("wantedUntilMicros")?.AsInteger() is { } standing && FirestoreDocumentId.FromMicros(standing) > now)
+        {
+            lock (state.Gate)
+            {
+                state.WantedUntil = FirestoreDocumentId.FromMicros(standing);
+            }
+
+            return;
+        }
+
+        lock (state.Gate)
+        {
+            state.OwnWantUntil = until;
+            state.WantedUntil = until;
+        }
+
+        await _client.CommitAsync(
+            [FirestoreWrite.Transform(TenantDoc(state.TenantId), [FirestoreFieldTransform.MaximumOf("wantedUntilMicros", FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until)))])],
+            cancellationToken: cancellationToken);
+        LogBlocksWanted(state.TenantId);
     }
 
     /// <summary>Renews (or releases) a held block with one updateTime-guarded write.</summary>
@@ -733,6 +837,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         var horizon = FirestoreDocumentId.ToMicros(deadline < now + ClaimHorizon ? deadline : now + ClaimHorizon);
         var nowMicros = FirestoreDocumentId.ToMicros(now);
         var candidates = new List<(int Index, long[] FreeAt, FirestorePrecondition Precondition, long Earliest)>();
+        var heldElsewhere = false;
         for (var i = 0; i < indexes.Count; i++)
         {
             var k = indexes[i];
@@ -744,6 +849,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 var leaseUntil = document.Field("leaseUntilMicros")?.AsInteger() ?? 0;
                 if (holder.Length > 0 && holder != InstanceId && leaseUntil > nowMicros)
                 {
+                    heldElsewhere = true;
                     continue;
                 }
 
@@ -782,11 +888,26 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 var result = await _client.CommitAsync(
                     [FirestoreWrite.Set(BlockDoc(state.TenantId, candidate.Index), BlockFields(InstanceId, leaseUntil, candidate.FreeAt), candidate.Precondition)],
                     cancellationToken: cancellationToken);
+                bool asked;
                 lock (state.Gate)
                 {
                     state.Blocks.Add(candidate.Index, new HeldBlock(candidate.Index, candidate.FreeAt, leaseUntil, result.WriteResults![0].UpdateTime!, now));
                     Interlocked.Increment(ref _tenantBlockCount);
                     state.NextClaimAt = now;
+                    asked = state.OwnWantUntil > now;
+                    state.OwnWantUntil = DateTimeOffset.MinValue;
+                }
+
+                if (asked)
+                {
+                    // Its ask is answered: holders stop releasing for it (another instance still waiting asks again).
+                    await _client.CommitAsync(
+                        [FirestoreWrite.Merge(TenantDoc(state.TenantId), new Dictionary<string, FirestoreValue> { ["wantedUntilMicros"] = FirestoreValue.FromInteger(0) })],
+                        cancellationToken: cancellationToken);
+                    lock (state.Gate)
+                    {
+                        state.WantedUntil = DateTimeOffset.MinValue;
+                    }
                 }
 
                 return true;
@@ -800,6 +921,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         lock (state.Gate)
         {
             state.NextClaimAt = Later(state.NextClaimAt, now + ClaimRetry);
+            state.HeldElsewhere = heldElsewhere;
         }
 
         return false;
@@ -822,6 +944,8 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 {
                     state.DeferredUntil = Later(state.DeferredUntil, FirestoreDocumentId.FromMicros(deferred));
                 }
+
+                state.WantedUntil = tenant.Field("wantedUntilMicros")?.AsInteger() is { } wanted ? FirestoreDocumentId.FromMicros(wanted) : DateTimeOffset.MinValue;
             }
         }
 
@@ -1267,4 +1391,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
     [LoggerMessage(EventId = 215, Level = LogLevel.Warning, Message = "Releasing rate-limit blocks at shutdown failed: others take them when their leases lapse")]
     private partial void LogShutdownReleaseFailed(Exception exception);
+
+    [LoggerMessage(EventId = 216, Level = LogLevel.Debug, Message = "Tenant {TenantId}: every rate-limit block is held by other instances; asked for the idle ones")]
+    private partial void LogBlocksWanted(string tenantId);
 }

@@ -54,5 +54,14 @@ internal sealed class TenantLimits(string tenantId)
 
     public DateTimeOffset RefreshedAt { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>The last claim found blocks under another instance's live lease (so asking for them can help).</summary>
+    public bool HeldElsewhere { get; set; }
+
+    /// <summary>Until when this instance's ask, in the tenant document, for the blocks others hold idle stands (cleared once it claims one).</summary>
+    public DateTimeOffset OwnWantUntil { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Until when any instance's ask for the tenant's blocks stands, as last read from the tenant document.</summary>
+    public DateTimeOffset WantedUntil { get; set; } = DateTimeOffset.MinValue;
+
     public ITimer? IdleTimer { get; set; }
 }
