@@ -173,6 +173,49 @@ public sealed class TieOutTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_month_end_whose_latest_check_differed_does_not_count_as_agreeing()
+    {
+        await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
+        using var data = new TempDirectory();
+        var dates = MonthEnds();
+        var classes = AccountClasses(host);
+        var candidates = Journals(host)
+            .Where(j => j.Date > dates[0] && j.Date <= dates[1] && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
+            .ToList();
+        Assert.NotEmpty(candidates);
+        var journal = candidates.MaxBy(j => j.Number);
+        var accounts = journal.Lines.GroupBy(l => l.AccountId).Where(g => g.Sum(l => l.Net) != 0m).Select(g => g.Key).ToList();
+
+        // First every month end ties: each account agrees at the middle one.
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.Success, output);
+
+        // Then Xero's books leave out a journal of the middle month, and a later tie-out of the middle month end finds its
+        // accounts differing: that month end's latest check no longer agrees.
+        host.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [journal.Number] });
+        (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--as-at", $"{dates[1]:yyyy-MM-dd}", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.NotTied, output);
+
+        // At the last month end the accounts last agreed at the first month end, so the journals behind them start the day after.
+        (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--as-at", $"{dates[2]:yyyy-MM-dd}", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.NotTied, output);
+        var from = dates[0].AddDays(1);
+        foreach (var report in (string[])["TrialBalance", "BalanceSheet"])
+        {
+            Assert.Equal(ExpectedJournals(host, accounts, from, dates[2]), await KeptJournalsAsync(data, report, dates[2]));
+        }
+
+        var lines = output.Split('\n');
+        foreach (var accountId in accounts)
+        {
+            var at = Array.FindIndex(lines, l => l.Contains($"[{accountId}]: Xero ", StringComparison.Ordinal));
+            Assert.True(at >= 0, output);
+            Assert.StartsWith($"warehouse journals on it since {from:yyyy-MM-dd}: ", lines[at + 1].Trim(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task Without_the_balance_sheet_scope_its_tie_out_is_skipped_with_the_scope_named()
     {
         // A connection granted the Trial Balance's report scope but not the Balance Sheet's (developer.xero.com: one scope per report family).
