@@ -130,13 +130,7 @@ public sealed class TieOutTests
         using var data = new TempDirectory();
         var dates = MonthEnds();
         // A journal of balance-sheet accounts dated in the middle month: served by GET /Journals, left out of Xero's reports.
-        var classes = AccountClasses(host);
-        var candidates = Journals(host)
-            .Where(j => j.Date > dates[0] && j.Date <= dates[1] && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
-            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
-            .ToList();
-        Assert.NotEmpty(candidates);
-        var journal = candidates.MaxBy(j => j.Number);
+        var journal = BalanceSheetJournal(host, dates[0], dates[1]);
         host.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [journal.Number] });
 
         var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
@@ -178,13 +172,7 @@ public sealed class TieOutTests
         await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
         using var data = new TempDirectory();
         var dates = MonthEnds();
-        var classes = AccountClasses(host);
-        var candidates = Journals(host)
-            .Where(j => j.Date > dates[0] && j.Date <= dates[1] && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
-            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
-            .ToList();
-        Assert.NotEmpty(candidates);
-        var journal = candidates.MaxBy(j => j.Number);
+        var journal = BalanceSheetJournal(host, dates[0], dates[1]);
         var accounts = journal.Lines.GroupBy(l => l.AccountId).Where(g => g.Sum(l => l.Net) != 0m).Select(g => g.Key).ToList();
 
         // First every month end ties: each account agrees at the middle one.
@@ -326,6 +314,21 @@ public sealed class TieOutTests
             ["query", $"SELECT account_id || ' ' || CAST(journal_number AS VARCHAR) || ' ' || CAST(amount AS VARCHAR) AS j FROM xero_raw.tie_out_journals WHERE report = '{report}' AND as_at = DATE '{asAt:yyyy-MM-dd}' ORDER BY account_id, journal_number", "--format", "csv", "--data-dir", data.Path]);
         Assert.True(exitCode == ExitCodes.Success, kept);
         return [.. kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)];
+    }
+
+    /// <summary>
+    /// The simulator's latest journal dated after <paramref name="after"/> up to <paramref name="upTo"/> whose lines all post to
+    /// balance-sheet accounts (by the simulator's account classes) and that moves at least one of them.
+    /// </summary>
+    private static (int Number, DateOnly Date, List<(string AccountId, string Code, decimal Net)> Lines) BalanceSheetJournal(XeroSimulatorHost host, DateOnly after, DateOnly upTo)
+    {
+        var classes = AccountClasses(host);
+        var candidates = Journals(host)
+            .Where(j => j.Date > after && j.Date <= upTo && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
+            .ToList();
+        Assert.NotEmpty(candidates);
+        return candidates.MaxBy(j => j.Number);
     }
 
     private static Dictionary<string, string> AccountClasses(XeroSimulatorHost host) =>
