@@ -9,7 +9,7 @@ namespace XeroSync.Tests;
 /// `sync --tie-out` against a simulated organisation: the warehouse's journals tie to Xero's Trial Balance and Balance Sheet
 /// account by account at each of the last three month ends, and a journal the sync never saw (hidden from GET /Journals,
 /// kept in the ledger the reports are made from) is found: the accounts its lines post to are named with exactly the
-/// journal's amounts, with its number as the one the warehouse lacks and the journals the sync did see on those accounts
+/// journal's amounts, with its number as the one up to the warehouse's highest it does not hold and the journals the sync did see on those accounts
 /// that month, and the exit code is 4; a journal the warehouse holds and Xero's books do not is named among the journals
 /// that moved its accounts since they last agreed. Without the Balance Sheet's scope that report is skipped with the scope
 /// named and no call. Expected accounts, amounts and dates come from the simulator's records and request log.
@@ -97,8 +97,8 @@ public sealed class TieOutTests
             }
         }
 
-        // The journal itself is named by its number, the only one the warehouse lacks.
-        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith($"journal numbers the warehouse lacks (Xero numbers journals in sequence; look them up in Xero): {journal.Number}", StringComparison.Ordinal)));
+        // The journal itself is named by its number, the only one up to the warehouse's highest that it does not hold.
+        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith($"journal numbers up to the warehouse's highest that it does not hold (look each up in Xero): {journal.Number}", StringComparison.Ordinal)));
 
         // Behind each account: the journals the sync did see on it in the month of the date (no earlier tie-out agreed).
         var monthStart = new DateOnly(asAt.Year, asAt.Month, 1);
@@ -163,7 +163,7 @@ public sealed class TieOutTests
         }
 
         Assert.Contains($"    warehouse journals on it since {dates[0].AddDays(1):yyyy-MM-dd}: ", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("journal numbers the warehouse lacks", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal numbers up to the warehouse's highest", output, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 300_000)]
