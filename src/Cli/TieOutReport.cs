@@ -6,7 +6,9 @@ namespace XeroSync.Cli;
 
 /// <summary>
 /// What `sync --tie-out` prints: per organisation, report and date whether the warehouse ties to Xero's report, every account
-/// that does not with the warehouse's journals that moved it, and the journal numbers the warehouse lacks.
+/// that does not with the warehouse's journals that moved it, and the journal numbers up to the warehouse's highest that it does
+/// not hold (Xero documents a number for each journal, not that the numbers run without gaps: a number to look up, not a
+/// journal known to exist).
 /// </summary>
 public static class TieOutReport
 {
@@ -53,7 +55,7 @@ public static class TieOutReport
 
             if (JournalNumberRanges.Format(result.MissingJournalNumbers) is { } missing)
             {
-                Line(context, $"  journal numbers the warehouse lacks (Xero numbers journals in sequence; look them up in Xero): {missing}");
+                Line(context, $"  journal numbers up to the warehouse's highest that it does not hold (look each up in Xero): {missing}");
             }
         }
 

@@ -9,7 +9,7 @@ namespace XeroSync.Tests;
 /// `sync --tie-out` against a simulated organisation: the warehouse's journals tie to Xero's Trial Balance and Balance Sheet
 /// account by account at each of the last three month ends, and a journal the sync never saw (hidden from GET /Journals,
 /// kept in the ledger the reports are made from) is found: the accounts its lines post to are named with exactly the
-/// journal's amounts, with its number as the one the warehouse lacks and the journals the sync did see on those accounts
+/// journal's amounts, with its number as the one up to the warehouse's highest it does not hold and the journals the sync did see on those accounts
 /// that month, and the exit code is 4; a journal the warehouse holds and Xero's books do not is named among the journals
 /// that moved its accounts since they last agreed. Without the Balance Sheet's scope that report is skipped with the scope
 /// named and no call. Expected accounts, amounts and dates come from the simulator's records and request log.
@@ -97,8 +97,8 @@ public sealed class TieOutTests
             }
         }
 
-        // The journal itself is named by its number, the only one the warehouse lacks.
-        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith($"journal numbers the warehouse lacks (Xero numbers journals in sequence; look them up in Xero): {journal.Number}", StringComparison.Ordinal)));
+        // The journal itself is named by its number, the only one up to the warehouse's highest that it does not hold.
+        Assert.Equal(2, lines.Count(l => l.TrimEnd().EndsWith($"journal numbers up to the warehouse's highest that it does not hold (look each up in Xero): {journal.Number}", StringComparison.Ordinal)));
 
         // Behind each account: the journals the sync did see on it in the month of the date (no earlier tie-out agreed).
         var monthStart = new DateOnly(asAt.Year, asAt.Month, 1);
@@ -130,13 +130,7 @@ public sealed class TieOutTests
         using var data = new TempDirectory();
         var dates = MonthEnds();
         // A journal of balance-sheet accounts dated in the middle month: served by GET /Journals, left out of Xero's reports.
-        var classes = AccountClasses(host);
-        var candidates = Journals(host)
-            .Where(j => j.Date > dates[0] && j.Date <= dates[1] && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
-            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
-            .ToList();
-        Assert.NotEmpty(candidates);
-        var journal = candidates.MaxBy(j => j.Number);
+        var journal = BalanceSheetJournal(host, dates[0], dates[1]);
         host.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [journal.Number] });
 
         var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
@@ -169,7 +163,44 @@ public sealed class TieOutTests
         }
 
         Assert.Contains($"    warehouse journals on it since {dates[0].AddDays(1):yyyy-MM-dd}: ", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("journal numbers the warehouse lacks", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal numbers up to the warehouse's highest", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_month_end_whose_latest_check_differed_does_not_count_as_agreeing()
+    {
+        await using var host = await XeroSimulatorHost.StartAsync(Options(), Ct);
+        using var data = new TempDirectory();
+        var dates = MonthEnds();
+        var journal = BalanceSheetJournal(host, dates[0], dates[1]);
+        var accounts = journal.Lines.GroupBy(l => l.AccountId).Where(g => g.Sum(l => l.Net) != 0m).Select(g => g.Key).ToList();
+
+        // First every month end ties: each account agrees at the middle one.
+        var (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.Success, output);
+
+        // Then Xero's books leave out a journal of the middle month, and a later tie-out of the middle month end finds its
+        // accounts differing: that month end's latest check no longer agrees.
+        host.State.SetBehaviour(SimulatorBehaviour.Default with { UnbookedJournalNumbers = [journal.Number] });
+        (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--as-at", $"{dates[1]:yyyy-MM-dd}", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.NotTied, output);
+
+        // At the last month end the accounts last agreed at the first month end, so the journals behind them start the day after.
+        (exitCode, output) = await CliHarness.RunAsync(["sync", "--tie-out", "--as-at", $"{dates[2]:yyyy-MM-dd}", "--data-dir", data.Path], Environment(host));
+        Assert.True(exitCode == ExitCodes.NotTied, output);
+        var from = dates[0].AddDays(1);
+        foreach (var report in (string[])["TrialBalance", "BalanceSheet"])
+        {
+            Assert.Equal(ExpectedJournals(host, accounts, from, dates[2]), await KeptJournalsAsync(data, report, dates[2]));
+        }
+
+        var lines = output.Split('\n');
+        foreach (var accountId in accounts)
+        {
+            var at = Array.FindIndex(lines, l => l.Contains($"[{accountId}]: Xero ", StringComparison.Ordinal));
+            Assert.True(at >= 0, output);
+            Assert.StartsWith($"warehouse journals on it since {from:yyyy-MM-dd}: ", lines[at + 1].Trim(), StringComparison.Ordinal);
+        }
     }
 
     [Fact(Timeout = 300_000)]
@@ -283,6 +314,21 @@ public sealed class TieOutTests
             ["query", $"SELECT account_id || ' ' || CAST(journal_number AS VARCHAR) || ' ' || CAST(amount AS VARCHAR) AS j FROM xero_raw.tie_out_journals WHERE report = '{report}' AND as_at = DATE '{asAt:yyyy-MM-dd}' ORDER BY account_id, journal_number", "--format", "csv", "--data-dir", data.Path]);
         Assert.True(exitCode == ExitCodes.Success, kept);
         return [.. kept.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)];
+    }
+
+    /// <summary>
+    /// The simulator's latest journal dated after <paramref name="after"/> up to <paramref name="upTo"/> whose lines all post to
+    /// balance-sheet accounts (by the simulator's account classes) and that moves at least one of them.
+    /// </summary>
+    private static (int Number, DateOnly Date, List<(string AccountId, string Code, decimal Net)> Lines) BalanceSheetJournal(XeroSimulatorHost host, DateOnly after, DateOnly upTo)
+    {
+        var classes = AccountClasses(host);
+        var candidates = Journals(host)
+            .Where(j => j.Date > after && j.Date <= upTo && j.Lines.All(l => classes.GetValueOrDefault(l.AccountId) is "ASSET" or "LIABILITY" or "EQUITY"))
+            .Where(j => j.Lines.GroupBy(l => l.AccountId).Any(g => g.Sum(l => l.Net) != 0m))
+            .ToList();
+        Assert.NotEmpty(candidates);
+        return candidates.MaxBy(j => j.Number);
     }
 
     private static Dictionary<string, string> AccountClasses(XeroSimulatorHost host) =>

@@ -197,6 +197,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dates);
         await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
         var results = new List<TieOutResult>();
+        var explanation = new TieOutExplanation(_warehouse, _warehouse);
         foreach (var tenant in tenants)
         {
             foreach (var date in dates)
@@ -204,7 +205,7 @@ public sealed class LocalPipeline : IAsyncDisposable
                 var totals = await _warehouse.GetJournalTotalsAsync(tenant.TenantId, date, cancellationToken);
                 foreach (var report in (XeroReport[])[XeroReport.TrialBalance, XeroReport.BalanceSheet])
                 {
-                    var (result, json) = await TieOutAsync(tenant.TenantId, report, date, totals, cancellationToken);
+                    var (result, json) = await TieOutAsync(tenant.TenantId, report, date, totals, explanation, cancellationToken);
                     result = result with { TenantName = tenant.TenantName, Report = report };
                     await _warehouse.SaveTieOutAsync(new TieOutRecord(result, _time.GetUtcNow(), json), cancellationToken);
                     results.Add(result);
@@ -215,7 +216,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         return results;
     }
 
-    private async Task<(TieOutResult Result, byte[]? Json)> TieOutAsync(string tenantId, XeroReport report, DateOnly date, JournalTotals? totals, CancellationToken cancellationToken)
+    private async Task<(TieOutResult Result, byte[]? Json)> TieOutAsync(string tenantId, XeroReport report, DateOnly date, JournalTotals? totals, TieOutExplanation explanation, CancellationToken cancellationToken)
     {
         var name = report == XeroReport.BalanceSheet ? "Balance Sheet" : "Trial Balance";
         if (totals is null)
@@ -242,7 +243,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             var result = report == XeroReport.BalanceSheet
                 ? TrialBalanceComparison.Compare(tenantId, date, XeroBalanceSheet.Parse(json), TrialBalanceComparison.BalanceSheetFromJournals(totals))
                 : TrialBalanceComparison.Compare(tenantId, date, XeroTrialBalance.Parse(json), TrialBalanceComparison.FromJournals(totals));
-            return (await TieOutExplanation.ExplainAsync(result with { Report = report }, _warehouse, _warehouse, cancellationToken), json);
+            return (await explanation.ExplainAsync(result with { Report = report }, cancellationToken), json);
         }
         catch (System.Text.Json.JsonException ex)
         {

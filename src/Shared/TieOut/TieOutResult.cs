@@ -14,8 +14,10 @@ public sealed record TieOutResult(string TenantId, DateOnly Date, int Accounts, 
     public string? MissingScope { get; init; }
 
     /// <summary>
-    /// Journal numbers between 1 and the warehouse's highest that the warehouse does not hold (Xero numbers an organisation's
-    /// journals in sequence), filled in when the report does not tie: journals to look up in Xero by number.
+    /// Journal numbers between 1 and the warehouse's highest that the warehouse does not hold, filled in when the report does
+    /// not tie: numbers to look up in Xero (GET /Journals/{number}). Xero documents a number for each journal ("Xero generated
+    /// journal number") and reading them in order by offset, not that the numbers run without gaps, so each is a journal the
+    /// warehouse may lack, not one known to exist.
     /// </summary>
     public IReadOnlyList<long> MissingJournalNumbers { get; init; } = [];
 

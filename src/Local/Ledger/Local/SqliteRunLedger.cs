@@ -264,6 +264,9 @@ public sealed class SqliteRunLedger : IRunLedger
         }
 
         await AddUsageAsync(connection, transaction, key, new XeroUsage(page.Calls, page.BytesReceived, page.BytesDecoded), cancellationToken);
+        // Asked of the state the write made, read in the same transaction: this transaction read nothing of the endpoint
+        // before its write (the write is an upsert), so there is no earlier state to compute it from, and the rule stays in
+        // EndpointState rather than restated in SQL.
         if (page.Page == 1 && page.RecordIds is null && (await ReadStateAsync(connection, transaction, key, cancellationToken)).ClaimsManifestWithItsPage)
         {
             await ClaimNextManifestAsync(connection, transaction, key, 0, _time.GetUtcNow(), cancellationToken);

@@ -240,191 +240,137 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
     /// Selects <paramref name="select"/> over the tenant's records in the endpoint's latest view that are not marked deleted
     /// and were fetched before <paramref name="fetchedBefore"/>, one <paramref name="read"/> per row.
     /// </summary>
-    private async Task QueryLiveAsync(string select, string order, string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, Action<DbDataReader> read, CancellationToken cancellationToken)
+    private Task QueryLiveAsync(string select, string order, string tenantId, XeroEndpoint endpoint, DateTimeOffset fetchedBefore, Action<DbDataReader> read, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var table = RequireTableName(endpoint);
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenEnsuringAsync(TableSql(table), cancellationToken);
-
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {select} FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) {order}";
-            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-            command.Parameters.Add(new DuckDBParameter("before", fetchedBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                read(reader);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return QueryAsync(
+            TableSql(table),
+            $"SELECT {select} FROM xero.{table} WHERE tenant_id = $tenant AND deleted_at IS NULL AND fetched_at < CAST($before AS TIMESTAMPTZ) {order}",
+            [("tenant", tenantId), ("before", fetchedBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))],
+            read,
+            cancellationToken);
     }
 
     public async Task<JournalTotals?> GetJournalTotalsAsync(string tenantId, DateOnly date, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        return await WithConnectionAsync(null, async connection =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            DateOnly yearStart;
-            await using (var organisation = connection.CreateCommand())
+            (int Day, int Month)? yearEnd = null;
+            await ReadAsync(
+                connection,
+                "SELECT financial_year_end_day, financial_year_end_month FROM xero_typed.organisation WHERE tenant_id = $tenant AND deleted_at IS NULL LIMIT 1",
+                [("tenant", tenantId)],
+                reader => yearEnd = reader.IsDBNull(0) || reader.IsDBNull(1)
+                    ? null
+                    : (Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)),
+                cancellationToken);
+            if (yearEnd is not { } end)
             {
-                organisation.CommandText = "SELECT financial_year_end_day, financial_year_end_month FROM xero_typed.organisation WHERE tenant_id = $tenant AND deleted_at IS NULL LIMIT 1";
-                organisation.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-                await using var reader = await organisation.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.IsDBNull(1))
-                {
-                    return null;
-                }
-
-                yearStart = FinancialYear.Start(date, Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture));
+                return null;
             }
 
-            string? retainedEarnings;
-            await using (var account = connection.CreateCommand())
-            {
-                account.CommandText = "SELECT account_id FROM xero_typed.accounts WHERE tenant_id = $tenant AND system_account = 'RETAINEDEARNINGS' AND deleted_at IS NULL ORDER BY account_id LIMIT 1";
-                account.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-                retainedEarnings = await account.ExecuteScalarAsync(cancellationToken) as string;
-            }
+            var yearStart = FinancialYear.Start(date, end.Day, end.Month);
+            string? retainedEarnings = null;
+            await ReadAsync(
+                connection,
+                "SELECT account_id FROM xero_typed.accounts WHERE tenant_id = $tenant AND system_account = 'RETAINEDEARNINGS' AND deleted_at IS NULL ORDER BY account_id LIMIT 1",
+                [("tenant", tenantId)],
+                reader => retainedEarnings = reader.IsDBNull(0) ? null : reader.GetString(0),
+                cancellationToken);
 
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
+            var accounts = new List<LedgerAccountTotal>();
+            await ReadAsync(
+                connection,
+                """
                 SELECT l.account_id, any_value(l.account_code), any_value(l.account_name), any_value(l.account_type),
                        coalesce(sum(l.net_amount) FILTER (WHERE j.journal_date >= CAST($start AS DATE)), 0), coalesce(sum(l.net_amount), 0)
                 FROM xero_typed.journal_lines AS l
                 JOIN xero_typed.journals AS j ON j.tenant_id = l.tenant_id AND j.journal_id = l.journal_id
                 WHERE l.tenant_id = $tenant AND j.journal_date <= CAST($date AS DATE) AND l.account_id IS NOT NULL
                 GROUP BY l.account_id ORDER BY l.account_id
-                """;
-            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-            command.Parameters.Add(new DuckDBParameter("start", yearStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            command.Parameters.Add(new DuckDBParameter("date", day));
-            var accounts = new List<LedgerAccountTotal>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    accounts.Add(new LedgerAccountTotal(
-                        reader.GetString(0),
-                        reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
-                        reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
-                        reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
-                        Convert.ToDecimal(reader.GetValue(4), CultureInfo.InvariantCulture),
-                        Convert.ToDecimal(reader.GetValue(5), CultureInfo.InvariantCulture)));
-                }
-            }
-
+                """,
+                [("tenant", tenantId), ("start", Day(yearStart)), ("date", Day(date))],
+                reader => accounts.Add(new LedgerAccountTotal(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? string.Empty : reader.GetString(1),
+                    reader.IsDBNull(2) ? string.Empty : reader.GetString(2),
+                    reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
+                    Convert.ToDecimal(reader.GetValue(4), CultureInfo.InvariantCulture),
+                    Convert.ToDecimal(reader.GetValue(5), CultureInfo.InvariantCulture))),
+                cancellationToken);
             return new JournalTotals(yearStart, retainedEarnings, accounts);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TieOutJournal>> GetAccountJournalsAsync(string tenantId, string accountId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentException.ThrowIfNullOrEmpty(accountId);
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT j.journal_id, any_value(j.journal_number), any_value(j.journal_date), sum(l.net_amount)
-                FROM xero_typed.journal_lines AS l
-                JOIN xero_typed.journals AS j ON j.tenant_id = l.tenant_id AND j.journal_id = l.journal_id
-                WHERE l.tenant_id = $tenant AND l.account_id = $account AND j.journal_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
-                GROUP BY j.journal_id ORDER BY 3, 2
-                """;
-            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-            command.Parameters.Add(new DuckDBParameter("account", accountId));
-            command.Parameters.Add(new DuckDBParameter("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            command.Parameters.Add(new DuckDBParameter("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            var journals = new List<TieOutJournal>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                journals.Add(new TieOutJournal(
-                    reader.GetString(0),
-                    reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
-                    AsDate(reader.GetValue(2)),
-                    reader.IsDBNull(3) ? 0m : Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture)));
-            }
-
-            return journals;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var journals = new List<TieOutJournal>();
+        await QueryAsync(
+            null,
+            """
+            SELECT j.journal_id, any_value(j.journal_number), any_value(j.journal_date), sum(l.net_amount)
+            FROM xero_typed.journal_lines AS l
+            JOIN xero_typed.journals AS j ON j.tenant_id = l.tenant_id AND j.journal_id = l.journal_id
+            WHERE l.tenant_id = $tenant AND l.account_id = $account AND j.journal_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+            GROUP BY j.journal_id ORDER BY 3, 2
+            """,
+            [("tenant", tenantId), ("account", accountId), ("from", Day(from)), ("to", Day(to))],
+            reader => journals.Add(new TieOutJournal(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                AsDate(reader.GetValue(2)),
+                reader.IsDBNull(3) ? 0m : Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture))),
+            cancellationToken);
+        return journals;
     }
 
     public async Task<IReadOnlyList<long>> GetMissingJournalNumbersAsync(string tenantId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                WITH held AS (SELECT DISTINCT journal_number AS n FROM xero_typed.journals WHERE tenant_id = $tenant AND journal_number IS NOT NULL)
-                SELECT r.n FROM range(1, (SELECT coalesce(max(n), 0) FROM held) + 1) AS r(n)
-                WHERE r.n NOT IN (SELECT n FROM held) ORDER BY r.n
-                """;
-            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-            var missing = new List<long>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                missing.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
-            }
-
-            return missing;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var missing = new List<long>();
+        await QueryAsync(
+            null,
+            """
+            WITH held AS (SELECT DISTINCT journal_number AS n FROM xero_typed.journals WHERE tenant_id = $tenant AND journal_number IS NOT NULL)
+            SELECT r.n FROM range(1, (SELECT coalesce(max(n), 0) FROM held) + 1) AS r(n)
+            WHERE r.n NOT IN (SELECT n FROM held) ORDER BY r.n
+            """,
+            [("tenant", tenantId)],
+            reader => missing.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)),
+            cancellationToken);
+        return missing;
     }
 
+    /// <summary>
+    /// The latest date before <paramref name="before"/> whose latest kept comparison (a check that compared, not one that
+    /// failed or was skipped) found <paramref name="accountId"/> agreeing: an earlier check of the same date that agreed does
+    /// not count once a later one of that date found the account differing.
+    /// </summary>
     public async Task<DateOnly?> GetLastAgreedDateAsync(string tenantId, XeroReport report, string accountId, DateOnly before, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentException.ThrowIfNullOrEmpty(accountId);
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenEnsuringAsync(TieOutTablesSql, cancellationToken);
-
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT max(t.as_at) FROM xero_raw.tie_outs AS t
-                WHERE t.tenant_id = $tenant AND t.report = $report AND t.as_at < CAST($before AS DATE) AND t.problem IS NULL AND t.missing_scope IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM xero_raw.tie_out_differences AS d
-                                  WHERE d.tenant_id = t.tenant_id AND d.report = t.report AND d.as_at = t.as_at AND d.checked_at = t.checked_at AND d.account_id = $account)
-                """;
-            command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-            command.Parameters.Add(new DuckDBParameter("report", report.ToString()));
-            command.Parameters.Add(new DuckDBParameter("account", accountId));
-            command.Parameters.Add(new DuckDBParameter("before", before.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            var value = await command.ExecuteScalarAsync(cancellationToken);
-            return value is null or DBNull ? null : AsDate(value);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        DateOnly? agreed = null;
+        await QueryAsync(
+            TieOutTablesSql,
+            """
+            WITH latest AS (
+                SELECT as_at, checked_at, row_number() OVER (PARTITION BY as_at ORDER BY checked_at DESC) AS rank
+                FROM xero_raw.tie_outs
+                WHERE tenant_id = $tenant AND report = $report AND as_at < CAST($before AS DATE) AND problem IS NULL AND missing_scope IS NULL)
+            SELECT max(t.as_at) FROM latest AS t
+            WHERE t.rank = 1
+              AND NOT EXISTS (SELECT 1 FROM xero_raw.tie_out_differences AS d
+                              WHERE d.tenant_id = $tenant AND d.report = $report AND d.as_at = t.as_at AND d.checked_at = t.checked_at AND d.account_id = $account)
+            """,
+            [("tenant", tenantId), ("report", report.ToString()), ("account", accountId), ("before", Day(before))],
+            reader => agreed = reader.IsDBNull(0) ? null : AsDate(reader.GetValue(0)),
+            cancellationToken);
+        return agreed;
     }
 
     /// <summary>
@@ -442,26 +388,12 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
         }
 
         var report = result.Report.ToString();
-        var day = result.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = Day(result.Date);
         var at = record.CheckedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        await WithConnectionAsync(TieOutTablesSql, async connection =>
         {
-            await using var connection = await OpenEnsuringAsync(TieOutTablesSql, cancellationToken);
-
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            async Task InsertAsync(string sql, params (string Name, object? Value)[] values)
-            {
-                await using var insert = connection.CreateCommand();
-                insert.Transaction = transaction;
-                insert.CommandText = sql;
-                foreach (var (name, value) in values)
-                {
-                    insert.Parameters.Add(new DuckDBParameter(name, value));
-                }
-
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
+            Task InsertAsync(string sql, params (string Name, object? Value)[] values) => ExecuteAsync(connection, transaction, sql, values, cancellationToken);
 
             if (record.ReportJson is { } json)
             {
@@ -480,23 +412,82 @@ public sealed partial class DuckDbWarehouse : IWarehouse, IJournalTotalsSource, 
                     "INSERT INTO xero_raw.tie_out_differences (tenant_id, report, as_at, checked_at, account_id, account, xero, warehouse, difference, journals_from) VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $account, $xero, $warehouse, $difference, CAST($from AS DATE))",
                     ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("id", difference.AccountId), ("account", difference.Account),
                     ("xero", difference.Xero), ("warehouse", difference.Warehouse), ("difference", difference.Difference),
-                    ("from", difference.JournalsFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                    ("from", difference.JournalsFrom is { } from ? Day(from) : null));
                 foreach (var journal in difference.Journals)
                 {
                     await InsertAsync(
                         "INSERT INTO xero_raw.tie_out_journals VALUES ($tenant, $report, CAST($day AS DATE), CAST($at AS TIMESTAMPTZ), $id, $journal, $number, CAST($date AS DATE), $amount)",
                         ("tenant", result.TenantId), ("report", report), ("day", day), ("at", at), ("id", difference.AccountId), ("journal", journal.JournalId),
-                        ("number", journal.JournalNumber), ("date", journal.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("amount", journal.Amount));
+                        ("number", journal.JournalNumber), ("date", Day(journal.Date)), ("amount", journal.Amount));
                 }
             }
 
             await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One query under the gate: opens a connection (ensuring the loads table and the tables <paramref name="tablesSql"/> creates,
+    /// when given), runs <paramref name="sql"/> with <paramref name="parameters"/> and calls <paramref name="read"/> once per row.
+    /// </summary>
+    private async Task QueryAsync(string? tablesSql, string sql, (string Name, object? Value)[] parameters, Action<DbDataReader> read, CancellationToken cancellationToken) =>
+        await WithConnectionAsync(tablesSql, async connection =>
+        {
+            await ReadAsync(connection, sql, parameters, read, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> under the gate on a connection opened for it (ensuring the loads table and the tables
+    /// <paramref name="tablesSql"/> creates, when given) and closed after.
+    /// </summary>
+    private async Task<T> WithConnectionAsync<T>(string? tablesSql, Func<DuckDBConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = tablesSql is null ? await OpenAsync(cancellationToken) : await OpenEnsuringAsync(tablesSql, cancellationToken);
+            return await work(connection);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Runs <paramref name="sql"/> with <paramref name="parameters"/> on <paramref name="connection"/>, one <paramref name="read"/> per row.</summary>
+    private static async Task ReadAsync(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters, Action<DbDataReader> read, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            read(reader);
+        }
+    }
+
+    /// <summary>Runs the statement <paramref name="sql"/> with <paramref name="parameters"/> in <paramref name="transaction"/>.</summary>
+    private static async Task ExecuteAsync(DuckDBConnection connection, DbTransaction transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        return command;
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>A DATE as DuckDB.NET reads it (DateOnly, or DateTime from older readers).</summary>
     private static DateOnly AsDate(object value) => value is DateOnly date ? date : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
