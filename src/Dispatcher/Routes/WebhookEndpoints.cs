@@ -11,13 +11,11 @@ namespace XeroSync.Dispatcher.Routes;
 /// </summary>
 public static class WebhookEndpoints
 {
-    public const string QuietCheckPath = "/webhooks/quiet-check";
-
     public static WebApplication MapWebhookEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost(WebhookReceiver.Path, ReceiveAsync);
-        app.MapPost(QuietCheckPath, CheckQuietAsync);
+        app.MapPost("/webhooks/quiet-check", CheckQuietAsync);
         return app;
     }
 
