@@ -63,6 +63,12 @@ variable "reconcile_schedule" {
   default     = "30 22 * * *"
 }
 
+variable "webhook_quiet_check_schedule" {
+  description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's category quiet for longer than its events make usual gets one incremental (docs/webhooks.md); every 5 minutes by default."
+  type        = string
+  default     = "*/5 * * * *"
+}
+
 variable "schedule_time_zone" {
   description = "Time zone of the schedule."
   type        = string

@@ -61,3 +61,36 @@ resource "google_firestore_field" "webhook_sent_ttl" {
   # No single-field index on a timestamp only TTL reads.
   index_config {}
 }
+
+# The quiet check: an organisation's category that has had no webhook event for longer than its events make usual (a
+# lost event no later event follows opens no hole in the sequence) gets one incremental of that category. Every few
+# minutes POST /webhooks/quiet-check on the Dispatcher (the scheduler account's OIDC token, like the sync), which takes
+# each quiet category once per quiet spell (docs/webhooks.md, "Lost events").
+resource "google_cloud_scheduler_job" "webhook_quiet_check" {
+  count = var.webhooks ? 1 : 0
+
+  name             = "${var.client_name}-webhook-quiet-check"
+  project          = var.project
+  region           = var.region
+  description      = "XeroSync ${var.client_name}: incremental of webhook categories quiet for longer than expected"
+  schedule         = var.webhook_quiet_check_schedule
+  time_zone        = var.schedule_time_zone
+  attempt_deadline = "180s"
+
+  # A missed check is the next one's: a quiet category stays quiet until it is taken.
+  retry_config {
+    retry_count = 0
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = "${google_cloud_run_v2_service.dispatcher.uri}/webhooks/quiet-check"
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = local.dispatcher_url
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_dispatcher]
+}

@@ -29,12 +29,12 @@ internal static partial class ListenMode
             : throw new CliUsageException($"--listen-on must be an http URL such as {DefaultUrl}, not '{Markup.Escape(Identifiers.Printable(text))}'.");
     }
 
-    public static async Task<int> RunAsync(LocalPipeline pipeline, XeroTarget target, string listenOn, string? key, RunLog log, CliContext context, int exitCode, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(LocalPipeline pipeline, XeroTarget target, string listenOn, string? key, WebhookOptions options, RunLog log, CliContext context, int exitCode, CancellationToken cancellationToken)
     {
         var demo = target.Demo;
         key = demo is not null ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) : key;
         var logger = log.Loggers.CreateLogger("XeroSync.Cli.Listen");
-        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(key), new WebhookOptions(), listenOn, log.Loggers, context.Time, cancellationToken);
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(key), options, listenOn, log.Loggers, context.Time, cancellationToken);
         listener.Batcher.Started = async (batch, ct) =>
         {
             await pipeline.WaitForIdleAsync(ct);
@@ -90,6 +90,13 @@ internal static partial class ListenMode
         {
             var ranges = string.Join(", ", batch.Lost.Select(h => $"{h.From}-{h.To}"));
             context.Console.MarkupLine(Markup.Escape($"{landedAt:HH:mm:ss} events {ranges} lost: incremental run {incremental.Run.RunId} of the webhook endpoints landed."));
+        }
+
+        foreach (var quiet in batch.Quiet)
+        {
+            context.Console.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{landedAt:HH:mm:ss} {quiet.Category.Endpoint} of tenant {quiet.Category.TenantId} quiet for over {quiet.Limit.TotalMinutes:F0} min: incremental run {quiet.Run.Run.RunId} landed.")));
         }
     }
 

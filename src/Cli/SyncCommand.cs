@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using XeroSync.Cli.Local;
 using XeroSync.Pipeline;
+using XeroSync.Webhooks;
 using XeroSync.TieOut;
 using XeroSync.Xero;
 
@@ -103,6 +104,19 @@ public static class SyncCommand
             throw new CliUsageException($"--listen needs {LocalWebhookListener.KeyVariable}: the webhook key from the Webhooks tab of your app in Xero's developer portal.");
         }
 
+        WebhookOptions? webhookOptions = null;
+        if (listen)
+        {
+            try
+            {
+                webhookOptions = WebhookOptions.FromEnvironment(context.Environment, new WebhookOptions());
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CliUsageException(ex.Message);
+            }
+        }
+
         if (args.List("tenants") is [])
         {
             throw new CliUsageException("--tenants names no tenant: give one or more tenant ids (leave it out for all).");
@@ -167,7 +181,7 @@ public static class SyncCommand
                 exitCode = TieOutReport.Write(await pipeline.TieOutAsync(started.Tenants, dates, cancellationToken), context);
             }
 
-            return listen ? await ListenMode.RunAsync(pipeline, target, listenOn!, webhookKey, log, context, exitCode, cancellationToken) : exitCode;
+            return listen ? await ListenMode.RunAsync(pipeline, target, listenOn!, webhookKey, webhookOptions!, log, context, exitCode, cancellationToken) : exitCode;
         }
     }
 

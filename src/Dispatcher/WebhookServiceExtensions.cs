@@ -24,7 +24,7 @@ public static class WebhookServiceExtensions
             throw new InvalidOperationException($"Invalid configuration:{Environment.NewLine}  {SecretManagerWebhookKey.SecretVariable} is not a secret id or projects/PROJECT/secrets/SECRET.");
         }
 
-        services.AddSingleton(Options.Create(new WebhookOptions { Window = TimeSpan.Zero }));
+        services.AddSingleton(Options.Create(WebhookOptions.FromEnvironment(environment, new WebhookOptions { Window = TimeSpan.Zero })));
         services.AddSingleton<IWebhookKeySource>(sp => string.IsNullOrWhiteSpace(secret)
             ? new FixedWebhookKey(null)
             : new SecretManagerWebhookKey(sp.GetRequiredService<SecretManagerClient>(), secret, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SecretManagerWebhookKey>>()));

@@ -156,6 +156,12 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Contains("POST /reconcile", dispatcherRoutes);
         Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(reconcile, "oidc_token"), "service_account_email"));
 
+        var quiet = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "webhook_quiet_check"), "http_target");
+        Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/webhooks/quiet-check", TerraformModel.Raw(quiet, "uri"));
+        Assert.Equal("POST", model.Value(quiet, "http_method"));
+        Assert.Contains("POST /webhooks/quiet-check", dispatcherRoutes);
+        Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(quiet, "oidc_token"), "service_account_email"));
+
         foreach (var (service, routes) in new[] { ("dispatcher", dispatcherRoutes), ("worker", workerRoutes) })
         {
             var container = Container(model, service);

@@ -165,6 +165,94 @@ public sealed class WebhookFreshnessTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_lost_last_event_is_read_by_one_incremental_of_its_category_once_the_category_is_quiet_too_long()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);
+        var tenant = demo.Truth.Tenants[0].TenantId;
+        await using var pipeline = demo.CreatePipeline();
+        await pipeline.SyncAsync(new RunRequest { Endpoints = [.. Webhooked.Select(w => w.Endpoint)] }, Token);
+
+        // The rule (docs/webhooks.md): quiet when at least 3 gaps were seen and now - last > max(4 x usual gap, 1 min).
+        // The listener's own timer is set past the test so the checks here are the only ones.
+        var options = new WebhookOptions { Window = TimeSpan.FromMilliseconds(200), GapGrace = TimeSpan.FromSeconds(1), QuietFactor = 4, QuietFloor = TimeSpan.FromMinutes(1), QuietMinGaps = 3, QuietCheckEvery = TimeSpan.FromHours(1) };
+        var batches = Channel.CreateUnbounded<WebhookBatch>();
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), options, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
+        var sender = demo.Truth.StartWebhooks(listener.Url, Key);
+        var dropped = new TaskCompletionSource<WebhookDelivery>(TaskCreationOptions.RunContinuationsAsynchronously);
+        sender.Delivered += d =>
+        {
+            if (d.Dropped)
+            {
+                dropped.TrySetResult(d);
+            }
+        };
+
+        // One invoice edit a minute, five in all; the fifth (sequence 5) is lost in transit and nothing follows it.
+        sender.DropSequences = new HashSet<long> { 5 };
+        var clock = (AdjustableTimeProvider)demo.Time;
+        AppliedChange? lost = null;
+        for (var i = 0; i < 5; i++)
+        {
+            if (i > 0)
+            {
+                clock.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            var change = demo.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: i);
+            if (i < 4)
+            {
+                var batch = await batches.Reader.ReadAsync(Token);
+                await pipeline.WaitForIdleAsync(Token);
+                Assert.Equal(change.RecordId, Assert.Single(batch.Changes).RecordId);
+            }
+            else
+            {
+                lost = change;
+            }
+        }
+
+        var drop = await dropped.Task.WaitAsync(Token);
+        Assert.Equal(lost!.RecordId, Assert.Single(drop.Changes).RecordId);
+        Assert.Equal(5, drop.FirstSequence);
+
+        // Usual gap ~60 s (three gaps of a minute), so the limit is max(4 x 60 s, 60 s) = 240 s from the fourth arrival, and
+        // the loss opened no hole. A minute after the lost edit (2 min since the last arrival) nothing is due.
+        demo.Truth.ResetRequestLog();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await listener.Batcher.CheckQuietAsync(Token));
+        Assert.Null(await listener.Batcher.FlushAsync(force: true, Token));
+        Assert.DoesNotContain(demo.Truth.Requests, r => r.Endpoint != "connections");
+
+        // 4 min 10 s since the last arrival: quiet. One incremental of Invoices for this organisation, nothing else.
+        clock.Advance(TimeSpan.FromSeconds(130));
+        var quiet = await listener.Batcher.CheckQuietAsync(Token);
+        Assert.NotNull(quiet);
+        await pipeline.WaitForIdleAsync(Token);
+        var run = Assert.Single(quiet.Quiet);
+        Assert.Equal((tenant, "Invoices"), (run.Category.TenantId, run.Category.Endpoint));
+        var reads = demo.Truth.Requests.Where(r => r.Endpoint != "connections").ToList();
+        var read = Assert.Single(reads);
+        Assert.Equal(("Invoices", tenant), (read.Endpoint, read.TenantId));
+        Assert.NotNull(read.IfModifiedSince);
+
+        using (var warehouse = demo.OpenWarehouse())
+        {
+            Assert.Equal(demo.Truth.GetRecords(tenant, "Invoices")[lost.RecordId], warehouse.Latest("invoices")[(tenant, lost.RecordId)]);
+            var (_, raw) = warehouse.Query($"SELECT payload::VARCHAR FROM xero_raw.invoices WHERE tenant_id = '{tenant}' AND record_id = '{lost.RecordId}'");
+            Assert.Single(raw, row => (string)row[0]! == demo.Truth.GetRecords(tenant, "Invoices")[lost.RecordId]);
+        }
+
+        // The same quiet spell: a second check (and a later one) starts nothing; Contacts, never named by an event, nothing either.
+        demo.Truth.ResetRequestLog();
+        Assert.Null(await listener.Batcher.CheckQuietAsync(Token));
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await listener.Batcher.CheckQuietAsync(Token));
+        await pipeline.WaitForIdleAsync(Token);
+        Assert.DoesNotContain(demo.Truth.Requests, r => r.Endpoint != "connections");
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task Freshness_per_table_shows_the_simulators_event_times_and_when_they_landed()
     {
         await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 1, Token);

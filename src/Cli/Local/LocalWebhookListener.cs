@@ -15,17 +15,49 @@ namespace XeroSync.Cli.Local;
 /// <summary>
 /// The local shape's webhook receiver: <c>POST /webhooks/xero</c> on a local address (behind a tunnel for Xero
 /// itself), the key from <c>XERO_WEBHOOK_KEY</c>; changes gathered per organisation and endpoint for the window,
-/// then read by id through the local pipeline, and lost events (sequence holes) read by an incremental.
+/// then read by id through the local pipeline, and lost events (sequence holes, and categories quiet for longer than
+/// expected, checked every <see cref="WebhookOptions.QuietCheckEvery"/>) read by an incremental.
 /// </summary>
 public sealed class LocalWebhookListener : IAsyncDisposable
 {
     public const string KeyVariable = "XERO_WEBHOOK_KEY";
 
     private readonly WebApplication _app;
+    private readonly ITimer _quietCheck;
 
-    private LocalWebhookListener(WebApplication app, WebhookChangeBatcher batcher, Uri url)
+    private LocalWebhookListener(WebApplication app, WebhookChangeBatcher batcher, Uri url, WebhookOptions options, TimeProvider time)
     {
         _app = app;
+        // The quiet check on the listener's clock: one check at a time (a slow one skips the ticks it overlaps).
+        var checking = 0;
+        _quietCheck = time.CreateTimer(
+            _ =>
+            {
+                if (Interlocked.Exchange(ref checking, 1) == 0)
+                {
+                    _ = CheckAsync();
+                }
+            },
+            null,
+            options.QuietCheckEvery,
+            options.QuietCheckEvery);
+
+        async Task CheckAsync()
+        {
+            try
+            {
+                await batcher.CheckQuietAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Logged by the run path; the next tick checks again.
+            }
+            finally
+            {
+                Volatile.Write(ref checking, 0);
+            }
+        }
+
         Batcher = batcher;
         Url = url;
     }
@@ -57,11 +89,12 @@ public sealed class LocalWebhookListener : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no bound address.");
         var url = new Uri(address.Replace("[::]", IPAddress.Loopback.ToString(), StringComparison.Ordinal).TrimEnd('/') + WebhookReceiver.Path);
-        return new LocalWebhookListener(app, batcher, url);
+        return new LocalWebhookListener(app, batcher, url, options, time);
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _quietCheck.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         await Batcher.DisposeAsync();

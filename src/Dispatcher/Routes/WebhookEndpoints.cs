@@ -5,6 +5,9 @@ namespace XeroSync.Dispatcher.Routes;
 /// <summary>
 /// <c>POST /webhooks/xero</c>: Xero's webhook deliveries and intent-to-receive requests. Public (the in-app OIDC check
 /// exempts exactly this route): the body's signature is its authentication. The answer has no body, as Xero asks.
+/// <c>POST /webhooks/quiet-check</c>: Cloud Scheduler's periodic check for organisations' categories quiet for longer than
+/// their events make usual (<see cref="QuietWatch"/>); it keeps the OIDC check of every other route. Answers
+/// <c>{"started": N}</c>, the incrementals it started.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -12,7 +15,14 @@ public static class WebhookEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost(WebhookReceiver.Path, ReceiveAsync);
+        app.MapPost("/webhooks/quiet-check", CheckQuietAsync);
         return app;
+    }
+
+    private static async Task<IResult> CheckQuietAsync(WebhookChangeBatcher batcher, CancellationToken cancellationToken)
+    {
+        var batch = await batcher.CheckQuietAsync(cancellationToken);
+        return Results.Text($"{{\"started\":{batch?.Quiet.Count ?? 0}}}", "application/json");
     }
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken)

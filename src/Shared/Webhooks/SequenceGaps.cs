@@ -10,6 +10,7 @@ namespace XeroSync.Webhooks;
 public sealed class SequenceGaps
 {
     private readonly List<SequenceHole> _holes = [];
+    private readonly IReadOnlyList<CategoryActivity> _activity = [];
     private long? _highest;
 
     public SequenceGaps()
@@ -21,12 +22,13 @@ public sealed class SequenceGaps
         ArgumentNullException.ThrowIfNull(state);
         _highest = state.Highest;
         _holes.AddRange(state.Holes);
+        _activity = state.Activity;
     }
 
     public IReadOnlyList<SequenceHole> Open => _holes;
 
-    /// <summary>What to store.</summary>
-    public SequenceState State => new(_highest, [.. _holes.OrderBy(h => h.From)]);
+    /// <summary>What to store (the activity as read: <see cref="QuietWatch"/> owns it).</summary>
+    public SequenceState State => new(_highest, [.. _holes.OrderBy(h => h.From)]) { Activity = _activity };
 
     public void Observe(long first, long last, DateTimeOffset now)
     {

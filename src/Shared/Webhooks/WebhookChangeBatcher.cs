@@ -57,14 +57,28 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(notification);
         var now = _time.GetUtcNow();
-        if (_options.DetectGaps && notification.FirstSequence > 0 && notification.LastSequence >= notification.FirstSequence)
+        var counted = _options.DetectGaps && notification.FirstSequence > 0 && notification.LastSequence >= notification.FirstSequence;
+        var arrived = _options.DetectQuiet
+            ? notification.Changes.Select(c => (c.TenantId, c.Endpoint)).Distinct().ToList()
+            : [];
+        if (counted || arrived.Count > 0)
         {
             var due = await _store.UpdateSequenceAsync(
                 state =>
                 {
                     var gaps = new SequenceGaps(state);
-                    gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
-                    return (gaps.State, gaps.NextDue(_options.GapGrace));
+                    if (counted)
+                    {
+                        gaps.Observe(notification.FirstSequence, notification.LastSequence, now);
+                    }
+
+                    var quiet = new QuietWatch(state.Activity);
+                    foreach (var (tenant, endpoint) in arrived)
+                    {
+                        quiet.Observe(tenant, endpoint, now);
+                    }
+
+                    return (gaps.State with { Activity = quiet.Activity }, gaps.NextDue(_options.GapGrace));
                 },
                 cancellationToken);
             lock (_gate)
@@ -219,6 +233,80 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
             _flushGate.Release();
             Arm();
         }
+    }
+
+    /// <summary>
+    /// Starts one incremental of each organisation's category that has gone quiet for longer than expected
+    /// (<see cref="QuietWatch"/>) and was not yet taken in this quiet spell, through the same run path, permits and ledger
+    /// as the incremental a lost event starts. Taking it is one store update, so of every instance checking at once one
+    /// starts it; one that cannot be started is given back for the next check. The local listener calls this on a timer,
+    /// the Dispatcher when Cloud Scheduler calls its quiet-check route.
+    /// </summary>
+    public async Task<WebhookBatch?> CheckQuietAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.DetectQuiet)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var quiet = await _store.UpdateSequenceAsync(
+            state =>
+            {
+                var watch = new QuietWatch(state.Activity);
+                var taken = watch.TakeQuiet(now, _options);
+                return (state with { Activity = watch.Activity }, taken);
+            },
+            cancellationToken);
+        if (quiet.Count == 0)
+        {
+            return null;
+        }
+
+        var started = new List<QuietRun>();
+        var notStarted = new List<CategoryActivity>();
+        Exception? failure = null;
+        foreach (var category in quiet)
+        {
+            var limit = QuietWatch.Limit(category, _options)!.Value;
+            try
+            {
+                var run = await _incremental.StartAsync(new RunRequest { Tenants = [category.TenantId], Endpoints = [category.Endpoint] }, cancellationToken);
+                Log.Quiet(_logger, category.TenantId, category.Endpoint, run.Run.RunId, (now - category.LastEvent).TotalSeconds, limit.TotalSeconds, category.UsualGap.TotalSeconds, category.Gaps);
+                started.Add(new QuietRun(category, limit, run));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.QuietNotStarted(_logger, category.TenantId, category.Endpoint, ex);
+                notStarted.Add(category);
+                failure ??= ex;
+            }
+        }
+
+        if (notStarted.Count > 0)
+        {
+            await _store.UpdateSequenceAsync(
+                state =>
+                {
+                    var watch = new QuietWatch(state.Activity);
+                    watch.Restore(notStarted);
+                    return (state with { Activity = watch.Activity }, 0);
+                },
+                CancellationToken.None);
+        }
+
+        WebhookBatch? batch = started.Count == 0 ? null : new WebhookBatch(null, [], null, []) { Quiet = started };
+        if (batch is not null && Started is { } notify)
+        {
+            await notify(batch, cancellationToken);
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        return batch;
     }
 
     public async ValueTask DisposeAsync()
@@ -385,6 +473,12 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
 
         [LoggerMessage(EventId = 1121, Level = LogLevel.Warning, Message = "Webhook events lost: {Holes} holes in the sequence ({Events} events: {Ranges}); an incremental sync of the webhook endpoints reads what they named")]
         public static partial void EventsLost(ILogger logger, int holes, long events, string ranges);
+
+        [LoggerMessage(EventId = 1124, Level = LogLevel.Information, Message = "Webhook category quiet: tenant {TenantId} {Endpoint} had no event for {QuietSeconds:F0} s, over its limit of {LimitSeconds:F0} s (usual gap {UsualGapSeconds:F0} s over {Gaps} gaps); incremental run {RunId} reads it")]
+        public static partial void Quiet(ILogger logger, string tenantId, string endpoint, string runId, double quietSeconds, double limitSeconds, double usualGapSeconds, int gaps);
+
+        [LoggerMessage(EventId = 1125, Level = LogLevel.Error, Message = "Webhook category quiet: tenant {TenantId} {Endpoint}: its incremental could not be started; the next check tries again")]
+        public static partial void QuietNotStarted(ILogger logger, string tenantId, string endpoint, Exception exception);
 
         [LoggerMessage(EventId = 1123, Level = LogLevel.Warning, Message = "Webhook changes ({Changes}) not started and still marked as read ({Error}); the scheduled incremental reads them")]
         public static partial void NotReleased(ILogger logger, int changes, string error);

@@ -41,7 +41,7 @@ public sealed class WebhookRouteTests
         Assert.Empty(await forged.Content.ReadAsByteArrayAsync(Token));
 
         // No token: refused by the OIDC check everywhere else, a look-alike path included.
-        foreach (var path in new[] { "/run", "/reconcile", "/webhooks/xero/extra", "/webhooks/xerox" })
+        foreach (var path in new[] { "/run", "/reconcile", "/webhooks/quiet-check", "/webhooks/xero/extra", "/webhooks/xerox" })
         {
             using var response = await PostAsync(client, path, "{}", null);
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"POST {path}: {response.StatusCode}");

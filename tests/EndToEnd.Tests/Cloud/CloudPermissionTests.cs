@@ -100,12 +100,12 @@ public sealed class CloudPermissionTests(GoogleEmulators emulators)
                 });
 
                 // What the platform does for the services in this run: Pub/Sub pushes to the Worker as the push account,
-                // Eventarc delivers the finalize events as its account, the Scheduler calls /run and /reconcile as its own.
+                // Eventarc delivers the finalize events as its account, the Scheduler calls /run, /reconcile and /webhooks/quiet-check as its own.
                 var needed = calls.SelectMany(c => GooglePermissions.For(c, names).Select(p => (c.Caller, Permission: p, Call: c.ToString()))).ToList();
                 needed.Add(("push", new RequiredPermission("run.routes.invoke", "service:worker"), "Pub/Sub push to /pubsub"));
                 needed.Add(("eventarc", new RequiredPermission("run.routes.invoke", "service:worker"), "Eventarc delivery to /events"));
                 needed.Add(("eventarc", new RequiredPermission("eventarc.events.receiveEvent", "project"), "Eventarc delivery to /events"));
-                needed.Add(("scheduler", new RequiredPermission("run.routes.invoke", "service:dispatcher"), "Cloud Scheduler POST /run and /reconcile"));
+                needed.Add(("scheduler", new RequiredPermission("run.routes.invoke", "service:dispatcher"), "Cloud Scheduler POST /run, /reconcile and /webhooks/quiet-check"));
 
                 Assert.Contains(calls, c => c.Caller == "dispatcher" && c.Api == "storage");
                 Assert.Contains(calls, c => c.Caller == "worker" && c.Api == "bigquery");

@@ -81,6 +81,51 @@ public abstract class WebhookStateContractTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task The_category_activity_round_trips_and_a_quiet_category_is_taken_once_by_instances_checking_at_once()
+    {
+        // Four payloads a minute apart for one organisation's invoices, one for its contacts, each through a different
+        // instance; then two instances check at once, 10 min 1 s after the last invoice (the floor: 4 x 60 s is less).
+        var time = new FakeTimeProvider(T0);
+        var stores = Enumerable.Range(0, 2).Select(_ => NewStore(time)).ToList();
+        var options = new WebhookOptions { QuietFactor = 4, QuietFloor = TimeSpan.FromMinutes(10), QuietMinGaps = 3 };
+        for (var i = 0; i < 4; i++)
+        {
+            var at = T0.AddMinutes(i);
+            await stores[i % 2].UpdateSequenceAsync(
+                state =>
+                {
+                    var watch = new QuietWatch(state.Activity);
+                    watch.Observe("tenant-a", "Invoices", at);
+                    if (i == 0)
+                    {
+                        watch.Observe("tenant-a", "Contacts", at);
+                    }
+
+                    return (state with { Activity = watch.Activity }, 0);
+                },
+                Ct);
+        }
+
+        var read = await NewStore(time).UpdateSequenceAsync(s => (s, s.Activity), Ct);
+        Assert.Equal(
+            [("tenant-a", "Contacts", T0, 0, TimeSpan.Zero, false), ("tenant-a", "Invoices", T0.AddMinutes(3), 3, TimeSpan.FromMinutes(1), false)],
+            read.OrderBy(a => a.Endpoint, StringComparer.Ordinal).Select(a => (a.TenantId, a.Endpoint, a.LastEvent, a.Gaps, a.UsualGap, a.Triggered)));
+
+        var now = T0.AddMinutes(3 + 10).AddSeconds(1);
+        var taken = await Task.WhenAll(stores.Select(store => Task.Run(() => store.UpdateSequenceAsync(
+            state =>
+            {
+                var watch = new QuietWatch(state.Activity);
+                var quiet = watch.TakeQuiet(now, options);
+                return (state with { Activity = watch.Activity }, quiet);
+            },
+            Ct))));
+        var all = taken.SelectMany(t => t).ToList();
+        Assert.Equal(("tenant-a", "Invoices"), (Assert.Single(all).TenantId, all[0].Endpoint));
+        Assert.True(Assert.Single(await NewStore(time).UpdateSequenceAsync(s => (s, s.Activity.Where(a => a.Endpoint == "Invoices").ToList()), Ct)).Triggered);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_record_claimed_by_two_instances_at_once_is_claimed_once_and_forgetting_it_lets_it_be_claimed_again()
     {
         var time = new FakeTimeProvider(T0);

@@ -141,6 +141,14 @@ public sealed class SqliteStateDatabase
             from_sequence INTEGER NOT NULL,
             to_sequence INTEGER NOT NULL,
             opened_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS webhook_activity (
+            tenant_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            last_event TEXT NOT NULL,
+            gaps INTEGER NOT NULL,
+            usual_gap_ms INTEGER NOT NULL,
+            triggered INTEGER NOT NULL,
+            PRIMARY KEY (tenant_id, endpoint));
         CREATE TABLE IF NOT EXISTS webhook_sent (
             tenant_id TEXT NOT NULL,
             endpoint TEXT NOT NULL,

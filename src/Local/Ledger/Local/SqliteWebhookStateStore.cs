@@ -5,7 +5,7 @@ namespace XeroSync.Ledger.Local;
 
 /// <summary>
 /// <see cref="IWebhookStateStore"/> over the local SQLite state file: <c>webhook_sequence</c> (the highest sequence seen)
-/// and <c>webhook_holes</c>, and <c>webhook_sent</c> (per record, the latest event time sent for reading, kept 48 hours:
+/// and <c>webhook_holes</c>, <c>webhook_activity</c> (per organisation and endpoint, how webhook events arrive: <see cref="QuietWatch"/>), and <c>webhook_sent</c> (per record, the latest event time sent for reading, kept 48 hours:
 /// Xero retries a payload for 24). Each update reads and writes inside one <c>BEGIN IMMEDIATE</c> transaction, so
 /// processes sharing the file take turns.
 /// </summary>
@@ -49,10 +49,21 @@ public sealed class SqliteWebhookStateStore : IWebhookStateStore
             }
         }
 
-        var (state, result) = decide(new SequenceState(highest, holes));
+        var activity = new List<CategoryActivity>();
+        await using (var read = Command(connection, transaction, "SELECT tenant_id, endpoint, last_event, gaps, usual_gap_ms, triggered FROM webhook_activity ORDER BY tenant_id, endpoint"))
+        {
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                activity.Add(new CategoryActivity(reader.GetString(0), reader.GetString(1), SqliteStateDatabase.ParseTime(reader.GetString(2)), reader.GetInt32(3), TimeSpan.FromMilliseconds(reader.GetInt64(4)), reader.GetInt64(5) != 0));
+            }
+        }
+
+        var (state, result) = decide(new SequenceState(highest, holes) { Activity = activity });
         await using (var write = Command(connection, transaction, """
             INSERT INTO webhook_sequence (id, highest) VALUES (1, $highest) ON CONFLICT (id) DO UPDATE SET highest = excluded.highest;
             DELETE FROM webhook_holes;
+            DELETE FROM webhook_activity;
             """))
         {
             write.Parameters.AddWithValue("$highest", state.Highest is { } h ? h : DBNull.Value);
@@ -65,6 +76,18 @@ public sealed class SqliteWebhookStateStore : IWebhookStateStore
             insert.Parameters.AddWithValue("$from", hole.From);
             insert.Parameters.AddWithValue("$to", hole.To);
             insert.Parameters.AddWithValue("$opened", SqliteStateDatabase.FormatTime(hole.OpenedAt));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var a in state.Activity)
+        {
+            await using var insert = Command(connection, transaction, "INSERT INTO webhook_activity (tenant_id, endpoint, last_event, gaps, usual_gap_ms, triggered) VALUES ($tenant, $endpoint, $last, $gaps, $usual, $triggered)");
+            insert.Parameters.AddWithValue("$tenant", a.TenantId);
+            insert.Parameters.AddWithValue("$endpoint", a.Endpoint);
+            insert.Parameters.AddWithValue("$last", SqliteStateDatabase.FormatTime(a.LastEvent));
+            insert.Parameters.AddWithValue("$gaps", a.Gaps);
+            insert.Parameters.AddWithValue("$usual", (long)a.UsualGap.TotalMilliseconds);
+            insert.Parameters.AddWithValue("$triggered", a.Triggered ? 1 : 0);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -5,7 +5,8 @@ namespace XeroSync.Ledger.Firestore;
 
 /// <summary>
 /// <see cref="IWebhookStateStore"/> on Firestore, shared by every Dispatcher instance: <c>{prefix}webhook_sequence/xero</c>
-/// holds the highest sequence seen and the open holes (Xero numbers events per webhook subscription: one document),
+/// holds the highest sequence seen, the open holes and, per organisation and endpoint, how webhook events arrive
+/// (<see cref="QuietWatch"/>; Xero numbers events per webhook subscription: one document),
 /// <c>{prefix}webhook_sent/{tenant}~{endpoint}~{record}</c> the latest event time sent for reading of a record (integer
 /// microseconds since the epoch) and <c>expireAt</c>, a day past Xero's 24 hours of retries (Terraform's TTL policy deletes
 /// it then). Each update writes under a precondition on the documents as read, so two instances deciding on the same
@@ -213,6 +214,7 @@ public sealed class FirestoreWebhookStateStore : IWebhookStateStore
     private static SequenceState ReadSequence(FirestoreDocument document)
     {
         var holes = document.Field("holes")?.ArrayValue?.Values ?? [];
+        var activity = document.Field("activity")?.ArrayValue?.Values ?? [];
         return new SequenceState(
             FirestoreFields.Integer(document, "highest"),
             [
@@ -220,7 +222,19 @@ public sealed class FirestoreWebhookStateStore : IWebhookStateStore
                     f["from"].AsInteger() ?? 0,
                     f["to"].AsInteger() ?? 0,
                     FirestoreDocumentId.FromMicros(f["openedAtMicros"].AsInteger() ?? 0))),
-            ]);
+            ])
+        {
+            Activity =
+            [
+                .. activity.Select(a => a.MapValue?.Fields).OfType<IReadOnlyDictionary<string, FirestoreValue>>().Select(f => new CategoryActivity(
+                    f["tenantId"].StringValue ?? string.Empty,
+                    f["endpoint"].StringValue ?? string.Empty,
+                    FirestoreDocumentId.FromMicros(f["lastEventMicros"].AsInteger() ?? 0),
+                    (int)(f["gaps"].AsInteger() ?? 0),
+                    TimeSpan.FromMilliseconds(f["usualGapMillis"].AsInteger() ?? 0),
+                    f["triggered"].BooleanValue ?? false)),
+            ],
+        };
     }
 
     private static Dictionary<string, FirestoreValue> WriteSequence(SequenceState state) => new()
@@ -233,6 +247,18 @@ public sealed class FirestoreWebhookStateStore : IWebhookStateStore
                 ["from"] = FirestoreValue.FromInteger(h.From),
                 ["to"] = FirestoreValue.FromInteger(h.To),
                 ["openedAtMicros"] = FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(h.OpenedAt)),
+            })),
+        ]),
+        ["activity"] = FirestoreValue.FromArray(
+        [
+            .. state.Activity.Select(a => FirestoreValue.FromMap(new Dictionary<string, FirestoreValue>
+            {
+                ["tenantId"] = FirestoreValue.FromString(a.TenantId),
+                ["endpoint"] = FirestoreValue.FromString(a.Endpoint),
+                ["lastEventMicros"] = FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(a.LastEvent)),
+                ["gaps"] = FirestoreValue.FromInteger(a.Gaps),
+                ["usualGapMillis"] = FirestoreValue.FromInteger((long)a.UsualGap.TotalMilliseconds),
+                ["triggered"] = FirestoreValue.FromBoolean(a.Triggered),
             })),
         ]),
     };
