@@ -108,7 +108,7 @@ public sealed record EndpointState(
     /// or failed one stays as it is). Asked by the loader before it records the load, so that a load that completes the
     /// endpoint advances its watermark first and records both in one write.
     /// </summary>
-    public EndpointState WithManifestLoaded(ManifestState from) => from is ManifestState.Claimed or ManifestState.Written
+    public EndpointState WithManifestLoaded(ManifestState from) => from.AwaitsLoad()
         ? this with { ManifestsLoaded = ManifestsLoaded + 1 }
         : this;
 

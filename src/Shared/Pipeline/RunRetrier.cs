@@ -80,7 +80,7 @@ public sealed partial class RunRetrier(
             foreach (var manifest in await ledger.GetManifestsAsync(key, cancellationToken))
             {
                 // Claimed and not loaded: its object now exists (written above, or earlier) and its finalize event may have been lost.
-                if (manifest.State is ManifestState.Claimed or ManifestState.Written)
+                if (manifest.State.AwaitsLoad())
                 {
                     var outcome = await loader.HandleAsync(ObjectNames.Manifest(run.RunId, state.TenantId, endpoint, manifest.Sequence), cancellationToken);
                     loaded += outcome.Kind == HandlerOutcomeKind.Ack ? 1 : 0;

@@ -520,7 +520,7 @@ public sealed class SqliteRunLedger : IRunLedger
         else
         {
             // A claim not loaded yet: its writer may have crashed before the object existed, so hand it out again.
-            var unwritten = (await ReadManifestsAsync(connection, transaction, key, cancellationToken)).FirstOrDefault(m => m.State is ManifestState.Claimed or ManifestState.Written);
+            var unwritten = (await ReadManifestsAsync(connection, transaction, key, cancellationToken)).FirstOrDefault(m => m.State.AwaitsLoad());
             if (unwritten is null)
             {
                 return null;

@@ -499,7 +499,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             {
                 // A claim not loaded yet: its writer may have crashed before the object existed, so hand it out again.
                 if (state.ManifestsClaimed <= state.ManifestsLoaded + state.ManifestsFailed ||
-                    manifests.FirstOrDefault(m => m.Record.State is ManifestState.Claimed or ManifestState.Written) is not { } unwritten)
+                    manifests.FirstOrDefault(m => m.Record.State.AwaitsLoad()) is not { } unwritten)
                 {
                     return null;
                 }
@@ -1114,8 +1114,7 @@ public sealed class FirestoreRunLedger : IRunLedger
             var manifests = ReadManifests(endpoint);
 
             // Forward only: Claimed (or an earlier version's Written) -> Loaded | Failed; Loaded and Failed are final.
-            if (manifests.FirstOrDefault(m => m.Record.Sequence == sequence) is not { } stored ||
-                stored.Record.State is not ({ } from and (ManifestState.Claimed or ManifestState.Written)) || from == target)
+            if (manifests.FirstOrDefault(m => m.Record.Sequence == sequence) is not { } stored || !stored.Record.State.AwaitsLoad())
             {
                 return;
             }

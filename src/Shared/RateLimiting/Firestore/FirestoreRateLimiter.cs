@@ -111,6 +111,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     public const int AppBlockCount = 64;
 
     private const int MaxAppClaimsPerRefresh = 16;
+    private const string WantedField = "wantedUntilMicros";
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ClaimHorizon = TimeSpan.FromSeconds(5);
@@ -430,6 +431,10 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>Until when an ask for the tenant's blocks stands in its document (MinValue: none, or cleared).</summary>
+    private static DateTimeOffset WantedUntil(FirestoreDocument? tenant) =>
+        tenant?.Field(WantedField)?.AsInteger() is { } until ? FirestoreDocumentId.FromMicros(until) : DateTimeOffset.MinValue;
+
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static TimeSpan Jittered(TimeSpan delay) =>
@@ -724,9 +729,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         }
 
         var tenant = (await _client.BatchGetAsync([TenantDoc(state.TenantId)], cancellationToken: CancellationToken.None))[0].Document;
-        var wanted = tenant?.Field("wantedUntilMicros")?.AsInteger() is { } until ? FirestoreDocumentId.FromMicros(until) : DateTimeOffset.MinValue;
-
-        return wanted > now;
+        return WantedUntil(tenant) > now;
     }
 
     /// <summary>
@@ -748,11 +751,11 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
         // Read just before asking: another waiting instance's ask may already stand (instances refresh only every few seconds).
         var tenant = (await _client.BatchGetAsync([TenantDoc(state.TenantId)], cancellationToken: cancellationToken))[0].Document;
-        if (tenant?.Field("wantedUntilMicros")?.AsInteger() is { } standing && FirestoreDocumentId.FromMicros(standing) > now)
+        if (WantedUntil(tenant) is var standing && standing > now)
         {
             lock (state.Gate)
             {
-                state.WantedUntil = FirestoreDocumentId.FromMicros(standing);
+                state.WantedUntil = standing;
             }
 
             return;
@@ -765,7 +768,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         }
 
         await _client.CommitAsync(
-            [FirestoreWrite.Transform(TenantDoc(state.TenantId), [FirestoreFieldTransform.MaximumOf("wantedUntilMicros", FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until)))])],
+            [FirestoreWrite.Transform(TenantDoc(state.TenantId), [FirestoreFieldTransform.MaximumOf(WantedField, FirestoreValue.FromInteger(FirestoreDocumentId.ToMicros(until)))])],
             cancellationToken: cancellationToken);
         LogBlocksWanted(state.TenantId);
     }
@@ -902,7 +905,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                 {
                     // Its ask is answered: holders stop releasing for it (another instance still waiting asks again).
                     await _client.CommitAsync(
-                        [FirestoreWrite.Merge(TenantDoc(state.TenantId), new Dictionary<string, FirestoreValue> { ["wantedUntilMicros"] = FirestoreValue.FromInteger(0) })],
+                        [FirestoreWrite.Merge(TenantDoc(state.TenantId), new Dictionary<string, FirestoreValue> { [WantedField] = FirestoreValue.FromInteger(0) })],
                         cancellationToken: cancellationToken);
                     lock (state.Gate)
                     {
@@ -945,7 +948,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                     state.DeferredUntil = Later(state.DeferredUntil, FirestoreDocumentId.FromMicros(deferred));
                 }
 
-                state.WantedUntil = tenant.Field("wantedUntilMicros")?.AsInteger() is { } wanted ? FirestoreDocumentId.FromMicros(wanted) : DateTimeOffset.MinValue;
+                state.WantedUntil = WantedUntil(tenant);
             }
         }
 
