@@ -75,18 +75,24 @@ public sealed partial class InProcessRateLimiter : IRateLimiter, IDisposable
             }
 
             inFlight.Release();
+            var (wait, why) = (reservation.WaitFor, reservation.Why);
             if (reservation.DayDeniedUntil is { } until)
             {
-                return XeroPermit.Denied(PermitDenial.DayLimit, until);
+                // A day reset close at hand is waited for like a 429's pause; a later one defers the organisation.
+                if (_options.DayWait(until, now) is not { } dayWait)
+                {
+                    return XeroPermit.Denied(PermitDenial.DayLimit, until);
+                }
+
+                (wait, why) = (dayWait, PermitWaitReason.Paused);
             }
 
-            var wait = reservation.WaitFor;
             if (deadline != DateTimeOffset.MaxValue && now + wait > deadline)
             {
-                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, reservation.Why);
+                return XeroPermit.Denied(PermitDenial.WaitTooLong, now + wait, why);
             }
 
-            if (reservation.Why == PermitWaitReason.InFlight)
+            if (why == PermitWaitReason.InFlight)
             {
                 // Waiting for calls in flight: the end of one of this process's wakes it at once; a poll covers the others'.
                 using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -23,4 +23,17 @@ public sealed class RateLimitOptions
 
     /// <summary>Used when a 429 carries no usable Retry-After.</summary>
     public TimeSpan FallbackRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A day-limit 429 whose reset (its Retry-After) is at most this far off is waited out as a minute-limit 429 is: Xero's day
+    /// is a rolling 24 hours, so its reset may be seconds away, and deferring the organisation's pages to a retry for that
+    /// would leave the run partial for nothing. A later reset defers them (<see cref="PermitDenial.DayLimit"/>).
+    /// </summary>
+    public TimeSpan DayWaitLimit { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a caller waits for a day limit that ends at <paramref name="until"/>: the time to it when that is within
+    /// <see cref="DayWaitLimit"/>, null when the organisation is to be deferred instead.
+    /// </summary>
+    public TimeSpan? DayWait(DateTimeOffset until, DateTimeOffset now) => until - now is var wait && wait <= DayWaitLimit ? wait : null;
 }

@@ -144,9 +144,10 @@ public sealed partial class XeroApiClient
                     (Client: this, Query: query, Counters: counters, Refresh: refreshedToken),
                     cancellationToken);
             }
-            catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && ex.Detail != nameof(RateLimitProblem.Day) && counters.Throttles < MaxThrottlesPerPage)
+            catch (XeroApiException ex) when (ex.Failure == XeroFailure.RateLimited && counters.Throttles < MaxThrottlesPerPage)
             {
-                // Minute, concurrent and app-minute 429s: the limiter has been told; waiting for the next permit is the back-off.
+                // The limiter has been told; waiting for the next permit is the back-off. A day 429 whose reset is not close
+                // at hand makes the next permit a day-limit denial (DayLimitReached): the page is deferred, not retried.
                 continue;
             }
             catch (XeroApiException ex) when (ex.Failure == XeroFailure.AccessDenied && ex.StatusCode == 401 && !refreshedToken && IsExpiredToken(ex.Detail))

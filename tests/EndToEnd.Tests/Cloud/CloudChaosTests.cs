@@ -5,7 +5,8 @@ namespace XeroSync.Tests.Cloud;
 /// <summary>
 /// The cloud shape under every fault at once (issue 11's chaos list; the local twin is <c>LocalChaosTests</c>):
 /// 5 % 5xx, 2 % 429 of each kind (minute, concurrent, app-minute), 1 % answers slower than the attempt timeout,
-/// 2 % truncated bodies, one token revocation, and every Pub/Sub message and finalize event delivered twice. The
+/// 2 % truncated bodies, one token revocation, one day 429 whose Retry-After is seconds (Xero's day is a rolling 24 hours),
+/// and every Pub/Sub message and finalize event delivered twice. The
 /// simulator's log proves each fault happened and the Worker's push record proves each message came twice; the
 /// warehouse must then equal the simulator's records (latest views and raw tables) and the run must be complete.
 /// </summary>
@@ -43,6 +44,9 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    /// <summary>The day 429's Retry-After: its reset is seconds away, so the organisation waits for it rather than deferring.</summary>
+    private static readonly TimeSpan DayRetryAfter = TimeSpan.FromSeconds(10);
+
     private static SimulatorFaults Chaos => new()
     {
         ServerErrorRate = 0.05,
@@ -55,6 +59,8 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
         TimeoutDuration = TimeSpan.FromSeconds(AttemptTimeoutSeconds * 10),
         TruncateRate = 0.02,
         RevokeAccessTokensAtCall = 10,
+        DayThrottleAtCall = 20,
+        DayRetryAfter = DayRetryAfter,
     };
 
     [Fact(Timeout = 1_800_000)]
@@ -83,11 +89,17 @@ public sealed class CloudChaosTests(GoogleEmulators emulators)
         foreach (var kind in new[]
         {
             SimulatedFault.MinuteThrottle, SimulatedFault.ConcurrentThrottle, SimulatedFault.AppMinuteThrottle,
-            SimulatedFault.Timeout, SimulatedFault.Truncate, SimulatedFault.RevokeAccessTokens,
+            SimulatedFault.Timeout, SimulatedFault.Truncate, SimulatedFault.RevokeAccessTokens, SimulatedFault.DayThrottle,
         })
         {
             Assert.True(cloud.Truth.Faulted(kind) > 0, $"no {kind} fault happened; {counts}");
         }
+
+        // Exactly one day 429, and its page was asked for again only once its Retry-After had passed (waited out, not deferred:
+        // the run completed without a retry).
+        var day = Assert.Single(log, r => r.Fault == SimulatedFault.DayThrottle);
+        var again = log.First(r => r.Time > day.Time && r.TenantId == day.TenantId && r.PathAndQuery == day.PathAndQuery);
+        Assert.True(again.Time - day.Time >= DayRetryAfter, $"{day.PathAndQuery} asked again {again.Time - day.Time} after its day 429");
 
         // Slower than the attempt timeout: the Worker gave up (499) long before the simulator's hang ended.
         Assert.All(log.Where(r => r.Fault == SimulatedFault.Timeout), r => Assert.Equal(499, r.StatusCode));

@@ -123,6 +123,36 @@ public sealed class FirestoreRateLimiterTests
         Assert.True(after.IsGranted);
     }
 
+    /// <summary>
+    /// Xero's day is a rolling 24 hours: its 429's Retry-After may be seconds. Every instance waits for a reset within the
+    /// configured day wait as for a minute 429's pause (a caller that cannot wait is told the reset, not that the day is
+    /// spent), and calls again after it; a reset past the day wait defers the organisation.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(30, true)]
+    [InlineData(120, false)]
+    public async Task A_day_429_whose_reset_is_within_the_day_wait_is_a_pause_on_every_instance(int retryAfterSeconds, bool waited)
+    {
+        var instances = Instances(3, new RateLimitOptions { DayWaitLimit = TimeSpan.FromSeconds(90) });
+        var at = _time.GetUtcNow();
+        var reset = at + TimeSpan.FromSeconds(retryAfterSeconds);
+        await instances[0].ObserveAsync("t1", new RateLimitObservation(at, 10, 0, 9000, RateLimitProblem.Day, TimeSpan.FromSeconds(retryAfterSeconds)), Ct);
+        _time.Advance(FirestoreRateLimiter.RefreshInterval);
+        foreach (var instance in instances)
+        {
+            var denied = await instance.AcquireAsync("t1", TimeSpan.FromSeconds(1), Ct);
+            Assert.Equal(waited ? PermitDenial.WaitTooLong : PermitDenial.DayLimit, denied.Denial);
+            Assert.Equal(reset, denied.RetryAt);
+        }
+
+        if (waited)
+        {
+            _time.Advance(reset - _time.GetUtcNow());
+            await using var after = await instances[2].AcquireAsync("t1", TimeSpan.Zero, Ct);
+            Assert.True(after.IsGranted, $"denied after the reset: {after.Denial}");
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_day_429_makes_every_instance_deny_with_day_limit()
     {

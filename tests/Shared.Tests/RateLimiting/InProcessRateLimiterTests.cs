@@ -194,6 +194,37 @@ public sealed class InProcessRateLimiterTests : IDisposable
         await (await Granted(limiter)).DisposeAsync();
     }
 
+    /// <summary>
+    /// Xero's day is a rolling 24 hours: its 429's Retry-After may be seconds. A reset within the configured wait is waited
+    /// for as a minute 429's pause is (the permit comes at the reset, not a deferral); one past it defers the organisation.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(30, 120, true)]
+    [InlineData(120, 120, true)]
+    [InlineData(121, 120, false)]
+    [InlineData(30, 0, false)]
+    public async Task A_day_429_whose_reset_is_within_the_day_wait_is_waited_out_and_a_later_one_defers(int retryAfterSeconds, int dayWaitSeconds, bool waited)
+    {
+        var time = new ParkingClock(Start);
+        using var limiter = Create(time, o => o.DayWaitLimit = TimeSpan.FromSeconds(dayWaitSeconds));
+        var retryAfter = TimeSpan.FromSeconds(retryAfterSeconds);
+        await limiter.ObserveAsync(Tenant, new RateLimitObservation(time.GetUtcNow(), 10, 0, 9000, RateLimitProblem.Day, retryAfter), Token);
+        if (waited)
+        {
+            // A caller that cannot wait that long is told to come back at the reset, not that the day is spent.
+            var impatient = await limiter.AcquireAsync(Tenant, retryAfter - TimeSpan.FromSeconds(1), Token);
+            Assert.Equal(PermitDenial.WaitTooLong, impatient.Denial);
+            Assert.Equal(Start + retryAfter, impatient.RetryAt);
+            await AssertPendingUntil(time, () => limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token).AsTask(), retryAfter);
+        }
+        else
+        {
+            var permit = await limiter.AcquireAsync(Tenant, Timeout.InfiniteTimeSpan, Token);
+            Assert.Equal(PermitDenial.DayLimit, permit.Denial);
+            Assert.Equal(Start + retryAfter, permit.RetryAt);
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_day_429_holds_until_its_reset_though_a_call_made_before_it_answers_later_with_calls_remaining()
     {

@@ -57,7 +57,7 @@ public sealed class XeroApiClientTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Day_429_from_xero_is_rate_limited_with_detail_day()
+    public async Task A_day_429_from_xero_with_a_far_reset_defers_the_tenant_after_that_one_call()
     {
         await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions { Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0, DailyLimit = 1 });
 
@@ -68,10 +68,35 @@ public sealed class XeroApiClientTests
 
         await using var fresh = h.WithFreshLimiter();
         var ex = await Assert.ThrowsAsync<XeroApiException>(() => fresh.Client.GetPageAsync(h.Query("Items"), Token));
-        Assert.True(ex.Failure == XeroFailure.RateLimited && ex.Detail == "Day", $"{ex.Failure} {ex.Detail}");
-        Assert.Equal(429, ex.StatusCode);
-        Assert.NotNull(ex.RetryAt);
+        Assert.Equal(XeroFailure.DayLimitReached, ex.Failure);
+
+        // The simulator's day is the calendar day: its reset is hours away, far past a minute's wait.
+        Assert.True(ex.RetryAt > h.Clock.GetUtcNow() + TimeSpan.FromMinutes(1), $"retry at {ex.RetryAt}");
         Assert.Equal(1, h.State.Throttled(h.Tenant(), "day"));
+        Assert.Equal(2, h.State.ApiCalls(h.Tenant()) + h.State.Throttled(h.Tenant()));
+        Assert.Equal(1, ex.Usage?.Calls);
+    }
+
+    /// <summary>
+    /// Xero's day is a rolling 24 hours, so a day 429's Retry-After may be seconds: the page waits for it (as for a minute
+    /// 429) and arrives, one call after the 429 and not before its Retry-After has passed.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_day_429_from_xero_with_a_reset_seconds_away_is_waited_out_and_the_page_arrives()
+    {
+        var retryAfter = TimeSpan.FromSeconds(20);
+        await using var h = await XeroClientHarness.StartAsync(o => new SimulatorOptions
+        {
+            Clock = o.Clock, Tenants = 1, Scale = o.Scale, CreatedAt = o.CreatedAt, ChangesPerMinute = 0,
+            Faults = new SimulatorFaults { DayThrottleAtCall = 1, DayRetryAfter = retryAfter },
+        });
+
+        using var page = await h.DriveThroughRejectionAsync(h.Query("Items"));
+        Assert.Equal(1, page.Throttles);
+        var log = h.State.Requests.Where(r => r.TenantId == h.Tenant()).ToList();
+        Assert.Equal([429, 200], log.Select(r => r.StatusCode));
+        Assert.Equal("day", log[0].Problem);
+        Assert.True(log[1].Time - log[0].Time >= retryAfter, $"called again {log[1].Time - log[0].Time} after the day 429");
     }
 
     [Fact(Timeout = 60_000)]

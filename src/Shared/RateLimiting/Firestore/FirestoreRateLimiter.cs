@@ -212,12 +212,19 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
                         state.Subtracted.Clear();
                     }
 
+                    // A day reset close at hand is waited for like a 429's pause; a later one defers the organisation.
+                    var dayPaused = DateTimeOffset.MinValue;
                     if (state.DeferredUntil > now)
                     {
-                        return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
+                        if (_options.DayWait(state.DeferredUntil, now) is null)
+                        {
+                            return XeroPermit.Denied(PermitDenial.DayLimit, state.DeferredUntil);
+                        }
+
+                        dayPaused = state.DeferredUntil;
                     }
 
-                    var paused = Later(state.PausedUntil, AppPausedUntil());
+                    var paused = Later(Later(state.PausedUntil, AppPausedUntil()), dayPaused);
                     if (paused > now)
                     {
                         wait = paused - now;
@@ -317,7 +324,9 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
 
             if (observation.DayRemaining is int dayRemaining)
             {
-                ApplyDayAnswer(state, dayRemaining, permit, at, tenantTransforms);
+                // A day 429's Retry-After says when the day resets; only a count at zero without one needs the fallback.
+                var resetKnown = observation.Problem == RateLimitProblem.Day && observation.RetryAfter is not null;
+                ApplyDayAnswer(state, dayRemaining, permit, at, resetKnown, tenantTransforms);
             }
 
             switch (observation.Problem)
@@ -446,7 +455,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
     /// and not yet answered (they may not be in it) and those not sent yet. An answer read late (<see cref="DayAnswer"/>)
     /// is from a call Xero counted earlier: if that call was taken off the lower one's count, it is given back.
     /// </summary>
-    private static void ApplyDayAnswer(TenantLimits state, int dayRemaining, long? permit, DateTimeOffset at, List<FirestoreFieldTransform> transforms)
+    private static void ApplyDayAnswer(TenantLimits state, int dayRemaining, long? permit, DateTimeOffset at, bool resetKnown, List<FirestoreFieldTransform> transforms)
     {
         if (DayAnswer.IsReadLate(state.DayRaw, state.DayRawAt, dayRemaining, at))
         {
@@ -464,7 +473,7 @@ public sealed partial class FirestoreRateLimiter : IRateLimiter, IDisposable, IA
         state.DayObservedAt = at;
         state.DayRaw = dayRemaining;
         state.DayRawAt = at;
-        if (dayRemaining <= 0)
+        if (dayRemaining <= 0 && !resetKnown)
         {
             Defer(state, at + TimeSpan.FromHours(1), transforms);
         }
