@@ -74,16 +74,17 @@ public sealed class LocalPipeline : IAsyncDisposable
         var pipelineOptions = Options.Create(settings.Pipeline);
         var manifests = new ManifestWriter(Ledger, Objects);
         var verifier = new EndpointVerifier(Ledger, publisher, pipelineOptions, loggers.CreateLogger<EndpointVerifier>());
-        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, manifests, verifier, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         var sweeper = new DeletionSweeper(Objects, _warehouse, Ledger, time, loggers.CreateLogger<DeletionSweeper>());
+        var coordinator = new EndpointCoordinator(Ledger, manifests, verifier, Watermarks, sweeper, pipelineOptions);
+        _fetchHandler = new FetchRequestHandler(xero, Ledger, Objects, publisher, coordinator, Watermarks, pipelineOptions, time, loggers.CreateLogger<FetchRequestHandler>());
         var freshness = new FreshnessRecorder(Freshness, time, loggers.CreateLogger<FreshnessRecorder>());
-        _loader = new ManifestLoader(Objects, _warehouse, Ledger, Watermarks, sweeper, freshness, pipelineOptions, loggers.CreateLogger<ManifestLoader>());
+        _loader = new ManifestLoader(Objects, _warehouse, Ledger, coordinator, freshness, loggers.CreateLogger<ManifestLoader>());
         Egress = new EgressBudget(Ledger, pipelineOptions, time, loggers.CreateLogger<EgressBudget>());
-        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, manifests, Egress, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
+        _reconciler = new ReconcileStarter(xero, Ledger, _warehouse, publisher, coordinator, Egress, pipelineOptions, time, loggers.CreateLogger<ReconcileStarter>());
         _usage = new UsageRecorder(Ledger, Objects, _warehouse, time, loggers.CreateLogger<UsageRecorder>());
-        _starter = new RunStarter(xero, Ledger, Watermarks, publisher, _warehouse, manifests, Egress, time, loggers.CreateLogger<RunStarter>());
+        _starter = new RunStarter(xero, Ledger, Watermarks, publisher, _warehouse, coordinator, Egress, time, loggers.CreateLogger<RunStarter>());
         TargetedRuns = new TargetedRunStarter(xero, Ledger, publisher, freshness, time, loggers.CreateLogger<TargetedRunStarter>());
-        _retrier = new RunRetrier(Ledger, Watermarks, publisher, manifests, _loader, verifier, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
+        _retrier = new RunRetrier(Ledger, Watermarks, publisher, coordinator, _loader, pipelineOptions, time, loggers.CreateLogger<RunRetrier>());
 
         _fetchQueue.OnDeadLettered = (request, reason, ct) => _fetchHandler.MarkUndeliveredAsync(request, reason, ct);
         _fetchQueue.Start((message, ct) => _fetchHandler.HandleAsync(message.Body, ct));

@@ -118,6 +118,7 @@ public static class CloudPipelineExtensions
 
         services.AddSingleton<ManifestWriter>();
         services.AddSingleton<EndpointVerifier>();
+        services.AddSingleton<EndpointCoordinator>();
         services.AddSingleton<FetchRequestHandler>();
         services.AddSingleton<DeletionSweeper>();
         services.AddSingleton<FreshnessRecorder>();

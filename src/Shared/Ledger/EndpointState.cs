@@ -91,6 +91,9 @@ public sealed record EndpointState(
     /// <summary>Nothing more happens without a retry: settled, verified, every done page listed, every manifest loaded or failed.</summary>
     public bool IsFinished => IsSettled && !AwaitsVerification && Unlisted == 0 && ManifestsClaimed > 0 && ManifestsLoaded + ManifestsFailed == ManifestsClaimed;
 
+    /// <summary>A claimed manifest is neither loaded nor failed: its object is to exist, and its load is awaited.</summary>
+    public bool HasUnloadedManifests => ManifestsClaimed > ManifestsLoaded + ManifestsFailed;
+
     /// <summary>The tenant may not read this endpoint at all (refused on its first page).</summary>
     public bool IsSkipped => NotEntitled > 0 && Done == 0 && Failed + Deferred == 0;
 

@@ -1,9 +1,8 @@
 namespace XeroSync.Ledger;
 
 /// <summary>
-/// The decision of what an endpoint needs next, from its state record alone (no I/O). The fetch handler asks it after a
-/// delivery's pages and acts only on what it says; the retrier and the loader still read <see cref="EndpointState"/>'s
-/// own properties, which this decision is built from.
+/// The decision of what an endpoint needs next, from its state record alone (no I/O). <see cref="Pipeline.EndpointCoordinator"/>,
+/// which every caller asks to move an endpoint on, acts only on what it says.
 /// </summary>
 public static class EndpointSteps
 {

@@ -14,9 +14,9 @@ namespace XeroSync.Pipeline;
 /// The Worker's fetch step for one FetchRequest. For each page: a claim on the page in the ledger (its lease,
 /// renewed while held), a permit, the Xero call, the NDJSON object (create-if-absent), then the page recorded
 /// as done. Page 1 of a paged endpoint opens and publishes the remaining ranges; sequential endpoints (Journals
-/// offsets, page-only endpoints) open and publish their continuation. The ledger decides when the endpoint is
-/// settled; the verifier checks its reads against what Xero holds (re-reading what moved), and the manifest writer
-/// then claims and writes its manifest. Idempotent: a done page is never fetched
+/// offsets, page-only endpoints) open and publish their continuation. After the delivery's pages the
+/// <see cref="EndpointCoordinator"/> moves the endpoint on once they settled it: its reads checked against what Xero
+/// holds (re-reading what moved), then its manifest claimed and written. Idempotent: a done page is never fetched
 /// again; a page another delivery holds is watched until its holder renews the lease (alive: the page is left to it and
 /// this delivery moves on or ends) or lets it lapse (gone: taken over), so no delivery is held open on another's work.
 /// A listed endpoint with details (Budgets, ContactGroups) publishes its detail endpoint's page 1 once its list page
@@ -28,8 +28,7 @@ public sealed partial class FetchRequestHandler(
     IRunLedger ledger,
     IObjectStore objects,
     IFetchRequestPublisher publisher,
-    ManifestWriter manifests,
-    EndpointVerifier verifier,
+    EndpointCoordinator coordinator,
     IWatermarkStore watermarks,
     IOptions<PipelineOptions> options,
     TimeProvider time,
@@ -59,33 +58,15 @@ public sealed partial class FetchRequestHandler(
             return outcome;
         }
 
-        await AdvanceAsync(request, run, state.Key, state.Endpoint, cancellationToken);
+        // After the delivery's pages, the endpoint moves on (verified, its manifest written) when they settled it.
+        await coordinator.AdvanceAsync(run, state.Key, state.Endpoint, request, cancellationToken);
         if (state.Details is { } details)
         {
             // The list may have ended its details' page 1 (failed, deferred, not entitled): their manifest is due too.
-            await AdvanceAsync(request, run, state.DetailsKey, details, cancellationToken);
+            await coordinator.AdvanceAsync(run, state.DetailsKey, details, request, cancellationToken);
         }
 
         return outcome;
-    }
-
-    /// <summary>
-    /// After a delivery's pages: what the endpoint needs next (<see cref="EndpointSteps"/>), done here when it is this
-    /// service's to do: verify its reads, then claim and write its manifest (or finish a claimed one). While pages are still
-    /// being read there is nothing to do and nothing more is read.
-    /// </summary>
-    private async Task AdvanceAsync(FetchRequest request, RunInfo run, EndpointKey key, XeroEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        var next = EndpointSteps.Next(await ledger.GetEndpointAsync(key, cancellationToken));
-        if (next == EndpointStep.Verify)
-        {
-            await verifier.VerifyAsync(request with { Endpoint = endpoint.Name }, cancellationToken);
-        }
-
-        if (next is EndpointStep.Verify or EndpointStep.WriteManifest or EndpointStep.AwaitLoads)
-        {
-            await manifests.TryWriteAsync(run, key, endpoint, cancellationToken);
-        }
     }
 
     /// <summary>
@@ -117,12 +98,12 @@ public sealed partial class FetchRequestHandler(
                 // The list was never read, so nobody will publish its details: they end with it.
                 var detailsKey = key with { Endpoint = details.Name };
                 await ledger.RecordPageEndedAsync(detailsKey, 1, null, PageStatus.Failed, $"the {endpoint.Name} list was not read: {reason}", cancellationToken);
-                await manifests.TryWriteAsync(run, detailsKey, details, cancellationToken);
+                await coordinator.AdvanceAsync(run, detailsKey, details, null, cancellationToken);
             }
         }
 
         Log.Undelivered(logger, request.RunId, request.TenantId, request.Endpoint, request.FirstPage, request.LastPage);
-        await manifests.TryWriteAsync(run, key, endpoint, cancellationToken);
+        await coordinator.AdvanceAsync(run, key, endpoint, null, cancellationToken);
     }
 
     private async Task<IReadOnlyList<(int Page, long? Offset)>> UnfinishedResponsibilityAsync(FetchRequest request, XeroEndpoint endpoint, EndpointKey key, CancellationToken cancellationToken)

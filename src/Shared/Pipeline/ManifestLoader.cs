@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Storage;
@@ -21,10 +20,8 @@ public sealed partial class ManifestLoader(
     IObjectStore objects,
     IWarehouse warehouse,
     IRunLedger ledger,
-    IWatermarkStore watermarks,
-    DeletionSweeper sweeper,
+    EndpointCoordinator coordinator,
     FreshnessRecorder freshness,
-    IOptions<PipelineOptions> options,
     ILogger<ManifestLoader> logger)
 {
     public async Task<HandlerOutcome> HandleAsync(string objectName, CancellationToken cancellationToken)
@@ -99,42 +96,17 @@ public sealed partial class ManifestLoader(
         if ((await ledger.GetManifestsAsync(key, cancellationToken)).FirstOrDefault(m => m.Sequence == manifest.Sequence) is { } recorded &&
             before.WithManifestLoaded(recorded.State) is { MayAdvanceWatermark: true } completed)
         {
-            await MoveWatermarkAsync(run, endpoint, completed, cancellationToken);
+            await coordinator.MoveWatermarkAsync(run, endpoint, completed, cancellationToken);
             advanced = true;
         }
 
         var state = await ledger.MarkManifestLoadedAsync(key, manifest.Sequence, rows, advanced, cancellationToken);
 
         // Another manifest's load completed it meanwhile, or a crash left the flag unset: finish it here.
-        await AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
+        await coordinator.AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
         await freshness.LandedAsync(run, state, cancellationToken);
         Log.Loaded(logger, manifest.RunId, manifest.TenantId, endpoint.TableName, manifest.Sequence, rows, manifest.Objects.Count, manifest.Partial);
         return HandlerOutcome.Ack;
-    }
-
-    /// <summary>Advances the endpoint's watermark if the ledger says it is complete and it has not moved yet (a retry finishes a crash here).</summary>
-    public async Task AdvanceWatermarkAsync(RunInfo run, XeroEndpoint endpoint, EndpointState state, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (!state.MayAdvanceWatermark)
-        {
-            return;
-        }
-
-        await MoveWatermarkAsync(run, endpoint, state, cancellationToken);
-        await ledger.MarkWatermarkAdvancedAsync(state.Key, cancellationToken);
-    }
-
-    /// <summary>Sweeps (reconcile runs) and moves the watermark of an endpoint that is complete; the caller records the flag.</summary>
-    private async Task MoveWatermarkAsync(RunInfo run, XeroEndpoint endpoint, EndpointState state, CancellationToken cancellationToken)
-    {
-        // A reconcile marks what Xero no longer returns before the endpoint counts as finished (a retry redoes a crash here).
-        await sweeper.SweepAsync(run, endpoint, state, cancellationToken);
-
-        if (EndpointWatermark.For(run, endpoint, state, options.Value.WatermarkOverlap) is { } watermark)
-        {
-            await watermarks.AdvanceAsync(state.TenantId, state.Endpoint, watermark, cancellationToken);
-        }
     }
 
     /// <summary>Deterministic BigQuery-compatible job id: the same manifest always loads under the same id.</summary>

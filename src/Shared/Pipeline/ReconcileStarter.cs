@@ -28,7 +28,7 @@ public sealed partial class ReconcileStarter(
     IRunLedger ledger,
     IWarehouse warehouse,
     IFetchRequestPublisher publisher,
-    ManifestWriter manifests,
+    EndpointCoordinator coordinator,
     EgressBudget egress,
     IOptions<PipelineOptions> options,
     TimeProvider time,
@@ -133,7 +133,7 @@ public sealed partial class ReconcileStarter(
                 await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Failed, reason, cancellationToken);
             }
 
-            await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(name), cancellationToken);
+            await coordinator.AdvanceAsync(run, key, EndpointCatalog.Get(name), null, cancellationToken);
         }
 
         Log.Undelivered(logger, run.RunId, preparation.TenantId);
@@ -164,7 +164,7 @@ public sealed partial class ReconcileStarter(
         {
             var key = new EndpointKey(run.RunId, tenantId, deferred.Endpoint);
             await ledger.RecordPageEndedAsync(key, 1, null, PageStatus.Deferred, DeferredReason(plan.Budget, deferred), cancellationToken);
-            await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(deferred.Endpoint), cancellationToken);
+            await coordinator.AdvanceAsync(run, key, EndpointCatalog.Get(deferred.Endpoint), null, cancellationToken);
         }
 
         var messages = plan.Endpoints.Where(p => !p.Deferred).Select(p => RunStarter.FirstRequest(run.RunId, tenantId, EndpointCatalog.Get(p.Endpoint), null)).ToList();

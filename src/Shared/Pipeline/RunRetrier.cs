@@ -19,9 +19,8 @@ public sealed partial class RunRetrier(
     IRunLedger ledger,
     IWatermarkStore watermarks,
     IFetchRequestPublisher publisher,
-    ManifestWriter manifests,
+    EndpointCoordinator coordinator,
     ManifestLoader loader,
-    EndpointVerifier verifier,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<RunRetrier> logger)
@@ -46,7 +45,7 @@ public sealed partial class RunRetrier(
             {
                 if (state.MayAdvanceWatermark)
                 {
-                    await loader.AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
+                    await coordinator.AdvanceWatermarkAsync(run, endpoint, state, cancellationToken);
                     advanced++;
                 }
 
@@ -54,6 +53,7 @@ public sealed partial class RunRetrier(
             }
 
             var watermark = run.Full ? null : await watermarks.GetAsync(state.TenantId, endpoint.Name, cancellationToken);
+            FetchRequest? readWith = null;
             if (watermark?.ModifiedSince is { } since && since > run.StartedAt - options.Value.WatermarkOverlap)
             {
                 // A later run loaded everything since its own start: re-reading this run's pages would be stale.
@@ -69,14 +69,11 @@ public sealed partial class RunRetrier(
                     continue;
                 }
 
-                if (state.AwaitsVerification)
-                {
-                    // Its last page was read but the delivery stopped before checking the reads: check (or re-read) now.
-                    await verifier.VerifyAsync(RunStarter.FirstRequest(run.RunId, state.TenantId, endpoint, watermark), cancellationToken);
-                }
+                // Its last page was read but the delivery may have stopped before checking the reads: checked (or re-read) now.
+                readWith = RunStarter.FirstRequest(run.RunId, state.TenantId, endpoint, watermark);
             }
 
-            written += (await manifests.TryWriteAsync(run, key, endpoint, cancellationToken)).Count;
+            written += (await coordinator.AdvanceAsync(run, key, endpoint, readWith, cancellationToken)).Count;
             foreach (var manifest in await ledger.GetManifestsAsync(key, cancellationToken))
             {
                 // Claimed and not loaded: its object now exists (written above, or earlier) and its finalize event may have been lost.

@@ -23,7 +23,7 @@ public sealed partial class RunStarter(
     IWatermarkStore watermarks,
     IFetchRequestPublisher publisher,
     IWarehouse warehouse,
-    ManifestWriter manifests,
+    EndpointCoordinator coordinator,
     EgressBudget egress,
     TimeProvider time,
     ILogger<RunStarter> logger)
@@ -80,7 +80,7 @@ public sealed partial class RunStarter(
                 var key = new EndpointKey(run.RunId, endpoint.TenantId, endpoint.Endpoint);
                 var offset = messages.FirstOrDefault(m => m.TenantId == endpoint.TenantId && m.Endpoint == endpoint.Endpoint)?.Offset;
                 await ledger.RecordPageEndedAsync(key, 1, offset, PageStatus.Deferred, endpoint.Note!, cancellationToken);
-                await manifests.TryWriteAsync(run, key, EndpointCatalog.Get(endpoint.Endpoint), cancellationToken);
+                await coordinator.AdvanceAsync(run, key, EndpointCatalog.Get(endpoint.Endpoint), null, cancellationToken);
             }
         }
 
