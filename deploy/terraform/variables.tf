@@ -64,7 +64,7 @@ variable "reconcile_schedule" {
 }
 
 variable "webhook_quiet_check_schedule" {
-  description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's category quiet for longer than its events make usual gets one incremental (docs/webhooks.md); every 5 minutes by default."
+  description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's categories quiet for longer than their events make usual get one incremental of that organisation (docs/webhooks.md); every 5 minutes by default."
   type        = string
   default     = "*/5 * * * *"
 }
@@ -264,7 +264,7 @@ variable "webhooks" {
 }
 
 variable "webhook_quiet_factor" {
-  description = "With webhooks = true: an organisation's category counts as quiet after this many times its usual gap between webhook events (and at least webhook_quiet_floor_minutes), and gets one incremental (XEROSYNC_WEBHOOK_QUIET_FACTOR, docs/webhooks.md); 1 to 100."
+  description = "With webhooks = true: an organisation's category counts as quiet after this many times its usual gap between webhook events (and at least webhook_quiet_floor_minutes), and is read by an incremental (XEROSYNC_WEBHOOK_QUIET_FACTOR, docs/webhooks.md); 1 to 100."
   type        = number
   default     = 4
 

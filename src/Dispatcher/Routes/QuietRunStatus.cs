@@ -12,6 +12,6 @@ public sealed record QuietRunStatus(
     public static QuietRunStatus From(QuietRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new QuietRunStatus(run.Run.Run.RunId, run.Category.TenantId, [run.Category.Endpoint]);
+        return new QuietRunStatus(run.Run.Run.RunId, run.TenantId, run.Endpoints);
     }
 }
