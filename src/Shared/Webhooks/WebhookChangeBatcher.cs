@@ -237,10 +237,11 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
 
     /// <summary>
     /// Starts one incremental per organisation of its categories that have gone quiet for longer than expected
-    /// (<see cref="QuietWatch"/>) and were not yet taken in this quiet spell (the run reads just those endpoints of just that
-    /// organisation), through the same run path, permits and ledger as the incremental a lost event starts. Taking it is one store update, so of every instance checking at once one
-    /// starts it; one that cannot be started is given back for the next check. The local listener calls this on a timer,
-    /// the Dispatcher when Cloud Scheduler calls its quiet-check route.
+    /// (<see cref="QuietWatch"/>) and were not yet taken in this quiet spell (the run reads just those endpoints of just
+    /// that organisation), through the same run path, permits and ledger as the incremental a lost event starts. Taking
+    /// them is one store update, so of every instance checking at once one starts them; a run that cannot be started gives
+    /// its categories back for the next check. The local listener calls this on a timer, the Dispatcher when Cloud
+    /// Scheduler calls its quiet-check route.
     /// </summary>
     public async Task<WebhookBatch?> CheckQuietAsync(CancellationToken cancellationToken)
     {
