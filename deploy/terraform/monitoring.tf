@@ -140,13 +140,18 @@ resource "google_logging_metric" "invalid_grant" {
   depends_on = [google_project_service.apis]
 }
 
-# Cloud Scheduler's own log: an attempt of the sync or reconcile job that did not succeed (the
-# Dispatcher answered an error, timed out, or refused the job's token). Neither job retries.
+# Cloud Scheduler's own log: an attempt of the sync, reconcile or (with webhooks) webhook quiet-check job
+# that did not succeed (the Dispatcher answered an error, timed out, or refused the job's token). None of
+# the jobs retries.
+locals {
+  scheduler_jobs = concat([google_cloud_scheduler_job.run.name, google_cloud_scheduler_job.reconcile.name], google_cloud_scheduler_job.webhook_quiet_check[*].name)
+}
+
 resource "google_logging_metric" "scheduler_failures" {
   project     = var.project
   name        = "xerosync/${var.client_name}/scheduler_failures"
-  description = "Failed attempts of the sync and reconcile Cloud Scheduler jobs."
-  filter      = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=(\"${google_cloud_scheduler_job.run.name}\" OR \"${google_cloud_scheduler_job.reconcile.name}\") AND jsonPayload.@type=\"type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished\" AND severity>=ERROR"
+  description = "Failed attempts of the sync, reconcile and webhook quiet-check Cloud Scheduler jobs."
+  filter      = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=(${join(" OR ", formatlist("\"%s\"", local.scheduler_jobs))}) AND jsonPayload.@type=\"type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished\" AND severity>=ERROR"
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -207,13 +212,13 @@ locals {
       documentation = "Xero refused the connection's refresh token (invalid_grant): nothing syncs until it is authorised again. Run `connect --secret` (docs/deploy.md, step 5), then retry the partial runs (docs/operate.md)."
     }
     scheduler_failures = {
-      display_name  = "scheduled sync or reconcile failed to start"
+      display_name  = "scheduled sync, reconcile or quiet check failed to start"
       condition     = "failed Scheduler attempts > 0"
       filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.scheduler_failures.name}\" AND resource.type=\"cloud_scheduler_job\""
       threshold     = 0
       period        = "3600s"
       group_by      = null
-      documentation = "Cloud Scheduler could not start a sync or reconcile (the Dispatcher answered an error, timed out or refused the token). The jobs do not retry: read the job's log and the Dispatcher's errors, fix, then `gcloud scheduler jobs run JOB --location REGION` (docs/operate.md)."
+      documentation = "Cloud Scheduler could not start a sync, reconcile or webhook quiet check (the Dispatcher answered an error, timed out or refused the token). The jobs do not retry: read the job's log and the Dispatcher's errors, fix, then `gcloud scheduler jobs run JOB --location REGION` (docs/operate.md)."
     }
     webhook_slow_landings = {
       display_name  = "webhook changes landing late"

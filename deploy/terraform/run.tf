@@ -119,6 +119,22 @@ resource "google_cloud_run_v2_service" "dispatcher" {
         value = "projects/${var.project}/secrets/${local.webhook_secret_id}"
       }
 
+      # The quiet-category trigger's rule (docs/webhooks.md, "Lost events and quiet categories").
+      env {
+        name  = "XEROSYNC_WEBHOOK_QUIET_FACTOR"
+        value = var.webhook_quiet_factor
+      }
+
+      env {
+        name  = "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES"
+        value = var.webhook_quiet_floor_minutes
+      }
+
+      env {
+        name  = "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS"
+        value = var.webhook_quiet_min_gaps
+      }
+
       env {
         name = "XERO_CLIENT_ID"
         value_source {

@@ -64,7 +64,7 @@ variable "reconcile_schedule" {
 }
 
 variable "webhook_quiet_check_schedule" {
-  description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's category quiet for longer than its events make usual gets one incremental (docs/webhooks.md); every 5 minutes by default."
+  description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's categories quiet for longer than their events make usual get one incremental of that organisation (docs/webhooks.md); every 5 minutes by default."
   type        = string
   default     = "*/5 * * * *"
 }
@@ -261,4 +261,37 @@ variable "webhooks" {
   description = "Receive Xero's webhooks on the Dispatcher's POST /webhooks/xero (docs/deploy.md, Webhooks): the Dispatcher admits unauthenticated callers at Cloud Run and relies on its in-app OIDC check for every other route, so in_app_oidc_check must be true."
   type        = bool
   default     = false
+}
+
+variable "webhook_quiet_factor" {
+  description = "With webhooks = true: an organisation's category counts as quiet after this many times its usual gap between webhook events (and at least webhook_quiet_floor_minutes), and is read by an incremental (XEROSYNC_WEBHOOK_QUIET_FACTOR, docs/webhooks.md); 1 to 100."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.webhook_quiet_factor >= 1 && var.webhook_quiet_factor <= 100
+    error_message = "webhook_quiet_factor is a number from 1 to 100 (times a category's usual gap between events)."
+  }
+}
+
+variable "webhook_quiet_floor_minutes" {
+  description = "With webhooks = true: the shortest quiet spell that counts, in minutes, however often a category's events usually arrive (XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES); 1 to 1440."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_quiet_floor_minutes >= 1 && var.webhook_quiet_floor_minutes <= 1440
+    error_message = "webhook_quiet_floor_minutes is a number of minutes from 1 to 1440."
+  }
+}
+
+variable "webhook_quiet_min_gaps" {
+  description = "With webhooks = true: gaps between webhook events a category must have seen before it can be quiet (XEROSYNC_WEBHOOK_QUIET_MIN_GAPS); a whole number from 1 to 1000."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.webhook_quiet_min_gaps >= 1 && var.webhook_quiet_min_gaps <= 1000 && floor(var.webhook_quiet_min_gaps) == var.webhook_quiet_min_gaps
+    error_message = "webhook_quiet_min_gaps is a whole number from 1 to 1000."
+  }
 }

@@ -63,9 +63,10 @@ resource "google_firestore_field" "webhook_sent_ttl" {
 }
 
 # The quiet check: an organisation's category that has had no webhook event for longer than its events make usual (a
-# lost event no later event follows opens no hole in the sequence) gets one incremental of that category. Every few
-# minutes POST /webhooks/quiet-check on the Dispatcher (the scheduler account's OIDC token, like the sync), which takes
-# each quiet category once per quiet spell (docs/webhooks.md, "Lost events").
+# lost event no later event follows opens no hole in the sequence) is read by an incremental, one run per organisation for
+# its categories quiet at that check. Every few minutes POST /webhooks/quiet-check on the Dispatcher (the scheduler
+# account's OIDC token, like the sync), which takes each quiet category once per quiet spell (docs/webhooks.md, "Lost
+# events and quiet categories"). The rule's settings are the webhook_quiet_* variables (run.tf).
 resource "google_cloud_scheduler_job" "webhook_quiet_check" {
   count = var.webhooks ? 1 : 0
 

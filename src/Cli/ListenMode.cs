@@ -94,9 +94,10 @@ internal static partial class ListenMode
 
         foreach (var quiet in batch.Quiet)
         {
+            var categories = string.Join(", ", quiet.Categories.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Activity.Endpoint} (over {c.Limit.TotalMinutes:F0} min)")));
             context.Console.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{landedAt:HH:mm:ss} {quiet.Category.Endpoint} of tenant {quiet.Category.TenantId} quiet for over {quiet.Limit.TotalMinutes:F0} min: incremental run {quiet.Run.Run.RunId} landed.")));
+                $"{landedAt:HH:mm:ss} quiet for too long in tenant {quiet.TenantId}: {categories}; incremental run {quiet.Run.Run.RunId} landed.")));
         }
     }
 

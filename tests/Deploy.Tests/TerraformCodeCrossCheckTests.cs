@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using XeroSync.Configuration;
+using XeroSync.Webhooks;
 
 namespace XeroSync.Tests;
 
@@ -41,6 +42,9 @@ public sealed partial class TerraformCodeCrossCheckTests
     private static readonly Dictionary<string, string> DispatcherOnly = new(StringComparer.Ordinal)
     {
         ["XEROSYNC_WEBHOOK_KEY_SECRET"] = "the webhook receiver is a Dispatcher route (src/Dispatcher); the Worker never checks a webhook signature",
+        ["XEROSYNC_WEBHOOK_QUIET_FACTOR"] = "the quiet check is a Dispatcher route (POST /webhooks/quiet-check); the Worker never decides what is quiet",
+        ["XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES"] = "the quiet check is a Dispatcher route (POST /webhooks/quiet-check); the Worker never decides what is quiet",
+        ["XEROSYNC_WEBHOOK_QUIET_MIN_GAPS"] = "the quiet check is a Dispatcher route (POST /webhooks/quiet-check); the Worker never decides what is quiet",
     };
 
     private static readonly string[] Services = ["dispatcher", "worker"];
@@ -89,6 +93,26 @@ public sealed partial class TerraformCodeCrossCheckTests
         // The Worker's request timeout is the push deadline too: a request must not outlive its ack deadline.
         var template = TerraformModel.Block(model.Resource("google_cloud_run_v2_service", "worker"), "template");
         Assert.Equal(model.Value(model.Resource("google_pubsub_subscription", "worker"), "ack_deadline_seconds") + "s", model.Value(template, "timeout"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_quiet_settings_reach_the_dispatcher_from_their_variables_as_the_code_reads_them()
+    {
+        // Terraform's defaults are the code's: unset and Terraform's defaults read the same.
+        var model = await LoadAsync();
+        var defaults = WebhookOptions.FromEnvironment(QuietEnvironment(model), new WebhookOptions());
+        var unset = WebhookOptions.FromEnvironment(_ => null, new WebhookOptions());
+        Assert.Equal((unset.QuietFactor, unset.QuietFloor, unset.QuietMinGaps), (defaults.QuietFactor, defaults.QuietFloor, defaults.QuietMinGaps));
+
+        // A value given to each variable is the one the Dispatcher reads from its variable.
+        model = (await LoadAsync())
+            .With("var.webhook_quiet_factor", "2.5")
+            .With("var.webhook_quiet_floor_minutes", "45")
+            .With("var.webhook_quiet_min_gaps", "7");
+        var given = WebhookOptions.FromEnvironment(QuietEnvironment(model), new WebhookOptions());
+        Assert.Equal(2.5, given.QuietFactor);
+        Assert.Equal(TimeSpan.FromMinutes(45), given.QuietFloor);
+        Assert.Equal(7, given.QuietMinGaps);
     }
 
     [Fact(Timeout = 120_000)]
@@ -262,11 +286,20 @@ public sealed partial class TerraformCodeCrossCheckTests
         var metrics = model.Resources["google_logging_metric"];
         Assert.Equal(["dead_lettered", "deferred_daily_limit", "invalid_grant", "partial_loads", "scheduler_failures", "webhook_slow_landings"], metrics.Keys.Order(StringComparer.Ordinal));
 
-        // Cloud Scheduler's own attempt log, not a line of the services: it names the two jobs.
+        // Cloud Scheduler's own attempt log, not a line of the services: it names every Scheduler job the deployment
+        // declares (the sync's, the reconcile's and the webhook quiet check's, which exists only with webhooks = true and
+        // is therefore named through its splat: none without webhooks).
         var scheduler = TerraformModel.Raw(metrics["scheduler_failures"], "filter")!;
         Assert.Contains("resource.type=\"cloud_scheduler_job\"", scheduler, StringComparison.Ordinal);
-        Assert.Contains("${google_cloud_scheduler_job.run.name}", scheduler, StringComparison.Ordinal);
-        Assert.Contains("${google_cloud_scheduler_job.reconcile.name}", scheduler, StringComparison.Ordinal);
+        Assert.Contains("resource.labels.job_id=(${join(\" OR \", formatlist(\"\\\"%s\\\"\", local.scheduler_jobs))})", scheduler, StringComparison.Ordinal);
+        var jobs = model.Local("scheduler_jobs").GetString()!;
+        var declared = model.Resources["google_cloud_scheduler_job"];
+        Assert.Superset(new HashSet<string>(["run", "reconcile", "webhook_quiet_check"], StringComparer.Ordinal), declared.Keys.ToHashSet(StringComparer.Ordinal));
+        foreach (var (name, job) in declared)
+        {
+            var reference = job.TryGetProperty("count", out _) ? $"google_cloud_scheduler_job.{name}[*].name" : $"google_cloud_scheduler_job.{name}.name";
+            Assert.Contains(reference, jobs, StringComparison.Ordinal);
+        }
 
         foreach (var (name, metric) in metrics.Where(m => m.Key != "scheduler_failures"))
         {
@@ -306,6 +339,22 @@ public sealed partial class TerraformCodeCrossCheckTests
     private static JsonElement Container(TerraformModel model, string service) =>
         TerraformModel.Block(TerraformModel.Block(model.Resource("google_cloud_run_v2_service", service), "template"), "containers");
 
+    /// <summary>The Dispatcher's quiet settings as Terraform sets them, evaluated; every other variable unset.</summary>
+    private static Func<string, string?> QuietEnvironment(TerraformModel model)
+    {
+        var env = Env(model, "dispatcher");
+        var quiet = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in new[] { "XEROSYNC_WEBHOOK_QUIET_FACTOR", "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS" })
+        {
+            Assert.True(env.TryGetValue(name, out var value), $"the Dispatcher does not set {name}");
+            var evaluated = model.Evaluate(value.Plain!);
+            Assert.False(string.IsNullOrEmpty(evaluated), $"{name} = {value.Plain} does not evaluate");
+            quiet[name] = evaluated;
+        }
+
+        return name => quiet.GetValueOrDefault(name);
+    }
+
     private static Dictionary<string, (string? Plain, string? Secret)> Env(TerraformModel model, string service)
     {
         var result = new Dictionary<string, (string? Plain, string? Secret)>(StringComparer.Ordinal);
@@ -333,6 +382,12 @@ public sealed partial class TerraformCodeCrossCheckTests
             }
 
             foreach (Match match in EmulatorVariable().Matches(text))
+            {
+                read.Add(match.Groups[1].Value);
+            }
+
+            // Read through a named constant (WebhookOptions.QuietFactorVariable, ...).
+            foreach (Match match in VariableConstant().Matches(text))
             {
                 read.Add(match.Groups[1].Value);
             }
@@ -386,6 +441,9 @@ public sealed partial class TerraformCodeCrossCheckTests
 
     [GeneratedRegex(@"""([A-Z]+_EMULATOR_HOST)""")]
     private static partial Regex EmulatorVariable();
+
+    [GeneratedRegex(@"const string [A-Za-z]+Variable = ""([A-Z][A-Z0-9_]+)""")]
+    private static partial Regex VariableConstant();
 
     [GeneratedRegex(@"\.Map(Get|Post|Put|Delete|HealthChecks)\(\s*""(/[^""]*)""")]
     private static partial Regex RouteMapping();

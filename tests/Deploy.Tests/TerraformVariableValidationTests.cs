@@ -1,3 +1,5 @@
+using XeroSync.Webhooks;
+
 namespace XeroSync.Tests;
 
 /// <summary>
@@ -85,6 +87,41 @@ public sealed class TerraformVariableValidationTests
         var result = await PlanAsync(new Dictionary<string, string>(Valid, StringComparer.Ordinal) { ["bigquery_location"] = location, ["region"] = region });
 
         Assert.True(accepted == (result.ExitCode == 0), $"{location} / {region}: " + result.Describe());
+    }
+
+    [Theory(Timeout = 120_000)]
+    // The quiet-category rule as docs/webhooks.md documents it: factor 1 to 100 (a number), floor 1 to 1440 minutes (a
+    // number), minimum gaps a whole number from 1 to 1000. Terraform's validation and the Dispatcher's reading of the
+    // variable it sets take and refuse the same values.
+    [InlineData("webhook_quiet_factor", "XEROSYNC_WEBHOOK_QUIET_FACTOR", "1", true)]
+    [InlineData("webhook_quiet_factor", "XEROSYNC_WEBHOOK_QUIET_FACTOR", "2.5", true)]
+    [InlineData("webhook_quiet_factor", "XEROSYNC_WEBHOOK_QUIET_FACTOR", "100", true)]
+    [InlineData("webhook_quiet_factor", "XEROSYNC_WEBHOOK_QUIET_FACTOR", "0.5", false)]
+    [InlineData("webhook_quiet_factor", "XEROSYNC_WEBHOOK_QUIET_FACTOR", "100.5", false)]
+    [InlineData("webhook_quiet_floor_minutes", "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES", "1", true)]
+    [InlineData("webhook_quiet_floor_minutes", "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES", "1440", true)]
+    [InlineData("webhook_quiet_floor_minutes", "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES", "0", false)]
+    [InlineData("webhook_quiet_floor_minutes", "XEROSYNC_WEBHOOK_QUIET_FLOOR_MINUTES", "1441", false)]
+    [InlineData("webhook_quiet_min_gaps", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS", "1", true)]
+    [InlineData("webhook_quiet_min_gaps", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS", "1000", true)]
+    [InlineData("webhook_quiet_min_gaps", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS", "0", false)]
+    [InlineData("webhook_quiet_min_gaps", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS", "2.5", false)]
+    [InlineData("webhook_quiet_min_gaps", "XEROSYNC_WEBHOOK_QUIET_MIN_GAPS", "1001", false)]
+    public async Task The_quiet_settings_are_refused_by_terraform_exactly_when_the_dispatcher_refuses_them(string variable, string environmentVariable, string value, bool accepted)
+    {
+        var result = await PlanAsync(new Dictionary<string, string>(Valid, StringComparer.Ordinal) { [variable] = value });
+        var readByCode = Record.Exception(() => WebhookOptions.FromEnvironment(name => name == environmentVariable ? value : null, new WebhookOptions()));
+
+        Assert.True(accepted == (readByCode is null), $"{environmentVariable}={value}: the Dispatcher {(readByCode is null ? "accepts it" : "refuses it: " + readByCode.Message)}");
+        if (accepted)
+        {
+            Assert.True(result.ExitCode == 0, $"{variable}={value} should be accepted: " + result.Describe());
+        }
+        else
+        {
+            Assert.True(result.ExitCode != 0, $"{variable}={value} should be refused: " + result.Describe());
+            Assert.Contains($"variable \"{variable}\"", result.Error, StringComparison.Ordinal);
+        }
     }
 
     [Fact(Timeout = 120_000)]

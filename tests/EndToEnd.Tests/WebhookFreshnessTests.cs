@@ -230,7 +230,7 @@ public sealed class WebhookFreshnessTests
         Assert.NotNull(quiet);
         await pipeline.WaitForIdleAsync(Token);
         var run = Assert.Single(quiet.Quiet);
-        Assert.Equal((tenant, "Invoices"), (run.Category.TenantId, run.Category.Endpoint));
+        Assert.Equal((tenant, "Invoices"), (run.TenantId, Assert.Single(run.Endpoints)));
         var reads = demo.Truth.Requests.Where(r => r.Endpoint != "connections").ToList();
         var read = Assert.Single(reads);
         Assert.Equal(("Invoices", tenant), (read.Endpoint, read.TenantId));
@@ -250,6 +250,90 @@ public sealed class WebhookFreshnessTests
         Assert.Null(await listener.Batcher.CheckQuietAsync(Token));
         await pipeline.WaitForIdleAsync(Token);
         Assert.DoesNotContain(demo.Truth.Requests, r => r.Endpoint != "connections");
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Quiet_categories_of_one_organisation_found_in_one_check_share_one_incremental()
+    {
+        await using var demo = await LocalDemoEnvironment.StartRealTimeAsync(tenants: 2, Token);
+        var (a, b) = (demo.Truth.Tenants[0].TenantId, demo.Truth.Tenants[1].TenantId);
+        await using var pipeline = demo.CreatePipeline();
+        await pipeline.SyncAsync(new RunRequest { Endpoints = ["Invoices", "Contacts"] }, Token);
+
+        // The rule (docs/webhooks.md): quiet when at least 3 gaps were seen and now - last > max(4 x usual gap, 1 min).
+        var options = new WebhookOptions { Window = TimeSpan.FromMilliseconds(200), GapGrace = TimeSpan.FromSeconds(1), QuietFactor = 4, QuietFloor = TimeSpan.FromMinutes(1), QuietMinGaps = 3, QuietCheckEvery = TimeSpan.FromHours(1) };
+        var batches = Channel.CreateUnbounded<WebhookBatch>();
+        await using var listener = await LocalWebhookListener.StartAsync(pipeline, new FixedWebhookKey(Key), options, "http://127.0.0.1:0", NullLoggerFactory.Instance, demo.Time, Token);
+        listener.Batcher.Started = (batch, ct) => batches.Writer.WriteAsync(batch, ct).AsTask();
+        var sender = demo.Truth.StartWebhooks(listener.Url, Key);
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sender.Delivered += _ =>
+        {
+            if (sender.Deliveries.Where(d => d.Dropped).Sum(d => d.Changes.Count) == 3)
+            {
+                dropped.TrySetResult();
+            }
+        };
+
+        // A minute apart, five rounds of three edits: an invoice and a contact of organisation a, an invoice of b. The
+        // last round (sequences 13 to 15) is lost in transit and nothing follows it.
+        (string Tenant, string Endpoint)[] categories = [(a, "Invoices"), (a, "Contacts"), (b, "Invoices")];
+        sender.DropSequences = new HashSet<long> { 13, 14, 15 };
+        var clock = (AdjustableTimeProvider)demo.Time;
+        List<AppliedChange> lost = [];
+        for (var round = 0; round < 5; round++)
+        {
+            if (round > 0)
+            {
+                clock.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            var changes = categories.Select(c => demo.Truth.ApplyChange(c.Tenant, c.Endpoint, ChangeKind.Edit, position: round)).ToList();
+            if (round == 4)
+            {
+                lost = changes;
+                break;
+            }
+
+            var pending = changes.Select(c => c.RecordId).ToHashSet(StringComparer.Ordinal);
+            while (pending.Count > 0)
+            {
+                var batch = await batches.Reader.ReadAsync(Token);
+                await pipeline.WaitForIdleAsync(Token);
+                Assert.All(batch.Changes, c => Assert.True(pending.Remove(c.RecordId), $"{c.RecordId} read twice or never edited"));
+            }
+        }
+
+        await dropped.Task.WaitAsync(Token);
+        Assert.Equal(lost.Select(c => c.RecordId).Order(StringComparer.Ordinal), sender.Deliveries.Where(d => d.Dropped).SelectMany(d => d.Changes).Select(c => c.RecordId).Order(StringComparer.Ordinal));
+
+        // Two minutes after the last arrivals nothing is due; 4 min 10 s after them all three categories are quiet in the
+        // same check: one incremental per organisation, a's reading its two endpoints.
+        demo.Truth.ResetRequestLog();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(await listener.Batcher.CheckQuietAsync(Token));
+        clock.Advance(TimeSpan.FromSeconds(130));
+        var quiet = await listener.Batcher.CheckQuietAsync(Token);
+        Assert.NotNull(quiet);
+        await pipeline.WaitForIdleAsync(Token);
+        Assert.Equal(
+            new[] { (a, "Contacts,Invoices"), (b, "Invoices") }.Order(),
+            quiet.Quiet.Select(r => (r.TenantId, string.Join(",", r.Endpoints.Order(StringComparer.Ordinal)))).Order());
+        Assert.Equal(2, quiet.Quiet.Select(r => r.Run.Run.RunId).Distinct(StringComparer.Ordinal).Count());
+
+        // The simulator's log: each quiet (organisation, endpoint) read once, with If-Modified-Since; nothing else.
+        var reads = demo.Truth.Requests.Where(r => r.Endpoint != "connections").ToList();
+        Assert.Equal(
+            new[] { (a, "Contacts"), (a, "Invoices"), (b, "Invoices") }.Order(),
+            reads.Select(r => (r.TenantId!, r.Endpoint!)).Order());
+        Assert.All(reads, r => Assert.False(string.IsNullOrEmpty(r.IfModifiedSince)));
+
+        using var warehouse = demo.OpenWarehouse();
+        foreach (var change in lost)
+        {
+            var table = change.Endpoint == "Invoices" ? "invoices" : "contacts";
+            Assert.Equal(demo.Truth.GetRecords(change.TenantId, change.Endpoint)[change.RecordId], warehouse.Latest(table)[(change.TenantId, change.RecordId)]);
+        }
     }
 
     [Fact(Timeout = 300_000)]

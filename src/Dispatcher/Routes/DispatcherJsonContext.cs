@@ -8,4 +8,5 @@ namespace XeroSync.Dispatcher.Routes;
 [JsonSerializable(typeof(RunStatusResponse))]
 [JsonSerializable(typeof(RetryResult))]
 [JsonSerializable(typeof(FreshnessResponse))]
+[JsonSerializable(typeof(QuietCheckResponse))]
 internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

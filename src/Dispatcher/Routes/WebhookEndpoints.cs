@@ -7,7 +7,7 @@ namespace XeroSync.Dispatcher.Routes;
 /// exempts exactly this route): the body's signature is its authentication. The answer has no body, as Xero asks.
 /// <c>POST /webhooks/quiet-check</c>: Cloud Scheduler's periodic check for organisations' categories quiet for longer than
 /// their events make usual (<see cref="QuietWatch"/>); it keeps the OIDC check of every other route. Answers
-/// <c>{"started": N}</c>, the incrementals it started.
+/// <c>{"started": N, "runs": [{"run_id", "tenant_id", "endpoints"}]}</c>, the incrementals it started.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -22,7 +22,8 @@ public static class WebhookEndpoints
     private static async Task<IResult> CheckQuietAsync(WebhookChangeBatcher batcher, CancellationToken cancellationToken)
     {
         var batch = await batcher.CheckQuietAsync(cancellationToken);
-        return Results.Text($"{{\"started\":{batch?.Quiet.Count ?? 0}}}", "application/json");
+        var runs = batch?.Quiet.Select(QuietRunStatus.From).ToList() ?? [];
+        return Results.Json(new QuietCheckResponse(runs.Count, runs), DispatcherJsonContext.Default.QuietCheckResponse);
     }
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken)

@@ -236,11 +236,12 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
     }
 
     /// <summary>
-    /// Starts one incremental of each organisation's category that has gone quiet for longer than expected
-    /// (<see cref="QuietWatch"/>) and was not yet taken in this quiet spell, through the same run path, permits and ledger
-    /// as the incremental a lost event starts. Taking it is one store update, so of every instance checking at once one
-    /// starts it; one that cannot be started is given back for the next check. The local listener calls this on a timer,
-    /// the Dispatcher when Cloud Scheduler calls its quiet-check route.
+    /// Starts one incremental per organisation of its categories that have gone quiet for longer than expected
+    /// (<see cref="QuietWatch"/>) and were not yet taken in this quiet spell (the run reads just those endpoints of just
+    /// that organisation), through the same run path, permits and ledger as the incremental a lost event starts. Taking
+    /// them is one store update, so of every instance checking at once one starts them; a run that cannot be started gives
+    /// its categories back for the next check. The local listener calls this on a timer, the Dispatcher when Cloud
+    /// Scheduler calls its quiet-check route.
     /// </summary>
     public async Task<WebhookBatch?> CheckQuietAsync(CancellationToken cancellationToken)
     {
@@ -266,19 +267,28 @@ public sealed partial class WebhookChangeBatcher : IWebhookSink, IAsyncDisposabl
         var started = new List<QuietRun>();
         var notStarted = new List<CategoryActivity>();
         Exception? failure = null;
-        foreach (var category in quiet)
+        // One run per organisation reads every category of it found quiet (TakeQuiet orders them by organisation, then endpoint).
+        foreach (var organisation in quiet.GroupBy(c => c.TenantId, StringComparer.Ordinal))
         {
-            var limit = QuietWatch.Limit(category, _options)!.Value;
+            var categories = organisation.Select(c => new QuietCategory(c, QuietWatch.Limit(c, _options)!.Value)).ToList();
             try
             {
-                var run = await _incremental.StartAsync(new RunRequest { Tenants = [category.TenantId], Endpoints = [category.Endpoint] }, cancellationToken);
-                Log.Quiet(_logger, category.TenantId, category.Endpoint, run.Run.RunId, (now - category.LastEvent).TotalSeconds, limit.TotalSeconds, category.UsualGap.TotalSeconds, category.Gaps);
-                started.Add(new QuietRun(category, limit, run));
+                var run = await _incremental.StartAsync(new RunRequest { Tenants = [organisation.Key], Endpoints = [.. categories.Select(c => c.Activity.Endpoint)] }, cancellationToken);
+                foreach (var (category, limit) in categories)
+                {
+                    Log.Quiet(_logger, category.TenantId, category.Endpoint, run.Run.RunId, (now - category.LastEvent).TotalSeconds, limit.TotalSeconds, category.UsualGap.TotalSeconds, category.Gaps);
+                }
+
+                started.Add(new QuietRun(organisation.Key, categories, run));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Log.QuietNotStarted(_logger, category.TenantId, category.Endpoint, ex);
-                notStarted.Add(category);
+                foreach (var category in organisation)
+                {
+                    Log.QuietNotStarted(_logger, category.TenantId, category.Endpoint, ex);
+                    notStarted.Add(category);
+                }
+
                 failure ??= ex;
             }
         }

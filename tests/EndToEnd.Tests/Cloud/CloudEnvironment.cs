@@ -42,6 +42,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     private SecretManagerStandIn? _secrets;
     private SecretManagerStandIn? _webhookSecret;
     private int _dispatchers = 1;
+    private TimeProvider? _clock;
     private readonly List<Uri> _dispatcherUris = [];
     private Uri? _externalWorker;
     private bool _pullDriven;
@@ -146,7 +147,9 @@ internal sealed class CloudEnvironment : IAsyncDisposable
     /// that XEROSYNC_WEBHOOK_KEY_SECRET names (not with <c>standardApp</c>, whose stand-in holds the refresh token).</param>
     /// <param name="dispatchers">Dispatcher instances to start over the same configuration (Cloud Run scaled out);
     /// <c>configureService</c> is called with "dispatcher" for the first and "dispatcher-2" ... for the others.</param>
-    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null, Action<string, WebApplicationBuilder>? configureService = null, Func<string, string, string?, string?>? rewriteVariable = null, string? webhookKey = null, int dispatchers = 1)
+    /// <param name="clock">The clock of the simulator and of the in-process services (their <see cref="TimeProvider"/>), so a
+    /// test can move the whole world's time on together (e.g. an <see cref="AdjustableTimeProvider"/>); default the system clock.</param>
+    public static async Task<CloudEnvironment> StartAsync(GoogleEmulators emulators, CancellationToken cancellationToken, Func<SimulatorOptions, SimulatorOptions>? configure = null, bool duplicateDeliveries = false, bool duplicateFinalizeEvents = false, Func<HttpRequestMessage, bool>? failXeroRequest = null, bool deadLetterToWorker = false, Uri? externalWorker = null, bool standardApp = false, int? attemptTimeoutSeconds = null, int pushDeadlineSeconds = 180, bool pullDriven = false, string? firestoreHost = null, Action<string, WebApplicationBuilder>? configureService = null, Func<string, string, string?, string?>? rewriteVariable = null, string? webhookKey = null, int dispatchers = 1, TimeProvider? clock = null)
     {
         if (standardApp && webhookKey is not null)
         {
@@ -155,7 +158,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
 
         emulators.Require();
         var id = Guid.NewGuid().ToString("N")[..10];
-        var options = new SimulatorOptions { Seed = 23, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = TimeProvider.System };
+        var options = new SimulatorOptions { Seed = 23, Tenants = 2, ChangesPerMinute = 0, Scale = 0.1, Clock = clock ?? TimeProvider.System };
         var simulator = await XeroSimulatorHost.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
         var gcs = await FakeGcsServer.StartAsync(Bucket);
         var bigQuery = await FakeBigQueryServer.StartAsync(gcs, Bucket);
@@ -163,7 +166,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             new HttpClient(new GoogleAuthHandler(new GoogleEndpoint(GoogleService.PubSub, GoogleEndpoint.ParseHost(emulators.PubSubHost!), IsEmulator: true), null) { InnerHandler = new SocketsHttpHandler() }),
             new GoogleClientOptions(GoogleEmulators.ProjectId, GoogleEndpoint.ParseHost(emulators.PubSubHost!)),
             NullLogger<PubSubClient>.Instance);
-        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost, _configureService = configureService, _rewriteVariable = rewriteVariable, _dispatchers = dispatchers };
+        var environment = new CloudEnvironment(emulators, id, simulator, gcs, bigQuery, pubSub) { _duplicateDeliveries = duplicateDeliveries, _failXeroRequest = failXeroRequest, _deadLetterToWorker = deadLetterToWorker, _externalWorker = externalWorker, _attemptTimeoutSeconds = attemptTimeoutSeconds, _pushDeadlineSeconds = pushDeadlineSeconds, _pullDriven = pullDriven, _firestoreHost = firestoreHost, _configureService = configureService, _rewriteVariable = rewriteVariable, _dispatchers = dispatchers, _clock = clock };
         if (standardApp)
         {
             // A standard app: the services refresh a rotating token kept in Secret Manager (an in-test stand-in that
@@ -501,6 +504,15 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>With <c>clock</c>: the service's <see cref="TimeProvider"/> (registered after the service's own, so it is the one resolved).</summary>
+    private void UseClock(WebApplicationBuilder service)
+    {
+        if (_clock is { } clock)
+        {
+            service.Services.AddSingleton(clock);
+        }
+    }
+
     private static ILoggingBuilder Quiet(ILoggingBuilder logging)
     {
         if (Environment.GetEnvironmentVariable("XEROSYNC_TEST_LOG") != "1")
@@ -526,6 +538,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             var worker = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             worker.WebHost.UseUrls("http://127.0.0.1:0");
             worker.AddWorkerService(name => ServiceVariable("worker", name));
+            UseClock(worker);
             if (_failXeroRequest is { } fail)
             {
                 worker.Services.AddHttpClient("xero").AddHttpMessageHandler(() => new FailingHandler(fail));
@@ -592,6 +605,7 @@ internal sealed class CloudEnvironment : IAsyncDisposable
             var dispatcher = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
             dispatcher.WebHost.UseUrls("http://127.0.0.1:0");
             dispatcher.AddDispatcherService(variable => ServiceVariable("dispatcher", variable));
+            UseClock(dispatcher);
             Quiet(dispatcher.Logging);
             _configureService?.Invoke(name, dispatcher);
             var dispatcherApp = dispatcher.Build();

@@ -3,11 +3,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using XeroSync.Ledger;
 using XeroSync.Webhooks;
 using XeroSync.XeroSimulator;
+using XeroSync.XeroSimulator.Webhooks;
 
 namespace XeroSync.Tests.Cloud;
 
@@ -162,6 +164,109 @@ public sealed class CloudWebhookTests(GoogleEmulators emulators)
         Assert.Equal(cloud.Truth.GetRecords(tenant, "Invoices")[lost.RecordId], cloud.BigQuery.Latest("xero_raw.invoices")[(tenant, lost.RecordId)].Payload);
         Assert.Equal(0, cloud.Truth.Throttled());
         Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_lost_last_event_is_read_by_one_incremental_of_its_category_when_the_quiet_check_finds_it_quiet_too_long()
+    {
+        // One clock for the simulator, the Worker and the Dispatcher, moved on by the test; the quiet rule as deployed
+        // (Terraform's defaults, docs/webhooks.md): quiet when at least 3 gaps were seen and now - last > max(4 x usual gap, 10 min).
+        var clock = new AdjustableTimeProvider();
+        await using var cloud = await CloudEnvironment.StartAsync(emulators, Token, webhookKey: Key, clock: clock);
+        var tenant = cloud.Truth.Tenants[0].TenantId;
+        var synced = await cloud.StartRunAsync(Token, ["Invoices"]);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(synced, RunTimeout, Token, "complete", "partial"));
+
+        var deliveries = Channel.CreateUnbounded<WebhookDelivery>();
+        var sender = cloud.Truth.StartWebhooks(new Uri(cloud.DispatcherUri, "webhooks/xero"), Key);
+        sender.Delivered += d => deliveries.Writer.TryWrite(d);
+
+        // One invoice edit a minute, five in all; the fifth (sequence 5) is lost in transit and nothing follows it.
+        sender.DropSequences = new HashSet<long> { 5 };
+        var targeted = new HashSet<string>(StringComparer.Ordinal);
+        AppliedChange? lost = null;
+        for (var i = 0; i < 5; i++)
+        {
+            if (i > 0)
+            {
+                clock.Advance(TimeSpan.FromMinutes(1));
+            }
+
+            var change = cloud.Truth.ApplyChange(tenant, "Invoices", ChangeKind.Edit, position: i);
+            var delivery = await deliveries.Reader.ReadAsync(Token).AsTask().WaitAsync(RunTimeout, Token);
+            Assert.Equal(change.RecordId, Assert.Single(delivery.Changes).RecordId);
+            if (i < 4)
+            {
+                // Opened inside the request: in the ledger now; landed before the clock moves on.
+                Assert.Equal(200, delivery.Status);
+                var run = Assert.Single(await cloud.Ledger.ListRunsAsync(20, Token), r => r.Targeted && !targeted.Contains(r.RunId));
+                targeted.Add(run.RunId);
+                Assert.Equal("complete", await cloud.WaitForStateAsync(run.RunId, RunTimeout, Token, "complete", "partial"));
+            }
+            else
+            {
+                Assert.True(delivery.Dropped);
+                Assert.Equal(5, delivery.FirstSequence);
+                lost = change;
+            }
+        }
+
+        Assert.True(sender.IntentToReceive, "the intent-to-receive check (200 signed, 401 forged) did not pass");
+        var truth = cloud.Truth.GetRecords(tenant, "Invoices")[lost!.RecordId];
+        Assert.NotEqual(truth, cloud.BigQuery.Latest("xero_raw.invoices")[(tenant, lost.RecordId)].Payload);
+
+        // Usual gap 60 s (three gaps of a minute): the limit is max(4 x 60 s, 10 min) = 10 min from the fourth arrival, and
+        // the loss opened no hole. 9 min 50 s after it nothing is due: the check starts nothing and nothing reads Xero.
+        cloud.Truth.ResetRequestLog();
+        clock.Advance(TimeSpan.FromSeconds(530));
+        Assert.Empty(await CheckQuietAsync(cloud));
+        Assert.Equal(targeted.Count + 1, (await cloud.Ledger.ListRunsAsync(20, Token)).Count);
+
+        // 10 min 10 s after it: quiet. One incremental of Invoices for this organisation.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        var started = Assert.Single(await CheckQuietAsync(cloud));
+        Assert.Equal(tenant, started.TenantId);
+        Assert.Equal(["Invoices"], started.Endpoints);
+        var incremental = Assert.Single(await cloud.Ledger.ListRunsAsync(20, Token), r => !r.Targeted && r.RunId != synced);
+        Assert.Equal(started.RunId, incremental.RunId);
+        Assert.Equal([tenant], incremental.Tenants);
+        Assert.Equal(["Invoices"], incremental.Endpoints);
+        Assert.Equal("complete", await cloud.WaitForStateAsync(incremental.RunId, RunTimeout, Token, "complete", "partial"));
+
+        // The simulator's log: one Invoices call, this organisation's, with If-Modified-Since (an incremental); nothing else read.
+        var read = Assert.Single(cloud.Truth.Requests, r => r.Endpoint is not null and not "connections");
+        Assert.Equal(("Invoices", tenant), (read.Endpoint, read.TenantId));
+        Assert.False(string.IsNullOrEmpty(read.IfModifiedSince), "the quiet category's run read Invoices without If-Modified-Since");
+
+        // The lost version landed once in raw, and is the latest, byte for byte as the simulator serves it.
+        Assert.Single(cloud.BigQuery.Rows("xero_raw.invoices"), r => r.TenantId == tenant && r.RecordId == lost.RecordId && r.Payload == truth);
+        Assert.Equal(truth, cloud.BigQuery.Latest("xero_raw.invoices")[(tenant, lost.RecordId)].Payload);
+
+        // The same quiet spell: a second check, and one two hours on, start nothing and read nothing.
+        cloud.Truth.ResetRequestLog();
+        Assert.Empty(await CheckQuietAsync(cloud));
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Empty(await CheckQuietAsync(cloud));
+        Assert.Equal(targeted.Count + 2, (await cloud.Ledger.ListRunsAsync(20, Token)).Count);
+        Assert.DoesNotContain(cloud.Truth.Requests, r => r.Endpoint is not null and not "connections");
+        Assert.Equal(0, cloud.Truth.Throttled());
+        Assert.Empty(cloud.BigQuery.Problems);
+    }
+
+    /// <summary>POST /webhooks/quiet-check as Cloud Scheduler calls it; the runs its JSON answer names (checked against its count).</summary>
+    private static async Task<IReadOnlyList<(string RunId, string TenantId, string[] Endpoints)>> CheckQuietAsync(CloudEnvironment cloud)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(cloud.DispatcherUri, "webhooks/quiet-check"), null, Token);
+        var text = await response.Content.ReadAsStringAsync(Token);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /webhooks/quiet-check: {(int)response.StatusCode} {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(text);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray()
+            .Select(r => (r.GetProperty("run_id").GetString()!, r.GetProperty("tenant_id").GetString()!, r.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()!).ToArray()))
+            .ToList();
+        Assert.Equal(runs.Count, json.RootElement.GetProperty("started").GetInt32());
+        return runs;
     }
 
     private static bool ById(string pathAndQuery)
