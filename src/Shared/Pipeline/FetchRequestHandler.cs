@@ -173,6 +173,11 @@ public sealed partial class FetchRequestHandler(
             return HandlerOutcome.Ack;
         }
 
+        if (!sequential && !request.Discover && request.PageCount > 1)
+        {
+            return await FetchRangeAsync(state, cancellationToken);
+        }
+
         for (var page = request.FirstPage; page <= lastInRequest; page++)
         {
             var result = await ReadPageAsync(state, page, offset, cancellationToken);
@@ -237,6 +242,19 @@ public sealed partial class FetchRequestHandler(
         }
 
         return HandlerOutcome.Ack;
+    }
+
+    /// <summary>
+    /// A range's pages are independent (the plan knows them all): they are read at once, each under its own permit, so the
+    /// organisation's limit (5 in flight), not the message, decides how many calls go together. A page that needs a
+    /// redelivery makes the delivery answer so once the others are read; a page another live delivery holds is its to finish;
+    /// a day limit defers each page it stops, as it denies each one its permit.
+    /// </summary>
+    private async Task<HandlerOutcome> FetchRangeAsync(FetchState state, CancellationToken cancellationToken)
+    {
+        var request = state.Request;
+        var results = await Task.WhenAll(Enumerable.Range(request.FirstPage, request.PageCount).Select(page => ReadPageAsync(state, page, request.Offset, cancellationToken)));
+        return results.FirstOrDefault(r => r.Kind == PageResultKind.Retry)?.Outcome ?? HandlerOutcome.Ack;
     }
 
     /// <summary>
