@@ -8,4 +8,6 @@ namespace XeroSync.Dispatcher.Routes;
 [JsonSerializable(typeof(RunStatusResponse))]
 [JsonSerializable(typeof(RetryResult))]
 [JsonSerializable(typeof(FreshnessResponse))]
+[JsonSerializable(typeof(TieOutRunRequest))]
+[JsonSerializable(typeof(TieOutAcceptedResponse))]
 internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

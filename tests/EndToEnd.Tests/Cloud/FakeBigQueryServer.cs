@@ -32,6 +32,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     private readonly Dictionary<string, LoadJobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JsonElement>> _inserted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _insertIds = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _inserts = new(0);
     private readonly ConcurrentQueue<string> _problems = new();
     private int _duplicateInserts;
 
@@ -128,6 +129,29 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits, woken by each insertAll, until <paramref name="table"/> holds <paramref name="count"/> inserted rows; false when
+    /// <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<bool> WaitForInsertedAsync(string table, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            while (InsertedRows(table).Count < count)
+            {
+                await _inserts.WaitAsync(limit.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return InsertedRows(table).Count >= count;
+        }
+    }
+
     /// <summary>What the latest view returns: one row per (tenant_id, record_id), newest updated_at, then fetched_at, run_id, page.</summary>
     public IReadOnlyDictionary<(string TenantId, string RecordId), BigQueryRow> Latest(string table) =>
         Rows(table)
@@ -162,6 +186,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _inserts.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -572,6 +597,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
             }
         }
 
+        _inserts.Release();
         await JsonAsync(context, 200, new Dictionary<string, object> { ["kind"] = "bigquery#tableDataInsertAllResponse" });
     }
 
