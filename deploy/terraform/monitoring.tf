@@ -145,8 +145,8 @@ resource "google_logging_metric" "invalid_grant" {
 resource "google_logging_metric" "scheduler_failures" {
   project     = var.project
   name        = "xerosync/${var.client_name}/scheduler_failures"
-  description = "Failed attempts of the sync and reconcile Cloud Scheduler jobs."
-  filter      = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=(\"${google_cloud_scheduler_job.run.name}\" OR \"${google_cloud_scheduler_job.reconcile.name}\") AND jsonPayload.@type=\"type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished\" AND severity>=ERROR"
+  description = "Failed attempts of the sync, reconcile and tie-out Cloud Scheduler jobs."
+  filter      = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=(\"${google_cloud_scheduler_job.run.name}\" OR \"${google_cloud_scheduler_job.reconcile.name}\" OR \"${google_cloud_scheduler_job.tie_out.name}\") AND jsonPayload.@type=\"type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished\" AND severity>=ERROR"
 
   metric_descriptor {
     metric_kind = "DELTA"
@@ -207,7 +207,7 @@ locals {
       documentation = "Xero refused the connection's refresh token (invalid_grant): nothing syncs until it is authorised again. Run `connect --secret` (docs/deploy.md, step 5), then retry the partial runs (docs/operate.md)."
     }
     scheduler_failures = {
-      display_name  = "scheduled sync or reconcile failed to start"
+      display_name  = "scheduled sync, reconcile or tie-out failed to start"
       condition     = "failed Scheduler attempts > 0"
       filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.scheduler_failures.name}\" AND resource.type=\"cloud_scheduler_job\""
       threshold     = 0

@@ -156,6 +156,12 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Contains("POST /reconcile", dispatcherRoutes);
         Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(reconcile, "oidc_token"), "service_account_email"));
 
+        var tieOut = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "tie_out"), "http_target");
+        Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/tie-out", TerraformModel.Raw(tieOut, "uri"));
+        Assert.Equal("POST", model.Value(tieOut, "http_method"));
+        Assert.Contains("POST /tie-out", dispatcherRoutes);
+        Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(tieOut, "oidc_token"), "service_account_email"));
+
         var quiet = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "webhook_quiet_check"), "http_target");
         Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/webhooks/quiet-check", TerraformModel.Raw(quiet, "uri"));
         Assert.Equal("POST", model.Value(quiet, "http_method"));
@@ -267,6 +273,7 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Contains("resource.type=\"cloud_scheduler_job\"", scheduler, StringComparison.Ordinal);
         Assert.Contains("${google_cloud_scheduler_job.run.name}", scheduler, StringComparison.Ordinal);
         Assert.Contains("${google_cloud_scheduler_job.reconcile.name}", scheduler, StringComparison.Ordinal);
+        Assert.Contains("${google_cloud_scheduler_job.tie_out.name}", scheduler, StringComparison.Ordinal);
 
         foreach (var (name, metric) in metrics.Where(m => m.Key != "scheduler_failures"))
         {

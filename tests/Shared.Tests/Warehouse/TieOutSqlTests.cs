@@ -39,6 +39,7 @@ public sealed class TieOutSqlTests
             ("account_journals", Inline(BigQueryWarehouse.AccountJournalsSql(project, Typed))),
             ("missing_numbers", Inline(BigQueryWarehouse.MissingJournalNumbersSql(project, Typed))),
             ("last_agreed", BigQueryWarehouse.LastAgreedDateSql(project, "xero_raw")),
+            ("operate_latest_checks", OperateQuery().Replace("`PROJECT.", $"`{project}.", StringComparison.Ordinal)),
         };
         Assert.All(statements, s => Assert.DoesNotContain($"{project}.{Typed}.", s.Sql, StringComparison.Ordinal));
 
@@ -50,6 +51,16 @@ public sealed class TieOutSqlTests
         Assert.Equal(["journal_id", "journal_number", "journal_date", "amount"], parsed["account_journals"].Columns);
         Assert.Equal(["first_missing", "last_missing"], parsed["missing_numbers"].Columns);
         Assert.Equal(["agreed"], parsed["last_agreed"].Columns);
+    }
+
+    /// <summary>docs/operate.md's query of the latest checks (the one after "Tie-out"), as an operator pastes it.</summary>
+    private static string OperateQuery()
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "operate.md"));
+        var start = text.IndexOf("```sql\n-- the latest check", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/operate.md has no tie-out query");
+        start = text.IndexOf('\n', start + 7) + 1;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)].Trim().TrimEnd(';');
     }
 
     /// <summary>Puts each typed view's BigQuery SQL (over the latest views) where the query names the view.</summary>
