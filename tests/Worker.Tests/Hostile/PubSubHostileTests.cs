@@ -105,6 +105,8 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
         ["tie-out with a repeated date"] = new(PushFetch("tie-repeated", Tie(Quote(TenantId), "[\"2026-11-30\",\"2026-11-30\"]"), TieOut), "dates must not repeat", []),
         ["tie-out with a date that is not a date"] = new(PushFetch("tie-bad-date", Tie(Quote(TenantId), "[\"30/11/2026\"]"), TieOut), "not a valid TieOutRequest", ["30/11/2026"]),
         ["tie-out of schema version 2"] = new(PushFetch("tie-v2", Tie(Quote(TenantId), "[\"2026-11-30\"]").Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal), TieOut), "schema version", []),
+        ["valid tie-out while the warehouse is unreachable"] = new(PushFetch("tie-backend-down", Tie(Quote(TenantId), "[\"2026-11-30\"]"), TieOut)) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
+        ["dead-lettered copy of a valid tie-out"] = new(PushFetch("tie-dead", Tie(Quote(TenantId), "[\"2026-11-30\"]"), "{\"kind\":\"tie_out\",\"CloudPubSubDeadLetterSourceDeliveryCount\":\"5\"}")),
         ["unwrapped push with control characters in the message id"] = new(Unwrapped(Encoding.UTF8.GetBytes(Fetch(("v", "9"))), ("x-goog-pubsub-message-id", "id\u0007\u001b[2J")), "schema version", []),
     };
 
