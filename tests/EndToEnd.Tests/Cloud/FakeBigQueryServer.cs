@@ -17,8 +17,9 @@ namespace XeroSync.Tests.Cloud;
 /// create (409 when they exist), view create/update, and load jobs that really load: jobs.insert reads every
 /// <c>gs://bucket/name</c> source from the <see cref="FakeGcsServer"/>, gunzips it, parses the NDJSON lines and
 /// appends them to an in-memory table (409 "Already Exists" for a job id seen before); jobs.get answers DONE with
-/// <c>statistics.load.outputRows</c>. Request shapes the pipeline depends on are checked; violations are
-/// answered 400 and listed in <see cref="Problems"/>.
+/// <c>statistics.load.outputRows</c>; tabledata.insertAll appends rows (a repeated insert id dropped); jobs.query answers
+/// the reconcile's live-id queries and the tie-out's queries from the stored rows. Request shapes the pipeline depends on
+/// are checked; violations are answered 400 and listed in <see cref="Problems"/>.
 /// </summary>
 public sealed partial class FakeBigQueryServer : IAsyncDisposable
 {
