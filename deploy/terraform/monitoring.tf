@@ -144,13 +144,13 @@ resource "google_logging_metric" "invalid_grant" {
 # that did not succeed (the Dispatcher answered an error, timed out, or refused the job's token). None of
 # the jobs retries.
 locals {
-  scheduler_jobs = concat([google_cloud_scheduler_job.run.name, google_cloud_scheduler_job.reconcile.name], google_cloud_scheduler_job.webhook_quiet_check[*].name)
+  scheduler_jobs = concat([google_cloud_scheduler_job.run.name, google_cloud_scheduler_job.reconcile.name, google_cloud_scheduler_job.tie_out.name], google_cloud_scheduler_job.webhook_quiet_check[*].name)
 }
 
 resource "google_logging_metric" "scheduler_failures" {
   project     = var.project
   name        = "xerosync/${var.client_name}/scheduler_failures"
-  description = "Failed attempts of the sync, reconcile and webhook quiet-check Cloud Scheduler jobs."
+  description = "Failed attempts of the sync, reconcile, tie-out and webhook quiet-check Cloud Scheduler jobs."
   filter      = "resource.type=\"cloud_scheduler_job\" AND resource.labels.job_id=(${join(" OR ", formatlist("\"%s\"", local.scheduler_jobs))}) AND jsonPayload.@type=\"type.googleapis.com/google.cloud.scheduler.logging.AttemptFinished\" AND severity>=ERROR"
 
   metric_descriptor {
@@ -212,7 +212,7 @@ locals {
       documentation = "Xero refused the connection's refresh token (invalid_grant): nothing syncs until it is authorised again. Run `connect --secret` (docs/deploy.md, step 5), then retry the partial runs (docs/operate.md)."
     }
     scheduler_failures = {
-      display_name  = "scheduled sync, reconcile or quiet check failed to start"
+      display_name  = "scheduled sync, reconcile, tie-out or quiet check failed to start"
       condition     = "failed Scheduler attempts > 0"
       filter        = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.scheduler_failures.name}\" AND resource.type=\"cloud_scheduler_job\""
       threshold     = 0

@@ -53,6 +53,11 @@ output "reconcile_job" {
   value       = google_cloud_scheduler_job.reconcile.name
 }
 
+output "tie_out_job" {
+  description = "The monthly tie-out's Cloud Scheduler job."
+  value       = google_cloud_scheduler_job.tie_out.name
+}
+
 output "image_repository" {
   description = "Where to push the images: REGION-docker.pkg.dev/PROJECT/REPOSITORY (docker auth: gcloud auth configure-docker REGION-docker.pkg.dev)."
   value       = "${var.region}-docker.pkg.dev/${var.project}/${google_artifact_registry_repository.images.repository_id}"

@@ -69,3 +69,40 @@ resource "google_cloud_scheduler_job" "reconcile" {
 
   depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_dispatcher]
 }
+
+# The tie-out: POST /tie-out on the Dispatcher (the scheduler account's OIDC token, like the sync) publishes one tie-out
+# per organisation on the fetch topic and answers 202 at once. The Worker reads Xero's Trial Balance and Balance Sheet
+# at each of the last three month ends (two calls per organisation and date, under the shared rate limiter), compares
+# them account by account with what the journals in BigQuery make, and keeps every check in xero_raw's tie-out tables
+# (report_snapshots, tie_outs, tie_out_differences, tie_out_journals). Monthly by default, after the month has ended.
+resource "google_cloud_scheduler_job" "tie_out" {
+  name             = "${var.client_name}-tie-out"
+  project          = var.project
+  region           = var.region
+  description      = "XeroSync ${var.client_name}: tie the warehouse out to Xero's Trial Balance and Balance Sheet"
+  schedule         = var.tie_out_schedule
+  time_zone        = var.schedule_time_zone
+  attempt_deadline = "180s"
+
+  # A retried POST would only publish the same tie-outs again (each check is kept with its time; the latest counts);
+  # next month's is the retry.
+  retry_config {
+    retry_count = 0
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = "${google_cloud_run_v2_service.dispatcher.uri}/tie-out"
+    body        = base64encode(jsonencode({ tenants = var.tenants }))
+    headers = {
+      "Content-Type" = "application/json"
+    }
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler.email
+      audience              = local.dispatcher_url
+    }
+  }
+
+  depends_on = [google_cloud_run_v2_service_iam_member.scheduler_invokes_dispatcher]
+}

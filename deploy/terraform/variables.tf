@@ -63,6 +63,12 @@ variable "reconcile_schedule" {
   default     = "30 22 * * *"
 }
 
+variable "tie_out_schedule" {
+  description = "Cron schedule of the tie-out (Xero's Trial Balance and Balance Sheet at the last three month ends against the warehouse's journals), in schedule_time_zone; monthly, at 06:00 on the 2nd by default."
+  type        = string
+  default     = "0 6 2 * *"
+}
+
 variable "webhook_quiet_check_schedule" {
   description = "Cron schedule (in schedule_time_zone) of the webhook quiet check, with webhooks = true: each organisation's categories quiet for longer than their events make usual get one incremental of that organisation (docs/webhooks.md); every 5 minutes by default."
   type        = string

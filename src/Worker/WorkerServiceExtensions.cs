@@ -15,6 +15,7 @@ public static class WorkerServiceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddCloudService(environment);
         builder.Services.AddSingleton<ReconcilePreparationProcessor>();
+        builder.Services.AddSingleton<TieOutProcessor>();
         builder.Services.AddSingleton<FetchMessageProcessor>();
         return builder;
     }

@@ -37,7 +37,7 @@ public sealed partial class ReadmeDeployTests
         var datasets = model.Resources["google_bigquery_dataset"].Values.Select(d => model.Value(d, "dataset_id")!).ToList();
         var jobs = model.Resources["google_cloud_scheduler_job"].Values.Select(j => model.Value(j, "name")!).ToList();
         Assert.Equal(3, datasets.Count);
-        Assert.Equal(3, jobs.Count);
+        Assert.Equal(4, jobs.Count);
         var named = new HashSet<string>(model.Variables.Concat(model.Outputs).Concat(datasets), StringComparer.Ordinal);
 
         // Every snake_case name in backticks is a variable, an output or a dataset.

@@ -180,6 +180,12 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Contains("POST /reconcile", dispatcherRoutes);
         Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(reconcile, "oidc_token"), "service_account_email"));
 
+        var tieOut = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "tie_out"), "http_target");
+        Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/tie-out", TerraformModel.Raw(tieOut, "uri"));
+        Assert.Equal("POST", model.Value(tieOut, "http_method"));
+        Assert.Contains("POST /tie-out", dispatcherRoutes);
+        Assert.Equal("${google_service_account.scheduler.email}", TerraformModel.Raw(TerraformModel.Block(tieOut, "oidc_token"), "service_account_email"));
+
         var quiet = TerraformModel.Block(model.Resource("google_cloud_scheduler_job", "webhook_quiet_check"), "http_target");
         Assert.Equal("${google_cloud_run_v2_service.dispatcher.uri}/webhooks/quiet-check", TerraformModel.Raw(quiet, "uri"));
         Assert.Equal("POST", model.Value(quiet, "http_method"));
@@ -287,14 +293,14 @@ public sealed partial class TerraformCodeCrossCheckTests
         Assert.Equal(["dead_lettered", "deferred_daily_limit", "invalid_grant", "partial_loads", "scheduler_failures", "webhook_slow_landings"], metrics.Keys.Order(StringComparer.Ordinal));
 
         // Cloud Scheduler's own attempt log, not a line of the services: it names every Scheduler job the deployment
-        // declares (the sync's, the reconcile's and the webhook quiet check's, which exists only with webhooks = true and
+        // declares (the sync's, the reconcile's, the tie-out's and the webhook quiet check's, which exists only with webhooks = true and
         // is therefore named through its splat: none without webhooks).
         var scheduler = TerraformModel.Raw(metrics["scheduler_failures"], "filter")!;
         Assert.Contains("resource.type=\"cloud_scheduler_job\"", scheduler, StringComparison.Ordinal);
         Assert.Contains("resource.labels.job_id=(${join(\" OR \", formatlist(\"\\\"%s\\\"\", local.scheduler_jobs))})", scheduler, StringComparison.Ordinal);
         var jobs = model.Local("scheduler_jobs").GetString()!;
         var declared = model.Resources["google_cloud_scheduler_job"];
-        Assert.Superset(new HashSet<string>(["run", "reconcile", "webhook_quiet_check"], StringComparer.Ordinal), declared.Keys.ToHashSet(StringComparer.Ordinal));
+        Assert.Superset(new HashSet<string>(["run", "reconcile", "tie_out", "webhook_quiet_check"], StringComparer.Ordinal), declared.Keys.ToHashSet(StringComparer.Ordinal));
         foreach (var (name, job) in declared)
         {
             var reference = job.TryGetProperty("count", out _) ? $"google_cloud_scheduler_job.{name}[*].name" : $"google_cloud_scheduler_job.{name}.name";

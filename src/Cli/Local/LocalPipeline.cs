@@ -186,70 +186,15 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// The tie-out of each organisation at each of <paramref name="dates"/>: Xero's Trial Balance and Balance Sheet (one call
-    /// each, under the same rate limiter as the sync) against the balances the warehouse's journals make, account by account.
-    /// A report whose scope the connection does not grant is skipped with the scope named. Each account that differs comes
-    /// with the warehouse's journals behind it (<see cref="TieOutExplanation"/>). Each report read and each result is kept in
-    /// the warehouse.
+    /// The tie-out of each organisation at each of <paramref name="dates"/> (<see cref="TieOutRunner"/>: both reports, under
+    /// the same rate limiter as the sync, each check kept in the warehouse).
     /// </summary>
     public async Task<IReadOnlyList<TieOutResult>> TieOutAsync(IReadOnlyList<XeroConnection> tenants, IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenants);
         ArgumentNullException.ThrowIfNull(dates);
         await _warehouse.EnsureTablesAsync(EndpointCatalog.Tables, cancellationToken);
-        var results = new List<TieOutResult>();
-        var explanation = new TieOutExplanation(_warehouse, _warehouse);
-        foreach (var tenant in tenants)
-        {
-            foreach (var date in dates)
-            {
-                var totals = await _warehouse.GetJournalTotalsAsync(tenant.TenantId, date, cancellationToken);
-                foreach (var report in (XeroReport[])[XeroReport.TrialBalance, XeroReport.BalanceSheet])
-                {
-                    var (result, json) = await TieOutAsync(tenant.TenantId, report, date, totals, explanation, cancellationToken);
-                    result = result with { TenantName = tenant.TenantName, Report = report };
-                    await _warehouse.SaveTieOutAsync(new TieOutRecord(result, _time.GetUtcNow(), json), cancellationToken);
-                    results.Add(result);
-                }
-            }
-        }
-
-        return results;
-    }
-
-    private async Task<(TieOutResult Result, byte[]? Json)> TieOutAsync(string tenantId, XeroReport report, DateOnly date, JournalTotals? totals, TieOutExplanation explanation, CancellationToken cancellationToken)
-    {
-        var name = report == XeroReport.BalanceSheet ? "Balance Sheet" : "Trial Balance";
-        if (totals is null)
-        {
-            return (TieOutResult.Failed(tenantId, date, "the warehouse holds no Organisation record for it (sync Organisation first)"), null);
-        }
-
-        byte[] json;
-        try
-        {
-            json = await _xero.GetReportAsync(tenantId, report, date, null, cancellationToken);
-        }
-        catch (XeroApiException ex) when (ex.Failure == XeroFailure.ScopeNotGranted && ex.Detail is { } scope)
-        {
-            return (TieOutResult.Skip(tenantId, date, scope), null);
-        }
-        catch (XeroApiException ex)
-        {
-            return (TieOutResult.Failed(tenantId, date, $"Xero's {name} could not be read: {ex.Message}"), null);
-        }
-
-        try
-        {
-            var result = report == XeroReport.BalanceSheet
-                ? TrialBalanceComparison.Compare(tenantId, date, XeroBalanceSheet.Parse(json), TrialBalanceComparison.BalanceSheetFromJournals(totals))
-                : TrialBalanceComparison.Compare(tenantId, date, XeroTrialBalance.Parse(json), TrialBalanceComparison.FromJournals(totals));
-            return (await explanation.ExplainAsync(result with { Report = report }, cancellationToken), json);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            return (TieOutResult.Failed(tenantId, date, $"Xero's {name} could not be read: {ex.Message}"), json);
-        }
+        return await new TieOutRunner(_xero, _warehouse, _warehouse, _time).RunAsync([.. tenants.Select(t => (t.TenantId, t.TenantName))], dates, null, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

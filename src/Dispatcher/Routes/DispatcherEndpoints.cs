@@ -3,6 +3,8 @@ using XeroSync.Contracts;
 using XeroSync.Ledger;
 using XeroSync.Messaging.PubSub;
 using XeroSync.Pipeline;
+using XeroSync.TieOut;
+using XeroSync.Xero;
 
 namespace XeroSync.Dispatcher.Routes;
 
@@ -21,6 +23,7 @@ public static class DispatcherEndpoints
         app.MapHealthChecks("/healthz");
         app.MapPost("/run", StartRunAsync);
         app.MapPost("/reconcile", StartReconcileAsync);
+        app.MapPost("/tie-out", StartTieOutAsync);
         app.MapGet("/runs/{runId}", GetRunAsync);
         app.MapPost("/runs/{runId}/retry", RetryAsync);
         app.MapGet("/freshness", GetFreshnessAsync);
@@ -120,14 +123,73 @@ public static class DispatcherEndpoints
     }
 
     /// <summary>
+    /// <c>POST /tie-out</c>: publishes one tie-out per organisation (the Worker reads Xero's Trial Balance and Balance Sheet at
+    /// each date under the shared rate limiter, compares them with the BigQuery warehouse's journals and keeps every check in
+    /// the raw dataset) and answers 202 with the organisations and dates. Body: empty, or <c>{"tenants", "as_at", "months"}</c>.
+    /// </summary>
+    private static async Task<IResult> StartTieOutAsync(HttpRequest request, XeroApiClient xero, PubSubFetchPublisher publisher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (bytes, tooLarge) = await ReadBodyAsync(request, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return Results.Problem(tooLarge, statusCode: 400);
+        }
+
+        TieOutRunRequest tieOut;
+        try
+        {
+            tieOut = bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty
+                ? new TieOutRunRequest()
+                : JsonSerializer.Deserialize(bytes, DispatcherJsonContext.Default.TieOutRunRequest) ?? new TieOutRunRequest();
+        }
+        catch (JsonException ex)
+        {
+            return Results.Problem("The body must be empty or a JSON object {\"tenants\": [...], \"as_at\": \"YYYY-MM-DD\", \"months\": N}: " + Identifiers.Sanitize(ex.Message, 300), statusCode: 400);
+        }
+
+        if (tieOut.AsAt is not null && tieOut.Months is not null)
+        {
+            return Results.Problem("as_at names one date; months the last N month ends: give one of them.", statusCode: 400);
+        }
+
+        if (tieOut.Months is < 1 or > TieOutDates.MaxMonths)
+        {
+            return Results.Problem($"months must be from 1 to {TieOutDates.MaxMonths}.", statusCode: 400);
+        }
+
+        foreach (var tenant in tieOut.Tenants ?? [])
+        {
+            if (!Identifiers.IsValidTenantId(tenant))
+            {
+                return Results.Problem($"Invalid tenant id '{Identifiers.Printable(tenant)}'.", statusCode: 400);
+            }
+        }
+
+        IReadOnlyList<DateOnly> dates = tieOut.AsAt is { } asAt
+            ? [asAt]
+            : TieOutDates.MonthEnds(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), tieOut.Months ?? TieOutDates.DefaultMonths);
+        var connections = await xero.GetConnectionsAsync(cancellationToken);
+        var wanted = tieOut.Tenants is { Count: > 0 } named ? new HashSet<string>(named, StringComparer.OrdinalIgnoreCase) : null;
+        var tenants = connections.Where(c => wanted is null || wanted.Contains(c.TenantId)).ToList();
+        if (tenants.Count == 0)
+        {
+            return Results.Problem("No connected organisation matches: nothing to tie out.", statusCode: 422);
+        }
+
+        await publisher.PublishTieOutsAsync([.. tenants.Select(t => new TieOutRequest { TenantId = t.TenantId, TenantName = t.TenantName, Dates = dates })], cancellationToken);
+        return Results.Json(new TieOutAcceptedResponse([.. tenants.Select(t => t.TenantId)], dates), DispatcherJsonContext.Default.TieOutAcceptedResponse, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
     /// The run request, or why it is refused: an over-long or malformed body, an unknown property, a tenant id that
     /// is not an id, an endpoint not in the catalog. All of it is decided here, before Xero is called.
     /// </summary>
-    private static async Task<(RunRequest? Request, string? Problem)> ReadRunRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A request body of at most <see cref="MaxRunRequestBytes"/> bytes without a UTF-8 byte order mark, or why not.</summary>
+    private static async Task<(byte[] Body, string? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxRunRequestBytes)
         {
-            return (null, $"The body is too large: at most {MaxRunRequestBytes} bytes.");
+            return ([], $"The body is too large: at most {MaxRunRequestBytes} bytes.");
         }
 
         using var buffer = new MemoryStream();
@@ -137,18 +199,25 @@ public static class DispatcherEndpoints
         {
             if (buffer.Length + read > MaxRunRequestBytes)
             {
-                return (null, $"The body is too large: at most {MaxRunRequestBytes} bytes.");
+                return ([], $"The body is too large: at most {MaxRunRequestBytes} bytes.");
             }
 
             buffer.Write(chunk, 0, read);
         }
 
         var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        if (body.StartsWith("\uFEFF"u8))
+        return (body.StartsWith("\uFEFF"u8) ? body[3..].ToArray() : body.ToArray(), null);
+    }
+
+    private static async Task<(RunRequest? Request, string? Problem)> ReadRunRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (bytes, tooLarge) = await ReadBodyAsync(request, cancellationToken);
+        if (tooLarge is not null)
         {
-            body = body[3..];
+            return (null, tooLarge);
         }
 
+        var body = bytes.AsSpan();
         RunRequest runRequest;
         try
         {

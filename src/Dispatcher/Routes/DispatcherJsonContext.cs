@@ -9,4 +9,6 @@ namespace XeroSync.Dispatcher.Routes;
 [JsonSerializable(typeof(RetryResult))]
 [JsonSerializable(typeof(FreshnessResponse))]
 [JsonSerializable(typeof(QuietCheckResponse))]
+[JsonSerializable(typeof(TieOutRunRequest))]
+[JsonSerializable(typeof(TieOutAcceptedResponse))]
 internal sealed partial class DispatcherJsonContext : JsonSerializerContext;

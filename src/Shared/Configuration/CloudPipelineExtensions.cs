@@ -17,6 +17,7 @@ using XeroSync.RateLimiting;
 using XeroSync.RateLimiting.Firestore;
 using XeroSync.Storage;
 using XeroSync.Storage.Gcs;
+using XeroSync.TieOut;
 using XeroSync.Warehouse;
 using XeroSync.Warehouse.BigQuery;
 using XeroSync.Xero;
@@ -65,11 +66,14 @@ public static class CloudPipelineExtensions
             collectionPrefix));
         services.AddSingleton(sp => new PubSubFetchPublisher(sp.GetRequiredService<PubSubClient>(), cloud.Topic, sp.GetRequiredService<ILogger<PubSubFetchPublisher>>()));
         services.AddSingleton<IFetchRequestPublisher>(sp => sp.GetRequiredService<PubSubFetchPublisher>());
-        services.AddSingleton<IWarehouse>(sp => new BigQueryWarehouse(
+        services.AddSingleton(sp => new BigQueryWarehouse(
             sp.GetRequiredService<BigQueryClient>(),
             new BigQueryWarehouseOptions(cloud.ProjectId, cloud.Bucket) { RawDataset = cloud.RawDataset, ViewsDataset = cloud.ViewDataset, TypedDataset = cloud.TypedDataset, Location = cloud.Location },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BigQueryWarehouse>>()));
+        services.AddSingleton<IWarehouse>(sp => sp.GetRequiredService<BigQueryWarehouse>());
+        services.AddSingleton<IJournalTotalsSource>(sp => sp.GetRequiredService<BigQueryWarehouse>());
+        services.AddSingleton<ITieOutStore>(sp => sp.GetRequiredService<BigQueryWarehouse>());
 
         services.AddHttpClient("xero")
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -127,6 +131,7 @@ public static class CloudPipelineExtensions
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<EgressBudget>();
         services.AddSingleton<ReconcileStarter>();
+        services.AddSingleton<TieOutRunner>();
         services.AddSingleton<RunRetrier>();
         services.AddSingleton<PoisonRecorder>();
         return services;

@@ -13,6 +13,7 @@ namespace XeroSync.Contracts;
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(FetchRequest))]
 [JsonSerializable(typeof(ReconcilePreparation))]
+[JsonSerializable(typeof(TieOutRequest))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Watermark))]
 [JsonSerializable(typeof(XeroSync.Pipeline.RunRequest))]

@@ -6,9 +6,9 @@ namespace XeroSync.Worker.Routes;
 
 /// <summary>
 /// Turns a decoded Pub/Sub message into a fetch (or, for a dead-lettered copy, a failed-page record; for a reconcile
-/// preparation, <see cref="ReconcilePreparationProcessor"/>) and maps the outcome to a push response: 204 ack, 503 nack (redeliver), poison acknowledged.
+/// preparation, <see cref="ReconcilePreparationProcessor"/>; for a tie-out, <see cref="TieOutProcessor"/>) and maps the outcome to a push response: 204 ack, 503 nack (redeliver), poison acknowledged.
 /// </summary>
-public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, ReconcilePreparationProcessor preparations, PoisonRecorder poison, ILogger<FetchMessageProcessor> logger)
+public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, ReconcilePreparationProcessor preparations, TieOutProcessor tieOuts, PoisonRecorder poison, ILogger<FetchMessageProcessor> logger)
 {
     /// <summary>Pub/Sub adds this attribute to a message it moved to the dead-letter topic.</summary>
     public const string DeadLetterAttribute = "CloudPubSubDeadLetterSourceDeliveryCount";
@@ -20,6 +20,12 @@ public sealed partial class FetchMessageProcessor(FetchRequestHandler handler, R
         {
             // The other kind of message on the fetch topic: one organisation's reconcile to prepare.
             return await preparations.ProcessAsync(message, cancellationToken);
+        }
+
+        if (TieOutRequest.IsOne(message.Attributes))
+        {
+            // And the third: one organisation's tie-out.
+            return await tieOuts.ProcessAsync(message, cancellationToken);
         }
 
         if (await MessageBody.ReadAsync(message, PipelineJsonContext.Default.FetchRequest, FetchRequestValidator.Validate, poison, cancellationToken) is not { } request)

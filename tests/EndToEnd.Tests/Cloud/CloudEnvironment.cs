@@ -296,6 +296,14 @@ internal sealed class CloudEnvironment : IAsyncDisposable
         return runId;
     }
 
+    /// <summary>POST /tie-out on the Dispatcher with <paramref name="body"/> (serialised as JSON): the status and the body text.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> StartTieOutAsync(object body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(DispatcherUri, "tie-out"), content, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     public async Task<JsonDocument> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri(DispatcherUri, "runs/" + runId), cancellationToken);

@@ -4,7 +4,7 @@ namespace XeroSync.Tests.Cloud;
 
 /// <summary>
 /// Every Google call the services make is granted by deploy/terraform, and every grant is needed by some call. The
-/// cloud shape runs a standard app's sync, a reconcile that defers endpoints and a retry, with each service's calls
+/// cloud shape runs a standard app's sync, a reconcile that defers endpoints and a retry, a sync and a tie-out, with each service's calls
 /// going through recording proxies of its own in front of Pub/Sub, Firestore, the fake Cloud Storage, the fake
 /// BigQuery and the Secret Manager stand-in (as each Cloud Run service calls with its own service account). Each call
 /// is turned into the permissions it needs (<see cref="GooglePermissions"/>, from the APIs' reference pages) and
@@ -89,6 +89,12 @@ public sealed class CloudPermissionTests(GoogleEmulators emulators)
                 var next = await cloud.StartRunAsync(Token, endpoints);
                 Assert.Equal("complete", await cloud.WaitForStateAsync(next, TimeSpan.FromMinutes(3), Token, "complete", "partial"));
 
+                // The monthly tie-out: POST /tie-out publishes the organisation's tie-out; the Worker reads the reports, queries
+                // the typed views and inserts each check (one date, two reports) into the raw dataset's tie-out tables.
+                var (tieOut, accepted) = await cloud.StartTieOutAsync(new { months = 1 }, Token);
+                Assert.True(tieOut == System.Net.HttpStatusCode.Accepted, accepted);
+                Assert.True(await cloud.BigQuery.WaitForInsertedAsync("xero_raw.tie_outs", 2, TimeSpan.FromMinutes(3), Token), "the tie-out's two checks were not kept");
+
                 var calls = proxies.Values.SelectMany(p => p.Calls).ToList();
                 var names = new Func<string, string, string>((kind, name) => kind switch
                 {
@@ -100,12 +106,12 @@ public sealed class CloudPermissionTests(GoogleEmulators emulators)
                 });
 
                 // What the platform does for the services in this run: Pub/Sub pushes to the Worker as the push account,
-                // Eventarc delivers the finalize events as its account, the Scheduler calls /run, /reconcile and /webhooks/quiet-check as its own.
+                // Eventarc delivers the finalize events as its account, the Scheduler calls /run, /reconcile, /tie-out and /webhooks/quiet-check as its own.
                 var needed = calls.SelectMany(c => GooglePermissions.For(c, names).Select(p => (c.Caller, Permission: p, Call: c.ToString()))).ToList();
                 needed.Add(("push", new RequiredPermission("run.routes.invoke", "service:worker"), "Pub/Sub push to /pubsub"));
                 needed.Add(("eventarc", new RequiredPermission("run.routes.invoke", "service:worker"), "Eventarc delivery to /events"));
                 needed.Add(("eventarc", new RequiredPermission("eventarc.events.receiveEvent", "project"), "Eventarc delivery to /events"));
-                needed.Add(("scheduler", new RequiredPermission("run.routes.invoke", "service:dispatcher"), "Cloud Scheduler POST /run, /reconcile and /webhooks/quiet-check"));
+                needed.Add(("scheduler", new RequiredPermission("run.routes.invoke", "service:dispatcher"), "Cloud Scheduler POST /run, /reconcile, /tie-out and /webhooks/quiet-check"));
 
                 Assert.Contains(calls, c => c.Caller == "dispatcher" && c.Api == "storage");
                 Assert.Contains(calls, c => c.Caller == "worker" && c.Api == "bigquery");

@@ -17,8 +17,9 @@ namespace XeroSync.Tests.Cloud;
 /// create (409 when they exist), view create/update, and load jobs that really load: jobs.insert reads every
 /// <c>gs://bucket/name</c> source from the <see cref="FakeGcsServer"/>, gunzips it, parses the NDJSON lines and
 /// appends them to an in-memory table (409 "Already Exists" for a job id seen before); jobs.get answers DONE with
-/// <c>statistics.load.outputRows</c>. Request shapes the pipeline depends on are checked; violations are
-/// answered 400 and listed in <see cref="Problems"/>.
+/// <c>statistics.load.outputRows</c>; tabledata.insertAll appends rows (a repeated insert id dropped); jobs.query answers
+/// the reconcile's live-id queries and the tie-out's queries from the stored rows. Request shapes the pipeline depends on
+/// are checked; violations are answered 400 and listed in <see cref="Problems"/>.
 /// </summary>
 public sealed partial class FakeBigQueryServer : IAsyncDisposable
 {
@@ -30,8 +31,23 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     private readonly Dictionary<string, string?> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<BigQueryRow>> _rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LoadJobRecord> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<JsonElement>> _inserted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _insertIds = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _inserts = new(0);
     private readonly ConcurrentQueue<string> _problems = new();
     private int _duplicateInserts;
+
+    /// <summary>The tie-out tables README describes, with the BigQuery type each column's values need.</summary>
+    private static readonly Dictionary<string, (string Name, string Type)[]> TieOutColumns = new(StringComparer.Ordinal)
+    {
+        ["report_snapshots"] = [("tenant_id", "STRING"), ("report", "STRING"), ("as_at", "DATE"), ("fetched_at", "TIMESTAMP"), ("report_json", "JSON")],
+        ["tie_outs"] = [("tenant_id", "STRING"), ("report", "STRING"), ("as_at", "DATE"), ("checked_at", "TIMESTAMP"), ("accounts", "INT64"), ("ties", "BOOL"),
+            ("problem", "STRING"), ("missing_scope", "STRING"), ("missing_journal_numbers", "STRING")],
+        ["tie_out_differences"] = [("tenant_id", "STRING"), ("report", "STRING"), ("as_at", "DATE"), ("checked_at", "TIMESTAMP"), ("account_id", "STRING"),
+            ("account", "STRING"), ("xero", "NUMERIC"), ("warehouse", "NUMERIC"), ("difference", "NUMERIC"), ("journals_from", "DATE")],
+        ["tie_out_journals"] = [("tenant_id", "STRING"), ("report", "STRING"), ("as_at", "DATE"), ("checked_at", "TIMESTAMP"), ("account_id", "STRING"),
+            ("journal_id", "STRING"), ("journal_number", "INT64"), ("journal_date", "DATE"), ("amount", "NUMERIC")],
+    };
 
     private FakeBigQueryServer(WebApplication app, FakeGcsServer gcs, string bucket)
     {
@@ -105,6 +121,38 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Rows streamed into <c>dataset.table</c> by tabledata.insertAll (a repeated insert id dropped), in insert order.</summary>
+    public IReadOnlyList<JsonElement> InsertedRows(string table)
+    {
+        lock (_gate)
+        {
+            return _inserted.TryGetValue(table, out var rows) ? [.. rows] : [];
+        }
+    }
+
+    /// <summary>
+    /// Waits, woken by each insertAll, until <paramref name="table"/> holds <paramref name="count"/> inserted rows; false when
+    /// <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<bool> WaitForInsertedAsync(string table, int count, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            while (InsertedRows(table).Count < count)
+            {
+                await _inserts.WaitAsync(limit.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return InsertedRows(table).Count >= count;
+        }
+    }
+
     /// <summary>What the latest view returns: one row per (tenant_id, record_id), newest updated_at, then fetched_at, run_id, page.</summary>
     public IReadOnlyDictionary<(string TenantId, string RecordId), BigQueryRow> Latest(string table) =>
         Rows(table)
@@ -139,6 +187,7 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _inserts.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -190,6 +239,10 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
 
                 await JsonAsync(context, 200, json.RootElement);
             }
+            else if (method == "POST" && InsertAllPath().Match(path) is { Success: true } insert)
+            {
+                await InsertAllAsync(context, insert.Groups["dataset"].Value + "." + insert.Groups["table"].Value, body.ToArray());
+            }
             else if (method == "POST" && QueriesPath().Match(path) is { Success: true })
             {
                 await QueryAsync(context, body.ToArray());
@@ -228,7 +281,15 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         if (view is null)
         {
             var fields = root.GetProperty("schema").GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("type").GetString()!, StringComparer.Ordinal);
-            if (fields.GetValueOrDefault("payload") != "JSON")
+            if (TieOutColumns.TryGetValue(id, out var columns))
+            {
+                if (columns.FirstOrDefault(c => fields.GetValueOrDefault(c.Name) != c.Type) is { Name: not null } wrong)
+                {
+                    await ErrorAsync(context, 400, Problem($"table {dataset}.{id}: column {wrong.Name} must be {wrong.Type}"));
+                    return;
+                }
+            }
+            else if (fields.GetValueOrDefault("payload") != "JSON")
             {
                 await ErrorAsync(context, 400, Problem($"table {dataset}.{id}: payload must be JSON"));
                 return;
@@ -453,6 +514,12 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
         var sql = root.GetProperty("query").GetString()!;
+        if (TieOutQuery(sql) is { } tieOut && !root.GetProperty("useLegacySql").GetBoolean() && root.GetProperty("parameterMode").GetString() == "NAMED")
+        {
+            await AnswerAsync(context, root, tieOut(Parameters(root)));
+            return;
+        }
+
         var match = LiveIdsQuery().Match(sql);
         if (!match.Success || root.GetProperty("useLegacySql").GetBoolean() || root.GetProperty("parameterMode").GetString() != "NAMED")
         {
@@ -495,6 +562,171 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
 
     [GeneratedRegex(@"^(?:SELECT record_id|(?<count>SELECT COUNT\(\*\) AS records)) FROM `[^.`]+\.[A-Za-z0-9_]+\.(?<table>[a-z_]+)` WHERE tenant_id = @tenant AND deleted_at IS NULL AND fetched_at < @before(?(count)| ORDER BY record_id)$", RegexOptions.CultureInvariant)]
     private static partial Regex LiveIdsQuery();
+
+    /// <summary>
+    /// tabledata.insertAll: rows appended to an existing table unless their insert id was seen (BigQuery's best-effort
+    /// de-duplication, kept exactly here); skipInvalidRows and ignoreUnknownValues must be false.
+    /// </summary>
+    private async Task InsertAllAsync(HttpContext context, string table, byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        if (root.GetProperty("skipInvalidRows").GetBoolean() || root.GetProperty("ignoreUnknownValues").GetBoolean())
+        {
+            await ErrorAsync(context, 400, Problem($"insertAll into {table}: skipInvalidRows and ignoreUnknownValues must be false"));
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_tables.ContainsKey(table))
+            {
+                Problem($"insertAll into {table}, which was never created");
+            }
+
+            if (!_inserted.TryGetValue(table, out var rows))
+            {
+                _inserted[table] = rows = [];
+            }
+
+            foreach (var row in root.GetProperty("rows").EnumerateArray())
+            {
+                if (_insertIds.Add(table + "/" + row.GetProperty("insertId").GetString()))
+                {
+                    rows.Add(row.GetProperty("json").Clone());
+                }
+            }
+        }
+
+        _inserts.Release();
+        await JsonAsync(context, 200, new Dictionary<string, object> { ["kind"] = "bigquery#tableDataInsertAllResponse" });
+    }
+
+    private static Dictionary<string, string?> Parameters(JsonElement root) =>
+        root.GetProperty("queryParameters").EnumerateArray().ToDictionary(
+            p => p.GetProperty("name").GetString()!,
+            p => p.GetProperty("parameterValue").GetProperty("value").GetString(),
+            StringComparer.Ordinal);
+
+    /// <summary>
+    /// The tie-out's queries, told apart by how each begins, answered in C# from the stored rows: the typed views
+    /// organisation, accounts, journals and journal_lines modelled over the latest version of each raw row's payload
+    /// (FinancialYearEndDay/Month; SystemAccount; JournalNumber, JournalDate as a UTC date, JournalLines' AccountID,
+    /// AccountCode, AccountName, AccountType, NetAmount), and tie_outs / tie_out_differences from the inserted rows.
+    /// </summary>
+    private Func<Dictionary<string, string?>, List<string?[]>>? TieOutQuery(string sql) => sql switch
+    {
+        _ when sql.StartsWith("SELECT o.financial_year_end_day AS end_day, o.financial_year_end_month AS end_month, ", StringComparison.Ordinal) => YearEnd,
+        _ when sql.StartsWith("SELECT l.account_id AS account_id, ANY_VALUE(l.account_code) AS account_code, ", StringComparison.Ordinal) => JournalTotals,
+        _ when sql.StartsWith("SELECT j.journal_id AS journal_id, ANY_VALUE(j.journal_number) AS journal_number, ", StringComparison.Ordinal) => AccountJournals,
+        _ when sql.StartsWith("SELECT previous + 1 AS first_missing, n - 1 AS last_missing FROM ", StringComparison.Ordinal) => MissingJournalNumbers,
+        _ when sql.StartsWith("SELECT MAX(t.as_at) AS agreed FROM ", StringComparison.Ordinal) => LastAgreed,
+        _ => null,
+    };
+
+    private List<JsonElement> LivePayloads(string table, string tenant) =>
+        [.. LatestWithDeletes("xero_raw." + table).Where(e => e.Key.TenantId == tenant && e.Value.DeletedAt is null).Select(e => JsonDocument.Parse(e.Value.Row.Payload).RootElement)];
+
+    private List<string?[]> YearEnd(Dictionary<string, string?> p)
+    {
+        var tenant = p["tenant"]!;
+        var retained = LivePayloads("accounts", tenant)
+            .Where(a => a.TryGetProperty("SystemAccount", out var s) && s.GetString() == "RETAINEDEARNINGS")
+            .Select(a => a.GetProperty("AccountID").GetString()).Min(StringComparer.Ordinal);
+        return [.. LivePayloads("organisation", tenant).Take(1).Select(o => new[]
+        {
+            o.GetProperty("FinancialYearEndDay").GetInt32().ToString(CultureInfo.InvariantCulture),
+            o.GetProperty("FinancialYearEndMonth").GetInt32().ToString(CultureInfo.InvariantCulture),
+            retained,
+        })];
+    }
+
+    private List<(string JournalId, long Number, DateOnly Date, JsonElement Line)> JournalLines(string tenant) =>
+        [.. LivePayloads("journals", tenant).SelectMany(j => j.GetProperty("JournalLines").EnumerateArray().Select(l =>
+            (j.GetProperty("JournalID").GetString()!, j.GetProperty("JournalNumber").GetInt64(), XeroDate(j.GetProperty("JournalDate").GetString()!), l)))];
+
+    private List<string?[]> JournalTotals(Dictionary<string, string?> p)
+    {
+        var start = DateOnly.ParseExact(p["start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var date = DateOnly.ParseExact(p["date"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return [.. JournalLines(p["tenant"]!)
+            .Where(l => l.Date <= date && l.Line.TryGetProperty("AccountID", out var id) && id.ValueKind == JsonValueKind.String)
+            .GroupBy(l => l.Line.GetProperty("AccountID").GetString()!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new[]
+            {
+                g.Key, Text(g.First().Line, "AccountCode"), Text(g.First().Line, "AccountName"), Text(g.First().Line, "AccountType"),
+                g.Where(l => l.Date >= start).Sum(l => l.Line.GetProperty("NetAmount").GetDecimal()).ToString(CultureInfo.InvariantCulture),
+                g.Sum(l => l.Line.GetProperty("NetAmount").GetDecimal()).ToString(CultureInfo.InvariantCulture),
+            })];
+    }
+
+    private List<string?[]> AccountJournals(Dictionary<string, string?> p)
+    {
+        var from = DateOnly.ParseExact(p["from"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = DateOnly.ParseExact(p["to"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return [.. JournalLines(p["tenant"]!)
+            .Where(l => Text(l.Line, "AccountID") == p["account"] && l.Date >= from && l.Date <= to)
+            .GroupBy(l => l.JournalId, StringComparer.Ordinal)
+            .Select(g => (Id: g.Key, g.First().Number, g.First().Date, Amount: g.Sum(l => l.Line.GetProperty("NetAmount").GetDecimal())))
+            .OrderBy(j => j.Date).ThenBy(j => j.Number)
+            .Select(j => new[] { j.Id, j.Number.ToString(CultureInfo.InvariantCulture), j.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), j.Amount.ToString(CultureInfo.InvariantCulture) })];
+    }
+
+    private List<string?[]> MissingJournalNumbers(Dictionary<string, string?> p)
+    {
+        var held = LivePayloads("journals", p["tenant"]!).Select(j => j.GetProperty("JournalNumber").GetInt64()).Where(n => n >= 1).Distinct().Order().ToList();
+        var gaps = new List<string?[]>();
+        var previous = 0L;
+        foreach (var n in held)
+        {
+            if (n > previous + 1)
+            {
+                gaps.Add([(previous + 1).ToString(CultureInfo.InvariantCulture), (n - 1).ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            previous = n;
+        }
+
+        return gaps;
+    }
+
+    private List<string?[]> LastAgreed(Dictionary<string, string?> p)
+    {
+        bool Matches(JsonElement row) => row.GetProperty("tenant_id").GetString() == p["tenant"] && row.GetProperty("report").GetString() == p["report"];
+        var differences = InsertedRows("xero_raw.tie_out_differences").Where(Matches).ToList();
+        var agreed = InsertedRows("xero_raw.tie_outs")
+            .Where(r => Matches(r) && string.CompareOrdinal(r.GetProperty("as_at").GetString(), p["before"]) < 0
+                && r.GetProperty("problem").ValueKind == JsonValueKind.Null && r.GetProperty("missing_scope").ValueKind == JsonValueKind.Null)
+            .GroupBy(r => r.GetProperty("as_at").GetString()!, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(r => DateTimeOffset.Parse(r.GetProperty("checked_at").GetString()!, CultureInfo.InvariantCulture)))
+            .Where(t => !differences.Any(d => d.GetProperty("as_at").GetString() == t.GetProperty("as_at").GetString()
+                && d.GetProperty("checked_at").GetString() == t.GetProperty("checked_at").GetString() && d.GetProperty("account_id").GetString() == p["account"]))
+            .Select(t => t.GetProperty("as_at").GetString())
+            .Max(StringComparer.Ordinal);
+        return [[agreed]];
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Xero's <c>/Date(1573755038314+0000)/</c> as its UTC date.</summary>
+    private static DateOnly XeroDate(string text) =>
+        DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(text.AsSpan(6, text.IndexOfAny(['+', '-', ')'], 7) - 6), CultureInfo.InvariantCulture)).UtcDateTime);
+
+    private static async Task AnswerAsync(HttpContext context, JsonElement root, List<string?[]> rows)
+    {
+        var answer = new
+        {
+            jobComplete = true,
+            jobReference = new { projectId = "p", jobId = "query-" + Guid.NewGuid().ToString("N"), location = root.TryGetProperty("location", out var at) ? at.GetString() : null },
+            rows = rows.Select(r => new { f = r.Select(v => new { v }) }),
+            totalRows = rows.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(answer), context.RequestAborted);
+    }
 
     private string Problem(string message)
     {
@@ -546,6 +778,9 @@ public sealed partial class FakeBigQueryServer : IAsyncDisposable
 
     [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets/(?<dataset>[^/]+)/tables/(?<table>[^/]+)$")]
     private static partial Regex TablePath();
+
+    [GeneratedRegex("^/bigquery/v2/projects/[^/]+/datasets/(?<dataset>[^/]+)/tables/(?<table>[^/]+)/insertAll$")]
+    private static partial Regex InsertAllPath();
 
     [GeneratedRegex("^/bigquery/v2/projects/[^/]+/queries$")]
     private static partial Regex QueriesPath();

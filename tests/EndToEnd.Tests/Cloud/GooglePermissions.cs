@@ -9,7 +9,7 @@ namespace XeroSync.Tests.Cloud;
 /// bigquery.tables.create / update on the dataset; jobs.insert and jobs.query -> bigquery.jobs.create on the project,
 /// plus for a load bigquery.tables.updateData (and create, for CREATE_IF_NEEDED) on the destination's dataset and
 /// storage.objects.get on the source bucket, for a query bigquery.tables.getData on every table it reads; getting your
-/// own job needs nothing more. Cloud Storage objects insert / get / list / delete -> storage.objects.create / get /
+/// own job needs nothing more; tabledata.insertAll -> bigquery.tables.updateData on the table's dataset. Cloud Storage objects insert / get / list / delete -> storage.objects.create / get /
 /// list / delete on the bucket. Pub/Sub topics.publish -> pubsub.topics.publish on the topic. Firestore
 /// beginTransaction / rollback -> datastore.databases.get; commit -> datastore.entities.create / update / delete per
 /// write; batchGet / get -> datastore.entities.get; runQuery -> datastore.entities.list and get. Secret Manager
@@ -43,6 +43,11 @@ internal static partial class GooglePermissions
         if (call.Method == "POST" && DatasetsPath().IsMatch(path))
         {
             return [new("bigquery.datasets.create", "project")];
+        }
+
+        if (call.Method == "POST" && InsertAllPath().Match(path) is { Success: true } insert)
+        {
+            return [new("bigquery.tables.updateData", "dataset:" + insert.Groups[1].Value)];
         }
 
         if (call.Method == "POST" && TablesPath().Match(path) is { Success: true } tables)
@@ -223,6 +228,9 @@ internal static partial class GooglePermissions
 
     [GeneratedRegex(@"/projects/[^/]+/datasets/([^/]+)/tables/[^/]+$")]
     private static partial Regex TablePath();
+
+    [GeneratedRegex(@"/projects/[^/]+/datasets/([^/]+)/tables/[^/]+/insertAll$")]
+    private static partial Regex InsertAllPath();
 
     [GeneratedRegex(@"/projects/[^/]+/jobs/[^/]+$")]
     private static partial Regex JobPath();

@@ -15,6 +15,9 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
     /// <summary>The attributes that make a push a reconcile preparation (the Dispatcher's PubSubFetchPublisher sets them).</summary>
     private const string Preparation = "{\"kind\":\"reconcile_preparation\"}";
 
+    /// <summary>The attributes that make a push a tie-out request (the Dispatcher's POST /tie-out sets them).</summary>
+    private const string TieOut = "{\"kind\":\"tie_out\"}";
+
     private static readonly Dictionary<string, HostileCase> Cases = new(StringComparer.Ordinal)
     {
         ["empty body"] = new(Push(""), "empty body", []),
@@ -95,10 +98,22 @@ public sealed class PubSubHostileTests(WorkerHostFixture fixture) : IClassFixtur
         ["reconcile preparation of schema version 2"] = new(PushFetch("prep-v2", Prep(Quote(RunId), Quote(TenantId), "null").Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal), Preparation), "schema version", []),
         ["dead-lettered copy of an invalid reconcile preparation"] = new(PushFetch("prep-dead", Prep(Quote(Traversal), Quote(TenantId), "null"), "{\"kind\":\"reconcile_preparation\",\"CloudPubSubDeadLetterSourceDeliveryCount\":\"5\"}"), "invalid run id", [Traversal]),
         ["valid reconcile preparation while the ledger is unreachable"] = new(PushFetch("prep-backend-down", Prep(Quote(RunId), Quote(TenantId), "10"), Preparation)) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
+        ["tie-out that is not JSON"] = new(PushFetch("tie-garbage", "{tie", TieOut), "not a valid TieOutRequest", []),
+        ["tie-out with a newline in the tenant id"] = new(PushFetch("tie-tenant", Tie(Quote("t1\nFORGED line"), "[\"2026-11-30\"]"), TieOut), "invalid tenant id", ["\nFORGED"]),
+        ["tie-out without dates"] = new(PushFetch("tie-no-dates", Tie(Quote(TenantId), "[]"), TieOut), "dates must name 1 to 24 dates", []),
+        ["tie-out with 25 dates"] = new(PushFetch("tie-many-dates", Tie(Quote(TenantId), "[" + string.Join(',', Enumerable.Range(1, 25).Select(d => $"\"2026-01-{d:D2}\"")) + "]"), TieOut), "dates must name 1 to 24 dates", []),
+        ["tie-out with a repeated date"] = new(PushFetch("tie-repeated", Tie(Quote(TenantId), "[\"2026-11-30\",\"2026-11-30\"]"), TieOut), "dates must not repeat", []),
+        ["tie-out with a date that is not a date"] = new(PushFetch("tie-bad-date", Tie(Quote(TenantId), "[\"30/11/2026\"]"), TieOut), "not a valid TieOutRequest", ["30/11/2026"]),
+        ["tie-out of schema version 2"] = new(PushFetch("tie-v2", Tie(Quote(TenantId), "[\"2026-11-30\"]").Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal), TieOut), "schema version", []),
+        ["valid tie-out while the warehouse is unreachable"] = new(PushFetch("tie-backend-down", Tie(Quote(TenantId), "[\"2026-11-30\"]"), TieOut)) { Status = HttpStatusCode.ServiceUnavailable, Forbidden = [] },
+        ["dead-lettered copy of a valid tie-out"] = new(PushFetch("tie-dead", Tie(Quote(TenantId), "[\"2026-11-30\"]"), "{\"kind\":\"tie_out\",\"CloudPubSubDeadLetterSourceDeliveryCount\":\"5\"}")),
         ["unwrapped push with control characters in the message id"] = new(Unwrapped(Encoding.UTF8.GetBytes(Fetch(("v", "9"))), ("x-goog-pubsub-message-id", "id\u0007\u001b[2J")), "schema version", []),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
+
+    /// <summary>TieOutRequest JSON with these raw JSON values.</summary>
+    private static string Tie(string tenantId, string dates) => $"{{\"v\":1,\"tenant_id\":{tenantId},\"dates\":{dates}}}";
 
     /// <summary>ReconcilePreparation JSON with these raw JSON values.</summary>
     private static string Prep(string runId, string tenantId, string callBudget) =>

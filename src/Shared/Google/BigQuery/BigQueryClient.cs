@@ -201,6 +201,35 @@ public sealed partial class BigQueryClient
         }
     }
 
+    /// <summary>
+    /// Streams <paramref name="rows"/> into a table (<c>tabledata.insertAll</c>): every row or, when BigQuery refuses one
+    /// (<c>insertErrors</c>), an exception naming the first refusal. No row is skipped and no unknown column ignored.
+    /// </summary>
+    public async Task InsertRowsAsync(string datasetId, string tableId, IReadOnlyList<BigQueryInsertRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = Table(datasetId, tableId);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var body = new InsertAllRequestDto("bigquery#tableDataInsertAllRequest", SkipInvalidRows: false, IgnoreUnknownValues: false, [.. rows.Select(r => new InsertAllRowDto(r.InsertId, r.Values))]);
+        using var content = GoogleHttp.JsonContent(body, BigQueryJsonContext.Default.InsertAllRequestDto);
+        var response = await GoogleHttp.SendAsync(
+            _http,
+            HttpMethod.Post,
+            Api($"datasets/{Uri.EscapeDataString(table.DatasetId)}/tables/{Uri.EscapeDataString(table.TableId)}/insertAll"),
+            content,
+            BigQueryJsonContext.Default.InsertAllResponseDto,
+            cancellationToken);
+        if (response.InsertErrors is [var first, ..])
+        {
+            var error = first.Errors is [var reason, ..] ? $"{reason.Reason}: {reason.Message}" : "no reason given";
+            throw new BigQueryInsertFailedException($"BigQuery refused {response.InsertErrors.Count} of {rows.Count} rows for {table.DatasetId}.{table.TableId} (row {first.Index}: {error}).");
+        }
+    }
+
     private static BigQueryJob ToJob(JobDto job) => new(
         job.JobReference.JobId,
         job.JobReference.Location,

@@ -11,4 +11,6 @@ namespace XeroSync.Google.BigQuery;
 [JsonSerializable(typeof(TableDto))]
 [JsonSerializable(typeof(QueryRequestDto))]
 [JsonSerializable(typeof(QueryResponseDto))]
+[JsonSerializable(typeof(InsertAllRequestDto))]
+[JsonSerializable(typeof(InsertAllResponseDto))]
 internal sealed partial class BigQueryJsonContext : JsonSerializerContext;

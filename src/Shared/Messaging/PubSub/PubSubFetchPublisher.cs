@@ -12,7 +12,8 @@ namespace XeroSync.Messaging.PubSub;
 /// <c>pages</c> (<c>first-last</c>) and <c>schema_version</c> repeat it for filtering and logs. And one per
 /// <see cref="ReconcilePreparation"/> (an organisation's reconcile to prepare): its JSON, with <c>kind</c>
 /// (<c>reconcile_preparation</c>, which tells the Worker it is not a fetch request), <c>run_id</c>, <c>tenant_id</c> and
-/// <c>schema_version</c>. The client sends at most 1000 messages per publish call.
+/// <c>schema_version</c>. And one per <see cref="TieOutRequest"/> (an organisation's tie-out): its JSON, with <c>kind</c>
+/// (<c>tie_out</c>), <c>tenant_id</c> and <c>schema_version</c>. The client sends at most 1000 messages per publish call.
 /// </summary>
 public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
 {
@@ -62,6 +63,20 @@ public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
         return new PubSubMessage(data, attributes);
     }
 
+    /// <summary>The Pub/Sub message for <paramref name="request"/>.</summary>
+    public static PubSubMessage ToMessage(TieOutRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var data = JsonSerializer.SerializeToUtf8Bytes(request, PipelineJsonContext.Default.TieOutRequest);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ReconcilePreparation.KindAttribute] = TieOutRequest.Kind,
+            ["tenant_id"] = request.TenantId,
+            ["schema_version"] = request.SchemaVersion.ToString(CultureInfo.InvariantCulture),
+        };
+        return new PubSubMessage(data, attributes);
+    }
+
     public Task PublishAsync(IReadOnlyList<FetchRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -72,6 +87,12 @@ public sealed partial class PubSubFetchPublisher : IFetchRequestPublisher
     {
         ArgumentNullException.ThrowIfNull(preparations);
         return PublishAsync([.. preparations.Select(ToMessage)], "reconcile preparations", cancellationToken);
+    }
+
+    public Task PublishTieOutsAsync(IReadOnlyList<TieOutRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return PublishAsync([.. requests.Select(ToMessage)], "tie-out requests", cancellationToken);
     }
 
     private async Task PublishAsync(IReadOnlyList<PubSubMessage> messages, string what, CancellationToken cancellationToken)
